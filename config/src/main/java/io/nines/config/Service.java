@@ -1,0 +1,28 @@
+package io.nines.config;
+
+import java.util.List;
+
+/**
+ * Something users depend on, measured by its checks.
+ *
+ * @param id the key under {@code services:}
+ * @param name a display name; the id when not given
+ * @param tier sets the target
+ * @param targetPercent the availability target in percent, e.g. {@code 99.99}
+ * @param owners team ids paged first when it fails
+ * @param dependsOn service ids it depends on; acyclic across the fleet
+ * @param runbook a link included in every message about it, or null
+ */
+public record Service(
+    String id,
+    String name,
+    Tier tier,
+    double targetPercent,
+    List<String> owners,
+    List<String> dependsOn,
+    String runbook) {
+  public Service {
+    owners = List.copyOf(owners);
+    dependsOn = List.copyOf(dependsOn);
+  }
+}
