@@ -1,0 +1,70 @@
+package io.nines.agent;
+
+import io.nines.common.Checks;
+import java.util.List;
+
+/**
+ * How an agent runs.
+ *
+ * @param agentId unique id, e.g. {@code eu-west-1}
+ * @param location where it probes from; it runs the checks that list this location
+ * @param coordinators coordinator base URLs, tried in order
+ * @param token the bearer token it authenticates with
+ * @param httpHost the interface its {@code /metrics} and health endpoints listen on
+ * @param httpPort their port; 0 picks a free one
+ * @param maxInFlight the most probes at once
+ * @param maxPerHost the most probes at once against one target host
+ * @param batchSize the most results in one post to the coordinator
+ * @param maxBuffered the most results kept while the coordinator is away
+ * @param flushMillis how long a result waits for its batch to fill
+ */
+public record AgentOptions(
+    String agentId,
+    String location,
+    List<String> coordinators,
+    String token,
+    String httpHost,
+    int httpPort,
+    int maxInFlight,
+    int maxPerHost,
+    int batchSize,
+    int maxBuffered,
+    long flushMillis) {
+  public AgentOptions {
+    Checks.checkNotBlank(agentId, "agentId");
+    Checks.checkNotBlank(location, "location");
+    coordinators = List.copyOf(coordinators);
+    Checks.checkArgument(
+        !coordinators.isEmpty(), "coordinators: [] (expected: at least one coordinator URL)");
+    Checks.checkNotBlank(token, "token");
+    Checks.checkArgument(
+        httpPort >= 0 && httpPort <= 65535, "httpPort: %s (expected: 0 to 65535)", httpPort);
+    Checks.checkPositive(maxInFlight, "maxInFlight");
+    Checks.checkPositive(maxPerHost, "maxPerHost");
+    Checks.checkPositive(batchSize, "batchSize");
+    Checks.checkPositive(maxBuffered, "maxBuffered");
+    Checks.checkPositive(flushMillis, "flushMillis");
+  }
+
+  /** Options with the defaults for everything but identity and coordinators. */
+  public static AgentOptions defaults(
+      String agentId, String location, List<String> coordinators, String token) {
+    return new AgentOptions(
+        agentId, location, coordinators, token, "127.0.0.1", 0, 1024, 64, 500, 100_000, 1000);
+  }
+
+  public AgentOptions withHttpPort(String host, int port) {
+    return new AgentOptions(
+        agentId,
+        location,
+        coordinators,
+        token,
+        host,
+        port,
+        maxInFlight,
+        maxPerHost,
+        batchSize,
+        maxBuffered,
+        flushMillis);
+  }
+}

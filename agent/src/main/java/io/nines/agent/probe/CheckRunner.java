@@ -1,0 +1,160 @@
+package io.nines.agent.probe;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.nines.common.Failure;
+import io.nines.common.FailureKind;
+import io.nines.common.ProbeResult;
+import io.nines.config.Check;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs a check with its retries and turns the outcome into a {@link ProbeResult}.
+ *
+ * <p>Sequence numbers start at the agent's start time in microseconds since the epoch and count up
+ * by one a result, so they keep growing across restarts of the same agent (as long as it produces
+ * fewer than a million results a second on average) without a file to remember them.
+ *
+ * <p>Call {@link #run} on a Vert.x context; the future completes on it and never fails.
+ */
+public final class CheckRunner {
+  private static final Logger LOG = Logger.getLogger(CheckRunner.class.getName());
+
+  private final ProbeContext context;
+  private final Map<String, Probe> probes;
+  private final String agentId;
+  private final String location;
+  private final AtomicLong sequence;
+  private final MeterRegistry registry;
+
+  /**
+   * @param probes the probe of each check type, e.g. {@code "http" -> new HttpProbe()}
+   * @param registry where {@code nines.probe.duration} and {@code nines.probe.results} go
+   */
+  public CheckRunner(
+      ProbeContext context,
+      Map<String, Probe> probes,
+      String agentId,
+      String location,
+      MeterRegistry registry) {
+    this.context = context;
+    this.probes = Map.copyOf(probes);
+    this.agentId = agentId;
+    this.location = location;
+    this.sequence = new AtomicLong(context.time().wallMillis() * 1000);
+    this.registry = registry;
+  }
+
+  /** The probes this agent has for each check type. */
+  public static Map<String, Probe> defaultProbes() {
+    HttpProbe http = new HttpProbe();
+    return Map.of("http", http, "journey", http);
+  }
+
+  /** Whether this runner can run checks of {@code type}. */
+  public boolean supports(String type) {
+    return probes.containsKey(type);
+  }
+
+  /** Runs {@code check}, retrying up to its {@code retries}, and returns the result. */
+  public Future<ProbeResult> run(Check check) {
+    Instant startedAt = context.time().now();
+    long startNanos = context.time().monotonicNanos();
+    Promise<ProbeResult> promise = Promise.promise();
+    attempt(check, 1)
+        .onComplete(
+            ar -> {
+              ProbeOutcome outcome;
+              int attempts;
+              if (ar.succeeded()) {
+                outcome = ar.result().outcome();
+                attempts = ar.result().attempts();
+              } else {
+                LOG.log(
+                    Level.WARNING, "probe of " + check.id() + " broke its contract", ar.cause());
+                outcome =
+                    new ProbeOutcome(
+                        new Failure(FailureKind.INTERNAL, "", "the probe failed unexpectedly"),
+                        0,
+                        Map.of(),
+                        null);
+                attempts = 1;
+              }
+              long durationMillis = (context.time().monotonicNanos() - startNanos) / 1_000_000;
+              ProbeResult result =
+                  new ProbeResult(
+                      agentId,
+                      sequence.incrementAndGet(),
+                      check.id(),
+                      location,
+                      startedAt,
+                      durationMillis,
+                      outcome.ok(),
+                      outcome.failure(),
+                      attempts,
+                      outcome.phasesMillis(),
+                      outcome.diagnostics());
+              record(check, result);
+              promise.complete(result);
+            });
+    return promise.future();
+  }
+
+  private record Attempted(ProbeOutcome outcome, int attempts) {}
+
+  private Future<Attempted> attempt(Check check, int attempt) {
+    Probe probe = probes.get(check.type());
+    if (probe == null) {
+      return Future.succeededFuture(
+          new Attempted(
+              new ProbeOutcome(
+                  new Failure(
+                      FailureKind.INTERNAL,
+                      "",
+                      "this agent has no probe for " + check.type() + " checks"),
+                  0,
+                  Map.of(),
+                  null),
+              attempt));
+    }
+    Future<ProbeOutcome> outcome;
+    try {
+      outcome = probe.run(check, context);
+    } catch (RuntimeException e) {
+      outcome = Future.failedFuture(e);
+    }
+    return outcome.compose(
+        o -> {
+          if (o.ok() || attempt > check.retries()) {
+            return Future.succeededFuture(new Attempted(o, attempt));
+          }
+          // A quick retry, after a pause that lets a transient fault pass: a tenth of the
+          // interval, at most a second.
+          long pauseMillis = Math.min(1000, Math.max(1, check.every().toMillis() / 10));
+          Promise<Attempted> next = Promise.promise();
+          context.vertx().setTimer(pauseMillis, t -> attempt(check, attempt + 1).onComplete(next));
+          return next.future();
+        });
+  }
+
+  private void record(Check check, ProbeResult result) {
+    String outcome = result.ok() ? "ok" : result.failure().kind().name().toLowerCase();
+    Timer.builder("nines.probe.duration")
+        .description("How long probes take, retries included")
+        .tags("check", check.id(), "type", check.type(), "outcome", outcome)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(60))
+        .register(registry)
+        .record(result.durationMillis(), TimeUnit.MILLISECONDS);
+    registry.counter("nines.probe.results", "type", check.type(), "outcome", outcome).increment();
+  }
+}

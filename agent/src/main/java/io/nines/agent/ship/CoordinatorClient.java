@@ -1,0 +1,90 @@
+package io.nines.agent.ship;
+
+import io.nines.common.ResultBatch;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * Talks to the coordinator: posts result batches with the agent's bearer token. Takes a list of
+ * coordinator URLs and fails over to the next one when a post fails.
+ *
+ * <p>Call from the agent's context; futures complete on it.
+ */
+public final class CoordinatorClient {
+  private final HttpClientAgent client;
+  private final List<String> baseUrls;
+  private final String token;
+  private final long timeoutMillis;
+  private int current;
+
+  /**
+   * @param baseUrls coordinator base URLs such as {@code http://127.0.0.1:8080}; tried in order
+   * @param token the agent's bearer token
+   * @param timeoutMillis the most one post may take
+   */
+  public CoordinatorClient(Vertx vertx, List<String> baseUrls, String token, long timeoutMillis) {
+    if (baseUrls.isEmpty()) {
+      throw new IllegalArgumentException("baseUrls: [] (expected: at least one coordinator URL)");
+    }
+    this.baseUrls = List.copyOf(baseUrls);
+    this.token = token;
+    this.timeoutMillis = timeoutMillis;
+    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
+  }
+
+  /** The URL the next post goes to. */
+  public String currentUrl() {
+    return baseUrls.get(current);
+  }
+
+  /**
+   * Posts a batch. Succeeds with the coordinator's answer when it acknowledged the batch (2xx);
+   * fails otherwise, and the next post goes to the next URL.
+   */
+  public Future<JsonObject> post(ResultBatch batch) {
+    String base = currentUrl();
+    Buffer body = batch.toJson().toBuffer();
+    return client
+        .request(
+            new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setAbsoluteURI(strip(base) + "/api/v1/results")
+                .setTimeout(timeoutMillis)
+                .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json"))
+        .compose(req -> req.send(body))
+        .compose(
+            resp ->
+                resp.body()
+                    .compose(
+                        b -> {
+                          if (resp.statusCode() / 100 == 2) {
+                            return Future.succeededFuture(b.toJsonObject());
+                          }
+                          return Future.failedFuture(
+                              "coordinator "
+                                  + base
+                                  + " answered "
+                                  + resp.statusCode()
+                                  + ": "
+                                  + b.toString().strip());
+                        }))
+        .onFailure(e -> current = (current + 1) % baseUrls.size());
+  }
+
+  private static String strip(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+}

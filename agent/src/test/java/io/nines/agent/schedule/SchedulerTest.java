@@ -1,0 +1,163 @@
+package io.nines.agent.schedule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nines.agent.TestChecks;
+import io.nines.common.testing.ManualTimeSource;
+import io.nines.config.Check;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class SchedulerTest {
+  private final ManualTimeSource time = new ManualTimeSource(Instant.parse("2026-04-01T00:00:00Z"));
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final List<String> started = new ArrayList<>();
+  private final List<Promise<Void>> runs = new ArrayList<>();
+
+  private Scheduler scheduler(int maxInFlight, int maxPerHost, boolean completeAtOnce) {
+    return new Scheduler(
+        time,
+        check -> {
+          started.add(check.id());
+          if (completeAtOnce) {
+            return Future.succeededFuture();
+          }
+          Promise<Void> p = Promise.promise();
+          runs.add(p);
+          return p.future();
+        },
+        check -> "shop.example",
+        maxInFlight,
+        maxPerHost,
+        registry);
+  }
+
+  private static Check check(String id, Duration every) {
+    return TestChecks.http(id, "http://shop.example/", every);
+  }
+
+  private double skipped(String reason) {
+    return registry.get("nines.scheduler.skipped").tag("reason", reason).counter().count();
+  }
+
+  @Test
+  void whenTheSameIdIsScheduled_thenTheOffsetIsTheSame() {
+    assertThat(Scheduler.offsetMillis("checkout-journey", 30_000))
+        .isEqualTo(Scheduler.offsetMillis("checkout-journey", 30_000))
+        .isBetween(0L, 29_999L);
+  }
+
+  @Test
+  void whenManyChecksShareAnInterval_thenTheirStartsSpreadEvenly() {
+    int checks = 1000;
+    long interval = 60_000;
+    int[] buckets = new int[10];
+    for (int i = 0; i < checks; i++) {
+      long offset = Scheduler.offsetMillis("check-" + i, interval);
+      buckets[(int) (offset * 10 / interval)]++;
+    }
+    // Each tenth of the interval holds about 100 checks; none holds twice that.
+    assertThat(java.util.Arrays.stream(buckets).boxed().toList())
+        .allSatisfy(n -> assertThat(n).isBetween(60, 140));
+  }
+
+  @Test
+  void whenTimePassesOneInterval_thenEachCheckRunsOnceAtItsOffset() {
+    Scheduler s = scheduler(100, 100, true);
+    List<Check> checks =
+        IntStream.range(0, 20).mapToObj(i -> check("c" + i, Duration.ofSeconds(10))).toList();
+    s.setChecks(checks);
+    long next = s.poll();
+    assertThat(next).isBetween(0L, 10_000L);
+    for (int ms = 0; ms < 10_000; ms += 100) {
+      time.advance(Duration.ofMillis(100));
+      s.poll();
+    }
+    assertThat(started).hasSize(20).doesNotHaveDuplicates();
+    assertThat(
+            registry
+                .get("nines.scheduler.lag")
+                .timer()
+                .max(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .isLessThan(100);
+  }
+
+  @Test
+  void whenARunIsStillGoingAtItsNextSlot_thenTheSlotIsSkippedNotStacked() {
+    Scheduler s = scheduler(100, 100, false);
+    s.setChecks(List.of(check("slow", Duration.ofSeconds(5))));
+    time.advance(Duration.ofSeconds(5));
+    s.poll();
+    assertThat(started).containsExactly("slow");
+    time.advance(Duration.ofSeconds(5));
+    s.poll();
+    time.advance(Duration.ofSeconds(5));
+    s.poll();
+    assertThat(started).containsExactly("slow");
+    assertThat(skipped("still-running")).isEqualTo(2.0);
+    runs.get(0).complete();
+    time.advance(Duration.ofSeconds(5));
+    s.poll();
+    assertThat(started).containsExactly("slow", "slow");
+  }
+
+  @Test
+  void whenTheAgentIsAtItsLimit_thenFurtherRunsAreSkippedAndCounted() {
+    Scheduler s = scheduler(3, 100, false);
+    s.setChecks(
+        IntStream.range(0, 10).mapToObj(i -> check("c" + i, Duration.ofSeconds(10))).toList());
+    time.advance(Duration.ofSeconds(10));
+    s.poll();
+    assertThat(started).hasSize(3);
+    assertThat(s.inFlight()).isEqualTo(3);
+    assertThat(skipped("agent-limit")).isEqualTo(7.0);
+  }
+
+  @Test
+  void whenOneHostIsAtItsLimit_thenItsRunsAreSkipped() {
+    Scheduler s = scheduler(100, 2, false);
+    s.setChecks(
+        IntStream.range(0, 5).mapToObj(i -> check("c" + i, Duration.ofSeconds(10))).toList());
+    time.advance(Duration.ofSeconds(10));
+    s.poll();
+    assertThat(started).hasSize(2);
+    assertThat(skipped("host-limit")).isEqualTo(3.0);
+  }
+
+  @Test
+  void whenTheAgentStallsForSeveralSlots_thenMissedSlotsAreSkippedNotBurst() {
+    Scheduler s = scheduler(100, 100, true);
+    s.setChecks(List.of(check("c", Duration.ofSeconds(1))));
+    time.advance(Duration.ofSeconds(1));
+    s.poll();
+    time.advance(Duration.ofMillis(5_500));
+    s.poll();
+    assertThat(started).hasSize(2);
+    assertThat(skipped("still-running")).isGreaterThanOrEqualTo(4.0);
+  }
+
+  @Test
+  void whenACheckIsRemoved_thenItIsNotStartedAgain() {
+    Scheduler s = scheduler(100, 100, true);
+    s.setChecks(List.of(check("a", Duration.ofSeconds(1)), check("b", Duration.ofSeconds(1))));
+    s.setChecks(List.of(check("a", Duration.ofSeconds(1))));
+    time.advance(Duration.ofSeconds(3));
+    s.poll();
+    assertThat(started).containsOnly("a");
+    assertThat(s.nextDueMillis("b")).isEqualTo(-1);
+  }
+
+  @Test
+  void nextSlotIsStrictlyAfterAndAligned() {
+    assertThat(Scheduler.nextSlot(0, 1000, 250)).isEqualTo(250);
+    assertThat(Scheduler.nextSlot(250, 1000, 250)).isEqualTo(1250);
+    assertThat(Scheduler.nextSlot(-1, 1000, 0)).isEqualTo(0);
+  }
+}
