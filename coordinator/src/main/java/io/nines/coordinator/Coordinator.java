@@ -21,7 +21,7 @@ import java.util.logging.Logger;
  * PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
  * Coordinator coordinator = new Coordinator(CoordinatorOptions.builder()
  *     .port(0).agentTokens(Set.of(token)).fleet(fleet).meterRegistry(registry).build());
- * int port = coordinator.start(vertx).await();  // on a virtual thread, or use onSuccess
+ * coordinator.start(vertx).onSuccess(port -> log("listening on " + port));
  * }</pre>
  */
 public final class Coordinator {
