@@ -1,0 +1,157 @@
+package io.nines.coordinator;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nines.common.Checks;
+import io.nines.common.TimeSource;
+import io.nines.config.Fleet;
+import io.nines.coordinator.store.InMemoryResultStore;
+import io.nines.coordinator.store.ResultStore;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * How a {@link Coordinator} runs. Build with {@link #builder()}.
+ *
+ * @param host the interface to bind; {@code 127.0.0.1} by default, so a coordinator is not exposed
+ *     until someone asks for it
+ * @param port the TCP port; 0 picks a free one, which {@link Coordinator#start} reports
+ * @param agentTokens the bearer tokens agents may post results with; at least one, none blank
+ * @param fleet the current configuration; may return null while none is loaded (the coordinator is
+ *     then not ready and answers 503); called on every request, so it must be cheap and thread-safe
+ * @param timeSource where {@code now} comes from
+ * @param meterRegistry the registry {@code /metrics} scrapes and the coordinator's meters go to;
+ *     created once by the caller (who may also give it to Vert.x's metrics)
+ * @param store where results are kept; an {@link InMemoryResultStore} by default
+ * @param bodyLimitBytes the largest request body accepted; larger ones get 413
+ */
+public record CoordinatorOptions(
+    String host,
+    int port,
+    Set<String> agentTokens,
+    Supplier<Fleet> fleet,
+    TimeSource timeSource,
+    PrometheusMeterRegistry meterRegistry,
+    ResultStore store,
+    long bodyLimitBytes) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8080;
+  public static final long DEFAULT_BODY_LIMIT_BYTES = 8L * 1024 * 1024;
+
+  public CoordinatorOptions {
+    Checks.checkNotBlank(host, "host");
+    Checks.checkArgument(port >= 0 && port <= 65535, "port: %s (expected: 0 to 65535)", port);
+    Checks.notNull(agentTokens, "agentTokens");
+    agentTokens = Set.copyOf(agentTokens);
+    Checks.checkArgument(
+        !agentTokens.isEmpty(),
+        "agentTokens: [] (expected: at least one token for agents to authenticate with)");
+    for (String t : agentTokens) {
+      Checks.checkArgument(!t.isBlank(), "agentTokens: a blank token (expected: non-blank)");
+    }
+    Checks.notNull(fleet, "fleet");
+    Checks.notNull(timeSource, "timeSource");
+    Checks.notNull(meterRegistry, "meterRegistry");
+    Checks.notNull(store, "store");
+    Checks.checkPositive(bodyLimitBytes, "bodyLimitBytes");
+  }
+
+  /** Secrets stay out of logs. */
+  @Override
+  public String toString() {
+    return "CoordinatorOptions[host="
+        + host
+        + ", port="
+        + port
+        + ", agentTokens=<"
+        + agentTokens.size()
+        + " hidden>, timeSource="
+        + timeSource
+        + ", store="
+        + store.getClass().getSimpleName()
+        + ", bodyLimitBytes="
+        + bodyLimitBytes
+        + "]";
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Collects options; {@link #build()} validates them. Not thread-safe. */
+  public static final class Builder {
+    private String host = DEFAULT_HOST;
+    private int port = DEFAULT_PORT;
+    private Set<String> agentTokens = Set.of();
+    private Supplier<Fleet> fleet;
+    private TimeSource timeSource = TimeSource.SYSTEM;
+    private PrometheusMeterRegistry meterRegistry;
+    private ResultStore store;
+    private long bodyLimitBytes = DEFAULT_BODY_LIMIT_BYTES;
+
+    private Builder() {}
+
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder agentTokens(Set<String> agentTokens) {
+      this.agentTokens = agentTokens;
+      return this;
+    }
+
+    /** A configuration that may change (reloads) or be absent for a while (null). */
+    public Builder fleet(Supplier<Fleet> fleet) {
+      this.fleet = fleet;
+      return this;
+    }
+
+    /** A configuration that never changes. */
+    public Builder fleet(Fleet fleet) {
+      Checks.notNull(fleet, "fleet");
+      this.fleet = () -> fleet;
+      return this;
+    }
+
+    public Builder timeSource(TimeSource timeSource) {
+      this.timeSource = timeSource;
+      return this;
+    }
+
+    public Builder meterRegistry(PrometheusMeterRegistry meterRegistry) {
+      this.meterRegistry = meterRegistry;
+      return this;
+    }
+
+    public Builder store(ResultStore store) {
+      this.store = store;
+      return this;
+    }
+
+    public Builder bodyLimitBytes(long bodyLimitBytes) {
+      this.bodyLimitBytes = bodyLimitBytes;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException or NullPointerException naming the option that is wrong
+     */
+    public CoordinatorOptions build() {
+      return new CoordinatorOptions(
+          host,
+          port,
+          agentTokens,
+          fleet,
+          timeSource,
+          meterRegistry,
+          store == null ? new InMemoryResultStore() : store,
+          bodyLimitBytes);
+    }
+  }
+}

@@ -1,0 +1,528 @@
+package io.nines.coordinator.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nines.common.ResultBatch;
+import io.nines.common.TimeRange;
+import io.nines.common.TimeSource;
+import io.nines.config.Check;
+import io.nines.config.Fleet;
+import io.nines.config.Service;
+import io.nines.coordinator.store.AppendOutcome;
+import io.nines.coordinator.store.Rejection;
+import io.nines.coordinator.store.ResultStore;
+import io.nines.coordinator.timeline.Availability;
+import io.nines.coordinator.timeline.AvailabilityReport;
+import io.nines.coordinator.timeline.DowntimeBudget;
+import io.nines.coordinator.timeline.Timeline;
+import io.nines.coordinator.timeline.Timelines;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The coordinator's HTTP API. Handlers run on the event loop and only parse, authenticate and
+ * write; everything that touches the store or computes timelines runs on the worker executor.
+ */
+public final class Api {
+  private static final Logger LOG = Logger.getLogger(Api.class.getName());
+  private static final String JSON = "application/json; charset=utf-8";
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  private static final int DEFAULT_RESULTS_LIMIT = 50;
+  private static final int MAX_RESULTS_LIMIT = 1000;
+  private static final String INSTANT_FORMAT =
+      "an ISO-8601 UTC instant such as 2026-04-01T00:00:00Z";
+
+  /** The windows the service list reports, by label. */
+  private static final Map<String, Duration> LIST_WINDOWS = new LinkedHashMap<>();
+
+  static {
+    LIST_WINDOWS.put("24h", Duration.ofHours(24));
+    LIST_WINDOWS.put("7d", Duration.ofDays(7));
+    LIST_WINDOWS.put("30d", Duration.ofDays(30));
+  }
+
+  private final Vertx vertx;
+  private final WorkerExecutor worker;
+  private final Supplier<Fleet> fleet;
+  private final TimeSource time;
+  private final ResultStore store;
+  private final Queries queries;
+  private final BearerAuth auth;
+  private final PrometheusMeterRegistry registry;
+  private final long bodyLimitBytes;
+  private final BooleanSupplier bound;
+  private final Counter accepted;
+  private final Counter duplicates;
+  private final Counter rejected;
+  private final Counter batchesOk;
+  private final Counter batchesInvalid;
+  private final Counter authFailures;
+
+  /**
+   * @param bound whether the server is listening, for readiness
+   */
+  public Api(
+      Vertx vertx,
+      WorkerExecutor worker,
+      Supplier<Fleet> fleet,
+      TimeSource time,
+      ResultStore store,
+      Set<String> agentTokens,
+      PrometheusMeterRegistry registry,
+      long bodyLimitBytes,
+      BooleanSupplier bound) {
+    this.vertx = vertx;
+    this.worker = worker;
+    this.fleet = fleet;
+    this.time = time;
+    this.store = store;
+    this.queries = new Queries(store);
+    this.auth = new BearerAuth(agentTokens);
+    this.registry = registry;
+    this.bodyLimitBytes = bodyLimitBytes;
+    this.bound = bound;
+    String results = "nines.ingest.results";
+    String resultsHelp = "Results posted by agents, by what the store did with them";
+    this.accepted =
+        Counter.builder(results)
+            .description(resultsHelp)
+            .tag("outcome", "accepted")
+            .register(registry);
+    this.duplicates =
+        Counter.builder(results)
+            .description(resultsHelp)
+            .tag("outcome", "duplicate")
+            .register(registry);
+    this.rejected =
+        Counter.builder(results)
+            .description(resultsHelp)
+            .tag("outcome", "rejected")
+            .register(registry);
+    String batches = "nines.ingest.batches";
+    String batchesHelp = "Result batches posted by authenticated agents";
+    this.batchesOk =
+        Counter.builder(batches).description(batchesHelp).tag("outcome", "ok").register(registry);
+    this.batchesInvalid =
+        Counter.builder(batches)
+            .description(batchesHelp)
+            .tag("outcome", "invalid")
+            .register(registry);
+    this.authFailures =
+        Counter.builder("nines.auth.failures")
+            .description("Requests refused for a missing or wrong agent token")
+            .register(registry);
+  }
+
+  /** A new router with every route, error handler and failure handler. */
+  public Router router() {
+    Router router = Router.router(vertx);
+    router.route().failureHandler(this::onFailure);
+    // Authentication gets a route of its own so that it runs before the body is read: Vert.x Web
+    // requires a route's body handler to come before its user handlers. It calls next() at once,
+    // so no body data can slip past the body handler in between.
+    router.post("/api/v1/results").handler(this::authenticate);
+    router
+        .post("/api/v1/results")
+        .handler(BodyHandler.create(false).setBodyLimit(bodyLimitBytes))
+        .handler(this::ingest);
+    router.get("/api/v1/services").handler(this::services);
+    router.get("/api/v1/services/:id/availability").handler(this::availability);
+    router.get("/api/v1/checks").handler(this::checks);
+    router.get("/api/v1/checks/:id/results").handler(this::results);
+    router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(this::ready);
+    router.get("/metrics").handler(this::metrics);
+    router.errorHandler(
+        404,
+        ctx ->
+            send(
+                ctx,
+                404,
+                "not_found",
+                "no resource at " + ctx.request().method() + " " + ctx.request().path()));
+    router.errorHandler(
+        405,
+        ctx ->
+            send(
+                ctx,
+                405,
+                "method_not_allowed",
+                "method " + ctx.request().method() + " is not allowed on " + ctx.request().path()));
+    router.errorHandler(500, this::onFailure);
+    return router;
+  }
+
+  // ---- ingest ----
+
+  private void authenticate(RoutingContext ctx) {
+    if (auth.permits(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
+      ctx.next();
+      return;
+    }
+    authFailures.increment();
+    ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    send(
+        ctx,
+        401,
+        "unauthorized",
+        "a valid agent token is required: send 'Authorization: Bearer <token>'");
+  }
+
+  private void ingest(RoutingContext ctx) {
+    Optional<Fleet> f = fleetOrNotReady(ctx);
+    if (f.isEmpty()) {
+      return;
+    }
+    Buffer body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      batchesInvalid.increment();
+      badRequest(ctx, "the body was empty but it must be a result batch as a JSON object");
+      return;
+    }
+    JsonObject json;
+    try {
+      json = new JsonObject(body);
+    } catch (DecodeException | ClassCastException e) {
+      // The decoder's own text may quote the body back; a fixed message is enough.
+      batchesInvalid.increment();
+      badRequest(
+          ctx,
+          "the body was not a JSON object; it must be a result batch such as"
+              + " {\"agent\":\"eu-west-1\",\"results\":[...]}");
+      return;
+    }
+    ResultBatch batch;
+    try {
+      batch = ResultBatch.fromJson(json);
+    } catch (IllegalArgumentException e) {
+      batchesInvalid.increment();
+      badRequest(ctx, e.getMessage());
+      return;
+    }
+    Instant now = time.now();
+    Fleet current = f.get();
+    blocking(ctx, () -> store.append(batch.results(), current, now))
+        .onSuccess(
+            outcome -> {
+              batchesOk.increment();
+              accepted.increment(outcome.accepted());
+              duplicates.increment(outcome.duplicates());
+              rejected.increment(outcome.rejected().size());
+              ctx.json(outcomeJson(outcome));
+            });
+  }
+
+  private static JsonObject outcomeJson(AppendOutcome outcome) {
+    JsonArray rejected = new JsonArray();
+    for (Rejection r : outcome.rejected()) {
+      rejected.add(new JsonObject().put("id", r.id()).put("reason", r.reason()));
+    }
+    return new JsonObject()
+        .put("accepted", outcome.accepted())
+        .put("duplicates", outcome.duplicates())
+        .put("rejected", rejected);
+  }
+
+  // ---- services ----
+
+  private void services(RoutingContext ctx) {
+    Optional<Fleet> f = fleetOrNotReady(ctx);
+    if (f.isEmpty()) {
+      return;
+    }
+    Instant now = time.now();
+    blocking(ctx, () -> servicesJson(f.get(), now)).onSuccess(ctx::json);
+  }
+
+  private JsonObject servicesJson(Fleet fleet, Instant now) {
+    JsonArray items = new JsonArray();
+    Duration longest = LIST_WINDOWS.values().stream().max(Duration::compareTo).orElseThrow();
+    TimeRange span = new TimeRange(now.minus(longest), now);
+    for (Service s : fleet.services().values()) {
+      Timeline timeline = queries.serviceTimeline(fleet, s.id(), span);
+      JsonObject availability = new JsonObject();
+      JsonObject percent = new JsonObject();
+      JsonObject nines = new JsonObject();
+      for (Map.Entry<String, Duration> w : LIST_WINDOWS.entrySet()) {
+        TimeRange window = new TimeRange(now.minus(w.getValue()), now);
+        AvailabilityReport r =
+            Availability.report(timeline, window, Queries.maintenance(fleet, s.id(), window));
+        availability.put(w.getKey(), r.availability());
+        percent.put(w.getKey(), r.percent());
+        nines.put(w.getKey(), r.nines());
+      }
+      boolean inMaintenance =
+          !Queries.maintenance(fleet, s.id(), new TimeRange(now, now.plusMillis(1))).isEmpty();
+      items.add(
+          new JsonObject()
+              .put("id", s.id())
+              .put("name", s.name())
+              .put("tier", s.tier().configName())
+              .put("target", Queries.targetPercent(fleet, s))
+              .put("state", timeline.lastState().name())
+              .put("inMaintenance", inMaintenance)
+              .put("availability", availability)
+              .put("percent", percent)
+              .put("nines", nines));
+    }
+    return new JsonObject().put("items", items);
+  }
+
+  private void availability(RoutingContext ctx) {
+    Optional<Fleet> f = fleetOrNotReady(ctx);
+    if (f.isEmpty()) {
+      return;
+    }
+    Fleet fleet = f.get();
+    String id = ctx.pathParam("id");
+    Service service = fleet.services().get(id);
+    if (service == null) {
+      send(ctx, 404, "not_found", "unknown service '" + id + "'; GET /api/v1/services lists them");
+      return;
+    }
+    Instant now = time.now();
+    Instant to;
+    Instant from;
+    try {
+      Instant askedTo = instantParam(ctx, "to");
+      Instant askedFrom = instantParam(ctx, "from");
+      if (askedTo != null && askedFrom != null && !askedFrom.isBefore(askedTo)) {
+        throw new IllegalArgumentException(
+            "from was '" + askedFrom + "' but it must be before to '" + askedTo + "'");
+      }
+      // The future has no measurements; a window reaching past now ends at now.
+      to = askedTo == null || askedTo.isAfter(now) ? now : askedTo;
+      from = askedFrom == null ? to.minus(Duration.ofHours(24)) : askedFrom;
+      if (!from.isBefore(to)) {
+        throw new IllegalArgumentException(
+            "from was '" + from + "' but it must be before now (" + now + ")");
+      }
+    } catch (IllegalArgumentException e) {
+      badRequest(ctx, e.getMessage());
+      return;
+    }
+    TimeRange window = new TimeRange(from, to);
+    blocking(ctx, () -> availabilityJson(fleet, service, window, now)).onSuccess(ctx::json);
+  }
+
+  private JsonObject availabilityJson(Fleet fleet, Service s, TimeRange window, Instant now) {
+    AvailabilityReport r =
+        Availability.report(
+            queries.serviceTimeline(fleet, s.id(), window),
+            window,
+            Queries.maintenance(fleet, s.id(), window));
+    double target = Queries.targetPercent(fleet, s);
+    TimeRange month =
+        new TimeRange(DowntimeBudget.monthRange(DowntimeBudget.monthOf(now)).start(), now);
+    DowntimeBudget budget =
+        DowntimeBudget.asOf(
+            target,
+            queries.serviceTimeline(fleet, s.id(), month),
+            Queries.maintenance(fleet, s.id(), month),
+            now);
+    JsonObject json = new JsonObject().put("service", s.id()).put("target", target);
+    json.mergeIn(Views.report(r));
+    return json.put("budgetLeftSeconds", Views.seconds(budget.left()))
+        .put("budget", Views.budget(budget));
+  }
+
+  private static Instant instantParam(RoutingContext ctx, String name) {
+    String raw = ctx.request().getParam(name);
+    if (raw == null || raw.isEmpty()) {
+      return null;
+    }
+    try {
+      return Instant.parse(raw);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          name + " was '" + raw + "' but it must be " + INSTANT_FORMAT);
+    }
+  }
+
+  // ---- checks ----
+
+  private void checks(RoutingContext ctx) {
+    Optional<Fleet> f = fleetOrNotReady(ctx);
+    if (f.isEmpty()) {
+      return;
+    }
+    Instant now = time.now();
+    blocking(ctx, () -> checksJson(f.get(), now)).onSuccess(ctx::json);
+  }
+
+  private JsonObject checksJson(Fleet fleet, Instant now) {
+    JsonArray items = new JsonArray();
+    for (Check c : fleet.checks()) {
+      TimeRange span = new TimeRange(now.minus(Queries.staleAfter(c)), now);
+      Map<String, Timeline> locations = queries.locationTimelines(c, span);
+      JsonObject locationStates = new JsonObject();
+      locations.forEach((l, t) -> locationStates.put(l, t.lastState().name()));
+      Timeline check = Timelines.forCheck(locations.values(), c.downWhen(), span);
+      items.add(
+          new JsonObject()
+              .put("id", c.id())
+              .put("service", c.service())
+              .put("type", c.type())
+              .put("everySeconds", Views.seconds(c.every()))
+              .put("locations", new JsonArray(c.locations()))
+              .put("downWhen", c.downWhen().print(c.locations().size()))
+              .put("state", check.lastState().name())
+              .put("locationStates", locationStates));
+    }
+    return new JsonObject().put("items", items);
+  }
+
+  private void results(RoutingContext ctx) {
+    Optional<Fleet> f = fleetOrNotReady(ctx);
+    if (f.isEmpty()) {
+      return;
+    }
+    String id = ctx.pathParam("id");
+    if (f.get().check(id).isEmpty()) {
+      send(ctx, 404, "not_found", "unknown check '" + id + "'; GET /api/v1/checks lists them");
+      return;
+    }
+    String raw = ctx.request().getParam("limit");
+    int limit = DEFAULT_RESULTS_LIMIT;
+    if (raw != null) {
+      try {
+        limit = Integer.parseInt(raw);
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > MAX_RESULTS_LIMIT) {
+        badRequest(
+            ctx,
+            "limit was '" + raw + "' but it must be a whole number from 1 to " + MAX_RESULTS_LIMIT);
+        return;
+      }
+    }
+    int n = limit;
+    blocking(
+            ctx,
+            () -> {
+              JsonArray items = new JsonArray();
+              store.recent(id, n).forEach(r -> items.add(Views.result(r)));
+              return new JsonObject().put("check", id).put("items", items);
+            })
+        .onSuccess(ctx::json);
+  }
+
+  // ---- operations ----
+
+  private void ready(RoutingContext ctx) {
+    Fleet f = fleet.get();
+    if (!bound.getAsBoolean()) {
+      ctx.response().setStatusCode(503);
+      ctx.json(
+          Views.error("not_ready", "the HTTP server is not listening yet").put("status", "DOWN"));
+    } else if (f == null) {
+      ctx.response().setStatusCode(503);
+      ctx.json(Views.error("not_ready", "no fleet configuration is loaded").put("status", "DOWN"));
+    } else {
+      JsonObject json = new JsonObject().put("status", "UP");
+      if (f.version() != null) {
+        json.put("config", f.version().shortHash());
+      }
+      ctx.json(json);
+    }
+  }
+
+  private void metrics(RoutingContext ctx) {
+    blocking(ctx, registry::scrape)
+        .onSuccess(
+            text -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT).end(text));
+  }
+
+  // ---- plumbing ----
+
+  private Optional<Fleet> fleetOrNotReady(RoutingContext ctx) {
+    Fleet f = fleet.get();
+    if (f == null) {
+      send(ctx, 503, "not_ready", "no fleet configuration is loaded yet; retry shortly");
+    }
+    return Optional.ofNullable(f);
+  }
+
+  /** Runs {@code work} on the worker pool; a failure goes to the failure handler. */
+  private <T> Future<T> blocking(RoutingContext ctx, Callable<T> work) {
+    return worker.<T>executeBlocking(work, false).onFailure(ctx::fail);
+  }
+
+  private static void badRequest(RoutingContext ctx, String message) {
+    send(ctx, 400, "bad_request", message);
+  }
+
+  private static void send(RoutingContext ctx, int status, String error, String message) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+        .end(Views.error(error, message).encode());
+  }
+
+  /** Every failure ends here: one JSON shape, and no stack trace leaves the process. */
+  private void onFailure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    int status = ctx.statusCode();
+    if (failure instanceof HttpException h) {
+      status = h.getStatusCode();
+    }
+    if (status < 400) {
+      status = 500;
+    }
+    if (status >= 500) {
+      LOG.log(
+          Level.SEVERE,
+          "request " + ctx.request().method() + " " + ctx.request().path() + " failed",
+          failure);
+    }
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    switch (status) {
+      case 401 -> send(ctx, 401, "unauthorized", "a valid agent token is required");
+      case 404 -> send(ctx, 404, "not_found", "no resource at " + ctx.request().path());
+      case 405 -> send(ctx, 405, "method_not_allowed", "method not allowed");
+      case 413 ->
+          send(
+              ctx,
+              413,
+              "payload_too_large",
+              "the request body is larger than the limit of " + bodyLimitBytes + " bytes");
+      case 500 ->
+          send(ctx, 500, "internal", "the coordinator failed to answer; its log has the details");
+      default ->
+          send(
+              ctx,
+              status,
+              status < 500 ? "bad_request" : "unavailable",
+              "the request failed with status " + status);
+    }
+  }
+}

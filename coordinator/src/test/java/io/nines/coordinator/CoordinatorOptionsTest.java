@@ -1,0 +1,64 @@
+package io.nines.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nines.coordinator.internal.BearerAuth;
+import io.nines.coordinator.store.InMemoryResultStore;
+import io.nines.coordinator.testing.TestFleets;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class CoordinatorOptionsTest {
+  final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  @Test
+  void whenOnlyTheEssentialsAreGiven_thenTheDefaultsAreSafe() {
+    CoordinatorOptions o =
+        CoordinatorOptions.builder()
+            .agentTokens(Set.of("t0ken"))
+            .fleet(TestFleets.fleet().build())
+            .meterRegistry(registry)
+            .build();
+
+    assertThat(o.host()).isEqualTo("127.0.0.1");
+    assertThat(o.port()).isEqualTo(CoordinatorOptions.DEFAULT_PORT);
+    assertThat(o.bodyLimitBytes()).isEqualTo(8L * 1024 * 1024);
+    assertThat(o.store()).isInstanceOf(InMemoryResultStore.class);
+    assertThat(o.toString()).doesNotContain("t0ken");
+  }
+
+  @Test
+  void whenNoTokenOrABadPortIsGiven_thenTheMessageSaysWhatWouldBeRight() {
+    assertThatThrownBy(
+            () ->
+                CoordinatorOptions.builder()
+                    .fleet(TestFleets.fleet().build())
+                    .meterRegistry(registry)
+                    .build())
+        .hasMessageContaining("agentTokens: [] (expected: at least one token");
+    assertThatThrownBy(
+            () ->
+                CoordinatorOptions.builder()
+                    .port(70000)
+                    .agentTokens(Set.of("t"))
+                    .fleet(TestFleets.fleet().build())
+                    .meterRegistry(registry)
+                    .build())
+        .hasMessage("port: 70000 (expected: 0 to 65535)");
+  }
+
+  @Test
+  void whenABearerHeaderIsChecked_thenOnlyAConfiguredTokenPasses() {
+    BearerAuth auth = new BearerAuth(Set.of("secret-1", "secret-2"));
+
+    assertThat(auth.permits("Bearer secret-1")).isTrue();
+    assertThat(auth.permits("bearer secret-2")).isTrue();
+    assertThat(auth.permits("Bearer secret-3")).isFalse();
+    assertThat(auth.permits("Basic secret-1")).isFalse();
+    assertThat(auth.permits("Bearer ")).isFalse();
+    assertThat(auth.permits(null)).isFalse();
+  }
+}
