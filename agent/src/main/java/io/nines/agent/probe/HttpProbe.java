@@ -318,13 +318,14 @@ public final class HttpProbe implements Probe {
             }
             if ((long) received.length() + chunk.length() > cap) {
               received.appendBuffer(chunk, 0, (int) Math.max(0, cap - received.length()));
-              response.request().reset();
+              // fail() first: resetting the request fires the exception handler at once.
               fail(
                   FailureKind.BODY_TOO_LARGE,
                   "the body is larger than the cap of " + cap + " bytes",
                   status,
                   response.headers(),
                   received);
+              response.request().reset();
               return;
             }
             received.appendBuffer(chunk);
