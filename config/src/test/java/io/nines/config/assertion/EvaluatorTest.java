@@ -395,6 +395,16 @@ class EvaluatorTest {
   }
 
   @Test
+  void whenTheBodyNestsTooDeeply_thenItCountsAsNotJson() {
+    String body = "[".repeat(100_000) + "]".repeat(100_000);
+
+    Verdict v = Evaluator.evaluate(AssertionParser.parse("body.$[0] != null"), NONE.withBody(body));
+
+    assertThat(v.ok()).isFalse();
+    assertThat(v.actual()).isEqualTo("no value at $[0] (the body is not JSON)");
+  }
+
+  @Test
   void whenARegexRecursesTooDeeplyOnALongBody_thenTheVerdictFailsInsteadOfThrowing() {
     String body = "ab".repeat(1_000_000);
 
