@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Evaluates assertions against what a probe observed. Pure (no I/O, no clock) and thread-safe; it
- * never throws for any assertion and observation, even ones the parser would refuse: what cannot
- * hold gives a failed {@link Verdict} that says why.
+ * Evaluates assertions against what a probe observed. Pure (no I/O, no clock) and thread-safe. It
+ * never throws for any non-null assertion and observation, even assertions the parser would refuse
+ * and bodies that are huge, not JSON or nested too deep: what cannot hold gives a failed {@link
+ * Verdict} that says why. (Exceptions thrown by the observation's own methods pass through.)
  *
  * <p>Semantics:
  *

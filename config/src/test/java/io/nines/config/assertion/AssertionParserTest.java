@@ -115,7 +115,7 @@ class AssertionParserTest {
         arguments(
             "body matches \"^\\d+$\"",
             new Assertion(body, Operator.MATCHES, str("^\\d+$")),
-            "body matches \"^\\\\d+$\""),
+            "body matches \"^\\d+$\""),
         arguments(
             "body.$.cart.items[0].sku == \"A1\"",
             new Assertion(
@@ -175,7 +175,7 @@ class AssertionParserTest {
         arguments(
             "body == \"say \\\"hi\\\"\\n\\t\\\\ \\u00e9 it's\"",
             new Assertion(body, Operator.EQ, str("say \"hi\"\n\t\\ \u00e9 it's")),
-            "body == \"say \\\"hi\\\"\\n\\t\\\\ \u00e9 it's\""),
+            "body == \"say \\\"hi\\\"\\n\\t\\ \u00e9 it's\""),
         arguments(
             "body == 'single \\'quoted\\' \"x\"'",
             new Assertion(body, Operator.EQ, str("single 'quoted' \"x\"")),
@@ -184,6 +184,18 @@ class AssertionParserTest {
             "body == \"\\u0001\"",
             new Assertion(body, Operator.EQ, str("\u0001")),
             "body == \"\\u0001\""),
+        arguments(
+            "body == \"x\\\\n\"",
+            new Assertion(body, Operator.EQ, str("x\\n")),
+            "body == \"x\\\\n\""),
+        arguments(
+            "body == 'end\\\\'",
+            new Assertion(body, Operator.EQ, str("end\\")),
+            "body == \"end\\\\\""),
+        arguments(
+            "body matches \"a\\.b\\\\\\\\c\"",
+            new Assertion(body, Operator.MATCHES, str("a\\.b\\\\c")),
+            "body matches \"a\\.b\\\\\\\\c\""),
         arguments("body == null", new Assertion(body, Operator.EQ, new NullLit()), "body == null"));
   }
 

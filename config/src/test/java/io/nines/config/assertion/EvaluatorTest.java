@@ -128,7 +128,7 @@ class EvaluatorTest {
             "body matches \"^\\d+$\"",
             NONE.withBody("12345"),
             true,
-            "to match \"^\\\\d+$\"",
+            "to match \"^\\d+$\"",
             "\"12345\""),
         arguments("body == \"a\\nb\"", NONE.withBody("a\nb"), true, "== \"a\\nb\"", "\"a\\nb\""),
         arguments("body contains \"x\"", NONE, false, "to contain \"x\"", "absent"),
@@ -284,7 +284,7 @@ class EvaluatorTest {
             "dns.answers matches \"^10\\\\.\"",
             NONE.withDnsAnswers(List.of("192.168.0.1", "10.1.2.3")),
             true,
-            "to match \"^10\\\\.\"",
+            "to match \"^10\\.\"",
             "[\"192.168.0.1\", \"10.1.2.3\"]"),
         arguments(
             "dns.rcode == \"NOERROR\"",
@@ -392,6 +392,16 @@ class EvaluatorTest {
                     new Assertion(new Subject.Body(), Operator.MATCHES, new StringLit("(")), all)
                 .actual())
         .startsWith("an invalid regular expression: Unclosed group");
+  }
+
+  @Test
+  void whenTheBodyNestsTooDeeply_thenItCountsAsNotJson() {
+    String body = "[".repeat(100_000) + "]".repeat(100_000);
+
+    Verdict v = Evaluator.evaluate(AssertionParser.parse("body.$[0] != null"), NONE.withBody(body));
+
+    assertThat(v.ok()).isFalse();
+    assertThat(v.actual()).isEqualTo("no value at $[0] (the body is not JSON)");
   }
 
   @Test
