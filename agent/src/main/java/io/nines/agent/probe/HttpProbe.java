@@ -8,7 +8,6 @@ import io.nines.config.HttpOptions;
 import io.nines.config.Request;
 import io.nines.config.SecretRef;
 import io.nines.config.Template;
-import io.nines.config.assertion.Assertion;
 import io.nines.config.assertion.Evaluator;
 import io.nines.config.assertion.JsonPath;
 import io.nines.config.assertion.Observation;
@@ -367,11 +366,12 @@ public final class HttpProbe implements Probe {
             received);
         return;
       }
-      for (Assertion assertion : step.expect()) {
-        Verdict verdict = Evaluator.evaluate(assertion, observation);
+      List<Verdict> verdicts = Evaluator.evaluateAll(step.expect(), observation);
+      for (int i = 0; i < verdicts.size(); i++) {
+        Verdict verdict = verdicts.get(i);
         if (!verdict.ok()) {
           FailureKind kind =
-              assertion.subject() instanceof Subject.Status
+              step.expect().get(i).subject() instanceof Subject.Status
                   ? FailureKind.HTTP_STATUS
                   : FailureKind.ASSERTION;
           fail(kind, verdict.message(), status, response.headers(), received);
@@ -571,8 +571,17 @@ public final class HttpProbe implements Probe {
         return m.groupCount() >= 1 ? m.group(1) : m.group();
       case JSON:
       default:
-        Object value = JsonValues.read(body, JsonValues.parsePath(extraction.expression()));
-        return value == null || value instanceof JsonValues.Missing ? null : String.valueOf(value);
+        Object json;
+        try {
+          json = io.vertx.core.json.Json.decodeValue(body);
+        } catch (RuntimeException e) {
+          return null;
+        }
+        return JsonPath.parse(extraction.expression())
+            .select(json)
+            .filter(v -> v != null)
+            .map(String::valueOf)
+            .orElse(null);
     }
   }
 
@@ -621,55 +630,6 @@ public final class HttpProbe implements Probe {
     @Override
     public String dnsRcode() {
       return null;
-    }
-  }
-
-  /** Reads JSON values by path without throwing. */
-  static final class JsonValues {
-    private JsonValues() {}
-
-    /** Marks a path that leads nowhere. */
-    enum Missing {
-      INSTANCE
-    }
-
-    static JsonPath parsePath(String expression) {
-      // Extractions are validated by the loader; here "$.a.b[0]" and "$['a']" are read leniently.
-      List<Object> segments = new ArrayList<>();
-      Matcher m =
-          Pattern.compile("\\.([A-Za-z_][A-Za-z0-9_-]*)|\\[(\\d+)]|\\['((?:[^'\\\\]|\\\\.)*)']")
-              .matcher(expression.startsWith("$") ? expression.substring(1) : expression);
-      while (m.find()) {
-        if (m.group(1) != null) {
-          segments.add(m.group(1));
-        } else if (m.group(2) != null) {
-          segments.add(Integer.parseInt(m.group(2)));
-        } else {
-          segments.add(m.group(3).replace("\\'", "'").replace("\\\\", "\\"));
-        }
-      }
-      return new JsonPath(segments);
-    }
-
-    static Object read(String body, JsonPath path) {
-      Object node;
-      try {
-        node = io.vertx.core.json.Json.decodeValue(body);
-      } catch (RuntimeException e) {
-        return Missing.INSTANCE;
-      }
-      for (Object segment : path.segments()) {
-        if (segment instanceof Integer i && node instanceof JsonArray a && i < a.size()) {
-          node = a.getValue(i);
-        } else if (segment instanceof String s
-            && node instanceof JsonObject o
-            && o.containsKey(s)) {
-          node = o.getValue(s);
-        } else {
-          return Missing.INSTANCE;
-        }
-      }
-      return node;
     }
   }
 }
