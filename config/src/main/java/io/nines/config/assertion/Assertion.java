@@ -1,8 +1,11 @@
 package io.nines.config.assertion;
 
+import java.util.Objects;
+
 /**
  * One parsed assertion, such as {@code status in [200, 204]}. Parsed and type-checked once, when
- * the configuration loads; agents only evaluate it.
+ * the configuration loads ({@link AssertionParser#parse}); agents only evaluate it ({@link
+ * Evaluator}).
  *
  * @param subject what is observed
  * @param operator how it is compared
@@ -10,7 +13,17 @@ package io.nines.config.assertion;
  */
 public record Assertion(Subject subject, Operator operator, Literal expected) {
 
-  /** The canonical text; parsing it gives an equal assertion. */
+  public Assertion {
+    Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(operator, "operator");
+    Objects.requireNonNull(expected, "expected");
+  }
+
+  /**
+   * The canonical text: single spaces between subject, operator and value, strings in double
+   * quotes, durations in their largest whole unit. For every assertion that {@link
+   * AssertionParser#parse} accepts, parsing its print gives an equal assertion.
+   */
   public String print() {
     return subject.print() + " " + operator.symbol() + " " + expected.print();
   }

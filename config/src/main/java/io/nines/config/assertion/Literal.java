@@ -3,8 +3,12 @@ package io.nines.config.assertion;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
-/** The right-hand side of an assertion. */
+/**
+ * The right-hand side of an assertion. Every literal prints as text that {@link AssertionParser}
+ * reads back to an equal literal.
+ */
 public sealed interface Literal {
 
   ValueType type();
@@ -12,7 +16,21 @@ public sealed interface Literal {
   /** The literal as written in the language; parsing it again gives an equal literal. */
   String print();
 
+  /**
+   * A number such as {@code 200}, {@code -1.5}. Compared numerically, so {@code 200} and {@code
+   * 200.0} are equal when evaluating, though the literals are not equal records.
+   *
+   * @param value the number; a negative scale ({@code 2E+2}) is normalized to scale 0 ({@code 200})
+   *     so that {@link #print()} and parsing agree
+   */
   record NumberLit(BigDecimal value) implements Literal {
+    public NumberLit {
+      Objects.requireNonNull(value, "value");
+      if (value.scale() < 0) {
+        value = value.setScale(0);
+      }
+    }
+
     public ValueType type() {
       return ValueType.NUMBER;
     }
@@ -22,39 +40,53 @@ public sealed interface Literal {
     }
   }
 
+  /** A string, printed in double quotes with {@code \"}, {@code \\}, {@code \n} and the like. */
   record StringLit(String value) implements Literal {
+    public StringLit {
+      Objects.requireNonNull(value, "value");
+    }
+
     public ValueType type() {
       return ValueType.STRING;
     }
 
     public String print() {
-      StringBuilder sb = new StringBuilder("\"");
-      for (char c : value.toCharArray()) {
-        switch (c) {
-          case '"' -> sb.append("\\\"");
-          case '\\' -> sb.append("\\\\");
-          case '\n' -> sb.append("\\n");
-          case '\t' -> sb.append("\\t");
-          case '\r' -> sb.append("\\r");
-          default -> sb.append(c);
-        }
-      }
-      return sb.append('"').toString();
+      return Text.quote(value, '"');
     }
   }
 
-  /** A duration such as {@code 800ms}, {@code 2s}, {@code 1m}. */
+  /**
+   * A duration such as {@code 800ms}, {@code 1.5s}, {@code 2m}, {@code 1h}.
+   *
+   * @param value zero or more, in whole milliseconds (the language has no finer unit)
+   * @throws IllegalArgumentException when {@code value} is negative, has a fraction of a
+   *     millisecond or does not fit a {@code long} of milliseconds
+   */
   record DurationLit(Duration value) implements Literal {
+    public DurationLit {
+      Objects.requireNonNull(value, "value");
+      if (value.isNegative()
+          || value.getNano() % 1_000_000 != 0
+          || value.getSeconds() > Long.MAX_VALUE / 1000 - 1) {
+        throw new IllegalArgumentException(
+            "value: " + value + " (expected: >= 0, in whole milliseconds)");
+      }
+    }
+
     public ValueType type() {
       return ValueType.DURATION;
     }
 
+    /** The largest whole unit: {@code 1h}, {@code 90m}, {@code 2s}, {@code 1500ms}, {@code 0ms}. */
     public String print() {
       long ms = value.toMillis();
-      if (ms % 60_000 == 0 && ms != 0) {
+      if (ms != 0 && ms % 3_600_000 == 0) {
+        return (ms / 3_600_000) + "h";
+      }
+      if (ms != 0 && ms % 60_000 == 0) {
         return (ms / 60_000) + "m";
       }
-      if (ms % 1000 == 0 && ms != 0) {
+      if (ms != 0 && ms % 1000 == 0) {
         return (ms / 1000) + "s";
       }
       return ms + "ms";
@@ -71,6 +103,7 @@ public sealed interface Literal {
     }
   }
 
+  /** {@code null}: an absent value (a missing header, a missing or null JSON value). */
   record NullLit() implements Literal {
     public ValueType type() {
       return ValueType.NULL;
@@ -81,6 +114,7 @@ public sealed interface Literal {
     }
   }
 
+  /** A list such as {@code [200, 204]}; lists may nest (for JSON arrays of arrays). */
   record ListLit(List<Literal> items) implements Literal {
     public ListLit {
       items = List.copyOf(items);

@@ -31,8 +31,20 @@ public sealed interface Subject {
     }
   }
 
-  /** {@code header.NAME}: a response header, matched case-insensitively; absent is null. */
+  /**
+   * {@code header.NAME}: a response header, matched case-insensitively; absent is null.
+   *
+   * @param name an HTTP header name (letters, digits and {@code !#$%&'*+-.^_`|~})
+   * @throws IllegalArgumentException when {@code name} is not a header name
+   */
   record Header(String name) implements Subject {
+    public Header {
+      if (name == null || name.isEmpty() || !name.chars().allMatch(Parser::isHeaderNameChar)) {
+        throw new IllegalArgumentException(
+            "name: " + name + " (expected: an HTTP header name such as Content-Type)");
+      }
+    }
+
     public ValueType type() {
       return ValueType.STRING;
     }
@@ -55,6 +67,10 @@ public sealed interface Subject {
 
   /** {@code body.$.a.b[0]}: a value picked from a JSON body by a JSONPath. */
   record BodyJson(JsonPath path) implements Subject {
+    public BodyJson {
+      java.util.Objects.requireNonNull(path, "path");
+    }
+
     public ValueType type() {
       return ValueType.ANY;
     }
