@@ -22,7 +22,7 @@ final class Assertions {
       try {
         a = AssertionParser.parse(text);
       } catch (AssertionSyntaxException e) {
-        item.error("'" + text + "' at column " + e.column() + ": " + e.getMessage());
+        item.error("'" + text + "' at column " + e.column() + ": " + e.reason());
         continue;
       }
       String problem = applies(a, checkType);
@@ -37,16 +37,11 @@ final class Assertions {
 
   /** Why {@code a} can't be used in a check of {@code checkType}, or null when it can. */
   private static String applies(Assertion a, String checkType) {
-    // Provisional until AssertionParser.checkApplies lands from the assert branch.
-    boolean ok =
-        switch (a.subject().getClass().getSimpleName()) {
-          case "Latency" -> true;
-          case "Status", "Header", "BodyJson" ->
-              checkType.equals("http") || checkType.equals("journey");
-          case "Body" -> !checkType.equals("dns") && !checkType.equals("tls");
-          case "CertDays" -> checkType.equals("tls");
-          default -> checkType.equals("dns");
-        };
-    return ok ? null : "can't be used in a " + checkType + " check";
+    try {
+      AssertionParser.checkApplies(a, checkType);
+      return null;
+    } catch (AssertionSyntaxException e) {
+      return "can't be used here: " + e.reason();
+    }
   }
 }

@@ -319,7 +319,7 @@ public final class At {
   }
 
   /** The key node of entry {@code name}, for problems about the key itself. */
-  At keyAt(String name) {
+  public At keyAt(String name) {
     for (NodeTuple t : ((MappingNode) node).getValue()) {
       if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(name)) {
         return new At(file, k, childPath(name), diagnostics);

@@ -7,6 +7,8 @@ import io.nines.config.HttpOptions;
 import io.nines.config.Request;
 import io.nines.config.Template;
 import io.nines.config.assertion.Assertion;
+import io.nines.config.assertion.AssertionSyntaxException;
+import io.nines.config.assertion.JsonPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -609,9 +611,16 @@ final class CheckReader {
 
   private static Request.Extraction extraction(At at, String var, String s) {
     if (s.startsWith("$")) {
-      String problem = JsonPaths.problem(s);
-      if (problem != null) {
-        at.error("was '" + s + "', which is not a JSONPath: " + problem);
+      try {
+        JsonPath.parse(s);
+      } catch (AssertionSyntaxException e) {
+        at.error(
+            "was '"
+                + s
+                + "', which is not a JSONPath: at column "
+                + e.column()
+                + ": "
+                + e.getMessage());
         return null;
       }
       return new Request.Extraction(var, Request.Extraction.From.JSON, s);

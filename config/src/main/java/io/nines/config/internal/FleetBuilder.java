@@ -65,6 +65,7 @@ public final class FleetBuilder {
       At service, At ownersAt, List<At> owners, At dependsOnAt, List<At> dependsOn) {}
 
   private final Map<String, Refs> refs = new LinkedHashMap<>();
+  private final Set<String> teamIds = new LinkedHashSet<>();
 
   /**
    * @param varOverrides replace or add {@code vars:} values
@@ -109,7 +110,7 @@ public final class FleetBuilder {
     Map<String, Service> services = readServices(settings);
     List<Check> checks = readChecks();
     List<MaintenanceWindow> maintenance = readMaintenance();
-    crossCheck(teams, services, checks);
+    crossCheck(services, checks);
     ctx.checkSecrets();
     return new Fleet(
         version,
@@ -176,27 +177,26 @@ public final class FleetBuilder {
     }
   }
 
+  /**
+   * Settings may be spread over several files; each setting (e.g. {@code retention.raw}, {@code
+   * tiers.critical}) is written at most once.
+   */
   private Settings readSettings() {
-    List<At> all = sections.get("settings");
-    for (int i = 1; i < all.size(); i++) {
-      all.get(i)
-          .error(
-              "is written again; settings was first written at "
-                  + all.get(0).where()
-                  + ", and only one file may hold settings");
-    }
-    if (all.isEmpty()) {
-      return Settings.DEFAULTS;
-    }
-    Fields f = all.get(0).fields(SETTINGS_KEYS);
-    if (f == null) {
-      return Settings.DEFAULTS;
-    }
+    Map<String, At> defined = new HashMap<>();
     Duration raw = Settings.DEFAULTS.retentionRaw();
     Duration rollup = Settings.DEFAULTS.retentionRollup();
-    if (f.has("retention")) {
-      Fields r = f.get("retention").fields(RETENTION_KEYS);
-      if (r != null && r.has("raw")) {
+    At rollupAt = null;
+    Map<Tier, Double> targets = new EnumMap<>(Tier.class);
+    List<String> tierNames = java.util.Arrays.stream(Tier.values()).map(Tier::configName).toList();
+    for (At section : sections.get("settings")) {
+      Fields f = section.fields(SETTINGS_KEYS);
+      if (f == null) {
+        continue;
+      }
+      Fields r = f.has("retention") ? f.get("retention").fields(RETENTION_KEYS) : null;
+      if (r != null
+          && r.has("raw")
+          && !twice(defined, "retention.raw", r.owner().keyAt("raw"), "setting")) {
         Duration v = r.get("raw").duration();
         if (v != null && v.compareTo(Duration.ofHours(1)) < 0) {
           r.get("raw").mustBe("at least 1h");
@@ -204,29 +204,31 @@ public final class FleetBuilder {
           raw = v;
         }
       }
-      if (r != null && r.has("rollup")) {
-        Duration v = r.get("rollup").duration();
-        if (v != null && v.compareTo(raw) < 0) {
-          r.get("rollup").mustBe("at least retention.raw (" + Units.formatDuration(raw) + ")");
-        } else if (v != null) {
-          rollup = v;
-        }
+      if (r != null
+          && r.has("rollup")
+          && !twice(defined, "retention.rollup", r.owner().keyAt("rollup"), "setting")) {
+        rollupAt = r.get("rollup");
+        Duration v = rollupAt.duration();
+        rollup = v == null ? rollup : v;
       }
-    }
-    Map<Tier, Double> targets = new EnumMap<>(Tier.class);
-    if (f.has("tiers")) {
-      List<String> names = java.util.Arrays.stream(Tier.values()).map(Tier::configName).toList();
-      Fields t = f.get("tiers").fields(names);
-      if (t != null) {
-        for (Tier tier : Tier.values()) {
-          if (t.has(tier.configName())) {
-            Double v = percent(t.get(tier.configName()));
-            if (v != null) {
-              targets.put(tier, v);
-            }
+      Fields t = f.has("tiers") ? f.get("tiers").fields(tierNames) : null;
+      for (Tier tier : Tier.values()) {
+        String name = tier.configName();
+        if (t != null
+            && t.has(name)
+            && !twice(defined, "tiers." + name, t.owner().keyAt(name), "setting")) {
+          Double v = percent(t.get(name));
+          if (v != null) {
+            targets.put(tier, v);
           }
         }
       }
+    }
+    if (rollup.compareTo(raw) < 0) {
+      if (rollupAt != null) {
+        rollupAt.mustBe("at least retention.raw (" + Units.formatDuration(raw) + ")");
+      }
+      rollup = raw;
     }
     return new Settings(raw, rollup, targets);
   }
@@ -248,14 +250,16 @@ public final class FleetBuilder {
       for (Map.Entry<String, At> e : section.entries().entrySet()) {
         String id = e.getKey();
         At at = e.getValue();
+        At key = section.keyAt(id);
         if (!At.ID.matcher(id).matches()) {
-          at.error("is a team id that is not " + At.ID_RULE);
+          key.error("is a team id that is not " + At.ID_RULE);
           continue;
         }
-        if (twice(defined, id, at, "team")) {
+        if (twice(defined, id, key, "team")) {
           continue;
         }
-        Team team = team(id, at);
+        teamIds.add(id);
+        Team team = team(id, at, key);
         if (team != null) {
           teams.put(id, team);
         }
@@ -264,7 +268,7 @@ public final class FleetBuilder {
     return teams;
   }
 
-  private Team team(String id, At at) {
+  private Team team(String id, At at, At key) {
     Fields f = at.fields(TEAM_KEYS);
     if (f == null) {
       return null;
@@ -286,7 +290,7 @@ public final class FleetBuilder {
       }
     }
     if (f.keys().stream().noneMatch(k -> !k.equals("name"))) {
-      at.warning("has no channels (email, pagerduty, webhook, slack), so it is never notified");
+      key.warning("has no channels (email, pagerduty, webhook, slack), so it is never notified");
     }
     return new Team(id, name == null ? id : name, channels);
   }
@@ -360,24 +364,27 @@ public final class FleetBuilder {
   private Map<String, Service> readServices(Settings settings) {
     Map<String, Service> services = new LinkedHashMap<>();
     Map<String, At> nodes = new LinkedHashMap<>();
+    Map<String, At> keys = new HashMap<>();
     Map<String, At> defined = new HashMap<>();
     // Ids first, so that checks and dependencies in any file can refer to any service.
     for (At section : sections.get("services")) {
       for (Map.Entry<String, At> e : section.entries().entrySet()) {
         String id = e.getKey();
         At at = e.getValue();
+        At key = section.keyAt(id);
         if (!At.ID.matcher(id).matches()) {
-          at.error("is a service id that is not " + At.ID_RULE);
+          key.error("is a service id that is not " + At.ID_RULE);
           continue;
         }
-        if (!twice(defined, id, at, "service")) {
+        if (!twice(defined, id, key, "service")) {
           nodes.put(id, at);
+          keys.put(id, key);
           ctx.serviceIds.add(id);
         }
       }
     }
     for (Map.Entry<String, At> e : nodes.entrySet()) {
-      Service s = service(e.getKey(), e.getValue(), settings);
+      Service s = service(e.getKey(), e.getValue(), keys.get(e.getKey()), settings);
       if (s != null) {
         services.put(e.getKey(), s);
       }
@@ -385,7 +392,7 @@ public final class FleetBuilder {
     return services;
   }
 
-  private Service service(String id, At at, Settings settings) {
+  private Service service(String id, At at, At key, Settings settings) {
     Fields f = at.fields(SERVICE_KEYS);
     if (f == null) {
       return null;
@@ -406,7 +413,7 @@ public final class FleetBuilder {
     }
     List<At> ownerItems = f.has("owners") ? ids(f.get("owners")) : List.of();
     List<At> dependsOnItems = f.has("depends-on") ? ids(f.get("depends-on")) : List.of();
-    refs.put(id, new Refs(at, f.get("owners"), ownerItems, f.get("depends-on"), dependsOnItems));
+    refs.put(id, new Refs(key, f.get("owners"), ownerItems, f.get("depends-on"), dependsOnItems));
     List<String> owners = ownerItems.stream().map(At::scalar).toList();
     List<String> dependsOn = dependsOnItems.stream().map(At::scalar).toList();
     String runbook = null;
@@ -575,18 +582,7 @@ public final class FleetBuilder {
     }
   }
 
-  private void crossCheck(
-      Map<String, Team> teams, Map<String, Service> services, List<Check> checks) {
-    Set<String> teamIds = new LinkedHashSet<>();
-    for (At section : sections.get("teams")) {
-      if (section.isMapping()) {
-        for (String id : section.entries().keySet()) {
-          if (At.ID.matcher(id).matches()) {
-            teamIds.add(id);
-          }
-        }
-      }
-    }
+  private void crossCheck(Map<String, Service> services, List<Check> checks) {
     Set<String> checked = new HashSet<>();
     for (Check c : checks) {
       checked.add(c.service());
