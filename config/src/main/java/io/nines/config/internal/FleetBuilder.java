@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -545,7 +544,7 @@ public final class FleetBuilder {
         length = null;
       }
     }
-    ZoneId zone = ZoneOffset.UTC;
+    ZoneId zone = ZoneId.of("UTC");
     if (f.has("timezone")) {
       String z = f.get("timezone").string();
       try {
