@@ -306,7 +306,10 @@ public final class At {
         known.put(e.getKey(), e.getValue());
         continue;
       }
-      String hint = hints.get(e.getKey());
+      String hint =
+          e.getKey().equals("<<")
+              ? "YAML merge keys are not supported; write the keys out, or share values with vars:"
+              : hints.get(e.getKey());
       String message =
           "is an unknown key"
               + (hint != null ? "; " + hint : Suggestions.didYouMean(e.getKey(), allowed))

@@ -82,7 +82,8 @@ final class CheckReader {
   private static final Pattern DOWN_WHEN = Pattern.compile("([0-9]+) of ([0-9]+) locations? fail");
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   private static final Pattern HOST =
-      Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_.])?|\\[[0-9A-Fa-f:.]+\\]");
+      Pattern.compile(
+          "[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_.])?|\\[[0-9A-Fa-f:.]+\\]|[0-9A-Fa-f]*:[0-9A-Fa-f:.]+");
   private static final Map<String, String> REQUEST_HINTS =
       Map.of(
           "url", "the method is the key: write get: <url> (or post:, put:, ...)",
@@ -759,9 +760,9 @@ final class CheckReader {
       p = -1;
     }
     if (!HOST.matcher(host).matches() || p < 1 || p > 65535) {
-      at.mustBe("host or host:port of a DNS resolver, e.g. 1.1.1.1 or 10.0.0.2:5353");
+      at.mustBe("host or host:port of a DNS resolver, e.g. 1.1.1.1, 10.0.0.2:5353 or [::1]:53");
       return null;
     }
-    return host + ":" + p;
+    return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + p;
   }
 }

@@ -10,16 +10,22 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /** Finds, reads, parses and hashes the files of a configuration directory. Blocking. */
 public final class SourceFiles {
@@ -113,6 +119,20 @@ public final class SourceFiles {
             "starts a second YAML document ('---'); write one document per file and split the"
                 + " rest into other files");
       }
+      Node loop =
+          findLoop(
+              root,
+              Collections.newSetFromMap(new IdentityHashMap<>()),
+              Collections.newSetFromMap(new IdentityHashMap<>()));
+      if (loop != null) {
+        d.error(
+            rel,
+            loop.getStartMark().map(m -> m.getLine() + 1).orElse(0),
+            "",
+            "holds an alias that refers to a node containing itself; recursive structures are"
+                + " not allowed");
+        return null;
+      }
       return root;
     } catch (MarkedYamlEngineException e) {
       Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
@@ -125,6 +145,37 @@ public final class SourceFiles {
       d.error(rel, 0, "", "is not valid YAML: " + e.getMessage());
       return null;
     }
+  }
+
+  /**
+   * A node that contains itself through aliases, or null. Each node is visited once, so shared
+   * aliases cost nothing extra.
+   */
+  private static Node findLoop(Node node, Set<Node> onPath, Set<Node> done) {
+    if (done.contains(node)) {
+      return null;
+    }
+    if (!onPath.add(node)) {
+      return node;
+    }
+    List<Node> children = new ArrayList<>();
+    if (node instanceof MappingNode m) {
+      for (NodeTuple t : m.getValue()) {
+        children.add(t.getKeyNode());
+        children.add(t.getValueNode());
+      }
+    } else if (node instanceof SequenceNode s) {
+      children.addAll(s.getValue());
+    }
+    for (Node child : children) {
+      Node loop = findLoop(child, onPath, done);
+      if (loop != null) {
+        return loop;
+      }
+    }
+    onPath.remove(node);
+    done.add(node);
+    return null;
   }
 
   /**
