@@ -478,6 +478,7 @@ final class CheckReader {
         f.owner()
             .keyAt("extract")
             .warning("is ignored: an http check has one request, so no later step can use it");
+        extract = List.of();
       }
     }
     if (name == null || method == null || url == null) {
