@@ -79,6 +79,26 @@ class ProblemsTest {
         error("yaml syntax", "checks:\n  - id: a\n    service: [x\n", 4, "", "is not valid YAML"),
         error("not a mapping", "- a\n- b\n", 1, "", "must be a mapping of top-level keys"),
         error(
+            "recursive alias",
+            check("    http:\n      post: \"${shop}/x\"\n      json: &j {a: *j}\n"),
+            6,
+            "",
+            "holds an alias that refers to a node containing itself"),
+        error(
+            "merge key",
+            check("    <<: {every: 30s}\n    http: {get: \"${shop}/x\"}\n"),
+            4,
+            "checks[0].<<",
+            "is an unknown key; YAML merge keys are not supported"),
+        error(
+                "duplicate id of a broken check",
+                check("    every: 0s\n    http: {get: \"${shop}/x\"}\n")
+                    + "  - id: c1\n    service: checkout\n    http: {get: \"${shop}/y\"}\n",
+                6,
+                "checks[1]",
+                "check 'c1' is defined twice: here and at case.yaml:2")
+            .errors(2),
+        error(
             "second document",
             "locations: [x]\n---\nvars: {}\n",
             3,

@@ -65,6 +65,7 @@ public final class FleetBuilder {
 
   private final Map<String, Refs> refs = new LinkedHashMap<>();
   private final Set<String> teamIds = new LinkedHashSet<>();
+  private final Set<String> checkedServices = new HashSet<>();
 
   /**
    * @param varOverrides replace or add {@code vars:} values
@@ -109,7 +110,7 @@ public final class FleetBuilder {
     Map<String, Service> services = readServices(settings);
     List<Check> checks = readChecks();
     List<MaintenanceWindow> maintenance = readMaintenance();
-    crossCheck(services, checks);
+    crossCheck(services);
     ctx.checkSecrets();
     return new Fleet(
         version,
@@ -443,8 +444,16 @@ public final class FleetBuilder {
     CheckReader reader = new CheckReader(ctx);
     for (At section : sections.get("checks")) {
       for (At item : section.items()) {
+        // Ids and services as written count even when the rest of the check is broken, so that
+        // a duplicate is still found and its service is not said to have no checks.
+        String id = rawId(item, "id");
+        boolean duplicate = id != null && twice(defined, id, item, "check");
+        String service = rawId(item, "service");
+        if (service != null) {
+          checkedServices.add(service);
+        }
         Check c = reader.read(item);
-        if (c != null && !twice(defined, c.id(), item, "check")) {
+        if (c != null && !duplicate) {
           checks.add(c);
         }
       }
@@ -457,13 +466,30 @@ public final class FleetBuilder {
     Map<String, At> defined = new HashMap<>();
     for (At section : sections.get("maintenance")) {
       for (At item : section.items()) {
+        String id = rawId(item, "id");
+        boolean duplicate = id != null && twice(defined, id, item, "maintenance window");
         MaintenanceWindow w = maintenance(item);
-        if (w != null && !twice(defined, w.id(), item, "maintenance window")) {
+        if (w != null && !duplicate) {
           out.add(w);
         }
       }
     }
     return out;
+  }
+
+  /** The well-formed id at {@code key} of a mapping, read without reporting anything. */
+  private static String rawId(At item, String key) {
+    if (item.node() instanceof org.snakeyaml.engine.v2.nodes.MappingNode m) {
+      for (var t : m.getValue()) {
+        if (t.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode k
+            && k.getValue().equals(key)
+            && t.getValueNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode v
+            && At.ID.matcher(v.getValue()).matches()) {
+          return v.getValue();
+        }
+      }
+    }
+    return null;
   }
 
   private MaintenanceWindow maintenance(At at) {
@@ -581,11 +607,7 @@ public final class FleetBuilder {
     }
   }
 
-  private void crossCheck(Map<String, Service> services, List<Check> checks) {
-    Set<String> checked = new HashSet<>();
-    for (Check c : checks) {
-      checked.add(c.service());
-    }
+  private void crossCheck(Map<String, Service> services) {
     Map<String, List<String>> graph = new LinkedHashMap<>();
     for (Map.Entry<String, Refs> e : refs.entrySet()) {
       String id = e.getKey();
@@ -618,7 +640,7 @@ public final class FleetBuilder {
         }
       }
       graph.put(id, deps);
-      if (!checked.contains(id) && services.containsKey(id)) {
+      if (!checkedServices.contains(id) && services.containsKey(id)) {
         r.service().warning("has no checks, so its availability is never measured");
       }
     }
