@@ -9,7 +9,7 @@ import java.util.List;
 public final class AssertionParser {
   private AssertionParser() {}
 
-  /** Check types and the subjects each offers, in the order the messages list them. */
+  /** The subjects http and journey checks offer, in the order messages list them. */
   private static final List<String> HTTP_SUBJECTS =
       List.of("status", "latency", "header.NAME", "body", "body.$PATH");
 

@@ -6,14 +6,24 @@ final class Text {
 
   /**
    * {@code value} in {@code quote} quotes, escaped so that the parser reads it back unchanged: the
-   * quote and backslash get a backslash, newline, tab and return their usual escapes, other control
-   * characters {@code \}{@code uXXXX}.
+   * quote gets a backslash, newline, tab and return their usual escapes, other control characters
+   * {@code \}{@code uXXXX}. A backslash is doubled only where the parser would otherwise read an
+   * escape, so regular expressions print as people write them ({@code "^\d+$"}).
    */
   static String quote(String value, char quote) {
     StringBuilder sb = new StringBuilder(value.length() + 2).append(quote);
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (c == quote || c == '\\') {
+      if (c == '\\') {
+        int run = 1;
+        while (i + run < value.length() && value.charAt(i + run) == '\\') {
+          run++;
+        }
+        boolean alone = run == 1 && i + 1 < value.length() && !startsEscape(value.charAt(i + 1));
+        // a lone backslash before a letter that is no escape reads as written, as in "^\d+$"
+        sb.append(alone ? "\\" : "\\\\".repeat(run));
+        i += run - 1;
+      } else if (c == quote) {
         sb.append('\\').append(c);
       } else if (c == '\n') {
         sb.append("\\n");
@@ -28,6 +38,14 @@ final class Text {
       }
     }
     return sb.append(quote).toString();
+  }
+
+  /**
+   * Whether a backslash printed just before {@code next} would read as an escape: {@code next} is
+   * one of the escape letters or prints itself starting with a backslash.
+   */
+  private static boolean startsEscape(char next) {
+    return "\"'\\ntru".indexOf(next) >= 0 || next < 0x20 || next == 0x7f;
   }
 
   /**

@@ -59,8 +59,6 @@ final class TypeChecker {
   static final Map<String, String> RCODE_ALIASES =
       Map.of("FORMERROR", "FORMERR", "NOTIMPL", "NOTIMP");
 
-  private static final Set<Operator> ORDERING =
-      EnumSet.of(Operator.LT, Operator.LE, Operator.GT, Operator.GE);
   private static final Set<Operator> FOR_NUMBERS =
       EnumSet.of(
           Operator.EQ,

@@ -2,6 +2,7 @@ package io.nines.config.assertion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.nines.config.assertion.Literal.BoolLit;
@@ -10,7 +11,10 @@ import io.nines.config.assertion.Literal.ListLit;
 import io.nines.config.assertion.Literal.NullLit;
 import io.nines.config.assertion.Literal.NumberLit;
 import io.nines.config.assertion.Literal.StringLit;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -111,7 +115,7 @@ class AssertionParserTest {
         arguments(
             "body matches \"^\\d+$\"",
             new Assertion(body, Operator.MATCHES, str("^\\d+$")),
-            "body matches \"^\\\\d+$\""),
+            "body matches \"^\\d+$\""),
         arguments(
             "body.$.cart.items[0].sku == \"A1\"",
             new Assertion(
@@ -171,7 +175,7 @@ class AssertionParserTest {
         arguments(
             "body == \"say \\\"hi\\\"\\n\\t\\\\ \\u00e9 it's\"",
             new Assertion(body, Operator.EQ, str("say \"hi\"\n\t\\ \u00e9 it's")),
-            "body == \"say \\\"hi\\\"\\n\\t\\\\ \u00e9 it's\""),
+            "body == \"say \\\"hi\\\"\\n\\t\\ \u00e9 it's\""),
         arguments(
             "body == 'single \\'quoted\\' \"x\"'",
             new Assertion(body, Operator.EQ, str("single 'quoted' \"x\"")),
@@ -180,6 +184,18 @@ class AssertionParserTest {
             "body == \"\\u0001\"",
             new Assertion(body, Operator.EQ, str("\u0001")),
             "body == \"\\u0001\""),
+        arguments(
+            "body == \"x\\\\n\"",
+            new Assertion(body, Operator.EQ, str("x\\n")),
+            "body == \"x\\\\n\""),
+        arguments(
+            "body == 'end\\\\'",
+            new Assertion(body, Operator.EQ, str("end\\")),
+            "body == \"end\\\\\""),
+        arguments(
+            "body matches \"a\\.b\\\\\\\\c\"",
+            new Assertion(body, Operator.MATCHES, str("a\\.b\\\\c")),
+            "body matches \"a\\.b\\\\\\\\c\""),
         arguments("body == null", new Assertion(body, Operator.EQ, new NullLit()), "body == null"));
   }
 
@@ -507,6 +523,24 @@ class AssertionParserTest {
                 + " 'token'");
     assertThatThrownBy(() -> JsonPath.parse("$.a b"))
         .hasMessage("at column 5: expected the end of the JSON path but found 'b'");
+  }
+
+  @Test
+  void whenTheLanguageGuideShowsExamples_thenEachParsesAndPrintsBackToItself() throws IOException {
+    Path guide = Path.of("..", "docs", "assertions.md");
+    assumeTrue(Files.exists(guide), "docs/assertions.md is next to the config module");
+    String text = Files.readString(guide);
+    int start = text.indexOf("```", text.indexOf("## Examples")) + 3;
+    List<String> examples =
+        text.substring(start, text.indexOf("```", start))
+            .lines()
+            .filter(l -> !l.isBlank())
+            .toList();
+
+    assertThat(examples).hasSizeGreaterThan(10);
+    for (String example : examples) {
+      assertThat(AssertionParser.parse(example).print()).isEqualTo(example);
+    }
   }
 
   @Test
