@@ -1,0 +1,701 @@
+package io.nines.config.internal;
+
+import io.nines.config.Channel;
+import io.nines.config.Check;
+import io.nines.config.ConfigVersion;
+import io.nines.config.Fleet;
+import io.nines.config.MaintenanceWindow;
+import io.nines.config.Service;
+import io.nines.config.Settings;
+import io.nines.config.Team;
+import io.nines.config.Template;
+import io.nines.config.Tier;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * Builds a {@link Fleet} from parsed files: merges the sections of every file, validates each
+ * definition while building its record, then checks references across the fleet (owners,
+ * dependencies and their cycles, services without checks).
+ */
+public final class FleetBuilder {
+  static final List<String> TOP_KEYS =
+      List.of("locations", "vars", "settings", "teams", "services", "checks", "maintenance");
+  static final List<String> SETTINGS_KEYS = List.of("retention", "tiers");
+  static final List<String> RETENTION_KEYS = List.of("raw", "rollup");
+  static final List<String> TEAM_KEYS = List.of("name", "email", "pagerduty", "webhook", "slack");
+  static final List<String> PAGERDUTY_KEYS = List.of("routing-key", "url");
+  static final List<String> WEBHOOK_KEYS = List.of("url", "secret");
+  static final List<String> SLACK_KEYS = List.of("url");
+  static final List<String> SERVICE_KEYS =
+      List.of("name", "tier", "target", "owners", "depends-on", "runbook");
+  static final List<String> MAINTENANCE_KEYS =
+      List.of("id", "services", "every", "for", "timezone", "from", "to", "reason");
+
+  private static final Pattern WEEKLY =
+      Pattern.compile("(MON|TUE|WED|THU|FRI|SAT|SUN) ([01][0-9]|2[0-3]):([0-5][0-9])");
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+  private static final Duration WEEK = Duration.ofDays(7);
+
+  private final Diagnostics d;
+  private final LoadContext ctx;
+  private final Map<String, String> varOverrides;
+  private final Map<String, List<At>> sections = new LinkedHashMap<>();
+
+  /** Where a service's references are written, checked once every team and service is known. */
+  private record Refs(
+      At service, At ownersAt, List<At> owners, At dependsOnAt, List<At> dependsOn) {}
+
+  private final Map<String, Refs> refs = new LinkedHashMap<>();
+  private final Set<String> teamIds = new LinkedHashSet<>();
+  private final Set<String> checkedServices = new HashSet<>();
+
+  /**
+   * @param varOverrides replace or add {@code vars:} values
+   * @param env the environment, only to warn about unset {@code ${env:..}} secrets
+   */
+  public FleetBuilder(Diagnostics d, Map<String, String> varOverrides, Map<String, String> env) {
+    this.d = d;
+    this.ctx = new LoadContext(d, env);
+    this.varOverrides = varOverrides;
+    TOP_KEYS.forEach(k -> sections.put(k, new ArrayList<>()));
+  }
+
+  /** Adds one file's root node (null for an empty file). */
+  public void addFile(String path, Node root) {
+    if (root == null) {
+      return;
+    }
+    At at = new At(path, root, "", d);
+    if (at.isNull()) {
+      return;
+    }
+    if (!at.isMapping()) {
+      at.error(
+          "must be a mapping of top-level keys ("
+              + String.join(", ", TOP_KEYS)
+              + ") but was "
+              + at.describe());
+      return;
+    }
+    Fields f = at.fields(TOP_KEYS);
+    for (String key : f.keys()) {
+      sections.get(key).add(f.get(key));
+    }
+  }
+
+  /** Builds the fleet; the caller throws if {@link Diagnostics#hasErrors()}. */
+  public Fleet build(ConfigVersion version) {
+    readVars();
+    readLocations();
+    Settings settings = readSettings();
+    Map<String, Team> teams = readTeams();
+    Map<String, Service> services = readServices(settings);
+    List<Check> checks = readChecks();
+    List<MaintenanceWindow> maintenance = readMaintenance();
+    crossCheck(services);
+    ctx.checkSecrets();
+    return new Fleet(
+        version,
+        ctx.locations,
+        teams,
+        services,
+        checks,
+        maintenance,
+        settings,
+        ctx.vars,
+        d.warnings());
+  }
+
+  private void readVars() {
+    Map<String, At> defined = new HashMap<>();
+    for (At section : sections.get("vars")) {
+      for (Map.Entry<String, At> e : section.entries().entrySet()) {
+        String name = e.getKey();
+        At v = e.getValue();
+        if (!Templates.VAR_NAME.matcher(name).matches()) {
+          v.error(
+              "is not a variable name (letters, digits, '_' and '-', starting with a letter or"
+                  + " '_')");
+          continue;
+        }
+        if (twice(defined, name, v, "variable")) {
+          continue;
+        }
+        String value = v.text();
+        if (value == null) {
+          continue;
+        }
+        if (value.contains("${")) {
+          v.error(
+              "holds a reference ('${'); variables are plain text, so write the reference where"
+                  + " the variable is used");
+          continue;
+        }
+        ctx.vars.put(name, value);
+      }
+    }
+    ctx.vars.putAll(varOverrides);
+  }
+
+  /** Reports a second definition of {@code id}, naming both places; true when it was one. */
+  private static boolean twice(Map<String, At> defined, String id, At at, String kind) {
+    At first = defined.putIfAbsent(id, at);
+    if (first != null) {
+      at.error(kind + " '" + id + "' is defined twice: here and at " + first.where());
+      return true;
+    }
+    return false;
+  }
+
+  private void readLocations() {
+    Map<String, At> defined = new HashMap<>();
+    for (At section : sections.get("locations")) {
+      for (At item : section.items()) {
+        String id = item.id();
+        if (id != null && !twice(defined, id, item, "location")) {
+          ctx.locations.add(id);
+        }
+      }
+    }
+  }
+
+  /**
+   * Settings may be spread over several files; each setting (e.g. {@code retention.raw}, {@code
+   * tiers.critical}) is written at most once.
+   */
+  private Settings readSettings() {
+    Map<String, At> defined = new HashMap<>();
+    Duration raw = Settings.DEFAULTS.retentionRaw();
+    Duration rollup = Settings.DEFAULTS.retentionRollup();
+    At rollupAt = null;
+    Map<Tier, Double> targets = new EnumMap<>(Tier.class);
+    List<String> tierNames = java.util.Arrays.stream(Tier.values()).map(Tier::configName).toList();
+    for (At section : sections.get("settings")) {
+      Fields f = section.fields(SETTINGS_KEYS);
+      if (f == null) {
+        continue;
+      }
+      Fields r = f.has("retention") ? f.get("retention").fields(RETENTION_KEYS) : null;
+      if (r != null
+          && r.has("raw")
+          && !twice(defined, "retention.raw", r.owner().keyAt("raw"), "setting")) {
+        Duration v = r.get("raw").duration();
+        if (v != null && v.compareTo(Duration.ofHours(1)) < 0) {
+          r.get("raw").mustBe("at least 1h");
+        } else if (v != null) {
+          raw = v;
+        }
+      }
+      if (r != null
+          && r.has("rollup")
+          && !twice(defined, "retention.rollup", r.owner().keyAt("rollup"), "setting")) {
+        rollupAt = r.get("rollup");
+        Duration v = rollupAt.duration();
+        rollup = v == null ? rollup : v;
+      }
+      Fields t = f.has("tiers") ? f.get("tiers").fields(tierNames) : null;
+      for (Tier tier : Tier.values()) {
+        String name = tier.configName();
+        if (t != null
+            && t.has(name)
+            && !twice(defined, "tiers." + name, t.owner().keyAt(name), "setting")) {
+          Double v = percent(t.get(name));
+          if (v != null) {
+            targets.put(tier, v);
+          }
+        }
+      }
+    }
+    if (rollup.compareTo(raw) < 0) {
+      if (rollupAt != null) {
+        rollupAt.mustBe("at least retention.raw (" + Units.formatDuration(raw) + ")");
+      }
+      rollup = raw;
+    }
+    return new Settings(raw, rollup, targets);
+  }
+
+  private static Double percent(At at) {
+    String expected = "a percentage above 0 and below 100, such as 99.95";
+    Double v = at.number(expected);
+    if (v != null && !(v > 0 && v < 100)) {
+      at.mustBe(expected);
+      return null;
+    }
+    return v;
+  }
+
+  private Map<String, Team> readTeams() {
+    Map<String, Team> teams = new LinkedHashMap<>();
+    Map<String, At> defined = new HashMap<>();
+    for (At section : sections.get("teams")) {
+      for (Map.Entry<String, At> e : section.entries().entrySet()) {
+        String id = e.getKey();
+        At at = e.getValue();
+        At key = section.keyAt(id);
+        if (!At.ID.matcher(id).matches()) {
+          key.error("is a team id that is not " + At.ID_RULE);
+          continue;
+        }
+        if (twice(defined, id, key, "team")) {
+          continue;
+        }
+        teamIds.add(id);
+        Team team = team(id, at, key);
+        if (team != null) {
+          teams.put(id, team);
+        }
+      }
+    }
+    return teams;
+  }
+
+  private Team team(String id, At at, At key) {
+    Fields f = at.fields(TEAM_KEYS);
+    if (f == null) {
+      return null;
+    }
+    String name = f.has("name") ? f.get("name").string() : id;
+    List<Channel> channels = new ArrayList<>();
+    for (String kind : f.keys()) {
+      At c = f.get(kind);
+      Channel channel =
+          switch (kind) {
+            case "email" -> email(c);
+            case "pagerduty" -> pagerDuty(c);
+            case "webhook" -> webhook(c);
+            case "slack" -> slack(c);
+            default -> null;
+          };
+      if (channel != null) {
+        channels.add(channel);
+      }
+    }
+    if (f.keys().stream().noneMatch(k -> !k.equals("name"))) {
+      key.warning("has no channels (email, pagerduty, webhook, slack), so it is never notified");
+    }
+    return new Team(id, name == null ? id : name, channels);
+  }
+
+  private Channel email(At at) {
+    List<At> items = at.isSequence() ? at.items() : List.of(at);
+    List<String> to = new ArrayList<>();
+    for (At item : items) {
+      String addr = item.string();
+      if (addr != null && !EMAIL.matcher(addr).matches()) {
+        item.mustBe("an email address such as oncall@shop.example");
+      } else if (addr != null) {
+        to.add(addr);
+      }
+    }
+    if (at.isSequence() && items.isEmpty()) {
+      at.mustBe("a list of at least one email address");
+    }
+    return to.isEmpty() ? null : new Channel.Email(to);
+  }
+
+  private Channel pagerDuty(At at) {
+    Fields f = at.fields(PAGERDUTY_KEYS);
+    if (f == null) {
+      return null;
+    }
+    At keyAt = f.require("routing-key", "the integration's routing key, e.g. ${env:PD_KEY}");
+    Template key = keyAt == null ? null : secretTemplate(keyAt);
+    String url = null;
+    if (f.has("url")) {
+      url = ctx.plain(f.get("url"));
+      ctx.checkUrl(f.get("url"), url);
+    }
+    return key == null ? null : new Channel.PagerDuty(key, url);
+  }
+
+  private Channel webhook(At at) {
+    Fields f = at.fields(WEBHOOK_KEYS);
+    if (f == null) {
+      return null;
+    }
+    At urlAt = f.require("url", "where to post, e.g. https://hooks.example/nines");
+    Template url = urlAt == null ? null : ctx.template(urlAt, LoadContext.Scope.FLEET, true);
+    ctx.checkUrl(urlAt, url);
+    Template secret = f.has("secret") ? secretTemplate(f.get("secret")) : null;
+    return url == null ? null : new Channel.Webhook(url, secret);
+  }
+
+  private Channel slack(At at) {
+    Fields f = at.fields(SLACK_KEYS);
+    if (f == null) {
+      return null;
+    }
+    At urlAt = f.require("url", "the incoming webhook URL, e.g. ${env:SLACK_WEBHOOK_URL}");
+    Template url = urlAt == null ? null : ctx.template(urlAt, LoadContext.Scope.FLEET, true);
+    ctx.checkUrl(urlAt, url);
+    return url == null ? null : new Channel.Slack(url);
+  }
+
+  /** A template that should be a secret reference; plain text works but gets a warning. */
+  private Template secretTemplate(At at) {
+    Template t = ctx.template(at, LoadContext.Scope.FLEET, true);
+    if (t != null && !t.hasSecrets()) {
+      at.warning(
+          "is written in the file in clear; refer to it as ${env:NAME} or ${file:/path} so that"
+              + " it stays out of version control");
+    }
+    return t;
+  }
+
+  private Map<String, Service> readServices(Settings settings) {
+    Map<String, Service> services = new LinkedHashMap<>();
+    Map<String, At> nodes = new LinkedHashMap<>();
+    Map<String, At> keys = new HashMap<>();
+    Map<String, At> defined = new HashMap<>();
+    // Ids first, so that checks and dependencies in any file can refer to any service.
+    for (At section : sections.get("services")) {
+      for (Map.Entry<String, At> e : section.entries().entrySet()) {
+        String id = e.getKey();
+        At at = e.getValue();
+        At key = section.keyAt(id);
+        if (!At.ID.matcher(id).matches()) {
+          key.error("is a service id that is not " + At.ID_RULE);
+          continue;
+        }
+        if (!twice(defined, id, key, "service")) {
+          nodes.put(id, at);
+          keys.put(id, key);
+          ctx.serviceIds.add(id);
+        }
+      }
+    }
+    for (Map.Entry<String, At> e : nodes.entrySet()) {
+      Service s = service(e.getKey(), e.getValue(), keys.get(e.getKey()), settings);
+      if (s != null) {
+        services.put(e.getKey(), s);
+      }
+    }
+    return services;
+  }
+
+  private Service service(String id, At at, At key, Settings settings) {
+    Fields f = at.fields(SERVICE_KEYS);
+    if (f == null) {
+      return null;
+    }
+    String name = f.has("name") ? f.get("name").string() : id;
+    At tierAt = f.require("tier", "critical, important or non-critical");
+    Tier tier = null;
+    if (tierAt != null) {
+      String t = tierAt.string();
+      tier = t == null ? null : Tier.fromConfigName(t).orElse(null);
+      if (t != null && tier == null) {
+        tierAt.mustBe("one of critical, important, non-critical");
+      }
+    }
+    Double target = f.has("target") ? percent(f.get("target")) : null;
+    if (target == null && tier != null) {
+      target = settings.tierTargets().get(tier);
+    }
+    List<At> ownerItems = f.has("owners") ? ids(f.get("owners")) : List.of();
+    List<At> dependsOnItems = f.has("depends-on") ? ids(f.get("depends-on")) : List.of();
+    refs.put(id, new Refs(key, f.get("owners"), ownerItems, f.get("depends-on"), dependsOnItems));
+    List<String> owners = ownerItems.stream().map(At::scalar).toList();
+    List<String> dependsOn = dependsOnItems.stream().map(At::scalar).toList();
+    String runbook = null;
+    if (f.has("runbook")) {
+      runbook = ctx.plain(f.get("runbook"));
+      ctx.checkUrl(f.get("runbook"), runbook);
+    }
+    if (tier == null || target == null) {
+      return null;
+    }
+    return new Service(id, name == null ? id : name, tier, target, owners, dependsOn, runbook);
+  }
+
+  /** The items of a list of ids that are well-formed ids. */
+  private static List<At> ids(At at) {
+    List<At> out = new ArrayList<>();
+    for (At item : at.items()) {
+      if (item.id() != null) {
+        out.add(item);
+      }
+    }
+    return out;
+  }
+
+  private List<Check> readChecks() {
+    List<Check> checks = new ArrayList<>();
+    Map<String, At> defined = new HashMap<>();
+    CheckReader reader = new CheckReader(ctx);
+    for (At section : sections.get("checks")) {
+      for (At item : section.items()) {
+        // Ids and services as written count even when the rest of the check is broken, so that
+        // a duplicate is still found and its service is not said to have no checks.
+        String id = rawId(item, "id");
+        boolean duplicate = id != null && twice(defined, id, item, "check");
+        String service = rawId(item, "service");
+        if (service != null) {
+          checkedServices.add(service);
+        }
+        Check c = reader.read(item);
+        if (c != null && !duplicate) {
+          checks.add(c);
+        }
+      }
+    }
+    return checks;
+  }
+
+  private List<MaintenanceWindow> readMaintenance() {
+    List<MaintenanceWindow> out = new ArrayList<>();
+    Map<String, At> defined = new HashMap<>();
+    for (At section : sections.get("maintenance")) {
+      for (At item : section.items()) {
+        String id = rawId(item, "id");
+        boolean duplicate = id != null && twice(defined, id, item, "maintenance window");
+        MaintenanceWindow w = maintenance(item);
+        if (w != null && !duplicate) {
+          out.add(w);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The well-formed id at {@code key} of a mapping, read without reporting anything. */
+  private static String rawId(At item, String key) {
+    if (item.node() instanceof org.snakeyaml.engine.v2.nodes.MappingNode m) {
+      for (var t : m.getValue()) {
+        if (t.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode k
+            && k.getValue().equals(key)
+            && t.getValueNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode v
+            && At.ID.matcher(v.getValue()).matches()) {
+          return v.getValue();
+        }
+      }
+    }
+    return null;
+  }
+
+  private MaintenanceWindow maintenance(At at) {
+    Fields f = at.fields(MAINTENANCE_KEYS);
+    if (f == null) {
+      return null;
+    }
+    At idAt = f.require("id", "a unique id such as catalog-weekly");
+    String id = idAt == null ? null : idAt.id();
+    At servicesAt = f.require("services", "the ids of the services it covers");
+    List<String> services = new ArrayList<>();
+    if (servicesAt != null) {
+      for (At item : servicesAt.items()) {
+        String s = item.id();
+        if (s != null && !ctx.serviceIds.contains(s)) {
+          LoadContext.unknown(item, "service", "services", s, ctx.serviceIds);
+        } else if (s != null) {
+          services.add(s);
+        }
+      }
+      if (servicesAt.isSequence() && servicesAt.items().isEmpty()) {
+        servicesAt.mustBe("a list of at least one service");
+      }
+    }
+    String reason = f.has("reason") ? f.get("reason").anyString() : "";
+    MaintenanceWindow.Schedule schedule = schedule(f, at);
+    if (id == null || schedule == null) {
+      return null;
+    }
+    return new MaintenanceWindow(id, services, schedule, reason);
+  }
+
+  private MaintenanceWindow.Schedule schedule(Fields f, At at) {
+    boolean weekly = f.has("every") || f.has("for") || f.has("timezone");
+    boolean once = f.has("from") || f.has("to");
+    if (weekly && once) {
+      at.error(
+          "mixes a weekly window (every, for, timezone) with a one-off window (from, to); write"
+              + " one or the other");
+      return null;
+    }
+    if (!weekly && !once) {
+      at.error(
+          "has no schedule; write every: \"SUN 02:00\" and for: 2h for a weekly window, or from:"
+              + " and to: (ISO-8601 instants) for a one-off window");
+      return null;
+    }
+    if (once) {
+      At fromAt = f.require("from", "when it starts, e.g. 2026-05-01T02:00:00Z");
+      At toAt = f.require("to", "when it ends, e.g. 2026-05-01T04:00:00Z");
+      Instant from = fromAt == null ? null : instant(fromAt);
+      Instant to = toAt == null ? null : instant(toAt);
+      if (from != null && to != null && !to.isAfter(from)) {
+        toAt.mustBe("after from (" + from + ")");
+        return null;
+      }
+      return from == null || to == null ? null : new MaintenanceWindow.Once(from, to);
+    }
+    At everyAt = f.require("every", "the weekly start, e.g. \"SUN 02:00\"");
+    At forAt = f.require("for", "how long it lasts, e.g. 2h");
+    DayOfWeek day = null;
+    LocalTime time = null;
+    if (everyAt != null) {
+      String s = everyAt.string();
+      Matcher m = s == null ? null : WEEKLY.matcher(s);
+      if (m != null && m.matches()) {
+        day = dayOf(m.group(1));
+        time = LocalTime.of(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+      } else if (s != null) {
+        everyAt.mustBe("a day and a 24-hour time such as \"SUN 02:00\" (MON, TUE, ... SUN)");
+      }
+    }
+    Duration length = null;
+    if (forAt != null) {
+      length = forAt.duration();
+      if (length != null && (length.isZero() || length.compareTo(WEEK) >= 0)) {
+        forAt.mustBe("above 0 and less than 7d");
+        length = null;
+      }
+    }
+    ZoneId zone = ZoneId.of("UTC");
+    if (f.has("timezone")) {
+      String z = f.get("timezone").string();
+      try {
+        zone = z == null ? zone : ZoneId.of(z);
+      } catch (RuntimeException e) {
+        f.get("timezone").mustBe("a time zone id such as UTC or Europe/Paris");
+      }
+    }
+    if (day == null || length == null) {
+      return null;
+    }
+    return new MaintenanceWindow.Weekly(day, time, length, zone);
+  }
+
+  private static DayOfWeek dayOf(String s) {
+    for (DayOfWeek d : DayOfWeek.values()) {
+      if (d.name().startsWith(s)) {
+        return d;
+      }
+    }
+    throw new IllegalArgumentException(s);
+  }
+
+  private static Instant instant(At at) {
+    String s = at.string();
+    if (s == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(s).toInstant();
+    } catch (DateTimeParseException e) {
+      at.mustBe("an ISO-8601 date and time with an offset, such as 2026-05-01T02:00:00Z");
+      return null;
+    }
+  }
+
+  private void crossCheck(Map<String, Service> services) {
+    Map<String, List<String>> graph = new LinkedHashMap<>();
+    for (Map.Entry<String, Refs> e : refs.entrySet()) {
+      String id = e.getKey();
+      Refs r = e.getValue();
+      if (r.ownersAt() == null || r.owners().isEmpty()) {
+        (r.ownersAt() == null ? r.service() : r.ownersAt())
+            .warning("has no owners, so nobody is paged when it fails; add owners: [team-id]");
+      }
+      Set<String> seen = new HashSet<>();
+      for (At item : r.owners()) {
+        String team = item.scalar();
+        if (!teamIds.contains(team)) {
+          LoadContext.unknown(item, "team", "teams", team, teamIds);
+        } else if (!seen.add(team)) {
+          item.error("was '" + team + "', which is already listed");
+        }
+      }
+      List<String> deps = new ArrayList<>();
+      seen.clear();
+      for (At item : r.dependsOn()) {
+        String dep = item.scalar();
+        if (dep.equals(id)) {
+          item.error("was '" + dep + "', the service itself; a service can't depend on itself");
+        } else if (!ctx.serviceIds.contains(dep)) {
+          LoadContext.unknown(item, "service", "services", dep, ctx.serviceIds);
+        } else if (!seen.add(dep)) {
+          item.error("was '" + dep + "', which is already listed");
+        } else {
+          deps.add(dep);
+        }
+      }
+      graph.put(id, deps);
+      if (!checkedServices.contains(id) && services.containsKey(id)) {
+        r.service().warning("has no checks, so its availability is never measured");
+      }
+    }
+    reportCycles(graph);
+  }
+
+  /** Reports each cycle once, starting at its service declared first. */
+  private void reportCycles(Map<String, List<String>> graph) {
+    List<String> order = new ArrayList<>(graph.keySet());
+    Map<String, Integer> state = new HashMap<>(); // 1 on the stack, 2 done
+    Set<List<String>> reported = new HashSet<>();
+    for (String start : order) {
+      if (!state.containsKey(start)) {
+        dfs(start, graph, state, new ArrayList<>(), order, reported);
+      }
+    }
+  }
+
+  private void dfs(
+      String node,
+      Map<String, List<String>> graph,
+      Map<String, Integer> state,
+      List<String> stack,
+      List<String> order,
+      Set<List<String>> reported) {
+    state.put(node, 1);
+    stack.add(node);
+    for (String next : graph.getOrDefault(node, List.of())) {
+      Integer s = state.get(next);
+      if (s == null) {
+        dfs(next, graph, state, stack, order, reported);
+      } else if (s == 1) {
+        List<String> cycle = new ArrayList<>(stack.subList(stack.indexOf(next), stack.size()));
+        // Rotate to start at the service declared first, so each cycle is reported once.
+        int first = 0;
+        for (int i = 1; i < cycle.size(); i++) {
+          if (order.indexOf(cycle.get(i)) < order.indexOf(cycle.get(first))) {
+            first = i;
+          }
+        }
+        List<String> rotated = new ArrayList<>(cycle.subList(first, cycle.size()));
+        rotated.addAll(cycle.subList(0, first));
+        if (reported.add(rotated)) {
+          refs.get(rotated.get(0))
+              .dependsOnAt()
+              .error(
+                  "forms a cycle: "
+                      + String.join(" -> ", rotated)
+                      + " -> "
+                      + rotated.get(0)
+                      + "; dependencies must not loop");
+        }
+      }
+    }
+    stack.remove(stack.size() - 1);
+    state.put(node, 2);
+  }
+}
