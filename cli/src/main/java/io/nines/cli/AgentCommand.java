@@ -1,0 +1,169 @@
+package io.nines.cli;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nines.agent.Agent;
+import io.nines.agent.AgentOptions;
+import io.nines.common.TimeSource;
+import io.nines.config.Fleet;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code nines agent}: one agent, until it is stopped. */
+@Command(
+    name = "agent",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs an agent: probes the checks that list its location and ships results to the"
+          + " coordinator.",
+      "Every option can also be given by the environment variable named in its description."
+    })
+final class AgentCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      paramLabel = "DIR",
+      defaultValue = "${env:NINES_CONFIG}",
+      required = true,
+      description = "the fleet configuration directory (NINES_CONFIG)")
+  Path config;
+
+  @Option(
+      names = "--location",
+      defaultValue = "${env:NINES_LOCATION}",
+      required = true,
+      description = "where this agent probes from, e.g. eu-west (NINES_LOCATION)")
+  String location;
+
+  @Option(
+      names = "--id",
+      defaultValue = "${env:NINES_AGENT_ID}",
+      description = "a unique agent id (NINES_AGENT_ID; default: HOST-LOCATION)")
+  String id;
+
+  @Option(
+      names = "--coordinators",
+      paramLabel = "URL[,URL...]",
+      defaultValue = "${env:NINES_COORDINATORS:-http://127.0.0.1:8080}",
+      description =
+          "coordinator URLs, tried in order (NINES_COORDINATORS; default: ${DEFAULT-VALUE})")
+  String coordinators;
+
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      defaultValue = "${env:NINES_TOKEN_FILE}",
+      description = "a file holding the agent's bearer token (NINES_TOKEN_FILE)")
+  Path tokenFile;
+
+  @Option(
+      names = "--http-host",
+      defaultValue = "${env:NINES_AGENT_HOST:-127.0.0.1}",
+      description =
+          "interface of /metrics and /health (NINES_AGENT_HOST; default: ${DEFAULT-VALUE})")
+  String httpHost;
+
+  @Option(
+      names = "--http-port",
+      defaultValue = "${env:NINES_AGENT_PORT:-9464}",
+      description =
+          "port of /metrics and /health; 0 picks one (NINES_AGENT_PORT; default: ${DEFAULT-VALUE})")
+  int httpPort;
+
+  @Override
+  public Integer call() throws Exception {
+    String token = readToken(tokenFile, System.getenv("NINES_TOKEN"));
+    Fleet fleet;
+    try {
+      fleet = Fleets.load(config, Map.of(), spec.commandLine().getErr());
+    } catch (Fleets.Invalid e) {
+      return 2;
+    }
+    if (!fleet.locations().contains(location)) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "error: location '"
+                  + location
+                  + "' is not declared in "
+                  + config
+                  + "; it declares "
+                  + String.join(", ", fleet.locations()));
+      return 2;
+    }
+    String agentId = id == null || id.isBlank() ? hostName() + "-" + location : id;
+    List<String> urls =
+        Arrays.stream(coordinators.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    Vertx vertx = Vertx.vertx();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Agent agent =
+        new Agent(
+            vertx,
+            AgentOptions.defaults(agentId, location, urls, token).withHttpPort(httpHost, httpPort),
+            fleet,
+            TimeSource.SYSTEM,
+            registry,
+            System.getenv());
+    int port = agent.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "agent %s (%s) runs %d checks; metrics at http://%s:%d/metrics%n",
+            agentId, location, agent.checks().size(), httpHost, port);
+    spec.commandLine().getOut().flush();
+    Processes.awaitShutdown(
+        () -> {
+          agent.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+          vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        });
+    return 0;
+  }
+
+  /**
+   * The token from {@code file}, else from {@code fallback}.
+   *
+   * @throws CommandLine.ParameterException when neither gives one
+   */
+  String readToken(Path file, String fallback) {
+    if (file != null) {
+      try {
+        String token = Files.readString(file, StandardCharsets.UTF_8).strip();
+        if (!token.isEmpty()) {
+          return token;
+        }
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "the token file " + file + " is empty");
+      } catch (IOException e) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "can't read the token file " + file + ": " + e.getMessage());
+      }
+    }
+    if (fallback != null && !fallback.isBlank()) {
+      return fallback.strip();
+    }
+    throw new CommandLine.ParameterException(
+        spec.commandLine(),
+        "the agent needs a token: give --token-file FILE, or set NINES_TOKEN_FILE or NINES_TOKEN");
+  }
+
+  static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "agent";
+    }
+  }
+}

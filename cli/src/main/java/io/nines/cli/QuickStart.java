@@ -1,0 +1,139 @@
+package io.nines.cli;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nines.agent.Agent;
+import io.nines.agent.AgentOptions;
+import io.nines.common.TimeSource;
+import io.nines.config.ConfigException;
+import io.nines.config.Fleet;
+import io.nines.config.FleetLoader;
+import io.nines.coordinator.Coordinator;
+import io.nines.coordinator.CoordinatorOptions;
+import io.nines.demo.ShopServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Everything {@code nines up} starts, in one process: the demo shop, a coordinator, and one agent
+ * for each location of the fleet, all on loopback.
+ */
+final class QuickStart {
+  /** The variable in the example fleets that holds the shop's base URL. */
+  static final String SHOP_VAR = "shop";
+
+  /** What to start. Port 0 picks a free port. */
+  record Options(Path config, String host, int port, int shopPort) {}
+
+  private final Options options;
+  private final TimeSource time;
+  private final Map<String, String> env;
+  private Vertx vertx;
+  private ShopServer shop;
+  private Coordinator coordinator;
+  private final List<Agent> agents = new ArrayList<>();
+  private Fleet fleet;
+  private int coordinatorPort;
+  private int shopPort;
+
+  QuickStart(Options options, TimeSource time, Map<String, String> env) {
+    this.options = options;
+    this.time = time;
+    this.env = env;
+  }
+
+  /**
+   * Starts everything; blocks until it is up.
+   *
+   * @throws ConfigException when the configuration is invalid
+   */
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    try {
+      shop = new ShopServer(vertx, time, new Random());
+      shopPort =
+          await(
+              shop.start(options.host(), options.shopPort()), "the demo shop", options.shopPort());
+      String shopUrl = "http://" + options.host() + ":" + shopPort;
+      Map<String, String> agentEnv = new HashMap<>(env);
+      agentEnv.putIfAbsent("SHOP_PROBE_PASSWORD", ShopServer.PROBE_PASSWORD);
+      fleet = new FleetLoader(time, Map.of(SHOP_VAR, shopUrl), agentEnv).load(options.config());
+      String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+      coordinator =
+          new Coordinator(
+              CoordinatorOptions.builder()
+                  .host(options.host())
+                  .port(options.port())
+                  .agentTokens(Set.of(token))
+                  .fleet(fleet)
+                  .timeSource(time)
+                  .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                  .build());
+      coordinatorPort = await(coordinator.start(vertx), "the coordinator", options.port());
+      for (String location : fleet.locations()) {
+        Agent agent =
+            new Agent(
+                vertx,
+                AgentOptions.defaults(
+                    "demo-" + location, location, List.of(coordinatorUrl()), token),
+                fleet,
+                time,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                agentEnv);
+        await(agent.start(), "the agent for " + location, 0);
+        agents.add(agent);
+      }
+    } catch (Exception e) {
+      stop();
+      throw e;
+    }
+  }
+
+  private static <T> T await(Future<T> future, String what, int port) throws Exception {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      String hint =
+          port > 0 ? " (is port " + port + " taken? choose another with the options)" : "";
+      throw new IllegalStateException(
+          "can't start " + what + ": " + Main.messageOf(e.getCause()) + hint, e.getCause());
+    }
+  }
+
+  void stop() {
+    if (vertx != null) {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // Stopping anyway.
+      }
+      vertx = null;
+    }
+  }
+
+  Fleet fleet() {
+    return fleet;
+  }
+
+  List<Agent> agents() {
+    return agents;
+  }
+
+  String coordinatorUrl() {
+    return "http://" + options.host() + ":" + coordinatorPort;
+  }
+
+  String shopUrl() {
+    return "http://" + options.host() + ":" + shopPort;
+  }
+}

@@ -1,0 +1,126 @@
+package io.nines.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.nines.common.TimeSource;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The quickstart end to end, in one JVM: the demo shop, a coordinator and three agents, with the
+ * ShopSmart example fleet. Intervals are shortened so the test takes seconds, not minutes.
+ */
+class QuickStartIT {
+  @TempDir Path dir;
+  private QuickStart stack;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @AfterEach
+  void stop() {
+    if (stack != null) {
+      stack.stop();
+    }
+  }
+
+  /** The example, with every interval at 2 s and every timeout at 1500 ms. */
+  private Path fastExample() throws Exception {
+    Path example = Path.of("..", "config", "examples", "shopsmart");
+    try (Stream<Path> files = Files.list(example)) {
+      for (Path f : files.toList()) {
+        String yaml =
+            Files.readString(f)
+                .replaceAll("every: \\d+[sm]\\b", "every: 2s")
+                .replaceAll("timeout: \\d+(ms|s)\\b", "timeout: 1500ms");
+        Files.writeString(dir.resolve(f.getFileName()), yaml);
+      }
+    }
+    return dir;
+  }
+
+  private JsonObject get(String path) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(stack.coordinatorUrl() + path))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return new JsonObject(r.body());
+  }
+
+  private Map<String, String> states() throws Exception {
+    JsonArray items = get("/api/v1/services").getJsonArray("items");
+    Map<String, String> states = new java.util.TreeMap<>();
+    for (int i = 0; i < items.size(); i++) {
+      states.put(items.getJsonObject(i).getString("id"), items.getJsonObject(i).getString("state"));
+    }
+    return states;
+  }
+
+  @Test
+  void whenTheQuickstartRuns_thenServicesShowRealAvailabilityAndAnOutageShows() throws Exception {
+    stack =
+        new QuickStart(
+            new QuickStart.Options(fastExample(), "127.0.0.1", 0, 0), TimeSource.SYSTEM, Map.of());
+    stack.start();
+    assertThat(stack.agents()).hasSize(3);
+    assertThat(get("/health/ready").getString("status")).isEqualTo("UP");
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(() -> assertThat(states().values()).isNotEmpty().allMatch("UP"::equals));
+    JsonObject checkout =
+        get("/api/v1/services").getJsonArray("items").stream()
+            .map(JsonObject.class::cast)
+            .filter(s -> s.getString("id").equals("checkout"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(checkout.getString("tier")).isEqualTo("critical");
+    assertThat(checkout.getJsonObject("availability").getDouble("24h")).isBetween(0.0, 1.0);
+
+    // The payment provider goes down: checkout fails from every location.
+    HttpResponse<String> fault =
+        http.send(
+            HttpRequest.newBuilder(URI.create(stack.shopUrl() + "/demo/faults/payments"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"outage\"}"))
+                .header("Content-Type", "application/json")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(fault.statusCode()).isEqualTo(200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(() -> assertThat(states()).containsEntry("checkout", "DOWN"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () ->
+                assertThat(get("/api/v1/services/checkout/availability").getDouble("downSeconds"))
+                    .isPositive());
+    JsonObject report = get("/api/v1/services/checkout/availability");
+    assertThat(report.getDouble("availability")).isLessThan(1.0);
+    assertThat(report.getJsonArray("outages")).isNotEmpty();
+    JsonArray results =
+        get("/api/v1/checks/checkout-journey/results?limit=5").getJsonArray("items");
+    List<JsonObject> failed =
+        results.stream().map(JsonObject.class::cast).filter(r -> !r.getBoolean("ok")).toList();
+    assertThat(failed).isNotEmpty();
+    assertThat(failed.get(0).getJsonObject("failure").getString("step")).isEqualTo("checkout");
+  }
+}
