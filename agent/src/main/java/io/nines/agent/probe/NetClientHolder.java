@@ -9,7 +9,8 @@ import io.vertx.core.net.NetClientOptions;
  * Connections are never reused: each attempt connects, and closes its socket when it completes. TLS
  * is negotiated per connection ({@code upgradeToSsl}), so one client serves every check.
  *
- * <p>Thread-safe. The client is closed with its Vert.x instance.
+ * <p>Thread-safe. The client is closed with its Vert.x instance, or with the verticle that first
+ * used it: the agent makes new probes ({@link CheckRunner#defaultProbes()}) each time it starts.
  */
 final class NetClientHolder {
   private Vertx owner;
