@@ -53,10 +53,18 @@ public final class CheckRunner {
     this.registry = registry;
   }
 
-  /** The probes this agent has for each check type. */
+  /**
+   * The probes this agent has for each check type. Does no I/O, so it may be called on an event
+   * loop.
+   */
   public static Map<String, Probe> defaultProbes() {
     HttpProbe http = new HttpProbe();
-    return Map.of("http", http, "journey", http);
+    return Map.of(
+        "http", http,
+        "journey", http,
+        "tcp", new TcpProbe(),
+        "dns", new DnsProbe(),
+        "tls", new TlsProbe());
   }
 
   /** Whether this runner can run checks of {@code type}. */

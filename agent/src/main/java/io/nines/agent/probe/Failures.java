@@ -25,7 +25,11 @@ final class Failures {
           || name.endsWith("TimeoutException")) {
         return FailureKind.TIMEOUT;
       }
-      if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
+      if (t instanceof ConnectException
+          || t instanceof NoRouteToHostException
+          || (t instanceof java.io.IOException
+              && t.getMessage() != null
+              && t.getMessage().contains("Connection reset"))) {
         return FailureKind.CONNECT;
       }
       if (t instanceof SSLException || t instanceof java.security.cert.CertificateException) {

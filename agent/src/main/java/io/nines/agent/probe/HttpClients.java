@@ -48,7 +48,8 @@ public final class HttpClients implements AutoCloseable {
                   .setMaxRedirects(0)
                   .setConnectTimeout(30_000);
           if (caFile != null) {
-            options.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(caFile));
+            // The JDK's CAs plus the file's, read on a worker thread.
+            options.setTrustOptions(new ProbeTrustOptions(caFile));
           }
           return vertx.createHttpClient(
               options, new PoolOptions().setHttp1MaxSize(maxConnections).setMaxWaitQueueSize(-1));
