@@ -83,7 +83,7 @@ final class UpCommand implements Callable<Integer> {
     out.println("  Readiness                  " + api + "/health/ready");
     out.println("  The demo shop              " + stack.shopUrl() + "/api/catalog");
     out.println();
-    out.println("Break something:  ./nines demo fault checkout outage --for 2m");
+    out.println("Break something:  ./nines demo fault payments outage --for 2m");
     out.println("Stop with Ctrl-C.");
     out.flush();
     Processes.awaitShutdown(stack::stop);
