@@ -10,9 +10,13 @@ import java.util.Map;
  * @param retentionRaw how long raw results are kept
  * @param retentionRollup how long per-minute roll-ups are kept
  * @param tierTargets the target of each tier in percent; every tier has one
+ * @param alerting how incidents are raised and routed
  */
 public record Settings(
-    Duration retentionRaw, Duration retentionRollup, Map<Tier, Double> tierTargets) {
+    Duration retentionRaw,
+    Duration retentionRollup,
+    Map<Tier, Double> tierTargets,
+    Alerting alerting) {
   public Settings {
     EnumMap<Tier, Double> targets = new EnumMap<>(Tier.class);
     for (Tier t : Tier.values()) {
@@ -20,6 +24,25 @@ public record Settings(
     }
     targets.putAll(tierTargets);
     tierTargets = Map.copyOf(targets);
+    if (alerting == null) {
+      alerting = Alerting.DEFAULTS;
+    }
+  }
+
+  public Settings(Duration retentionRaw, Duration retentionRollup, Map<Tier, Double> tierTargets) {
+    this(retentionRaw, retentionRollup, tierTargets, null);
+  }
+
+  /**
+   * Alerting settings.
+   *
+   * @param operators the team told of fleet health (lost agents, locations without agents, full
+   *     spools), or null for nobody
+   * @param flapChanges how many state changes within {@code flapWindow} make a service flapping
+   * @param flapWindow the window state changes are counted in
+   */
+  public record Alerting(String operators, int flapChanges, Duration flapWindow) {
+    public static final Alerting DEFAULTS = new Alerting(null, 5, Duration.ofMinutes(30));
   }
 
   public static final Settings DEFAULTS =

@@ -86,7 +86,7 @@ class LoaderTest {
             "teams.yaml:2 warning: teams.web has no channels (email, pagerduty, webhook, slack),"
                 + " so it is never notified",
             "teams.yaml:3 teams.web.emial is an unknown key; did you mean 'email'? (allowed here:"
-                + " name, email, pagerduty, webhook, slack)",
+                + " name, email, pagerduty, webhook, slack, escalation, notices)",
             "teams.yaml:6 warning: teams.ops.pagerduty.routing-key is written in the file in"
                 + " clear; refer to it as ${env:NAME} or ${file:/path} so that it stays out of"
                 + " version control");
@@ -170,6 +170,18 @@ class LoaderTest {
                             LocalTime.of(2, 0),
                             Duration.ofHours(2),
                             ZoneId.of("UTC"))));
+    Team payments = fleet.teams().get("payments");
+    assertThat(payments.escalation().steps())
+        .containsExactly(
+            new Escalation.Step(Duration.ZERO, List.of("pagerduty")),
+            new Escalation.Step(Duration.ofMinutes(10), List.of("pagerduty", "email")));
+    assertThat(payments.escalation().repeat()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(payments.notices())
+        .isEqualTo(new Notices(Notices.Mode.NOTICE, Notices.Mode.PAGE, true));
+    assertThat(fleet.teams().get("community").escalation())
+        .isEqualTo(Escalation.allAtOnce(fleet.teams().get("community").channels()));
+    assertThat(fleet.settings().alerting())
+        .isEqualTo(new Settings.Alerting("platform", 5, Duration.ofMinutes(30)));
     assertThat(fleet.toString()).doesNotContain("hunter2-secret");
     assertThat(fleet.warnings())
         .extracting(Problem::message)

@@ -643,6 +643,41 @@ class ProblemsTest {
             2,
             "teams.ops.email[0]",
             "was 'ops-at-example' but it must be an email address"),
+        // escalation, notices, alerting
+        error(
+            "escalation notifies a channel the team lacks",
+            "teams:\n  ops:\n    email: [o@shop.example]\n    escalation:\n      steps:\n"
+                + "        - { after: 0m, notify: [pagerduty] }\n",
+            6,
+            "teams.ops.escalation.steps[0].notify[0]",
+            "was 'pagerduty' but the team has no such channel; it has email"),
+        error(
+            "escalation steps out of order",
+            "teams:\n  ops:\n    email: [o@shop.example]\n    escalation:\n      steps:\n"
+                + "        - { after: 10m, notify: [email] }\n"
+                + "        - { after: 5m, notify: [email] }\n",
+            7,
+            "teams.ops.escalation.steps[1].after",
+            "later than the step before it (10m)"),
+        error(
+            "escalation repeats too often",
+            "teams:\n  ops:\n    email: [o@shop.example]\n    escalation:\n      steps:\n"
+                + "        - { notify: email }\n      repeat: 10s\n",
+            7,
+            "teams.ops.escalation.repeat",
+            "at least 1m"),
+        error(
+            "bad notice mode",
+            "teams:\n  ops:\n    email: [o@shop.example]\n    notices: { upstream: shout }\n",
+            4,
+            "teams.ops.notices.upstream",
+            "was 'shout' but it must be notice or page"),
+        error(
+            "unknown operators team",
+            "settings:\n  alerting: { operators: opps }\n",
+            2,
+            "settings.alerting.operators",
+            "was 'opps' but no team has that id"),
         // warnings
         warning(
             "service without checks",

@@ -3,8 +3,10 @@ package io.nines.config.internal;
 import io.nines.config.Channel;
 import io.nines.config.Check;
 import io.nines.config.ConfigVersion;
+import io.nines.config.Escalation;
 import io.nines.config.Fleet;
 import io.nines.config.MaintenanceWindow;
+import io.nines.config.Notices;
 import io.nines.config.Service;
 import io.nines.config.Settings;
 import io.nines.config.Team;
@@ -38,9 +40,16 @@ import org.snakeyaml.engine.v2.nodes.Node;
 public final class FleetBuilder {
   static final List<String> TOP_KEYS =
       List.of("locations", "vars", "settings", "teams", "services", "checks", "maintenance");
-  static final List<String> SETTINGS_KEYS = List.of("retention", "tiers");
+  static final List<String> SETTINGS_KEYS = List.of("retention", "tiers", "alerting");
+  static final List<String> ALERTING_KEYS = List.of("operators", "flapping");
+  static final List<String> FLAPPING_KEYS = List.of("changes", "window");
+  static final List<String> ESCALATION_KEYS = List.of("steps", "repeat");
+  static final List<String> STEP_KEYS = List.of("after", "notify");
+  static final List<String> NOTICES_KEYS = List.of("upstream", "budget", "root-cause-suppression");
   static final List<String> RETENTION_KEYS = List.of("raw", "rollup");
-  static final List<String> TEAM_KEYS = List.of("name", "email", "pagerduty", "webhook", "slack");
+  static final List<String> TEAM_KEYS =
+      List.of("name", "email", "pagerduty", "webhook", "slack", "escalation", "notices");
+  static final List<String> CHANNEL_KINDS = List.of("email", "pagerduty", "webhook", "slack");
   static final List<String> PAGERDUTY_KEYS = List.of("routing-key", "url");
   static final List<String> WEBHOOK_KEYS = List.of("url", "secret");
   static final List<String> SLACK_KEYS = List.of("url");
@@ -107,6 +116,10 @@ public final class FleetBuilder {
     readLocations();
     Settings settings = readSettings();
     Map<String, Team> teams = readTeams();
+    String operators = settings.alerting().operators();
+    if (operatorsAt != null && operators != null && !teams.containsKey(operators)) {
+      LoadContext.unknown(operatorsAt, "team", "teams", operators, teams.keySet());
+    }
     Map<String, Service> services = readServices(settings);
     List<Check> checks = readChecks();
     List<MaintenanceWindow> maintenance = readMaintenance();
@@ -224,13 +237,55 @@ public final class FleetBuilder {
         }
       }
     }
+    Settings.Alerting alerting = readAlerting(defined);
     if (rollup.compareTo(raw) < 0) {
       if (rollupAt != null) {
         rollupAt.mustBe("at least retention.raw (" + Units.formatDuration(raw) + ")");
       }
       rollup = raw;
     }
-    return new Settings(raw, rollup, targets);
+    return new Settings(raw, rollup, targets, alerting);
+  }
+
+  private At operatorsAt;
+
+  private Settings.Alerting readAlerting(Map<String, At> defined) {
+    String operators = Settings.Alerting.DEFAULTS.operators();
+    int changes = Settings.Alerting.DEFAULTS.flapChanges();
+    Duration window = Settings.Alerting.DEFAULTS.flapWindow();
+    for (At section : sections.get("settings")) {
+      Fields f = section.fields(SETTINGS_KEYS);
+      if (f == null || !f.has("alerting")) {
+        continue;
+      }
+      Fields a = f.get("alerting").fields(ALERTING_KEYS);
+      if (a == null) {
+        continue;
+      }
+      if (a.has("operators")
+          && !twice(defined, "alerting.operators", a.owner().keyAt("operators"), "setting")) {
+        operatorsAt = a.get("operators");
+        operators = operatorsAt.id();
+      }
+      Fields fl = a.has("flapping") ? a.get("flapping").fields(FLAPPING_KEYS) : null;
+      if (fl != null
+          && fl.has("changes")
+          && !twice(defined, "alerting.flapping.changes", fl.owner().keyAt("changes"), "setting")) {
+        Integer v = fl.get("changes").integer(2, 1000);
+        changes = v == null ? changes : v;
+      }
+      if (fl != null
+          && fl.has("window")
+          && !twice(defined, "alerting.flapping.window", fl.owner().keyAt("window"), "setting")) {
+        Duration v = fl.get("window").duration();
+        if (v != null && v.compareTo(Duration.ofMinutes(1)) < 0) {
+          fl.get("window").mustBe("at least 1m");
+        } else if (v != null) {
+          window = v;
+        }
+      }
+    }
+    return new Settings.Alerting(operators, changes, window);
   }
 
   private static Double percent(At at) {
@@ -276,6 +331,9 @@ public final class FleetBuilder {
     String name = f.has("name") ? f.get("name").string() : id;
     List<Channel> channels = new ArrayList<>();
     for (String kind : f.keys()) {
+      if (!CHANNEL_KINDS.contains(kind)) {
+        continue;
+      }
       At c = f.get(kind);
       Channel channel =
           switch (kind) {
@@ -289,10 +347,109 @@ public final class FleetBuilder {
         channels.add(channel);
       }
     }
-    if (f.keys().stream().noneMatch(k -> !k.equals("name"))) {
+    if (f.keys().stream().noneMatch(CHANNEL_KINDS::contains)) {
       key.warning("has no channels (email, pagerduty, webhook, slack), so it is never notified");
     }
-    return new Team(id, name == null ? id : name, channels);
+    List<String> kinds = f.keys().stream().filter(CHANNEL_KINDS::contains).distinct().toList();
+    Escalation escalation = f.has("escalation") ? escalation(f.get("escalation"), kinds) : null;
+    Notices notices = f.has("notices") ? notices(f.get("notices")) : null;
+    return new Team(id, name == null ? id : name, channels, escalation, notices);
+  }
+
+  private Escalation escalation(At at, List<String> kinds) {
+    Fields f = at.fields(ESCALATION_KEYS);
+    if (f == null) {
+      return null;
+    }
+    At stepsAt = f.require("steps", "a list of steps such as { after: 10m, notify: [email] }");
+    if (stepsAt == null) {
+      return null;
+    }
+    if (!stepsAt.isSequence() || stepsAt.items().isEmpty()) {
+      stepsAt.mustBe("a list of at least one step such as { after: 0m, notify: [pagerduty] }");
+      return null;
+    }
+    List<Escalation.Step> steps = new ArrayList<>();
+    Duration previous = null;
+    for (At item : stepsAt.items()) {
+      Fields sf = item.fields(STEP_KEYS);
+      if (sf == null) {
+        continue;
+      }
+      Duration after = Duration.ZERO;
+      if (sf.has("after")) {
+        Duration v = sf.get("after").duration();
+        after = v == null ? after : v;
+      }
+      if (previous != null && after.compareTo(previous) <= 0) {
+        (sf.has("after") ? sf.get("after") : item)
+            .mustBe("later than the step before it (" + Units.formatDuration(previous) + ")");
+      }
+      previous = after;
+      At notifyAt = sf.require("notify", "the channel kinds to notify, e.g. [pagerduty, email]");
+      List<String> notify = new ArrayList<>();
+      if (notifyAt != null) {
+        List<At> items = notifyAt.isSequence() ? notifyAt.items() : List.of(notifyAt);
+        for (At n : items) {
+          String kind = n.string();
+          if (kind == null) {
+            continue;
+          }
+          if (!kinds.contains(kind)) {
+            n.error(
+                "was '"
+                    + kind
+                    + "' but the team has no such channel; it has "
+                    + (kinds.isEmpty() ? "none" : String.join(", ", kinds)));
+          } else {
+            notify.add(kind);
+          }
+        }
+      }
+      steps.add(new Escalation.Step(after, notify));
+    }
+    Duration repeat = null;
+    if (f.has("repeat")) {
+      repeat = f.get("repeat").duration();
+      if (repeat != null && repeat.compareTo(Duration.ofMinutes(1)) < 0) {
+        f.get("repeat").mustBe("at least 1m");
+        repeat = null;
+      }
+    }
+    return new Escalation(steps, repeat);
+  }
+
+  private Notices notices(At at) {
+    Fields f = at.fields(NOTICES_KEYS);
+    if (f == null) {
+      return null;
+    }
+    Notices.Mode upstream =
+        f.has("upstream") ? mode(f.get("upstream")) : Notices.DEFAULTS.upstream();
+    Notices.Mode budget = f.has("budget") ? mode(f.get("budget")) : Notices.DEFAULTS.budget();
+    boolean suppression = Notices.DEFAULTS.rootCauseSuppression();
+    if (f.has("root-cause-suppression")) {
+      Boolean v = f.get("root-cause-suppression").bool();
+      suppression = v == null ? suppression : v;
+    }
+    return new Notices(
+        upstream == null ? Notices.DEFAULTS.upstream() : upstream,
+        budget == null ? Notices.DEFAULTS.budget() : budget,
+        suppression);
+  }
+
+  private static Notices.Mode mode(At at) {
+    String v = at.string();
+    if ("notice".equals(v)) {
+      return Notices.Mode.NOTICE;
+    }
+    if ("page".equals(v)) {
+      return Notices.Mode.PAGE;
+    }
+    if (v != null) {
+      at.mustBe("notice or page");
+    }
+    return null;
   }
 
   private Channel email(At at) {
