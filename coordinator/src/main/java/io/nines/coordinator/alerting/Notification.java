@@ -1,0 +1,66 @@
+package io.nines.coordinator.alerting;
+
+import io.nines.common.Checks;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One message to one team through one kind of channel, as decided by the engine and put in the
+ * outbox. Senders deliver it; a retry after a crash carries the same {@link #key}, so channels that
+ * honour idempotency keys deliver it once.
+ *
+ * @param key the idempotency key: incident (or budget period), team, channel kind and step
+ * @param incidentId the incident it is about, or empty for budget and fleet notices
+ * @param serviceId the service it is about
+ * @param team the team it goes to
+ * @param channelKind {@code pagerduty}, {@code email}, {@code slack} or {@code webhook}
+ * @param kind what it is
+ * @param at when the engine decided it
+ * @param summary one line: what is down, where, since when
+ * @param details what the responder needs (failing step, actual value, root cause, exposed
+ *     services...), all strings
+ */
+public record Notification(
+    String key,
+    String incidentId,
+    String serviceId,
+    String team,
+    String channelKind,
+    Kind kind,
+    Instant at,
+    String summary,
+    Map<String, String> details) {
+
+  public Notification {
+    Checks.checkNotBlank(key, "key");
+    Checks.notNull(kind, "kind");
+    details = Map.copyOf(details);
+  }
+
+  /** What a notification is. */
+  public enum Kind {
+    /** A page for an outage of a service the team owns. */
+    PAGE,
+    /** The incident was acknowledged: stop paging (PagerDuty acknowledge). */
+    ACKNOWLEDGE,
+    /** The service recovered. */
+    RESOLVE,
+    /** A service the team depends on is down (an upstream outage). */
+    UPSTREAM,
+    /** The team's service is down because a service it depends on is down; no page. */
+    ROOT_CAUSE,
+    /** The service changes state too often; one notice, then quiet until it is stable. */
+    FLAPPING,
+    /** The service burns its downtime budget fast enough to spend it before the month ends. */
+    BUDGET_BURN,
+    /** The service's downtime budget for the month is spent. */
+    BUDGET_SPENT,
+    /** Fleet health: a lost agent, a location without agents, a full spool. */
+    FLEET
+  }
+
+  /** Whether this is meant to wake someone. */
+  public boolean isPage() {
+    return kind == Kind.PAGE;
+  }
+}

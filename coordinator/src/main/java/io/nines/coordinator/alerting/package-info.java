@@ -1,0 +1,7 @@
+/**
+ * Alerting's pure core: incidents, routing (owners first, then dependent teams), root-cause
+ * suppression, escalation, flapping, burn-rate budget notices and the risk matrix. No I/O and no
+ * clock reads: every decision takes {@code now}, and returns the notifications to put in the
+ * outbox. The same code runs on whichever member owns a service's partition.
+ */
+package io.nines.coordinator.alerting;
