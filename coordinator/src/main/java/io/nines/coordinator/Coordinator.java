@@ -1,6 +1,7 @@
 package io.nines.coordinator;
 
 import io.nines.common.Checks;
+import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.internal.Api;
 import io.nines.coordinator.store.ResultStore;
 import io.vertx.core.Future;
@@ -11,7 +12,8 @@ import java.util.logging.Logger;
 
 /**
  * One coordinator: the HTTP API that agents post results to and that people and the CLI read
- * availability from.
+ * availability from. It runs in a single process with an in-memory store, or as one member of a
+ * cluster ({@link CoordinatorOptions#cluster()}), where every member serves the same data.
  *
  * <p>Lifecycle: {@link #start(Vertx)} once, then {@link #stop()} once. Both may be called from any
  * thread; their futures complete on a Vert.x context. Request handlers never block the event loop:
@@ -50,6 +52,10 @@ public final class Coordinator {
    */
   public synchronized Future<Integer> start(Vertx vertx) {
     Checks.notNull(vertx, "vertx");
+    ClusterMember cluster = options.cluster();
+    Checks.checkArgument(
+        cluster == null || cluster.vertx() == vertx,
+        "vertx: not the cluster member's (expected: start(member.vertx()) in cluster mode)");
     if (started) {
       throw new IllegalStateException("start: already called (expected: once per coordinator)");
     }
@@ -66,7 +72,8 @@ public final class Coordinator {
             options.agentTokens(),
             options.meterRegistry(),
             options.bodyLimitBytes(),
-            () -> server != null);
+            () -> server != null,
+            cluster);
     return vertx
         .createHttpServer()
         .requestHandler(api.router())
@@ -96,9 +103,15 @@ public final class Coordinator {
     return s == null ? -1 : s.actualPort();
   }
 
-  /** Whether the server is listening and a fleet is loaded: what {@code /health/ready} says. */
+  /**
+   * Whether the server is listening, a fleet is loaded and, in cluster mode, the member is still in
+   * its cluster: what {@code /health/ready} says.
+   */
   public boolean ready() {
-    return server != null && options.fleet().get() != null;
+    ClusterMember cluster = options.cluster();
+    return server != null
+        && options.fleet().get() != null
+        && (cluster == null || cluster.running());
   }
 
   /** The store results go to. */

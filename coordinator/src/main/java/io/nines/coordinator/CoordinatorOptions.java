@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nines.common.Checks;
 import io.nines.common.TimeSource;
 import io.nines.config.Fleet;
+import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.store.InMemoryResultStore;
 import io.nines.coordinator.store.ResultStore;
 import java.util.Set;
@@ -21,8 +22,13 @@ import java.util.function.Supplier;
  * @param timeSource where {@code now} comes from
  * @param meterRegistry the registry {@code /metrics} scrapes and the coordinator's meters go to;
  *     created once by the caller (who may also give it to Vert.x's metrics)
- * @param store where results are kept; an {@link InMemoryResultStore} by default
+ * @param store where results are kept: the cluster's store in cluster mode, else an {@link
+ *     InMemoryResultStore} by default
  * @param bodyLimitBytes the largest request body accepted; larger ones get 413
+ * @param cluster the cluster member this coordinator runs on, or null for a single process (the
+ *     mode {@code nines up} uses). In cluster mode the coordinator must be started on the member's
+ *     {@link ClusterMember#vertx()}, results go to the cluster's maps, and every member's API
+ *     answers from them, so agents and users may reach any member
  */
 public record CoordinatorOptions(
     String host,
@@ -32,7 +38,8 @@ public record CoordinatorOptions(
     TimeSource timeSource,
     PrometheusMeterRegistry meterRegistry,
     ResultStore store,
-    long bodyLimitBytes) {
+    long bodyLimitBytes,
+    ClusterMember cluster) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -54,6 +61,16 @@ public record CoordinatorOptions(
     Checks.notNull(meterRegistry, "meterRegistry");
     Checks.notNull(store, "store");
     Checks.checkPositive(bodyLimitBytes, "bodyLimitBytes");
+    Checks.checkArgument(
+        cluster == null || store == cluster.store(),
+        "store: %s (expected: the cluster member's own store in cluster mode; set one of store"
+            + " and cluster, not both)",
+        store.getClass().getSimpleName());
+  }
+
+  /** Whether this coordinator is a member of a cluster. */
+  public boolean clustered() {
+    return cluster != null;
   }
 
   /** Secrets stay out of logs. */
@@ -71,6 +88,8 @@ public record CoordinatorOptions(
         + store.getClass().getSimpleName()
         + ", bodyLimitBytes="
         + bodyLimitBytes
+        + ", cluster="
+        + (cluster == null ? "none" : cluster.options().clusterName())
         + "]";
   }
 
@@ -88,6 +107,7 @@ public record CoordinatorOptions(
     private PrometheusMeterRegistry meterRegistry;
     private ResultStore store;
     private long bodyLimitBytes = DEFAULT_BODY_LIMIT_BYTES;
+    private ClusterMember cluster;
 
     private Builder() {}
 
@@ -139,6 +159,12 @@ public record CoordinatorOptions(
       return this;
     }
 
+    /** Cluster mode: this coordinator runs on {@code member} and keeps results in its maps. */
+    public Builder cluster(ClusterMember member) {
+      this.cluster = member;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException or NullPointerException naming the option that is wrong
      */
@@ -150,8 +176,9 @@ public record CoordinatorOptions(
           fleet,
           timeSource,
           meterRegistry,
-          store == null ? new InMemoryResultStore() : store,
-          bodyLimitBytes);
+          store != null ? store : cluster != null ? cluster.store() : new InMemoryResultStore(),
+          bodyLimitBytes,
+          cluster);
     }
   }
 }

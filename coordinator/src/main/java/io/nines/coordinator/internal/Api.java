@@ -8,9 +8,11 @@ import io.nines.common.TimeSource;
 import io.nines.config.Check;
 import io.nines.config.Fleet;
 import io.nines.config.Service;
+import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.store.AppendOutcome;
 import io.nines.coordinator.store.Rejection;
 import io.nines.coordinator.store.ResultStore;
+import io.nines.coordinator.store.StoreUnavailableException;
 import io.nines.coordinator.timeline.Availability;
 import io.nines.coordinator.timeline.AvailabilityReport;
 import io.nines.coordinator.timeline.DowntimeBudget;
@@ -37,6 +39,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -73,6 +76,7 @@ public final class Api {
   private final PrometheusMeterRegistry registry;
   private final long bodyLimitBytes;
   private final BooleanSupplier bound;
+  private final ClusterMember cluster;
   private final Counter accepted;
   private final Counter duplicates;
   private final Counter rejected;
@@ -82,6 +86,7 @@ public final class Api {
 
   /**
    * @param bound whether the server is listening, for readiness
+   * @param cluster the member this API runs on, or null in a single process
    */
   public Api(
       Vertx vertx,
@@ -92,7 +97,8 @@ public final class Api {
       Set<String> agentTokens,
       PrometheusMeterRegistry registry,
       long bodyLimitBytes,
-      BooleanSupplier bound) {
+      BooleanSupplier bound,
+      ClusterMember cluster) {
     this.vertx = vertx;
     this.worker = worker;
     this.fleet = fleet;
@@ -103,6 +109,7 @@ public final class Api {
     this.registry = registry;
     this.bodyLimitBytes = bodyLimitBytes;
     this.bound = bound;
+    this.cluster = cluster;
     String results = "nines.ingest.results";
     String resultsHelp = "Results posted by agents, by what the store did with them";
     this.accepted =
@@ -223,7 +230,9 @@ public final class Api {
     }
     Instant now = time.now();
     Fleet current = f.get();
-    blocking(ctx, () -> store.append(batch.results(), current, now))
+    store
+        .append(batch.results(), current, now)
+        .onFailure(ctx::fail)
         .onSuccess(
             outcome -> {
               batchesOk.increment();
@@ -252,16 +261,21 @@ public final class Api {
     if (f.isEmpty()) {
       return;
     }
+    Fleet fleet = f.get();
     Instant now = time.now();
-    blocking(ctx, () -> servicesJson(f.get(), now)).onSuccess(ctx::json);
-  }
-
-  private JsonObject servicesJson(Fleet fleet, Instant now) {
-    JsonArray items = new JsonArray();
     Duration longest = LIST_WINDOWS.values().stream().max(Duration::compareTo).orElseThrow();
     TimeRange span = new TimeRange(now.minus(longest), now);
+    compute(
+        ctx,
+        queries.fetch(fleet.checks(), span),
+        results -> servicesJson(fleet, now, span, results));
+  }
+
+  private JsonObject servicesJson(
+      Fleet fleet, Instant now, TimeRange span, Queries.Results results) {
+    JsonArray items = new JsonArray();
     for (Service s : fleet.services().values()) {
-      Timeline timeline = queries.serviceTimeline(fleet, s.id(), span);
+      Timeline timeline = Queries.serviceTimeline(fleet, s.id(), span, results);
       JsonObject availability = new JsonObject();
       JsonObject percent = new JsonObject();
       JsonObject nines = new JsonObject();
@@ -324,22 +338,36 @@ public final class Api {
       return;
     }
     TimeRange window = new TimeRange(from, to);
-    blocking(ctx, () -> availabilityJson(fleet, service, window, now)).onSuccess(ctx::json);
+    TimeRange month =
+        new TimeRange(DowntimeBudget.monthRange(DowntimeBudget.monthOf(now)).start(), now);
+    // One read covers both the window and the month so far.
+    TimeRange both =
+        new TimeRange(
+            window.start().isBefore(month.start()) ? window.start() : month.start(),
+            window.end().isAfter(month.end()) ? window.end() : month.end());
+    compute(
+        ctx,
+        queries.fetch(fleet.checksOf(service.id()), both),
+        results -> availabilityJson(fleet, service, window, month, now, results));
   }
 
-  private JsonObject availabilityJson(Fleet fleet, Service s, TimeRange window, Instant now) {
+  private JsonObject availabilityJson(
+      Fleet fleet,
+      Service s,
+      TimeRange window,
+      TimeRange month,
+      Instant now,
+      Queries.Results results) {
     AvailabilityReport r =
         Availability.report(
-            queries.serviceTimeline(fleet, s.id(), window),
+            Queries.serviceTimeline(fleet, s.id(), window, results),
             window,
             Queries.maintenance(fleet, s.id(), window));
     double target = Queries.targetPercent(fleet, s);
-    TimeRange month =
-        new TimeRange(DowntimeBudget.monthRange(DowntimeBudget.monthOf(now)).start(), now);
     DowntimeBudget budget =
         DowntimeBudget.asOf(
             target,
-            queries.serviceTimeline(fleet, s.id(), month),
+            Queries.serviceTimeline(fleet, s.id(), month, results),
             Queries.maintenance(fleet, s.id(), month),
             now);
     JsonObject json = new JsonObject().put("service", s.id()).put("target", target);
@@ -368,15 +396,24 @@ public final class Api {
     if (f.isEmpty()) {
       return;
     }
+    Fleet fleet = f.get();
     Instant now = time.now();
-    blocking(ctx, () -> checksJson(f.get(), now)).onSuccess(ctx::json);
+    Duration longest =
+        fleet.checks().stream()
+            .map(Queries::staleAfter)
+            .max(Duration::compareTo)
+            .orElse(Duration.ZERO);
+    compute(
+        ctx,
+        queries.fetch(fleet.checks(), new TimeRange(now.minus(longest), now)),
+        results -> checksJson(fleet, now, results));
   }
 
-  private JsonObject checksJson(Fleet fleet, Instant now) {
+  private JsonObject checksJson(Fleet fleet, Instant now, Queries.Results results) {
     JsonArray items = new JsonArray();
     for (Check c : fleet.checks()) {
       TimeRange span = new TimeRange(now.minus(Queries.staleAfter(c)), now);
-      Map<String, Timeline> locations = queries.locationTimelines(c, span);
+      Map<String, Timeline> locations = Queries.locationTimelines(c, span, results);
       JsonObject locationStates = new JsonObject();
       locations.forEach((l, t) -> locationStates.put(l, t.lastState().name()));
       Timeline check = Timelines.forCheck(locations.values(), c.downWhen(), span);
@@ -419,22 +456,25 @@ public final class Api {
         return;
       }
     }
-    int n = limit;
-    blocking(
-            ctx,
-            () -> {
+    store
+        .recent(id, limit)
+        .onFailure(ctx::fail)
+        .onSuccess(
+            recent -> {
               JsonArray items = new JsonArray();
-              store.recent(id, n).forEach(r -> items.add(Views.result(r)));
-              return new JsonObject().put("check", id).put("items", items);
-            })
-        .onSuccess(ctx::json);
+              recent.forEach(r -> items.add(Views.result(r)));
+              ctx.json(new JsonObject().put("check", id).put("items", items));
+            });
   }
 
   // ---- operations ----
 
   private void ready(RoutingContext ctx) {
     Fleet f = fleet.get();
-    if (!bound.getAsBoolean()) {
+    if (cluster != null && !cluster.running()) {
+      ctx.response().setStatusCode(503);
+      ctx.json(Views.error("not_ready", "this member has left its cluster").put("status", "DOWN"));
+    } else if (!bound.getAsBoolean()) {
       ctx.response().setStatusCode(503);
       ctx.json(
           Views.error("not_ready", "the HTTP server is not listening yet").put("status", "DOWN"));
@@ -445,6 +485,14 @@ public final class Api {
       JsonObject json = new JsonObject().put("status", "UP");
       if (f.version() != null) {
         json.put("config", f.version().shortHash());
+      }
+      if (cluster != null) {
+        json.put(
+            "cluster",
+            new JsonObject()
+                .put("name", cluster.options().clusterName())
+                .put("member", cluster.memberId())
+                .put("members", cluster.memberCount()));
       }
       ctx.json(json);
     }
@@ -471,6 +519,17 @@ public final class Api {
     return worker.<T>executeBlocking(work, false).onFailure(ctx::fail);
   }
 
+  /**
+   * Once {@code fetched} is in, computes the answer from it on the worker pool (timeline arithmetic
+   * over long windows is too heavy for an event loop) and sends it; any failure goes to the failure
+   * handler.
+   */
+  private <T> void compute(RoutingContext ctx, Future<T> fetched, Function<T, JsonObject> answer) {
+    fetched
+        .onFailure(ctx::fail)
+        .onSuccess(t -> blocking(ctx, () -> answer.apply(t)).onSuccess(ctx::json));
+  }
+
   private static void badRequest(RoutingContext ctx, String message) {
     send(ctx, 400, "bad_request", message);
   }
@@ -491,6 +550,24 @@ public final class Api {
     int status = ctx.statusCode();
     if (failure instanceof HttpException h) {
       status = h.getStatusCode();
+    }
+    if (failure instanceof StoreUnavailableException) {
+      // Not a bug: the cluster could not answer now. Agents retry; their batches are idempotent.
+      LOG.log(
+          Level.WARNING,
+          "request "
+              + ctx.request().method()
+              + " "
+              + ctx.request().path()
+              + ": "
+              + failure.getMessage());
+      send(
+          ctx,
+          503,
+          "unavailable",
+          "the coordinator's store cannot answer right now; retry shortly (posting the same"
+              + " results again is safe)");
+      return;
     }
     if (status < 400) {
       status = 500;

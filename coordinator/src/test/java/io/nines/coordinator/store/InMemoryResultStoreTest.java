@@ -1,7 +1,11 @@
 package io.nines.coordinator.store;
 
+import static io.nines.coordinator.testing.TestFleets.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nines.coordinator.testing.TestFleets;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class InMemoryResultStoreTest extends ResultStoreContract {
@@ -12,30 +16,26 @@ class InMemoryResultStoreTest extends ResultStoreContract {
   }
 
   @Test
-  void whenSequencesAreContiguous_thenOnlyTheWatermarkIsKept() {
-    InMemoryResultStore.AppliedSequences seen = new InMemoryResultStore.AppliedSequences();
+  void whenACheckLeavesTheConfigurationAndItsResultsAge_thenItIsForgotten() {
+    append(List.of(ok("a", 1, "home", "eu", at(60))), NOW);
+    var withoutHome =
+        TestFleets.fleet()
+            .check(
+                "other",
+                "shop",
+                Duration.ofSeconds(30),
+                List.of("eu"),
+                io.nines.config.DownWhen.MAJORITY)
+            .build();
 
-    for (long s = 1; s <= 1000; s++) {
-      assertThat(seen.add(s)).isTrue();
-    }
+    store
+        .append(
+            List.of(ok("a", 2, "other", "eu", NOW.plus(Duration.ofDays(8)))),
+            withoutHome,
+            NOW.plus(Duration.ofDays(8)))
+        .await();
 
-    assertThat(seen.watermark()).isEqualTo(1000);
-    assertThat(seen.outOfOrder()).isZero();
-    assertThat(seen.add(500)).isFalse();
-  }
-
-  @Test
-  void whenAGapStaysOpenTooLong_thenTheWatermarkJumpsItAndMemoryStaysBounded() {
-    InMemoryResultStore.AppliedSequences seen = new InMemoryResultStore.AppliedSequences();
-    seen.add(1);
-
-    // Sequence 2 never comes.
-    for (long s = 3; s <= InMemoryResultStore.MAX_OUT_OF_ORDER + 3; s++) {
-      seen.add(s);
-    }
-
-    assertThat(seen.outOfOrder()).isZero();
-    assertThat(seen.watermark()).isEqualTo(InMemoryResultStore.MAX_OUT_OF_ORDER + 3);
-    assertThat(seen.add(2)).as("a result from the jumped gap counts as a duplicate").isFalse();
+    assertThat(evaluation("home")).isEmpty();
+    assertThat(size()).isEqualTo(1);
   }
 }

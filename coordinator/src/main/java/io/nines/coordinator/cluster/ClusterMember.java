@@ -1,0 +1,197 @@
+package io.nines.coordinator.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MultiMapConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.HazelcastInstance;
+import io.nines.common.Checks;
+import io.nines.coordinator.store.HazelcastResultStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.logging.Logger;
+
+/**
+ * One running member of a coordinator cluster: a clustered {@link Vertx} whose cluster manager is
+ * Hazelcast, and the one {@link HazelcastInstance} that both Vert.x (its clustered event bus and
+ * shared data) and the coordinator's maps use.
+ *
+ * <pre>{@code
+ * ClusterMember member = ClusterMember.start(ClusterOptions.fromEnvironment(System.getenv()),
+ *     new VertxOptions()).await();
+ * Coordinator coordinator = new Coordinator(CoordinatorOptions.builder()
+ *     .cluster(member).agentTokens(tokens).fleet(fleet).meterRegistry(registry).build());
+ * coordinator.start(member.vertx()).await();
+ * // on shutdown:
+ * coordinator.stop().eventually(member::close).await();
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #start} does the blocking parts of starting Hazelcast (binding, joining)
+ * on a Vert.x worker; it may be called from any thread.
+ */
+public final class ClusterMember {
+  private static final Logger LOG = Logger.getLogger(ClusterMember.class.getName());
+
+  private final ClusterOptions options;
+  private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
+  private final HazelcastResultStore store;
+  private final String memberId;
+  private final int port;
+
+  private ClusterMember(ClusterOptions options, Vertx vertx, HazelcastInstance hazelcast) {
+    this.options = options;
+    this.vertx = vertx;
+    this.hazelcast = hazelcast;
+    this.store = new HazelcastResultStore(hazelcast, vertx);
+    Member local = hazelcast.getCluster().getLocalMember();
+    this.memberId = local.getUuid().toString();
+    this.port = local.getAddress().getPort();
+  }
+
+  /**
+   * Starts a member: a clustered Vert.x built from {@code vertxOptions} with Hazelcast as its
+   * cluster manager, configured by {@link #hazelcastConfig(ClusterOptions)}. It joins the peers
+   * that {@code options.members()} lists, or starts a cluster alone when none answers.
+   *
+   * @return a future of the member, failed when the port cannot be bound or Vert.x cannot start
+   */
+  public static Future<ClusterMember> start(ClusterOptions options, VertxOptions vertxOptions) {
+    Checks.notNull(options, "options");
+    Checks.notNull(vertxOptions, "vertxOptions");
+    Config config;
+    try {
+      config = hazelcastConfig(options);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    HazelcastClusterManager manager = new HazelcastClusterManager(config);
+    return Vertx.builder()
+        .with(vertxOptions)
+        .withClusterManager(manager)
+        .buildClustered()
+        .map(
+            vertx -> {
+              ClusterMember m = new ClusterMember(options, vertx, manager.getHazelcastInstance());
+              LOG.info(
+                  "cluster member "
+                      + m.memberId()
+                      + " at "
+                      + m.hazelcast.getCluster().getLocalMember().getAddress()
+                      + " joined cluster '"
+                      + options.clusterName()
+                      + "' of "
+                      + m.memberCount()
+                      + " member(s)");
+              return m;
+            });
+  }
+
+  /**
+   * The Hazelcast configuration a member starts with, built in code: the cluster name; TCP-IP join
+   * on {@code options.members()} with multicast and auto-detection off; binding to {@code
+   * options.host()} only; no shutdown hook (Vert.x shuts Hazelcast down when it closes); no phone
+   * home; JDK logging; the maps Vert.x needs, and the coordinator's ({@link
+   * HazelcastResultStore#configure}).
+   *
+   * @throws IllegalArgumentException when {@code options.host()} does not resolve
+   */
+  public static Config hazelcastConfig(ClusterOptions options) {
+    Config c = new Config();
+    c.setClusterName(options.clusterName());
+    c.setProperty("hazelcast.shutdownhook.enabled", "false");
+    c.setProperty("hazelcast.phone.home.enabled", "false");
+    c.setProperty("hazelcast.logging.type", "jdk");
+    c.setProperty("hazelcast.socket.bind.any", "false");
+    c.setProperty("hazelcast.partition.count", Integer.toString(options.partitionCount()));
+    options.properties().forEach(c::setProperty);
+
+    NetworkConfig network = c.getNetworkConfig();
+    network.setPort(options.port()).setPortAutoIncrement(options.portAutoIncrement());
+    network.getInterfaces().setEnabled(true).addInterface(address(options.host()));
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(options.members());
+
+    // What vertx-hazelcast's default-cluster.xml declares for Vert.x's own structures.
+    c.addMultiMapConfig(
+        new MultiMapConfig("__vertx.subs")
+            .setBackupCount(1)
+            .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
+    c.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
+    c.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
+
+    HazelcastResultStore.configure(c, options.backupCount());
+    return c;
+  }
+
+  /** Hazelcast's interface filter takes IP addresses only. */
+  private static String address(String host) {
+    try {
+      return InetAddress.getByName(host).getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(
+          "host: '" + host + "' does not resolve (expected: an IPv4 address or a resolvable name)");
+    }
+  }
+
+  /**
+   * Leaves the cluster gracefully and closes Vert.x: Hazelcast hands this member's partitions to
+   * the others first, so nothing is lost even without backups. A no-op once done.
+   */
+  public Future<Void> close() {
+    return vertx.close();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** The member's Hazelcast instance, shared with Vert.x. */
+  public HazelcastInstance hazelcast() {
+    return hazelcast;
+  }
+
+  /** The results store on this cluster's maps; the same data on every member. */
+  public HazelcastResultStore store() {
+    return store;
+  }
+
+  public ClusterOptions options() {
+    return options;
+  }
+
+  /**
+   * This member's id (a UUID), as {@link io.nines.coordinator.store.Evaluation#member()} names it.
+   */
+  public String memberId() {
+    return memberId;
+  }
+
+  /** The port this member listens on for its peers (the real one when the options said 0). */
+  public int port() {
+    return port;
+  }
+
+  /** {@code host:port} of this member, as other members list it. */
+  public String address() {
+    return options.host() + ":" + port();
+  }
+
+  /** Whether Hazelcast is running on this member. */
+  public boolean running() {
+    return hazelcast.getLifecycleService().isRunning();
+  }
+
+  /** How many members the cluster has, as this member sees it; 0 once this member stopped. */
+  public int memberCount() {
+    return running() ? hazelcast.getCluster().getMembers().size() : 0;
+  }
+}

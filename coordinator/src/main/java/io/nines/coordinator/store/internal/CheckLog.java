@@ -1,0 +1,367 @@
+package io.nines.coordinator.store.internal;
+
+import io.nines.common.Checks;
+import io.nines.common.ProbeResult;
+import io.nines.coordinator.store.AppendOutcome;
+import io.nines.coordinator.store.Evaluation;
+import io.nines.coordinator.store.Rejection;
+import io.nines.coordinator.timeline.State;
+import io.nines.coordinator.timeline.Timelines;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Everything the coordinator keeps about one check: its raw results by location, the sequences each
+ * agent has had consumed by it, and its last {@link Evaluation}.
+ *
+ * <p>It is the value of one entry of the cluster's checks map (keyed by check id, so that a check's
+ * results and its evaluation live in one partition) and one slot of the in-memory store: the same
+ * code runs in one process and in a cluster. Pure: no I/O and no clock; {@code now} is an argument.
+ *
+ * <p>Two ways to change it, so that a backup copy ends up equal to its primary without evaluating
+ * again: {@link #apply} decides (duplicates, refusals, retention, evaluation) and returns the
+ * {@link Change} it made; {@link #replay} makes a change decided elsewhere.
+ *
+ * <p>Not thread-safe. In the cluster only the partition thread of the entry's owner (or of a
+ * backup) touches it; the in-memory store guards it with its lock. Nothing is changed before every
+ * result has been checked, so a failure leaves it as it was.
+ */
+public final class CheckLog {
+  private final String checkId;
+
+  /** location -> results ordered by {@link Timelines#BY_START}. */
+  private final Map<String, TreeSet<ProbeResult>> byLocation = new TreeMap<>();
+
+  /** agent id -> what this check has consumed of it. */
+  private final Map<String, AppliedSequences> agents = new TreeMap<>();
+
+  private Evaluation evaluation;
+  private long size;
+
+  public CheckLog(String checkId) {
+    this.checkId = Checks.checkNotBlank(checkId, "checkId");
+  }
+
+  /**
+   * A log rebuilt from its parts, as a serializer reads them.
+   *
+   * @param results the check's results, any order
+   * @param agents what each agent has had consumed
+   * @param evaluation the last evaluation, or null
+   */
+  public static CheckLog restore(
+      String checkId,
+      Collection<ProbeResult> results,
+      Map<String, AppliedSequences> agents,
+      Evaluation evaluation) {
+    CheckLog log = new CheckLog(checkId);
+    for (ProbeResult r : results) {
+      log.add(r);
+    }
+    log.agents.putAll(agents);
+    log.evaluation = evaluation;
+    return log;
+  }
+
+  /** An independent copy: changing one never changes the other. */
+  public CheckLog copy() {
+    Map<String, AppliedSequences> sequences = new TreeMap<>();
+    agents.forEach((a, s) -> sequences.put(a, new AppliedSequences(s.watermark(), s.above())));
+    return restore(checkId, results(), sequences, evaluation);
+  }
+
+  /**
+   * A change decided by {@link #apply}, which {@link #replay} makes again elsewhere.
+   *
+   * @param accepted results stored, in the order they were applied
+   * @param refused results refused for their time; their sequences are recorded so that a resend
+   *     counts as a duplicate
+   * @param retainFrom results that ran before this instant are dropped
+   * @param evaluation the new evaluation; null when the change stored nothing new
+   */
+  public record Change(
+      List<ProbeResult> accepted,
+      List<ProbeResult> refused,
+      Instant retainFrom,
+      Evaluation evaluation) {
+    public Change {
+      accepted = List.copyOf(accepted);
+      refused = List.copyOf(refused);
+      Checks.notNull(retainFrom, "retainFrom");
+    }
+  }
+
+  /**
+   * What {@link #apply} did.
+   *
+   * @param outcome what to tell the agent
+   * @param change what changed, for the backups; null when nothing did
+   */
+  public record Applied(AppendOutcome outcome, Change change) {}
+
+  /**
+   * Applies a batch of this check's results at {@code now}, idempotently, and evaluates the check
+   * when anything new was stored.
+   *
+   * <p>A result whose {@code (agentId, sequence)} this check has consumed before is a duplicate. A
+   * result that ran before {@code now - retention} or more than {@code maxClockSkew} after {@code
+   * now} is refused with a reason, and consumed: sent again, it is a duplicate. Then results that
+   * left the retention are dropped. When at least one result was stored, the check is evaluated
+   * once, at {@code now}, by {@code member}.
+   *
+   * @param results results of this check, in any order
+   * @param member who evaluates, for {@link Evaluation#member()}
+   * @throws IllegalArgumentException when a result belongs to another check; nothing is changed
+   */
+  public Applied apply(List<ProbeResult> results, CheckRules rules, Instant now, String member) {
+    Checks.notNull(rules, "rules");
+    Checks.notNull(now, "now");
+    for (ProbeResult r : results) {
+      Checks.checkArgument(
+          r.checkId().equals(checkId),
+          "results: %s is a result of check '%s' (expected: only results of '%s')",
+          r.id(),
+          r.checkId(),
+          checkId);
+    }
+    Instant oldest = now.minus(rules.retention());
+    Instant newest = now.plus(rules.maxClockSkew());
+    List<ProbeResult> accepted = new ArrayList<>();
+    List<ProbeResult> refused = new ArrayList<>();
+    List<Rejection> rejections = new ArrayList<>();
+    Set<String> inThisBatch = new HashSet<>();
+    int duplicates = 0;
+    for (ProbeResult r : results) {
+      AppliedSequences seen = agents.get(r.agentId());
+      if ((seen != null && seen.contains(r.sequence())) || !inThisBatch.add(r.id())) {
+        duplicates++;
+      } else if (r.startedAt().isBefore(oldest)) {
+        refused.add(r);
+        rejections.add(
+            new Rejection(
+                r.id(),
+                "startedAt "
+                    + r.startedAt()
+                    + " is older than the raw retention of "
+                    + rules.retention()
+                    + " (it must be at or after "
+                    + oldest
+                    + ")"));
+      } else if (r.startedAt().isAfter(newest)) {
+        refused.add(r);
+        rejections.add(
+            new Rejection(
+                r.id(),
+                "startedAt "
+                    + r.startedAt()
+                    + " is more than "
+                    + rules.maxClockSkew()
+                    + " after the coordinator's time "
+                    + now
+                    + "; check the agent's clock"));
+      } else {
+        accepted.add(r);
+      }
+    }
+    AppendOutcome outcome = new AppendOutcome(accepted.size(), duplicates, rejections);
+    int dropped = mutate(accepted, refused, oldest);
+    Evaluation evaluated = null;
+    if (!accepted.isEmpty()) {
+      evaluated = Evaluation.next(evaluation, stateAt(now, rules), now, member);
+      evaluation = evaluated;
+    }
+    boolean changed = !accepted.isEmpty() || !refused.isEmpty() || dropped > 0;
+    return new Applied(outcome, changed ? new Change(accepted, refused, oldest, evaluated) : null);
+  }
+
+  /** Makes a change that {@link #apply} decided on another copy of this log; never evaluates. */
+  public void replay(Change change) {
+    mutate(change.accepted(), change.refused(), change.retainFrom());
+    if (change.evaluation() != null) {
+      evaluation = change.evaluation();
+    }
+  }
+
+  /** The one place results and sequences change, shared by {@link #apply} and {@link #replay}. */
+  private int mutate(List<ProbeResult> accepted, List<ProbeResult> refused, Instant retainFrom) {
+    for (ProbeResult r : accepted) {
+      sequencesOf(r.agentId()).add(r.sequence());
+      add(r);
+    }
+    for (ProbeResult r : refused) {
+      sequencesOf(r.agentId()).add(r.sequence());
+    }
+    return retainFrom(retainFrom);
+  }
+
+  private AppliedSequences sequencesOf(String agentId) {
+    return agents.computeIfAbsent(agentId, a -> new AppliedSequences());
+  }
+
+  private void add(ProbeResult r) {
+    if (byLocation.computeIfAbsent(r.location(), l -> new TreeSet<>(Timelines.BY_START)).add(r)) {
+      size++;
+    }
+  }
+
+  /**
+   * Drops the results that ran before {@code oldest}, and counts their sequences (and every lower
+   * one of the same agent) as consumed.
+   *
+   * @return how many results were dropped
+   */
+  public int retainFrom(Instant oldest) {
+    int dropped = 0;
+    for (Iterator<TreeSet<ProbeResult>> it = byLocation.values().iterator(); it.hasNext(); ) {
+      TreeSet<ProbeResult> results = it.next();
+      while (!results.isEmpty() && results.first().startedAt().isBefore(oldest)) {
+        ProbeResult r = results.pollFirst();
+        sequencesOf(r.agentId()).forgetUpTo(r.sequence());
+        dropped++;
+      }
+      if (results.isEmpty()) {
+        it.remove();
+      }
+    }
+    size -= dropped;
+    return dropped;
+  }
+
+  /**
+   * The check's state at {@code now}: each location's latest result that ran by {@code now} holds
+   * for {@code staleAfter} (else the location is UNKNOWN), merged by the check's {@code down-when}
+   * rule as {@link Timelines#merge} does.
+   */
+  State stateAt(Instant now, CheckRules rules) {
+    Duration stale = rules.staleAfter();
+    List<State> states = new ArrayList<>(byLocation.size());
+    for (TreeSet<ProbeResult> results : byLocation.values()) {
+      ProbeResult latest = null;
+      for (Iterator<ProbeResult> it = results.descendingIterator(); it.hasNext(); ) {
+        ProbeResult r = it.next();
+        if (!r.startedAt().isAfter(now)) {
+          latest = r;
+          break;
+        }
+      }
+      if (latest == null || !latest.startedAt().plus(stale).isAfter(now)) {
+        states.add(State.UNKNOWN);
+      } else {
+        states.add(latest.ok() ? State.UP : State.DOWN);
+      }
+    }
+    return Timelines.merge(states, rules.downWhen());
+  }
+
+  /**
+   * Adds what {@code other}, another history of the same check, holds and this one lacks: the union
+   * of results and of consumed sequences. Of the two evaluations the later one is kept, with the
+   * higher count. Used when a split cluster heals.
+   */
+  public void mergeFrom(CheckLog other) {
+    Checks.checkArgument(
+        other.checkId.equals(checkId),
+        "other: the log of '%s' (expected: '%s')",
+        other.checkId,
+        checkId);
+    for (TreeSet<ProbeResult> results : other.byLocation.values()) {
+      for (ProbeResult r : results) {
+        AppliedSequences seen = agents.get(r.agentId());
+        if (seen == null || !seen.contains(r.sequence())) {
+          add(r);
+        }
+      }
+    }
+    other.agents.forEach((agent, sequences) -> sequencesOf(agent).addAll(sequences));
+    Evaluation theirs = other.evaluation;
+    if (theirs != null) {
+      Evaluation mine = evaluation;
+      Evaluation later = mine == null || theirs.at().isAfter(mine.at()) ? theirs : mine;
+      long count = mine == null ? theirs.count() : Math.max(mine.count(), theirs.count());
+      evaluation = new Evaluation(later.state(), later.since(), later.at(), count, later.member());
+    }
+  }
+
+  /**
+   * The results that ran in {@code [from, to)}, by location, each list ordered by {@link
+   * Timelines#BY_START}; locations without any are absent.
+   */
+  public Map<String, List<ProbeResult>> resultsByLocation(Instant from, Instant to) {
+    Map<String, List<ProbeResult>> out = new LinkedHashMap<>();
+    byLocation.forEach(
+        (location, results) -> {
+          List<ProbeResult> inRange = new ArrayList<>();
+          for (ProbeResult r : results) {
+            if (!r.startedAt().isBefore(to)) {
+              break;
+            }
+            if (!r.startedAt().isBefore(from)) {
+              inRange.add(r);
+            }
+          }
+          if (!inRange.isEmpty()) {
+            out.put(location, List.copyOf(inRange));
+          }
+        });
+    return out;
+  }
+
+  /** Up to {@code limit} results from all locations, newest first. */
+  public List<ProbeResult> recent(int limit) {
+    Checks.checkArgument(limit >= 0, "limit: %s (expected: >= 0)", limit);
+    PriorityQueue<ProbeResult> oldestOnTop = new PriorityQueue<>(Timelines.BY_START);
+    for (TreeSet<ProbeResult> results : byLocation.values()) {
+      int taken = 0;
+      for (Iterator<ProbeResult> it = results.descendingIterator(); it.hasNext(); ) {
+        if (taken++ >= limit) {
+          break;
+        }
+        oldestOnTop.add(it.next());
+        if (oldestOnTop.size() > limit) {
+          oldestOnTop.poll();
+        }
+      }
+    }
+    List<ProbeResult> out = new ArrayList<>(oldestOnTop);
+    out.sort(Timelines.BY_START.reversed());
+    return List.copyOf(out);
+  }
+
+  /** Every result, location by location, each in {@link Timelines#BY_START} order. */
+  public List<ProbeResult> results() {
+    List<ProbeResult> out = new ArrayList<>((int) size);
+    byLocation.values().forEach(out::addAll);
+    return out;
+  }
+
+  /** What each agent has had consumed, by agent id; a read-only view. */
+  public Map<String, AppliedSequences> agents() {
+    return Collections.unmodifiableMap(agents);
+  }
+
+  public String checkId() {
+    return checkId;
+  }
+
+  /** The last evaluation, or null before the first. */
+  public Evaluation evaluation() {
+    return evaluation;
+  }
+
+  /** How many results are held. */
+  public long size() {
+    return size;
+  }
+}
