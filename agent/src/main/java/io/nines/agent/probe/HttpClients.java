@@ -9,15 +9,18 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The agent's HTTP clients. By default every probe opens a new connection, as a first-time user
- * would, so connect and TLS times are real; checks with {@code keep-alive: true} share a pooled
- * client. Clients for a custom CA file or for skipping verification are made once per setting.
+ * would, so that DNS, connect and TLS times are real ({@link FreshConnectionTransport}); checks
+ * with {@code keep-alive: true} share a pooled Vert.x client. Clients for a custom CA file or for
+ * skipping verification are made once per setting.
  *
- * <p>Thread-safe. Closing closes every client.
+ * <p>Thread-safe. Closing closes every pooled client; fresh connections never outlive their probe.
  */
 public final class HttpClients implements AutoCloseable {
   private final Vertx vertx;
   private final int maxConnections;
   private final ConcurrentHashMap<String, HttpClientAgent> clients = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, PooledTransport> pooled = new ConcurrentHashMap<>();
+  private final FreshConnectionTransport.Family fresh;
 
   /**
    * @param maxConnections the most connections each client opens at once
@@ -25,6 +28,20 @@ public final class HttpClients implements AutoCloseable {
   public HttpClients(Vertx vertx, int maxConnections) {
     this.vertx = vertx;
     this.maxConnections = maxConnections;
+    this.fresh = new FreshConnectionTransport.Family(vertx);
+  }
+
+  /**
+   * The transport of a check's HTTP requests: a new connection per request, or with {@code
+   * keepAlive} the pooled client.
+   */
+  HttpTransport transport(boolean keepAlive, boolean insecure, String caFile) {
+    if (!keepAlive) {
+      return fresh.get(insecure, caFile);
+    }
+    String key = insecure + "|" + (caFile == null ? "" : caFile);
+    return pooled.computeIfAbsent(
+        key, k -> new PooledTransport(vertx, get(true, insecure, caFile)));
   }
 
   /**
@@ -60,12 +77,14 @@ public final class HttpClients implements AutoCloseable {
   public void close() {
     clients.values().forEach(HttpClientAgent::close);
     clients.clear();
+    pooled.clear();
   }
 
   /** Closes every client; completes when they are closed. */
   public Future<Void> closeAsync() {
     var futures = clients.values().stream().map(HttpClientAgent::close).toList();
     clients.clear();
+    pooled.clear();
     return Future.all(futures).mapEmpty();
   }
 }

@@ -17,15 +17,12 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,10 +45,21 @@ import java.util.regex.Pattern;
  *
  * <p>Redirects are followed by the probe itself, up to the check's bound, so that a loop is
  * reported as {@code REDIRECT_LOOP}. The body is read up to the cap and the connection is dropped
- * past it. One timer bounds the whole check: when it fires, the request in flight is reset and the
- * result is {@code TIMEOUT}.
+ * past it. One timer bounds the whole check: when it fires, the request in flight is dropped and
+ * the result is {@code TIMEOUT}.
  *
  * <p>When no assertion of a step looks at {@code status}, the step requires a status below 400.
+ *
+ * <p>Timing phases, in milliseconds: {@code dns} (the name resolved), {@code connect} (TCP
+ * connected), {@code tls} (handshake done; https only) and {@code firstByte} (status line and
+ * headers read) are those of the last request made (the one whose response was judged, or the one
+ * that failed), counted from that request's start, as curl counts them; a phase not reached is
+ * absent. {@code total} is the whole check, from its start to its verdict. Each request opens a new
+ * connection, so every phase is real; a check with {@code keep-alive: true} reuses pooled
+ * connections and then has only {@code firstByte} and {@code total}. On failure the diagnostics
+ * hold the phases of every step done ({@code steps}), the addresses the failing request's host
+ * resolved to ({@code addresses}), the response's status and headers, and the first {@value
+ * #DIAGNOSTIC_BODY_BYTES} bytes of its body, with every secret used replaced by {@code [redacted]}.
  */
 public final class HttpProbe implements Probe {
   private static final Logger LOG = Logger.getLogger(HttpProbe.class.getName());
@@ -90,18 +98,23 @@ public final class HttpProbe implements Probe {
     private final ProbeContext ctx;
     private final List<Request> steps;
     private final HttpOptions options;
-    private final HttpClientAgent client;
+    private final HttpTransport transport;
     private final Promise<ProbeOutcome> promise = Promise.promise();
     private final long startNanos;
     private final Map<String, String> vars;
     private final Map<String, String> cookies = new LinkedHashMap<>();
     private final Set<String> secretValues = new LinkedHashSet<>();
-    private final Map<String, Double> phases = new LinkedHashMap<>();
     private final JsonArray stepTimings = new JsonArray();
     private long timerId = -1;
-    private HttpClientRequest inFlight;
+    private HttpTransport.Exchange inFlight;
     private String currentStep = "";
     private String currentUrl = "";
+    private long stepStartNanos;
+
+    /** The request in flight (or the last one): its phases and resolved addresses. */
+    private Map<String, Double> hopPhases = new LinkedHashMap<>();
+
+    private List<InetSocketAddress> hopAddresses;
     private boolean done;
 
     Run(Check check, ProbeContext ctx, List<Request> steps, HttpOptions options) {
@@ -109,7 +122,8 @@ public final class HttpProbe implements Probe {
       this.ctx = ctx;
       this.steps = steps;
       this.options = options;
-      this.client = ctx.clients().get(options.keepAlive(), options.insecure(), options.caFile());
+      this.transport =
+          ctx.clients().transport(options.keepAlive(), options.insecure(), options.caFile());
       this.startNanos = ctx.time().monotonicNanos();
       this.vars = new HashMap<>(ctx.vars());
     }
@@ -147,6 +161,7 @@ public final class HttpProbe implements Probe {
       }
       Request step = steps.get(index);
       currentStep = step.name();
+      stepStartNanos = ctx.time().monotonicNanos();
       String url;
       MultiMap headers = MultiMap.caseInsensitiveMultiMap();
       Buffer body;
@@ -170,27 +185,24 @@ public final class HttpProbe implements Probe {
                 cookie.append(cookie.length() == 0 ? "" : "; ").append(k).append('=').append(v));
         headers.add(HttpHeaders.COOKIE, cookie.toString());
       }
-      send(index, step, HttpMethod.valueOf(step.method()), url, headers, body, 0);
+      send(index, step, step.method(), url, headers, body, 0);
     }
 
     private void send(
         int index,
         Request step,
-        HttpMethod method,
+        String method,
         String url,
         MultiMap headers,
         Buffer body,
         int redirects) {
       currentUrl = url;
-      RequestOptions requestOptions;
+      hopPhases = new LinkedHashMap<>();
+      hopAddresses = null;
+      URI uri;
       try {
-        requestOptions =
-            new RequestOptions()
-                .setMethod(method)
-                .setAbsoluteURI(url)
-                .setHeaders(headers)
-                .setFollowRedirects(false);
-      } catch (RuntimeException e) {
+        uri = parse(url);
+      } catch (IllegalArgumentException e) {
         fail(
             FailureKind.PROTOCOL,
             "invalid URL " + redact(url) + ": " + e.getMessage(),
@@ -199,67 +211,77 @@ public final class HttpProbe implements Probe {
             null);
         return;
       }
-      long stepStart = ctx.time().monotonicNanos();
-      client
-          .request(requestOptions)
-          .compose(
-              request -> {
-                if (done) {
-                  request.reset();
-                  return Future.failedFuture("finished");
-                }
-                inFlight = request;
-                return body == null ? request.send() : request.send(body);
-              })
-          .onComplete(
-              ar -> {
-                if (done) {
-                  if (ar.succeeded()) {
-                    ar.result().request().reset();
-                  }
-                  return;
-                }
-                if (ar.failed()) {
-                  Throwable error = ar.cause();
-                  FailureKind kind = Failures.classify(error);
-                  if (kind == FailureKind.INTERNAL) {
-                    LOG.log(Level.WARNING, "probe " + check.id() + " failed unexpectedly", error);
-                  }
-                  fail(kind, Failures.describe(error), null, null, null);
-                  return;
-                }
-                HttpClientResponse response = ar.result();
-                double firstByteMillis = millisSince(stepStart);
-                onResponse(
-                    index,
-                    step,
-                    method,
-                    url,
-                    headers,
-                    body,
-                    redirects,
-                    response,
-                    stepStart,
-                    firstByteMillis);
-              });
+      Hop hop = new Hop(index, step, method, url, headers, body, redirects);
+      inFlight =
+          transport.exchange(
+              new HttpTransport.Request(method, uri, headers, body, options.maxBodyBytes()), hop);
     }
 
-    private void onResponse(
-        int index,
-        Request step,
-        HttpMethod method,
-        String url,
-        MultiMap headers,
-        Buffer requestBody,
-        int redirects,
-        HttpClientResponse response,
-        long stepStart,
-        double firstByteMillis) {
-      rememberCookies(response);
-      int status = response.statusCode();
-      String location = response.getHeader(HttpHeaders.LOCATION);
-      if (status >= 300 && status < 400 && location != null && !mentionsStatus(step)) {
-        response.request().reset();
+    /** What the transport reports about one request (a step, or one of its redirects). */
+    private final class Hop implements HttpTransport.Listener {
+      private final int index;
+      private final Request step;
+      private final String method;
+      private final String url;
+      private final MultiMap requestHeaders;
+      private final Buffer requestBody;
+      private final int redirects;
+      private final long hopStartNanos = ctx.time().monotonicNanos();
+      private int status;
+      private MultiMap headers;
+
+      Hop(
+          int index,
+          Request step,
+          String method,
+          String url,
+          MultiMap requestHeaders,
+          Buffer requestBody,
+          int redirects) {
+        this.index = index;
+        this.step = step;
+        this.method = method;
+        this.url = url;
+        this.requestHeaders = requestHeaders;
+        this.requestBody = requestBody;
+        this.redirects = redirects;
+      }
+
+      @Override
+      public void onPhase(String phase) {
+        if (!done) {
+          hopPhases.put(phase, round(millisSince(hopStartNanos)));
+        }
+      }
+
+      @Override
+      public void onResolved(List<InetSocketAddress> addresses) {
+        hopAddresses = addresses;
+      }
+
+      @Override
+      public boolean onHead(int status, MultiMap headers) {
+        if (done) {
+          return false;
+        }
+        this.status = status;
+        this.headers = headers;
+        try {
+          rememberCookies(headers);
+          String location = headers.get(HttpHeaders.LOCATION);
+          if (status >= 300 && status < 400 && location != null && !mentionsStatus(step)) {
+            inFlight = null;
+            redirect(location);
+            return false;
+          }
+          return true;
+        } catch (RuntimeException e) {
+          internal(e);
+          return false;
+        }
+      }
+
+      private void redirect(String location) {
         if (redirects >= options.maxRedirects()) {
           fail(
               FailureKind.REDIRECT_LOOP,
@@ -270,7 +292,7 @@ public final class HttpProbe implements Probe {
                   + " to "
                   + redact(location),
               status,
-              response.headers(),
+              headers,
               null);
           return;
         }
@@ -282,7 +304,7 @@ public final class HttpProbe implements Probe {
               FailureKind.PROTOCOL,
               "redirect to an invalid location " + redact(location),
               status,
-              response.headers(),
+              headers,
               null);
           return;
         }
@@ -290,79 +312,98 @@ public final class HttpProbe implements Probe {
         send(
             index,
             step,
-            keepMethod ? method : HttpMethod.GET,
+            keepMethod ? method : "GET",
             next,
-            headers,
+            requestHeaders,
             keepMethod ? requestBody : null,
             redirects + 1);
-        return;
       }
-      Buffer received = Buffer.buffer();
-      long cap = options.maxBodyBytes();
-      response.exceptionHandler(
-          error -> {
-            if (!done) {
-              fail(
-                  Failures.classify(error),
-                  Failures.describe(error),
-                  status,
-                  response.headers(),
-                  received);
+
+      @Override
+      public void onBody(Buffer body) {
+        if (done) {
+          return;
+        }
+        inFlight = null;
+        try {
+          double stepMillis = millisSince(stepStartNanos);
+          stepTimings.add(stepTiming(step.name(), status, redirects, stepMillis));
+          Duration latency = Duration.ofNanos((long) (stepMillis * 1_000_000));
+          checkStep(index, step, headers, status, body, latency);
+        } catch (RuntimeException e) {
+          internal(e);
+        }
+      }
+
+      @Override
+      public void onTooLarge(Buffer firstBytes) {
+        inFlight = null;
+        fail(
+            FailureKind.BODY_TOO_LARGE,
+            "the body is larger than the cap of " + options.maxBodyBytes() + " bytes",
+            status,
+            headers,
+            firstBytes);
+      }
+
+      @Override
+      public void onFailure(String phase, Throwable error) {
+        if (done) {
+          return;
+        }
+        inFlight = null;
+        URI uri = URI.create(url);
+        String target = uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+        FailureKind kind = Failures.classify(error);
+        String message;
+        switch (phase) {
+          case HttpTransport.DNS -> {
+            kind = kind == FailureKind.TIMEOUT ? kind : FailureKind.DNS;
+            message = "could not resolve " + uri.getHost() + ": " + Failures.describe(error);
+          }
+          case HttpTransport.CONNECT -> {
+            kind = kind == FailureKind.TIMEOUT ? kind : FailureKind.CONNECT;
+            message = "could not connect to " + target + ": " + Failures.describe(error);
+          }
+          case HttpTransport.TLS -> {
+            kind = kind == FailureKind.TIMEOUT ? kind : FailureKind.TLS;
+            message = "the TLS handshake with " + target + " failed: " + Failures.describe(error);
+          }
+          default -> {
+            if (kind == FailureKind.INTERNAL) {
+              LOG.log(Level.WARNING, "probe " + check.id() + " failed unexpectedly", error);
             }
-          });
-      response.handler(
-          chunk -> {
-            if (done) {
-              return;
-            }
-            if ((long) received.length() + chunk.length() > cap) {
-              received.appendBuffer(chunk, 0, (int) Math.max(0, cap - received.length()));
-              // fail() first: resetting the request fires the exception handler at once.
-              fail(
-                  FailureKind.BODY_TOO_LARGE,
-                  "the body is larger than the cap of " + cap + " bytes",
-                  status,
-                  response.headers(),
-                  received);
-              response.request().reset();
-              return;
-            }
-            received.appendBuffer(chunk);
-          });
-      response.endHandler(
-          v -> {
-            if (done) {
-              return;
-            }
-            inFlight = null;
-            double totalMillis = millisSince(stepStart);
-            stepTimings.add(
-                new JsonObject()
-                    .put("step", step.name())
-                    .put("status", status)
-                    .put("firstByteMillis", round(firstByteMillis))
-                    .put("totalMillis", round(totalMillis)));
-            phases.put("firstByte", round(firstByteMillis));
-            Duration latency = Duration.ofNanos((long) (totalMillis * 1_000_000));
-            checkStep(index, step, response, status, received, latency);
-          });
+            message = Failures.describe(error);
+          }
+        }
+        fail(kind, message, null, null, null);
+      }
+    }
+
+    private JsonObject stepTiming(String step, Integer status, int redirects, double stepMillis) {
+      JsonObject phases = new JsonObject();
+      hopPhases.forEach(phases::put);
+      phases.put("total", round(stepMillis));
+      JsonObject timing = new JsonObject().put("step", step);
+      if (status != null) {
+        timing.put("status", status);
+      }
+      if (redirects > 0) {
+        timing.put("redirects", redirects);
+      }
+      return timing.put("phasesMillis", phases);
     }
 
     private void checkStep(
-        int index,
-        Request step,
-        HttpClientResponse response,
-        int status,
-        Buffer received,
-        Duration latency) {
+        int index, Request step, MultiMap headers, int status, Buffer received, Duration latency) {
       String text = received.toString(StandardCharsets.UTF_8);
-      Observation observation = new HttpObservation(status, latency, response.headers(), text);
+      Observation observation = new HttpObservation(status, latency, headers, text);
       if (!mentionsStatus(step) && status >= 400) {
         fail(
             FailureKind.HTTP_STATUS,
             "status was " + status + " but it must be below 400 (no assertion names the status)",
             status,
-            response.headers(),
+            headers,
             received);
         return;
       }
@@ -374,12 +415,12 @@ public final class HttpProbe implements Probe {
               step.expect().get(i).subject() instanceof Subject.Status
                   ? FailureKind.HTTP_STATUS
                   : FailureKind.ASSERTION;
-          fail(kind, verdict.message(), status, response.headers(), received);
+          fail(kind, verdict.message(), status, headers, received);
           return;
         }
       }
       for (Request.Extraction extraction : step.extract()) {
-        String value = extract(extraction, response.headers(), text);
+        String value = extract(extraction, headers, text);
         if (value == null) {
           fail(
               FailureKind.ASSERTION,
@@ -390,7 +431,7 @@ public final class HttpProbe implements Probe {
                   + " "
                   + extraction.expression(),
               status,
-              response.headers(),
+              headers,
               received);
           return;
         }
@@ -405,9 +446,13 @@ public final class HttpProbe implements Probe {
       }
       done = true;
       cancelTimer();
-      long total = elapsedMillis();
-      phases.put("total", (double) total);
-      promise.complete(new ProbeOutcome(null, total, phases, null));
+      promise.complete(new ProbeOutcome(null, elapsedMillis(), phases(), null));
+    }
+
+    private Map<String, Double> phases() {
+      Map<String, Double> phases = new LinkedHashMap<>(hopPhases);
+      phases.put("total", round(millisSince(startNanos)));
+      return phases;
     }
 
     private void fail(
@@ -418,13 +463,16 @@ public final class HttpProbe implements Probe {
       done = true;
       cancelTimer();
       if (inFlight != null) {
-        inFlight.reset();
+        inFlight.cancel();
         inFlight = null;
       }
-      long total = elapsedMillis();
-      phases.put("total", (double) total);
       JsonObject diagnostics =
           new JsonObject().put("step", currentStep).put("url", redact(currentUrl));
+      if (hopAddresses != null) {
+        JsonArray addresses = new JsonArray();
+        hopAddresses.forEach(a -> addresses.add(a.getAddress().getHostAddress()));
+        diagnostics.put("addresses", addresses);
+      }
       if (status != null) {
         diagnostics.put("status", status);
       }
@@ -438,10 +486,17 @@ public final class HttpProbe implements Probe {
         diagnostics.put("body", redact(body.getString(0, n, "UTF-8")));
         diagnostics.put("bodyBytes", body.length());
       }
-      diagnostics.put("steps", stepTimings.copy());
+      JsonArray timings = stepTimings.copy();
+      if (!currentStep.isEmpty()) {
+        timings.add(stepTiming(currentStep, status, 0, millisSince(stepStartNanos)));
+      }
+      diagnostics.put("steps", timings);
       promise.complete(
           new ProbeOutcome(
-              new Failure(kind, currentStep, redact(message)), total, phases, diagnostics));
+              new Failure(kind, currentStep, redact(message)),
+              elapsedMillis(),
+              phases(),
+              diagnostics));
     }
 
     private void internal(RuntimeException e) {
@@ -526,8 +581,8 @@ public final class HttpProbe implements Probe {
       return tree;
     }
 
-    private void rememberCookies(HttpClientResponse response) {
-      for (String setCookie : response.cookies()) {
+    private void rememberCookies(MultiMap headers) {
+      for (String setCookie : headers.getAll(HttpHeaders.SET_COOKIE)) {
         int semi = setCookie.indexOf(';');
         String pair = semi < 0 ? setCookie : setCookie.substring(0, semi);
         int eq = pair.indexOf('=');
@@ -552,6 +607,29 @@ public final class HttpProbe implements Probe {
       }
       return out;
     }
+  }
+
+  /**
+   * An absolute http or https URL with a host.
+   *
+   * @throws IllegalArgumentException saying what is wrong with it
+   */
+  static URI parse(String url) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    String scheme = uri.getScheme();
+    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+      throw new IllegalArgumentException(
+          "the scheme is '" + scheme + "' (expected: http or https)");
+    }
+    if (uri.getHost() == null) {
+      throw new IllegalArgumentException("it has no host (expected: http://host[:port]/path)");
+    }
+    return uri;
   }
 
   private static boolean mentionsStatus(Request step) {

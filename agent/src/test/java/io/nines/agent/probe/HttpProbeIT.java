@@ -163,6 +163,89 @@ class HttpProbeIT {
     assertThat(r.diagnostics()).isNull();
   }
 
+  /** Asserts that {@code names} are all recorded and never decrease, in this order. */
+  static void assertPhasesInOrder(ProbeResult r, String... names) {
+    assertThat(r.phasesMillis()).containsOnlyKeys(names);
+    double previous = 0;
+    for (String name : names) {
+      double at = r.phasesMillis().get(name);
+      assertThat(at).as("phase %s of %s", name, r.phasesMillis()).isGreaterThanOrEqualTo(previous);
+      previous = at;
+    }
+    assertThat(previous).isLessThanOrEqualTo(r.durationMillis() + 1.0);
+  }
+
+  private static String localhostBase() {
+    return base.replace("127.0.0.1", "localhost");
+  }
+
+  @Test
+  void whenAnHttpCheckPasses_thenDnsConnectFirstByteAndTotalAreRecordedInOrder() throws Exception {
+    ProbeResult r =
+        run(
+            TestChecks.http(
+                "phases",
+                localhostBase() + "/ok",
+                Duration.ofSeconds(10),
+                a("body contains \"UP\"")));
+    assertThat(r.ok()).as("%s", r.failure()).isTrue();
+    assertPhasesInOrder(r, "dns", "connect", "firstByte", "total");
+  }
+
+  @Test
+  void whenAStepFails_thenTheDiagnosticsHoldTheResolvedAddressesAndItsPhases() throws Exception {
+    ProbeResult r =
+        run(
+            TestChecks.http(
+                "s", localhostBase() + "/status/503", Duration.ofSeconds(10), a("status == 200")));
+    assertThat(r.failure().kind()).isEqualTo(FailureKind.HTTP_STATUS);
+    assertThat(r.diagnostics().getJsonArray("addresses").getList()).contains("127.0.0.1");
+    assertPhasesInOrder(r, "dns", "connect", "firstByte", "total");
+    JsonObject step = r.diagnostics().getJsonArray("steps").getJsonObject(0);
+    assertThat(step.getString("step")).isEqualTo("request");
+    assertThat(step.getInteger("status")).isEqualTo(503);
+    assertThat(step.getJsonObject("phasesMillis").fieldNames())
+        .containsExactly("dns", "connect", "firstByte", "total");
+    assertThat(r.diagnostics().getJsonObject("headers").getString("content-length")).isEqualTo("4");
+  }
+
+  @Test
+  void whenTheConnectionIsRefused_thenTheDiagnosticsHoldTheAddressesAndOnlyDnsWasReached()
+      throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    ProbeResult r =
+        run(TestChecks.http("refused", "http://localhost:" + port + "/", Duration.ofSeconds(10)));
+    assertThat(r.failure().kind()).isEqualTo(FailureKind.CONNECT);
+    assertThat(r.failure().message()).startsWith("could not connect to localhost:" + port);
+    assertThat(r.diagnostics().getJsonArray("addresses").getList()).contains("127.0.0.1");
+    assertPhasesInOrder(r, "dns", "total");
+  }
+
+  @Test
+  void whenKeepAliveIsOn_thenOnlyFirstByteAndTotalAreRecorded() throws Exception {
+    Request get = TestChecks.get("request", base + "/ok", a("body contains \"UP\""));
+    Check check =
+        TestChecks.check(
+            "keep-alive",
+            Duration.ofSeconds(10),
+            new CheckSpec.Http(get, new HttpOptions(5, false, null, true, 1 << 20)));
+    ProbeResult first = run(check);
+    ProbeResult second = run(check);
+    assertThat(first.ok()).as("%s", first.failure()).isTrue();
+    assertThat(second.ok()).as("%s", second.failure()).isTrue();
+    assertPhasesInOrder(second, "firstByte", "total");
+  }
+
+  @Test
+  void whenTheUrlIsNotHttp_thenProtocolNamingTheScheme() throws Exception {
+    ProbeResult r = run(TestChecks.http("ftp", "ftp://127.0.0.1/x", Duration.ofSeconds(10)));
+    assertThat(r.failure().kind()).isEqualTo(FailureKind.PROTOCOL);
+    assertThat(r.failure().message()).contains("the scheme is 'ftp' (expected: http or https)");
+  }
+
   @Test
   void whenTheStatusIsWrong_thenTheFailureIsHttpStatusWithTheActualValue() throws Exception {
     ProbeResult r =

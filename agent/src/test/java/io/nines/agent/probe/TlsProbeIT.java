@@ -37,6 +37,7 @@ class TlsProbeIT {
   private static int shortLived;
   private static int expired;
   private static int otherName;
+  private static io.vertx.core.net.KeyCertOptions otherNameCert;
   private static int selfSignedExpired;
   private static int https;
   private static int plain;
@@ -70,10 +71,11 @@ class TlsProbeIT {
                 LOCAL_NAMES,
                 now.minus(DAY.multipliedBy(90)),
                 now.minus(DAY.multipliedBy(5)).minus(Duration.ofHours(1))));
-    otherName =
-        tls(
-            TestCertificates.leaf(
-                ca, "service.internal", List.of("service.internal"), hourAgo, in90Days));
+    TestCertificates.Issued otherNameIssued =
+        TestCertificates.leaf(
+            ca, "service.internal", List.of("service.internal"), hourAgo, in90Days);
+    otherNameCert = otherNameIssued.serverOptions();
+    otherName = tls(otherNameIssued);
     TestCertificates.Issued pinned =
         TestCertificates.selfSigned(
             "localhost",
@@ -221,6 +223,72 @@ class TlsProbeIT {
             TestChecks.check(
                 "https", Duration.ofSeconds(10), new CheckSpec.Http(get, HttpOptions.DEFAULTS)));
     assertThat(untrusted.failure().kind()).isEqualTo(FailureKind.TLS);
+  }
+
+  @Test
+  void whenAnHttpsCheckPasses_thenDnsConnectTlsFirstByteAndTotalAreRecordedInOrder()
+      throws Exception {
+    String url = "https://localhost:" + https + "/";
+    Request get = TestChecks.get("home", url, AssertionParser.parse("body == \"secure\""));
+    ProbeResult r =
+        harness.run(
+            TestChecks.check(
+                "https-phases",
+                Duration.ofSeconds(10),
+                new CheckSpec.Http(get, new HttpOptions(5, false, caFile, false, 1 << 20))));
+    assertThat(r.ok()).as("%s", r.failure()).isTrue();
+    HttpProbeIT.assertPhasesInOrder(r, "dns", "connect", "tls", "firstByte", "total");
+  }
+
+  @Test
+  void whenTheCertificateIsUntrusted_thenTlsWithTheAddressesAndThePhasesBeforeTheHandshake()
+      throws Exception {
+    String url = "https://localhost:" + https + "/";
+    ProbeResult r =
+        harness.run(
+            TestChecks.check(
+                "https-untrusted",
+                Duration.ofSeconds(10),
+                new CheckSpec.Http(TestChecks.get("home", url), HttpOptions.DEFAULTS)));
+    assertThat(r.failure().kind()).isEqualTo(FailureKind.TLS);
+    assertThat(r.failure().message()).startsWith("the TLS handshake with localhost:" + https);
+    assertThat(r.diagnostics().getJsonArray("addresses").getList()).contains("127.0.0.1");
+    HttpProbeIT.assertPhasesInOrder(r, "dns", "connect", "total");
+  }
+
+  @Test
+  void whenVerificationIsSkipped_thenAnUntrustedCertificateIsAccepted() throws Exception {
+    String url = "https://127.0.0.1:" + https + "/";
+    Request get = TestChecks.get("home", url, AssertionParser.parse("body == \"secure\""));
+    ProbeResult r =
+        harness.run(
+            TestChecks.check(
+                "https-insecure",
+                Duration.ofSeconds(10),
+                new CheckSpec.Http(get, new HttpOptions(5, true, null, false, 1 << 20))));
+    assertThat(r.ok()).as("%s", r.failure()).isTrue();
+  }
+
+  @Test
+  void whenTheCertificateIsForAnotherName_thenHttpsFailsWithTls() throws Exception {
+    int port =
+        ProbeHarness.await(
+                harness
+                    .vertx
+                    .createHttpServer(
+                        new HttpServerOptions().setSsl(true).setKeyCertOptions(otherNameCert))
+                    .requestHandler(req -> req.response().end("secure"))
+                    .listen(0, "127.0.0.1"))
+            .actualPort();
+    ProbeResult r =
+        harness.run(
+            TestChecks.check(
+                "https-other-name",
+                Duration.ofSeconds(10),
+                new CheckSpec.Http(
+                    TestChecks.get("home", "https://localhost:" + port + "/"),
+                    new HttpOptions(5, false, caFile, false, 1 << 20))));
+    assertThat(r.failure().kind()).isEqualTo(FailureKind.TLS);
   }
 
   @Test
