@@ -8,8 +8,10 @@ import io.nines.common.TimeSource;
 import io.nines.config.ConfigException;
 import io.nines.config.Fleet;
 import io.nines.config.FleetLoader;
+import io.nines.coordinator.AlertingOptions;
 import io.nines.coordinator.Coordinator;
 import io.nines.coordinator.CoordinatorOptions;
+import io.nines.coordinator.alerting.Inbox;
 import io.nines.demo.ShopServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -41,6 +43,7 @@ final class QuickStart {
   private Vertx vertx;
   private ShopServer shop;
   private Coordinator coordinator;
+  private Inbox inbox;
   private final List<Agent> agents = new ArrayList<>();
   private Fleet fleet;
   private int coordinatorPort;
@@ -69,6 +72,7 @@ final class QuickStart {
       agentEnv.putIfAbsent("SHOP_PROBE_PASSWORD", ShopServer.PROBE_PASSWORD);
       fleet = new FleetLoader(time, Map.of(SHOP_VAR, shopUrl), agentEnv).load(options.config());
       String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+      inbox = new Inbox(time, 1000);
       coordinator =
           new Coordinator(
               CoordinatorOptions.builder()
@@ -78,7 +82,10 @@ final class QuickStart {
                   .fleet(fleet)
                   .timeSource(time)
                   .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
-                  .build());
+                  .build(),
+              // The demo delivers to an inbox the dashboard shows; acknowledging needs no token
+              // because everything listens on loopback only.
+              new AlertingOptions(inbox, Set.of(), 1000));
       coordinatorPort = await(coordinator.start(vertx), "the coordinator", options.port());
       for (String location : fleet.locations()) {
         Agent agent =
@@ -131,6 +138,11 @@ final class QuickStart {
 
   String coordinatorUrl() {
     return "http://" + options.host() + ":" + coordinatorPort;
+  }
+
+  /** Where the demo's notifications land. */
+  Inbox inbox() {
+    return inbox;
   }
 
   String shopUrl() {

@@ -79,6 +79,8 @@ final class UpCommand implements Callable<Integer> {
     out.println("  Services and availability  " + api + "/api/v1/services");
     out.println("  One service's availability " + api + "/api/v1/services/checkout/availability");
     out.println("  Recent results of a check  " + api + "/api/v1/checks/checkout-journey/results");
+    out.println("  Incidents                  " + api + "/api/v1/incidents");
+    out.println("  What each team received    " + api + "/api/v1/demo/inbox");
     out.println("  Coordinator metrics        " + api + "/metrics");
     out.println("  Readiness                  " + api + "/health/ready");
     out.println("  The demo shop              " + stack.shopUrl() + "/api/catalog");

@@ -122,5 +122,71 @@ class QuickStartIT {
         results.stream().map(JsonObject.class::cast).filter(r -> !r.getBoolean("ok")).toList();
     assertThat(failed).isNotEmpty();
     assertThat(failed.get(0).getJsonObject("failure").getString("step")).isEqualTo("checkout");
+
+    // An incident opens for payments; its owners are paged in the demo inbox, and the teams
+    // whose services depend on payments are told.
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        get("/api/v1/incidents?state=open").getJsonArray("items").stream()
+                            .map(JsonObject.class::cast)
+                            .map(i -> i.getString("service")))
+                    .contains("payments"));
+    JsonObject incident =
+        get("/api/v1/incidents?state=open").getJsonArray("items").stream()
+            .map(JsonObject.class::cast)
+            .filter(i -> i.getString("service").equals("payments"))
+            .findFirst()
+            .orElseThrow();
+    String id = incident.getString("id");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () ->
+                assertThat(inbox())
+                    .anySatisfy(
+                        m -> {
+                          assertThat(m.getString("team")).isEqualTo("payments");
+                          assertThat(m.getString("kind")).isEqualTo("PAGE");
+                          assertThat(m.getString("incident")).isEqualTo(id);
+                        }));
+    HttpResponse<String> ack =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(stack.coordinatorUrl() + "/api/v1/incidents/" + id + "/ack"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"by\":\"alice\"}"))
+                .header("Content-Type", "application/json")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
+    JsonObject acked = get("/api/v1/incidents/" + id);
+    assertThat(acked.getString("state")).isEqualTo("acknowledged");
+    assertThat(acked.getString("acknowledgedBy")).isEqualTo("alice");
+    assertThat(acked.getJsonArray("notifications")).isNotEmpty();
+
+    // Recovery: the fault is cleared, the incident resolves and a recovery notice goes out.
+    http.send(
+        HttpRequest.newBuilder(URI.create(stack.shopUrl() + "/demo/faults/payments"))
+            .DELETE()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () ->
+                assertThat(get("/api/v1/incidents/" + id).getString("state"))
+                    .isEqualTo("resolved"));
+    assertThat(inbox()).anySatisfy(m -> assertThat(m.getString("kind")).isEqualTo("RESOLVE"));
+  }
+
+  private List<JsonObject> inbox() throws Exception {
+    return get("/api/v1/demo/inbox").getJsonArray("items").stream()
+        .map(JsonObject.class::cast)
+        .toList();
   }
 }

@@ -1,13 +1,18 @@
 package io.nines.coordinator;
 
 import io.nines.common.Checks;
+import io.nines.coordinator.alerting.Alerting;
+import io.nines.coordinator.alerting.InMemoryAlertStore;
+import io.nines.coordinator.alerting.InMemoryOutbox;
 import io.nines.coordinator.cluster.ClusterMember;
+import io.nines.coordinator.internal.AlertingRoutes;
 import io.nines.coordinator.internal.Api;
 import io.nines.coordinator.store.ResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
 import java.util.logging.Logger;
 
 /**
@@ -39,8 +44,21 @@ public final class Coordinator {
   private volatile WorkerExecutor worker;
   private volatile boolean started;
 
+  private final AlertingOptions alertingOptions;
+  private volatile Alerting alerting;
+
   public Coordinator(CoordinatorOptions options) {
+    this(options, null);
+  }
+
+  /**
+   * A coordinator that also raises incidents and delivers notifications.
+   *
+   * @param alertingOptions how it alerts; null for no alerting
+   */
+  public Coordinator(CoordinatorOptions options, AlertingOptions alertingOptions) {
     this.options = Checks.notNull(options, "options");
+    this.alertingOptions = alertingOptions;
   }
 
   /**
@@ -74,14 +92,33 @@ public final class Coordinator {
             options.bodyLimitBytes(),
             () -> server != null,
             cluster);
+    Router router = api.router();
+    if (alertingOptions != null) {
+      Alerting a =
+          new Alerting(
+              vertx,
+              options.fleet(),
+              options.timeSource(),
+              options.store(),
+              new InMemoryAlertStore(options.fleet()),
+              new InMemoryOutbox(100_000),
+              alertingOptions.sender(),
+              serviceId -> cluster == null || ownsKey(cluster, serviceId),
+              options.meterRegistry());
+      new AlertingRoutes(a, alertingOptions.sender(), alertingOptions.adminTokens()).mount(router);
+      alerting = a;
+    }
     return vertx
         .createHttpServer()
-        .requestHandler(api.router())
+        .requestHandler(router)
         .listen(options.port(), options.host())
         .map(
             s -> {
               server = s;
               LOG.info("coordinator listening on " + options.host() + ":" + s.actualPort());
+              if (alerting != null) {
+                alerting.start(alertingOptions.periodMillis());
+              }
               return s.actualPort();
             })
         .onFailure(e -> pool.close());
@@ -89,6 +126,10 @@ public final class Coordinator {
 
   /** Closes the server and the worker pool; a no-op when never started. */
   public synchronized Future<Void> stop() {
+    Alerting a = alerting;
+    if (a != null) {
+      a.stop();
+    }
     HttpServer s = server;
     WorkerExecutor w = worker;
     server = null;
@@ -112,6 +153,20 @@ public final class Coordinator {
     return server != null
         && options.fleet().get() != null
         && (cluster == null || cluster.running());
+  }
+
+  /**
+   * Whether this member owns {@code key}'s partition: the one member that decides for it. During a
+   * migration (no owner yet) nobody does, and the next period decides.
+   */
+  private static boolean ownsKey(ClusterMember cluster, String key) {
+    var owner = cluster.hazelcast().getPartitionService().getPartition(key).getOwner();
+    return owner != null && owner.localMember();
+  }
+
+  /** Alerting, when this coordinator alerts and has started; null otherwise. */
+  public Alerting alerting() {
+    return alerting;
   }
 
   /** The store results go to. */

@@ -38,9 +38,9 @@ import java.util.Set;
  *       root cause recovers, their escalation starts then.
  *   <li>Maintenance: no incident opens while the service is in a maintenance window, and an open
  *       incident's escalation pauses during one. The outage is still on the timeline.
- *   <li>Flapping: {@code changes} state changes within {@code window} send one flapping notice to
- *       the owners; while flapping, no new incident opens. The service is stable again when its
- *       state has held for half the window; if it is DOWN then, an incident opens.
+ *   <li>Flapping: {@code changes} changes into or out of DOWN within {@code window} send one
+ *       flapping notice to the owners; while flapping, no new incident opens. The service is stable
+ *       again when its state has held for half the window; if it is DOWN then, an incident opens.
  *   <li>Recovery: a resolve notice goes to every team and channel kind notified for the incident.
  * </ul>
  */
@@ -81,11 +81,16 @@ public final class IncidentEngine {
       return tick(s, at, ctx);
     }
     Builder b = new Builder(s, at, ctx);
-    b.changes.removeIf(t -> t.isBefore(at.minus(alerting.flapWindow())));
-    b.changes.add(at);
     b.state = state;
-    b.lastChange = at;
-    if (!b.flapping && b.changes.size() >= alerting.flapChanges()) {
+    // UP, DEGRADED and UNKNOWN moving among themselves is not flapping: only going down and
+    // coming back count.
+    boolean downChange = (s.state() == State.DOWN) != (state == State.DOWN);
+    if (downChange) {
+      b.changes.removeIf(t -> t.isBefore(at.minus(alerting.flapWindow())));
+      b.changes.add(at);
+      b.lastChange = at;
+    }
+    if (downChange && !b.flapping && b.changes.size() >= alerting.flapChanges()) {
       b.flapping = true;
       b.toOwners(Notification.Kind.FLAPPING, s.serviceId() + "@" + at.getEpochSecond(), null);
     }

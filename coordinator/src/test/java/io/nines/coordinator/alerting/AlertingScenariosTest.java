@@ -240,6 +240,27 @@ class AlertingScenariosTest {
   }
 
   @Test
+  void whenTheServiceComesBackThroughDegraded_thenTheIncidentResolvesOnUp() {
+    state("payments", State.DOWN);
+    clock.advance(Duration.ofMinutes(2));
+    state("payments", State.DEGRADED);
+    assertThat(of("payments").incident()).isNotNull();
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(who(state("payments", State.UP))).contains("payments:pagerduty:RESOLVE");
+    assertThat(of("payments").incident()).isNull();
+  }
+
+  @Test
+  void whenStatesJitterBetweenUpDegradedAndUnknown_thenItIsNotFlapping() {
+    for (int i = 0; i < 20; i++) {
+      clock.advance(Duration.ofSeconds(30));
+      state("search", List.of(State.UP, State.DEGRADED, State.UNKNOWN).get(i % 3));
+    }
+    assertThat(sent).isEmpty();
+    assertThat(of("search").flapping()).isFalse();
+  }
+
+  @Test
   void whenTheBudgetBurnsFast_thenOwnersGetANoticeNotAPage() {
     double budget = BurnRate.budgetSeconds(99.99);
     BurnRate.Verdict v = BurnRate.judge(99.99, 0.03 * budget, 0.03 * budget, 0.03 * budget);

@@ -1,0 +1,54 @@
+package io.nines.coordinator.alerting;
+
+import io.nines.config.Fleet;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/** An {@link AlertStore} in this process's memory, for a single coordinator. Thread-safe. */
+public final class InMemoryAlertStore implements AlertStore {
+  private final Supplier<Fleet> fleet;
+  private final Map<String, ServiceAlerts> states = new ConcurrentHashMap<>();
+  private volatile Fleet engineFleet;
+  private volatile IncidentEngine engine;
+
+  public InMemoryAlertStore(Supplier<Fleet> fleet) {
+    this.fleet = fleet;
+  }
+
+  private IncidentEngine engine() {
+    Fleet f = fleet.get();
+    if (f != engineFleet) {
+      engine = new IncidentEngine(f);
+      engineFleet = f;
+    }
+    return engine;
+  }
+
+  @Override
+  public Future<IncidentEngine.Step> apply(String serviceId, Command command) {
+    IncidentEngine e = engine();
+    IncidentEngine.Step[] step = new IncidentEngine.Step[1];
+    states.compute(
+        serviceId,
+        (id, s) -> {
+          step[0] = command.applyTo(e, s == null ? ServiceAlerts.initial(id) : s);
+          return step[0].next();
+        });
+    return Future.succeededFuture(step[0]);
+  }
+
+  @Override
+  public Future<Optional<ServiceAlerts>> get(String serviceId) {
+    return Future.succeededFuture(Optional.ofNullable(states.get(serviceId)));
+  }
+
+  @Override
+  public Future<List<ServiceAlerts>> all() {
+    return Future.succeededFuture(new ArrayList<>(states.values()));
+  }
+}
