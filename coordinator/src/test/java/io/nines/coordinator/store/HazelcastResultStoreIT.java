@@ -98,12 +98,13 @@ class HazelcastResultStoreIT extends ResultStoreContract {
       assertThat(data.getType())
           .as("%s", v.getClass())
           .isEqualTo(SerializationConstants.TYPE_COMPACT);
-      assertThat((Object) ss.toObject(data)).isEqualTo(v);
+      Object back = ss.toObject(data);
+      assertThat(back).isEqualTo(v);
     }
-    CheckLog back = ss.toObject(ss.toData(log));
-    assertThat(back.results()).isEqualTo(log.results());
-    assertThat(back.evaluation()).isEqualTo(log.evaluation());
-    assertThat(back.agents().get("a").above()).isEqualTo(log.agents().get("a").above());
+    CheckLog logBack = ss.toObject(ss.toData(log));
+    assertThat(logBack.results()).isEqualTo(log.results());
+    assertThat(logBack.evaluation()).isEqualTo(log.evaluation());
+    assertThat(logBack.agents().get("a").above()).isEqualTo(log.agents().get("a").above());
     for (Object p :
         List.of(
             new ApplyBatch(List.of(failed), rules, NOW),
