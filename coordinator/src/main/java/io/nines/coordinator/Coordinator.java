@@ -22,13 +22,21 @@ import java.util.logging.Logger;
  *
  * <p>Lifecycle: {@link #start(Vertx)} once, then {@link #stop()} once. Both may be called from any
  * thread; their futures complete on a Vert.x context. Request handlers never block the event loop:
- * store access and timeline arithmetic run on a named worker pool ({@value #WORKER_POOL}).
+ * the store is asynchronous (a cluster's answers come back on the handler's context), and timeline
+ * arithmetic runs on a named worker pool ({@value #WORKER_POOL}).
  *
  * <pre>{@code
  * PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+ * // A single process:
  * Coordinator coordinator = new Coordinator(CoordinatorOptions.builder()
  *     .port(0).agentTokens(Set.of(token)).fleet(fleet).meterRegistry(registry).build());
  * coordinator.start(vertx).onSuccess(port -> log("listening on " + port));
+ *
+ * // A cluster member (see ClusterMember):
+ * ClusterMember member = ClusterMember.start(clusterOptions, new VertxOptions()).await();
+ * Coordinator clustered = new Coordinator(CoordinatorOptions.builder().cluster(member)
+ *     .agentTokens(Set.of(token)).fleet(fleet).meterRegistry(registry).build());
+ * clustered.start(member.vertx());
  * }</pre>
  */
 public final class Coordinator {
@@ -64,9 +72,12 @@ public final class Coordinator {
   /**
    * Binds the HTTP server.
    *
+   * @param vertx where the server runs; in cluster mode, the member's own ({@link
+   *     ClusterMember#vertx()})
    * @return a future of the bound port (the real one when {@link CoordinatorOptions#port()} is 0);
    *     failed when the port cannot be bound
    * @throws IllegalStateException when called twice
+   * @throws IllegalArgumentException in cluster mode, when {@code vertx} is not the member's
    */
   public synchronized Future<Integer> start(Vertx vertx) {
     Checks.notNull(vertx, "vertx");

@@ -42,7 +42,7 @@ public final class ClusterMember {
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
   private final HazelcastResultStore store;
-  private final String memberId;
+  private volatile String memberId;
   private final int port;
 
   private ClusterMember(ClusterOptions options, Vertx vertx, HazelcastInstance hazelcast) {
@@ -170,8 +170,17 @@ public final class ClusterMember {
 
   /**
    * This member's id (a UUID), as {@link io.nines.coordinator.store.Evaluation#member()} names it.
+   * Hazelcast gives a member a new id when it rejoins after a split brain; once the member has
+   * stopped, this is the last id it had.
    */
   public String memberId() {
+    if (running()) {
+      try {
+        memberId = hazelcast.getCluster().getLocalMember().getUuid().toString();
+      } catch (RuntimeException stoppedMeanwhile) {
+        // Keep the last known id.
+      }
+    }
     return memberId;
   }
 

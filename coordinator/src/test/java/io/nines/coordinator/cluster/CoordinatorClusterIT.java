@@ -1,6 +1,7 @@
 package io.nines.coordinator.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,6 +14,7 @@ import io.nines.config.Tier;
 import io.nines.coordinator.Coordinator;
 import io.nines.coordinator.CoordinatorOptions;
 import io.nines.coordinator.store.Evaluation;
+import io.nines.coordinator.store.InMemoryResultStore;
 import io.nines.coordinator.testing.TestCluster;
 import io.nines.coordinator.testing.TestFleets;
 import io.vertx.core.Future;
@@ -135,9 +137,9 @@ class CoordinatorClusterIT {
   /** Whether {@code check} fails at {@code location} on {@code tick}: a fixed pattern. */
   static boolean failing(String check, String location, int tick) {
     return switch (check) {
-      // DOWN (2 of 3 fail) for ticks 40-59 before the kill and 100-109 around it.
+      // DOWN (2 of 3 fail) for ticks 20-39 before the kill and 70-79 around it.
       case "checkout-journey" ->
-          !location.equals("ap") && ((tick >= 40 && tick < 60) || (tick >= 100 && tick < 110));
+          !location.equals("ap") && ((tick >= 20 && tick < 40) || (tick >= 70 && tick < 80));
       // DEGRADED only: one location fails.
       case "catalog-home" -> location.equals("ap") && tick % 7 == 0;
       // Short outages.
@@ -276,6 +278,32 @@ class CoordinatorClusterIT {
   // ---- the tests ----
 
   @Test
+  @Order(0)
+  void whenClusterModeIsMisconfigured_thenTheMessageSaysWhatWouldBeRight() {
+    ClusterMember m = cluster.member(0);
+    CoordinatorOptions.Builder both =
+        CoordinatorOptions.builder()
+            .cluster(m)
+            .store(new InMemoryResultStore())
+            .agentTokens(Set.of(TOKEN))
+            .fleet(FLEET)
+            .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    Coordinator onAnotherVertx =
+        new Coordinator(
+            CoordinatorOptions.builder()
+                .cluster(m)
+                .agentTokens(Set.of(TOKEN))
+                .fleet(FLEET)
+                .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                .build());
+
+    assertThatThrownBy(both::build)
+        .hasMessageContaining("expected: the cluster member's own store in cluster mode");
+    assertThatThrownBy(() -> onAnotherVertx.start(agents))
+        .hasMessageContaining("expected: start(member.vertx()) in cluster mode");
+  }
+
+  @Test
   @Order(1)
   void whenResultsArePostedToOneMember_thenAnyOtherMemberServesThemAtOnce() throws Exception {
     List<ProbeResult> results =
@@ -369,26 +397,26 @@ class CoordinatorClusterIT {
   void whenAMemberIsKilledWhileResultsFlow_thenNothingIsLostAndAvailabilityIsUnchanged()
       throws Exception {
     Set<Job> acked = ConcurrentHashMap.newKeySet();
-    // Before the kill: 40 minutes of results (80 ticks).
-    sendAll(jobs(0, 80), 6, acked).await(60, TimeUnit.SECONDS);
-    Instant earlyEnd = T0.plus(Duration.ofMinutes(40));
+    // Before the kill: 30 minutes of results (60 ticks, 180 posts).
+    sendAll(jobs(0, 60), 6, acked).await(60, TimeUnit.SECONDS);
+    Instant earlyEnd = T0.plus(Duration.ofMinutes(30));
     Map<String, JsonObject> before = new HashMap<>();
     for (String service : SERVICES.keySet()) {
       before.put(service, availability(0, service, T0, earlyEnd));
     }
     assertThat(before.get("checkout").getDouble("downSeconds")).isEqualTo(600.0);
 
-    // The next 40 minutes flow while member 2 dies, as a crash: no goodbye, no hand-over.
-    List<Job> during = jobs(80, 160);
-    Future<Void> flowing = sendAll(during, 6, acked);
-    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> acked.size() >= 240 + 60);
+    // The next 30 minutes flow while member 2 dies, as a crash: no goodbye, no hand-over.
+    sendAll(jobs(60, 75), 6, acked).await(60, TimeUnit.SECONDS);
+    Future<Void> flowing = sendAll(jobs(75, 120), 6, acked);
     ClusterMember dead = cluster.member(2);
+    String deadId = dead.memberId();
     TestCluster.kill(dead);
     int ackedAtKill = acked.size();
     flowing.await(60, TimeUnit.SECONDS);
 
-    assertThat(ackedAtKill).as("results were still flowing when the member died").isLessThan(480);
-    assertThat(acked).hasSize(480);
+    assertThat(ackedAtKill).as("results were still flowing when the member died").isLessThan(360);
+    assertThat(acked).hasSize(360);
     Awaitility.await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> cluster.member(0).memberCount() == 2);
@@ -428,15 +456,13 @@ class CoordinatorClusterIT {
       }
     }
 
-    // Exactly one evaluation per check per applied batch (3 agents x 160 ticks), kept by the
+    // Exactly one evaluation per check per applied batch (3 agents x 120 ticks), kept by the
     // member that now owns the check.
     for (String check : CHECKS) {
       Evaluation e =
           cluster.member(1).store().evaluation(check).await(10, TimeUnit.SECONDS).orElseThrow();
-      assertThat(e.count()).as("evaluations of %s", check).isEqualTo(480);
-      assertThat(e.member())
-          .isEqualTo(ownerOf(cluster.member(0), check))
-          .isNotEqualTo(dead.memberId());
+      assertThat(e.count()).as("evaluations of %s", check).isEqualTo(360);
+      assertThat(e.member()).isEqualTo(ownerOf(cluster.member(0), check)).isNotEqualTo(deadId);
     }
 
     assertSameAsASingleProcess(acked);
@@ -444,7 +470,7 @@ class CoordinatorClusterIT {
 
   /**
    * The survivors answer exactly what a single-process coordinator fed the same results answers,
-   * over the whole 80 minutes.
+   * over the whole 60 minutes.
    */
   void assertSameAsASingleProcess(Set<Job> acked) throws Exception {
     Coordinator single =
@@ -467,7 +493,7 @@ class CoordinatorClusterIT {
                 .await(10, TimeUnit.SECONDS);
         assertThat(r.statusCode()).isEqualTo(200);
       }
-      Instant end = T0.plus(Duration.ofMinutes(80));
+      Instant end = T0.plus(Duration.ofMinutes(60));
       for (String service : SERVICES.keySet()) {
         JsonObject reference =
             client

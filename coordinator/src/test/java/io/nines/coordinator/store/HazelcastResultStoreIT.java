@@ -3,11 +3,26 @@ package io.nines.coordinator.store;
 import static io.nines.coordinator.testing.TestFleets.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.SerializationService;
+import com.hazelcast.internal.serialization.impl.SerializationConstants;
+import com.hazelcast.spi.impl.SerializationServiceSupport;
+import io.nines.common.Failure;
+import io.nines.common.FailureKind;
 import io.nines.common.ProbeResult;
 import io.nines.coordinator.cluster.ClusterMember;
+import io.nines.coordinator.store.internal.ApplyBatch;
+import io.nines.coordinator.store.internal.CheckLog;
+import io.nines.coordinator.store.internal.CheckRules;
+import io.nines.coordinator.store.internal.CountResults;
+import io.nines.coordinator.store.internal.ReadCheck;
+import io.nines.coordinator.store.internal.ResultList;
 import io.nines.coordinator.testing.TestCluster;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,6 +62,62 @@ class HazelcastResultStoreIT extends ResultStoreContract {
   }
 
   @Test
+  void whenAnythingOfOursIsSerialized_thenItIsCompactAndComesBackEqual() {
+    SerializationService ss =
+        ((SerializationServiceSupport) cluster.member(0).hazelcast()).getSerializationService();
+    ProbeResult failed =
+        new ProbeResult(
+            "a",
+            3,
+            "home",
+            "eu",
+            NOW.plusNanos(123),
+            412,
+            false,
+            new Failure(FailureKind.HTTP_STATUS, "pay", "status was 503 but it must be 200"),
+            2,
+            Map.of("dns", 3.1, "total", 412.0),
+            new JsonObject().put("url", "https://shop.example/pay"));
+    CheckRules rules =
+        CheckRules.of(fleet.check("home").orElseThrow(), fleet.settings(), Duration.ofMinutes(5));
+    CheckLog log = new CheckLog("home");
+    CheckLog.Applied applied =
+        log.apply(List.of(failed, ok("b", 1, "home", "us", at(5))), rules, NOW, "m");
+    List<Object> values =
+        List.of(
+            failed,
+            rules,
+            applied.outcome(),
+            applied.change(),
+            applied.change().evaluation(),
+            new AppendOutcome(1, 2, List.of(new Rejection("a/9", "unknown check 'x'"))),
+            new ResultList(List.of(failed)));
+
+    for (Object v : values) {
+      Data data = ss.toData(v);
+      assertThat(data.getType())
+          .as("%s", v.getClass())
+          .isEqualTo(SerializationConstants.TYPE_COMPACT);
+      Object back = ss.toObject(data);
+      assertThat(back).isEqualTo(v);
+    }
+    CheckLog logBack = ss.toObject(ss.toData(log));
+    assertThat(logBack.results()).isEqualTo(log.results());
+    assertThat(logBack.evaluation()).isEqualTo(log.evaluation());
+    assertThat(logBack.agents().get("a").above()).isEqualTo(log.agents().get("a").above());
+    for (Object p :
+        List.of(
+            new ApplyBatch(List.of(failed), rules, NOW),
+            new ApplyBatch.ReplayChange(applied.change(), rules),
+            ReadCheck.between(at(10), NOW),
+            new CountResults())) {
+      assertThat(ss.toData(p).getType())
+          .as("%s", p.getClass())
+          .isEqualTo(SerializationConstants.TYPE_COMPACT);
+    }
+  }
+
+  @Test
   void whenBatchesAreApplied_thenEachIsEvaluatedOnceOnItsOwnerAndTheBackupDoesNotEvaluate() {
     long before = evaluationsOnAllMembers();
     List<ProbeResult> batch = new ArrayList<>();
@@ -70,5 +141,14 @@ class HazelcastResultStoreIT extends ResultStoreContract {
     assertThat(evaluationsOnAllMembers() - before).isEqualTo(10);
     assertThat(e.member()).isEqualTo(owner);
     assertThat(cluster.member(1).store().evaluation("home").await()).contains(e);
+    assertThat(
+            cluster
+                .member(1)
+                .hazelcast()
+                .getMap(HazelcastResultStore.MAP_NAME)
+                .getEntryView("home")
+                .getTtl())
+        .as("a check that stops receiving results expires once they are all past retention")
+        .isEqualTo(Duration.ofDays(7).plusMinutes(5).toMillis());
   }
 }
