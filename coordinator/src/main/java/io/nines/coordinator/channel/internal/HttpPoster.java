@@ -19,6 +19,8 @@ import java.util.Map;
  * answer, with every secret value redacted; never the URL's path or query.
  */
 public final class HttpPoster {
+  private static final long REQUEST_TIMEOUT_MARGIN_MILLIS = 1000;
+
   private final WebClient client;
   private final Breakers breakers;
   private final ChannelOptions options;
@@ -76,7 +78,9 @@ public final class HttpPoster {
     HttpRequest<Buffer> request =
         client
             .postAbs(url)
-            .timeout(options.sendTimeout().toMillis())
+            // The breaker's timeout (sendTimeout) decides the result; this one, a little later,
+            // frees the connection of an endpoint that never answers.
+            .timeout(options.sendTimeout().toMillis() + REQUEST_TIMEOUT_MARGIN_MILLIS)
             .putHeader("Content-Type", contentType)
             .putHeader("User-Agent", options.userAgent());
     headers.forEach(request::putHeader);
