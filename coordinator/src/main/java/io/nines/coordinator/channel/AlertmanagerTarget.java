@@ -1,0 +1,22 @@
+package io.nines.coordinator.channel;
+
+import io.nines.common.Checks;
+import io.nines.config.Template;
+
+/**
+ * A Prometheus Alertmanager to post alerts to. The configuration has no {@code alertmanager}
+ * channel yet; until it has, the coordinator builds this from its own settings.
+ *
+ * @param url Alertmanager's base URL, such as {@code http://alertmanager:9093}; alerts go to {@code
+ *     <url>/api/v2/alerts}. May hold secret references (basic auth in a proxy's path).
+ */
+public record AlertmanagerTarget(Template url) {
+  public AlertmanagerTarget {
+    Checks.notNull(url, "alertmanager.url");
+  }
+
+  /** A target at a URL without references. */
+  public static AlertmanagerTarget at(String url) {
+    return new AlertmanagerTarget(Template.literal(url));
+  }
+}
