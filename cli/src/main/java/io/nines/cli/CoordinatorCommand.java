@@ -4,14 +4,25 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nines.common.TimeSource;
 import io.nines.config.Fleet;
+import io.nines.config.SecretRef;
+import io.nines.config.Template;
+import io.nines.coordinator.AlertingOptions;
 import io.nines.coordinator.Coordinator;
 import io.nines.coordinator.CoordinatorOptions;
+import io.nines.coordinator.alerting.ChannelSender;
+import io.nines.coordinator.channel.ChannelOptions;
+import io.nines.coordinator.channel.Channels;
+import io.nines.coordinator.channel.SmtpSettings;
+import io.nines.coordinator.cluster.ClusterMember;
+import io.nines.coordinator.cluster.ClusterOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -28,7 +39,11 @@ import picocli.CommandLine.Option;
     description = {
       "Runs a coordinator: takes results from agents and serves availability, the API and"
           + " /metrics.",
-      "Every option can also be given by the environment variable named in its description."
+      "Every option can also be given by the environment variable named in its description.",
+      "Acknowledging incidents needs an admin token: NINES_ADMIN_TOKEN_FILE or NINES_ADMIN_TOKEN.",
+      "Cluster mode: set NINES_CLUSTER_MEMBERS (host:port,...) and NINES_CLUSTER_NAME; see"
+          + " docs/cluster.md. Email: NINES_SMTP_HOST, NINES_SMTP_PORT, NINES_SMTP_FROM,"
+          + " NINES_SMTP_STARTTLS, NINES_SMTP_USERNAME, NINES_SMTP_PASSWORD_FILE."
     })
 final class CoordinatorCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -71,17 +86,70 @@ final class CoordinatorCommand implements Callable<Integer> {
     } catch (Fleets.Invalid e) {
       return 2;
     }
-    Vertx vertx = Vertx.vertx();
+    Map<String, String> env = System.getenv();
+    ClusterMember member = null;
+    Vertx vertx;
+    if (env.containsKey(ClusterOptions.ENV_MEMBERS) || env.containsKey(ClusterOptions.ENV_NAME)) {
+      ClusterOptions clusterOptions = ClusterOptions.fromEnvironment(env);
+      member =
+          ClusterMember.start(clusterOptions, new VertxOptions())
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(120, TimeUnit.SECONDS);
+      vertx = member.vertx();
+    } else {
+      vertx = Vertx.vertx();
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    CoordinatorOptions.Builder builder =
+        CoordinatorOptions.builder()
+            .host(host)
+            .port(port)
+            .agentTokens(tokens)
+            .fleet(fleet)
+            .timeSource(TimeSource.SYSTEM)
+            .meterRegistry(registry);
+    if (member != null) {
+      builder.cluster(member);
+    }
+    ChannelOptions channelOptions = ChannelOptions.defaults();
+    String smtpHost = env.get("NINES_SMTP_HOST");
+    if (smtpHost != null && !smtpHost.isBlank()) {
+      channelOptions =
+          channelOptions.withSmtp(
+              new SmtpSettings(
+                  smtpHost,
+                  Integer.parseInt(env.getOrDefault("NINES_SMTP_PORT", "587")),
+                  env.getOrDefault("NINES_SMTP_FROM", "nines@" + smtpHost),
+                  SmtpSettings.StartTls.valueOf(
+                      env.getOrDefault("NINES_SMTP_STARTTLS", "REQUIRED")),
+                  env.get("NINES_SMTP_USERNAME"),
+                  env.containsKey("NINES_SMTP_PASSWORD_FILE")
+                      ? new Template(
+                          "${file:" + env.get("NINES_SMTP_PASSWORD_FILE") + "}",
+                          List.of(
+                              new Template.Secret(
+                                  new SecretRef(
+                                      SecretRef.Kind.FILE, env.get("NINES_SMTP_PASSWORD_FILE")))))
+                      : null,
+                  false,
+                  false));
+    }
+    Channels channels =
+        Channels.create(
+            vertx, registry, TimeSource.SYSTEM, channelOptions, ref -> ref.resolve(env));
+    Set<String> adminTokens = readAdminTokens(env);
     Coordinator coordinator =
         new Coordinator(
-            CoordinatorOptions.builder()
-                .host(host)
-                .port(port)
-                .agentTokens(tokens)
-                .fleet(fleet)
-                .timeSource(TimeSource.SYSTEM)
-                .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
-                .build());
+            builder.build(),
+            new AlertingOptions(
+                new ChannelSender(
+                    channels,
+                    () -> fleet,
+                    TimeSource.SYSTEM,
+                    env.getOrDefault("NINES_PUBLIC_URL", "http://" + host + ":" + port)),
+                adminTokens,
+                1000));
     int bound;
     try {
       bound =
@@ -109,12 +177,37 @@ final class CoordinatorCommand implements Callable<Integer> {
             "coordinator listening on http://%s:%d (config version %s)%n",
             host, bound, fleet.version().shortHash());
     spec.commandLine().getOut().flush();
+    ClusterMember clustered = member;
     Processes.awaitShutdown(
         () -> {
           coordinator.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-          vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+          if (clustered != null) {
+            clustered.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+          } else {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+          }
         });
     return 0;
+  }
+
+  private Set<String> readAdminTokens(Map<String, String> env) {
+    String file = env.get("NINES_ADMIN_TOKEN_FILE");
+    if (file != null && !file.isBlank()) {
+      try {
+        return Set.of(Files.readString(Path.of(file), StandardCharsets.UTF_8).strip());
+      } catch (IOException e) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "can't read the admin token file " + file + ": " + e.getMessage());
+      }
+    }
+    String token = env.get("NINES_ADMIN_TOKEN");
+    if (token == null || token.isBlank()) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "the coordinator needs an admin token for acknowledging incidents: set"
+              + " NINES_ADMIN_TOKEN_FILE or NINES_ADMIN_TOKEN");
+    }
+    return Set.of(token.strip());
   }
 
   private Set<String> readTokens() {
