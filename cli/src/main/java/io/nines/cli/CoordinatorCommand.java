@@ -21,13 +21,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,8 +71,9 @@ final class CoordinatorCommand implements Callable<Integer> {
       paramLabel = "FILE",
       defaultValue = "${env:NINES_AGENT_TOKEN_FILE}",
       description =
-          "a file with the tokens agents authenticate with, one a line (NINES_AGENT_TOKEN_FILE;"
-              + " or NINES_AGENT_TOKEN with one token)")
+          "the per-agent token file made by 'nines token create'; re-read when it changes"
+              + " (NINES_AGENT_TOKEN_FILE; or NINES_AGENT_TOKEN for one token shared by all"
+              + " agents)")
   Path tokenFile;
 
   @Override
@@ -108,7 +107,8 @@ final class CoordinatorCommand implements Callable<Integer> {
             .agentTokens(tokens)
             .fleet(fleet)
             .timeSource(TimeSource.SYSTEM)
-            .meterRegistry(registry);
+            .meterRegistry(registry)
+            .agentTokenFile(tokenFile);
     if (member != null) {
       builder.cluster(member);
     }
@@ -211,30 +211,21 @@ final class CoordinatorCommand implements Callable<Integer> {
   }
 
   private Set<String> readTokens() {
-    if (tokenFile != null) {
-      try {
-        Set<String> tokens =
-            Arrays.stream(Files.readString(tokenFile, StandardCharsets.UTF_8).split("\n"))
-                .map(String::strip)
-                .filter(s -> !s.isEmpty() && !s.startsWith("#"))
-                .collect(Collectors.toSet());
-        if (tokens.isEmpty()) {
-          throw new CommandLine.ParameterException(
-              spec.commandLine(), "the token file " + tokenFile + " holds no token");
-        }
-        return tokens;
-      } catch (IOException e) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(), "can't read the token file " + tokenFile + ": " + e.getMessage());
-      }
-    }
     String token = System.getenv("NINES_AGENT_TOKEN");
     if (token != null && !token.isBlank()) {
       return Set.of(token.strip());
     }
-    throw new CommandLine.ParameterException(
-        spec.commandLine(),
-        "the coordinator needs the agents' token: give --agent-token-file FILE, or set"
-            + " NINES_AGENT_TOKEN_FILE or NINES_AGENT_TOKEN");
+    if (tokenFile == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "the coordinator needs the agents' tokens: give --agent-token-file FILE (made by 'nines"
+              + " token create'), or set NINES_AGENT_TOKEN_FILE, or NINES_AGENT_TOKEN for one"
+              + " shared token");
+    }
+    if (!Files.isReadable(tokenFile)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "can't read the agent token file " + tokenFile);
+    }
+    return Set.of();
   }
 }

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ConfigCommand.class,
       CheckCommand.class,
       DemoCommand.class,
+      TokenCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

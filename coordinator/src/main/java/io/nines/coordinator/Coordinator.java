@@ -5,6 +5,7 @@ import io.nines.coordinator.alerting.Alerting;
 import io.nines.coordinator.alerting.InMemoryAlertStore;
 import io.nines.coordinator.alerting.InMemoryOutbox;
 import io.nines.coordinator.cluster.ClusterMember;
+import io.nines.coordinator.fleet.AgentAuth;
 import io.nines.coordinator.internal.AlertingRoutes;
 import io.nines.coordinator.internal.Api;
 import io.nines.coordinator.store.ResultStore;
@@ -54,6 +55,8 @@ public final class Coordinator {
 
   private final AlertingOptions alertingOptions;
   private volatile Alerting alerting;
+  private volatile AgentAuth auth;
+  private volatile Vertx vertxOf;
 
   public Coordinator(CoordinatorOptions options) {
     this(options, null);
@@ -90,6 +93,9 @@ public final class Coordinator {
     }
     started = true;
     WorkerExecutor pool = vertx.createSharedWorkerExecutor(WORKER_POOL, WORKER_POOL_SIZE);
+    AgentAuth agentAuth = new AgentAuth(options.agentTokens(), options.agentTokenFile());
+    vertxOf = vertx;
+    auth = agentAuth;
     worker = pool;
     Api api =
         new Api(
@@ -98,7 +104,7 @@ public final class Coordinator {
             options.fleet(),
             options.timeSource(),
             options.store(),
-            options.agentTokens(),
+            agentAuth,
             options.meterRegistry(),
             options.bodyLimitBytes(),
             () -> server != null,
@@ -119,10 +125,14 @@ public final class Coordinator {
       new AlertingRoutes(a, alertingOptions.sender(), alertingOptions.adminTokens()).mount(router);
       alerting = a;
     }
-    return vertx
-        .createHttpServer()
-        .requestHandler(router)
-        .listen(options.port(), options.host())
+    return agentAuth
+        .start(vertx)
+        .compose(
+            v ->
+                vertx
+                    .createHttpServer()
+                    .requestHandler(router)
+                    .listen(options.port(), options.host()))
         .map(
             s -> {
               server = s;
@@ -140,6 +150,10 @@ public final class Coordinator {
     Alerting a = alerting;
     if (a != null) {
       a.stop();
+    }
+    AgentAuth agentAuth = auth;
+    if (agentAuth != null && vertxOf != null) {
+      agentAuth.stop(vertxOf);
     }
     HttpServer s = server;
     WorkerExecutor w = worker;

@@ -7,6 +7,7 @@ import io.nines.config.Fleet;
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.store.InMemoryResultStore;
 import io.nines.coordinator.store.ResultStore;
+import java.nio.file.Path;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -16,7 +17,9 @@ import java.util.function.Supplier;
  * @param host the interface to bind; {@code 127.0.0.1} by default, so a coordinator is not exposed
  *     until someone asks for it
  * @param port the TCP port; 0 picks a free one, which {@link Coordinator#start} reports
- * @param agentTokens the bearer tokens agents may post results with; at least one, none blank
+ * @param agentTokens shared bearer tokens any agent may post results with; none blank
+ * @param agentTokenFile per-agent tokens (hashed, each bound to one agent id), or null; there must
+ *     be shared tokens or a token file
  * @param fleet the current configuration; may return null while none is loaded (the coordinator is
  *     then not ready and answers 503); called on every request, so it must be cheap and thread-safe
  * @param timeSource where {@code now} comes from
@@ -39,7 +42,8 @@ public record CoordinatorOptions(
     PrometheusMeterRegistry meterRegistry,
     ResultStore store,
     long bodyLimitBytes,
-    ClusterMember cluster) {
+    ClusterMember cluster,
+    Path agentTokenFile) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -51,8 +55,9 @@ public record CoordinatorOptions(
     Checks.notNull(agentTokens, "agentTokens");
     agentTokens = Set.copyOf(agentTokens);
     Checks.checkArgument(
-        !agentTokens.isEmpty(),
-        "agentTokens: [] (expected: at least one token for agents to authenticate with)");
+        !agentTokens.isEmpty() || agentTokenFile != null,
+        "agentTokens: [] and no agentTokenFile (expected: a token file of per-agent tokens, made"
+            + " by 'nines token create', or at least one shared token)");
     for (String t : agentTokens) {
       Checks.checkArgument(!t.isBlank(), "agentTokens: a blank token (expected: non-blank)");
     }
@@ -108,8 +113,15 @@ public record CoordinatorOptions(
     private ResultStore store;
     private long bodyLimitBytes = DEFAULT_BODY_LIMIT_BYTES;
     private ClusterMember cluster;
+    private Path agentTokenFile;
 
     private Builder() {}
+
+    /** Per-agent tokens: a file written by {@code nines token create}, re-read when it changes. */
+    public Builder agentTokenFile(Path agentTokenFile) {
+      this.agentTokenFile = agentTokenFile;
+      return this;
+    }
 
     public Builder host(String host) {
       this.host = host;
@@ -178,7 +190,8 @@ public record CoordinatorOptions(
           meterRegistry,
           store != null ? store : cluster != null ? cluster.store() : new InMemoryResultStore(),
           bodyLimitBytes,
-          cluster);
+          cluster,
+          agentTokenFile);
     }
   }
 }

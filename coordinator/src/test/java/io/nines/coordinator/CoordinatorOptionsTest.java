@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.nines.coordinator.internal.BearerAuth;
+import io.nines.coordinator.fleet.AgentAuth;
 import io.nines.coordinator.store.InMemoryResultStore;
 import io.nines.coordinator.testing.TestFleets;
 import java.util.Set;
@@ -38,7 +38,7 @@ class CoordinatorOptionsTest {
                     .fleet(TestFleets.fleet().build())
                     .meterRegistry(registry)
                     .build())
-        .hasMessageContaining("agentTokens: [] (expected: at least one token");
+        .hasMessageContaining("agentTokens: [] and no agentTokenFile (expected: a token file");
     assertThatThrownBy(
             () ->
                 CoordinatorOptions.builder()
@@ -52,13 +52,13 @@ class CoordinatorOptionsTest {
 
   @Test
   void whenABearerHeaderIsChecked_thenOnlyAConfiguredTokenPasses() {
-    BearerAuth auth = new BearerAuth(Set.of("secret-1", "secret-2"));
+    AgentAuth auth = new AgentAuth(Set.of("secret-1", "secret-2"), null);
 
-    assertThat(auth.permits("Bearer secret-1")).isTrue();
-    assertThat(auth.permits("bearer secret-2")).isTrue();
-    assertThat(auth.permits("Bearer secret-3")).isFalse();
-    assertThat(auth.permits("Basic secret-1")).isFalse();
-    assertThat(auth.permits("Bearer ")).isFalse();
-    assertThat(auth.permits(null)).isFalse();
+    assertThat(auth.check("Bearer secret-1").ok()).isTrue();
+    assertThat(auth.check("bearer secret-2").ok()).isTrue();
+    assertThat(auth.check("Bearer secret-3").ok()).isFalse();
+    assertThat(auth.check("Basic secret-1").ok()).isFalse();
+    assertThat(auth.check("Bearer ").ok()).isFalse();
+    assertThat(auth.check(null).ok()).isFalse();
   }
 }

@@ -9,6 +9,7 @@ import io.nines.config.Check;
 import io.nines.config.Fleet;
 import io.nines.config.Service;
 import io.nines.coordinator.cluster.ClusterMember;
+import io.nines.coordinator.fleet.AgentAuth;
 import io.nines.coordinator.store.AppendOutcome;
 import io.nines.coordinator.store.Rejection;
 import io.nines.coordinator.store.ResultStore;
@@ -36,7 +37,6 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -53,6 +53,7 @@ public final class Api {
   private static final String JSON = "application/json; charset=utf-8";
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final int DEFAULT_RESULTS_LIMIT = 50;
+  private static final String AGENT_VERDICT = "nines.agent";
   private static final int MAX_RESULTS_LIMIT = 1000;
   private static final String INSTANT_FORMAT =
       "an ISO-8601 UTC instant such as 2026-04-01T00:00:00Z";
@@ -72,7 +73,7 @@ public final class Api {
   private final TimeSource time;
   private final ResultStore store;
   private final Queries queries;
-  private final BearerAuth auth;
+  private final AgentAuth auth;
   private final PrometheusMeterRegistry registry;
   private final long bodyLimitBytes;
   private final BooleanSupplier bound;
@@ -94,7 +95,7 @@ public final class Api {
       Supplier<Fleet> fleet,
       TimeSource time,
       ResultStore store,
-      Set<String> agentTokens,
+      AgentAuth auth,
       PrometheusMeterRegistry registry,
       long bodyLimitBytes,
       BooleanSupplier bound,
@@ -105,7 +106,7 @@ public final class Api {
     this.time = time;
     this.store = store;
     this.queries = new Queries(store);
-    this.auth = new BearerAuth(agentTokens);
+    this.auth = auth;
     this.registry = registry;
     this.bodyLimitBytes = bodyLimitBytes;
     this.bound = bound;
@@ -184,11 +185,19 @@ public final class Api {
   // ---- ingest ----
 
   private void authenticate(RoutingContext ctx) {
-    if (auth.permits(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
+    AgentAuth.Verdict verdict = auth.check(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+    if (verdict.ok()) {
+      ctx.put(AGENT_VERDICT, verdict);
       ctx.next();
       return;
     }
     authFailures.increment();
+    LOG.warning(
+        "refused results from "
+            + ctx.request().remoteAddress()
+            + (verdict.revoked()
+                ? ": revoked token of agent " + verdict.identity().agentId()
+                : ": missing or unknown token"));
     ctx.response().putHeader("WWW-Authenticate", "Bearer");
     send(
         ctx,
@@ -226,6 +235,21 @@ public final class Api {
     } catch (IllegalArgumentException e) {
       batchesInvalid.increment();
       badRequest(ctx, e.getMessage());
+      return;
+    }
+    AgentAuth.Verdict verdict = ctx.get(AGENT_VERDICT);
+    if (verdict != null && !verdict.mayPostAs(batch.agentId())) {
+      authFailures.increment();
+      LOG.warning(
+          "agent "
+              + verdict.identity().agentId()
+              + "'s token was used to post results as agent "
+              + batch.agentId());
+      send(
+          ctx,
+          403,
+          "forbidden",
+          "this token belongs to another agent; each agent posts with its own token");
       return;
     }
     Instant now = time.now();
