@@ -129,9 +129,11 @@ public final class ProbeBench {
       Thread.sleep(settleSeconds * 1000L);
       Snapshot a = Snapshot.of(registry);
       long t0 = System.nanoTime();
+      long cpu0 = processCpuNanos();
       Thread.sleep(seconds * 1000L);
       Snapshot b = Snapshot.of(registry);
       double elapsed = (System.nanoTime() - t0) / 1e9;
+      double cores = (processCpuNanos() - cpu0) / 1e9 / elapsed;
       JsonObject failures = new JsonObject();
       b.failures.forEach(
           (kind, n) -> {
@@ -153,6 +155,12 @@ public final class ProbeBench {
           .put("skippedByReason", b.skippedByReason)
           .put("probeMeanMillis", meanMillis(registry))
           .put("shippedPerSecond", Math.round((b.shipped - a.shipped) / elapsed))
+          .put("coresUsed", Math.round(cores * 100) / 100.0)
+          .put(
+              "cpuMicrosPerProbe",
+              b.results > a.results
+                  ? Math.round(cores * elapsed * 1e6 / (b.results - a.results))
+                  : -1)
           .put("sinkBytes", sinkBytes.get());
     } finally {
       await(agent.stop());
@@ -185,6 +193,12 @@ public final class ProbeBench {
     } finally {
       await(agent.stop());
     }
+  }
+
+  /** CPU time used by this process so far (all threads, user and system). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static long kib(String status, String key) {
