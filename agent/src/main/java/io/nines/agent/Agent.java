@@ -7,27 +7,37 @@ import io.nines.agent.probe.ProbeContext;
 import io.nines.agent.schedule.Scheduler;
 import io.nines.agent.ship.CoordinatorClient;
 import io.nines.agent.ship.Shipper;
+import io.nines.common.ProbeResult;
 import io.nines.common.TimeSource;
 import io.nines.config.Check;
 import io.nines.config.CheckSpec;
 import io.nines.config.Fleet;
 import io.nines.config.Template;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
  * An agent: runs the fleet's checks for its location on a schedule and ships the results to the
  * coordinator. Serves {@code /metrics} and {@code /health/live}, {@code /health/ready}.
  *
- * <p>Everything runs on one Vert.x event-loop context; nothing blocks it.
+ * <p>Threads: the endpoints and the shipper run on one Vert.x event-loop context; the checks are
+ * split among {@link AgentOptions#probeLoops()} probe loops, each a scheduler on its own event-loop
+ * context, so that probing uses every core. Results go from the probe loops to the shipper through
+ * a queue. Nothing blocks an event loop. Give the agent a Vert.x made with {@link #vertxOptions()}
+ * to use the native transport.
  */
 public final class Agent {
   private static final Logger LOG = Logger.getLogger(Agent.class.getName());
@@ -112,13 +122,37 @@ public final class Agent {
     }
   }
 
+  /** The share of {@code total} of one of {@code parts} loops, rounded up. */
+  private static int share(int total, int parts) {
+    return (total + parts - 1) / parts;
+  }
+
+  /** Which probe loop runs a check: a hash of its id, so that it stays put across restarts. */
+  static int loopOf(String checkId, int loops) {
+    return Math.floorMod(checkId.hashCode(), loops);
+  }
+
+  /**
+   * Vert.x options that suit an agent: Netty's native transport (epoll) where the platform has it.
+   * Vert.x falls back to NIO elsewhere; the agent logs which one runs.
+   */
+  public static VertxOptions vertxOptions() {
+    return new VertxOptions().setPreferNativeTransport(true);
+  }
+
+  /** The transport the agent's sockets use: {@code epoll} (native) or {@code NIO}. */
+  public static String transportOf(Vertx vertx) {
+    return vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO";
+  }
+
+  /** Serves the endpoints and ships the results; the probe loops are its children. */
   private final class AgentVerticle extends VerticleBase {
     private HttpClients clients;
-    private Scheduler scheduler;
     private Shipper shipper;
     private HttpServer server;
-    private long timerId = -1;
-    private boolean running;
+    private int checkCount;
+    private final ConcurrentLinkedQueue<ProbeResult> handOff = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
     @Override
     public Future<?> start() {
@@ -143,21 +177,22 @@ public final class Agent {
               options.maxBuffered(),
               options.flushMillis(),
               registry);
-      scheduler =
-          new Scheduler(
-              time,
-              check -> runner.run(check).onSuccess(shipper::offer),
-              check -> hostOf(check, fleet.vars()),
-              options.maxInFlight(),
-              options.maxPerHost(),
-              registry);
       List<Check> mine = checks().stream().filter(c -> runner.supports(c.type())).toList();
       for (Check c : checks()) {
         if (!runner.supports(c.type())) {
           LOG.warning("check " + c.id() + ": " + c.type() + " checks are not supported yet");
         }
       }
-      scheduler.setChecks(mine);
+      checkCount = mine.size();
+      int loops = options.probeLoops();
+      List<List<Check>> parts = new ArrayList<>();
+      for (int i = 0; i < loops; i++) {
+        parts.add(new ArrayList<>());
+      }
+      for (Check c : mine) {
+        parts.get(loopOf(c.id(), loops)).add(c);
+      }
+      Context shipperContext = context;
       Router router = Router.router(vertx);
       router
           .get("/metrics")
@@ -176,27 +211,119 @@ public final class Agent {
                           .put("status", "UP")
                           .put("agent", options.agentId())
                           .put("location", options.location())
-                          .put("checks", scheduler.size())
+                          .put("checks", checkCount)
                           .put("buffered", shipper.buffered())));
-      running = true;
       return vertx
           .createHttpServer()
           .requestHandler(router)
           .listen(options.httpPort(), options.httpHost())
-          .onSuccess(
+          .compose(
               s -> {
                 server = s;
-                LOG.info(
-                    "agent "
-                        + options.agentId()
-                        + " in "
-                        + options.location()
-                        + " runs "
-                        + mine.size()
-                        + " checks; metrics on port "
-                        + s.actualPort());
-                drive();
-              });
+                List<Future<String>> deployed = new ArrayList<>();
+                for (int i = 0; i < loops; i++) {
+                  deployed.add(
+                      vertx.deployVerticle(
+                          new ProbeLoop(
+                              String.valueOf(i),
+                              parts.get(i),
+                              runner,
+                              share(options.maxInFlight(), loops),
+                              share(options.maxPerHost(), loops),
+                              result -> offer(shipperContext, result))));
+                }
+                return Future.all(deployed);
+              })
+          .onSuccess(
+              v ->
+                  LOG.info(
+                      "agent "
+                          + options.agentId()
+                          + " in "
+                          + options.location()
+                          + " runs "
+                          + mine.size()
+                          + " checks on "
+                          + loops
+                          + " probe loops over the "
+                          + transportOf(vertx)
+                          + " transport; metrics on port "
+                          + server.actualPort()));
+    }
+
+    /**
+     * Hands a result from a probe loop to the shipper's context. Results queue up, and one task at
+     * a time drains them, so a busy second does not cost one cross-thread wake-up per result.
+     */
+    private void offer(Context shipperContext, ProbeResult result) {
+      handOff.add(result);
+      if (drainScheduled.compareAndSet(false, true)) {
+        shipperContext.runOnContext(
+            v -> {
+              drainScheduled.set(false);
+              for (ProbeResult r; (r = handOff.poll()) != null; ) {
+                shipper.offer(r);
+              }
+            });
+      }
+    }
+
+    @Override
+    public Future<?> stop() {
+      // The probe loops, deployed by start(), were undeployed before this runs.
+      for (ProbeResult r; (r = handOff.poll()) != null; ) {
+        shipper.offer(r);
+      }
+      shipper.flush();
+      return Future.join(
+          server == null ? Future.succeededFuture() : server.close(),
+          shipper.stop(),
+          clients.closeAsync());
+    }
+  }
+
+  /** One probe loop: a scheduler with its share of the checks, on its own event loop. */
+  private final class ProbeLoop extends VerticleBase {
+    private final String name;
+    private final List<Check> checks;
+    private final CheckRunner runner;
+    private final int maxInFlight;
+    private final int maxPerHost;
+    private final java.util.function.Consumer<ProbeResult> results;
+    private Scheduler scheduler;
+    private long timerId = -1;
+    private boolean running;
+
+    ProbeLoop(
+        String name,
+        List<Check> checks,
+        CheckRunner runner,
+        int maxInFlight,
+        int maxPerHost,
+        java.util.function.Consumer<ProbeResult> results) {
+      this.name = name;
+      this.checks = checks;
+      this.runner = runner;
+      this.maxInFlight = maxInFlight;
+      this.maxPerHost = maxPerHost;
+      this.results = results;
+    }
+
+    @Override
+    public Future<?> start() {
+      scheduler =
+          new Scheduler(
+              time,
+              check -> runner.run(check).onSuccess(results::accept),
+              check -> hostOf(check, fleet.vars()),
+              maxInFlight,
+              maxPerHost,
+              registry,
+              name);
+      scheduler.setChecks(checks);
+      running = true;
+      drive();
+      return Future.succeededFuture();
     }
 
     private void drive() {
@@ -214,11 +341,7 @@ public final class Agent {
       if (timerId >= 0) {
         vertx.cancelTimer(timerId);
       }
-      shipper.flush();
-      return Future.join(
-          server == null ? Future.succeededFuture() : server.close(),
-          shipper.stop(),
-          clients.closeAsync());
+      return Future.succeededFuture();
     }
   }
 }

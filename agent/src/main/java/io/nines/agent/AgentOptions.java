@@ -17,6 +17,10 @@ import java.util.List;
  * @param batchSize the most results in one post to the coordinator
  * @param maxBuffered the most results kept while the coordinator is away
  * @param flushMillis how long a result waits for its batch to fill
+ * @param probeLoops how many event loops probe: the checks are split among that many schedulers,
+ *     each on its own Vert.x context, and {@code maxInFlight} and {@code maxPerHost} are split
+ *     evenly among them (rounded up). One per core is best: a single event loop keeps one core busy
+ *     and leaves the others idle.
  */
 public record AgentOptions(
     String agentId,
@@ -29,7 +33,8 @@ public record AgentOptions(
     int maxPerHost,
     int batchSize,
     int maxBuffered,
-    long flushMillis) {
+    long flushMillis,
+    int probeLoops) {
   public AgentOptions {
     Checks.checkNotBlank(agentId, "agentId");
     Checks.checkNotBlank(location, "location");
@@ -44,13 +49,46 @@ public record AgentOptions(
     Checks.checkPositive(batchSize, "batchSize");
     Checks.checkPositive(maxBuffered, "maxBuffered");
     Checks.checkPositive(flushMillis, "flushMillis");
+    Checks.checkPositive(probeLoops, "probeLoops");
   }
 
-  /** Options with the defaults for everything but identity and coordinators. */
+  /**
+   * Options with the defaults for everything but identity and coordinators: 1024 probes in flight,
+   * 64 per target host, batches of 500, 100,000 results buffered, a flush each second, and one
+   * probe loop per core.
+   */
   public static AgentOptions defaults(
       String agentId, String location, List<String> coordinators, String token) {
     return new AgentOptions(
-        agentId, location, coordinators, token, "127.0.0.1", 0, 1024, 64, 500, 100_000, 1000);
+        agentId,
+        location,
+        coordinators,
+        token,
+        "127.0.0.1",
+        0,
+        1024,
+        64,
+        500,
+        100_000,
+        1000,
+        Runtime.getRuntime().availableProcessors());
+  }
+
+  /** These options with other concurrency bounds. */
+  public AgentOptions withLimits(int maxInFlight, int maxPerHost, int probeLoops) {
+    return new AgentOptions(
+        agentId,
+        location,
+        coordinators,
+        token,
+        httpHost,
+        httpPort,
+        maxInFlight,
+        maxPerHost,
+        batchSize,
+        maxBuffered,
+        flushMillis,
+        probeLoops);
   }
 
   public AgentOptions withHttpPort(String host, int port) {
@@ -65,6 +103,7 @@ public record AgentOptions(
         maxPerHost,
         batchSize,
         maxBuffered,
-        flushMillis);
+        flushMillis,
+        probeLoops);
   }
 }

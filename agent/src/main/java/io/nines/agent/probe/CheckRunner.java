@@ -1,5 +1,6 @@
 package io.nines.agent.probe;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nines.common.Failure;
@@ -11,6 +12,7 @@ import io.vertx.core.Promise;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -34,6 +36,7 @@ public final class CheckRunner {
   private final String location;
   private final AtomicLong sequence;
   private final MeterRegistry registry;
+  private final ConcurrentHashMap<String, Meters> meters = new ConcurrentHashMap<>();
 
   /**
    * @param probes the probe of each check type, e.g. {@code "http" -> new HttpProbe()}
@@ -155,14 +158,25 @@ public final class CheckRunner {
 
   private void record(Check check, ProbeResult result) {
     String outcome = result.ok() ? "ok" : result.failure().kind().name().toLowerCase();
-    Timer.builder("nines.probe.duration")
-        .description("How long probes take, retries included")
-        .tags("check", check.id(), "type", check.type(), "outcome", outcome)
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(60))
-        .register(registry)
-        .record(result.durationMillis(), TimeUnit.MILLISECONDS);
-    registry.counter("nines.probe.results", "type", check.type(), "outcome", outcome).increment();
+    // Looking meters up through their builders costs more than a probe's own bookkeeping, and
+    // this runs for every result: keep them per check and outcome.
+    Meters meters =
+        this.meters.computeIfAbsent(
+            check.id() + '\u0000' + check.type() + '\u0000' + outcome,
+            k ->
+                new Meters(
+                    Timer.builder("nines.probe.duration")
+                        .description("How long probes take, retries included")
+                        .tags("check", check.id(), "type", check.type(), "outcome", outcome)
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofSeconds(60))
+                        .register(registry),
+                    registry.counter(
+                        "nines.probe.results", "type", check.type(), "outcome", outcome)));
+    meters.duration.record(result.durationMillis(), TimeUnit.MILLISECONDS);
+    meters.results.increment();
   }
+
+  private record Meters(Timer duration, Counter results) {}
 }

@@ -83,6 +83,24 @@ public final class Scheduler {
       int maxInFlight,
       int maxPerHost,
       MeterRegistry registry) {
+    this(time, runner, hostOf, maxInFlight, maxPerHost, registry, "0");
+  }
+
+  /**
+   * A scheduler that is one of several of an agent, each on its own event loop with its share of
+   * the checks. They share the lag timer and skip counters; their gauges are told apart by the tag
+   * {@code loop}.
+   *
+   * @param loop this scheduler's name among the agent's, e.g. {@code "1"}
+   */
+  public Scheduler(
+      TimeSource time,
+      Runner runner,
+      Function<Check, String> hostOf,
+      int maxInFlight,
+      int maxPerHost,
+      MeterRegistry registry,
+      String loop) {
     this.time = Checks.notNull(time, "time");
     this.runner = Checks.notNull(runner, "runner");
     this.hostOf = Checks.notNull(hostOf, "hostOf");
@@ -101,9 +119,11 @@ public final class Scheduler {
     this.skippedHostLimit = skipped(registry, "host-limit");
     Gauge.builder("nines.probe.inflight", this, s -> s.inFlight)
         .description("Probes running now")
+        .tag("loop", loop)
         .register(registry);
     Gauge.builder("nines.scheduler.checks", entries, Map::size)
         .description("Checks scheduled on this agent")
+        .tag("loop", loop)
         .register(registry);
   }
 
