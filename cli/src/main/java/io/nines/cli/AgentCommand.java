@@ -107,7 +107,7 @@ final class AgentCommand implements Callable<Integer> {
     String agentId = id == null || id.isBlank() ? hostName() + "-" + location : id;
     List<String> urls =
         Arrays.stream(coordinators.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(Agent.vertxOptions());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Agent agent =
         new Agent(
