@@ -1,6 +1,8 @@
 package io.nines.agent;
 
+import io.nines.agent.spool.SpoolOptions;
 import io.nines.common.Checks;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -15,8 +17,11 @@ import java.util.List;
  * @param maxInFlight the most probes at once
  * @param maxPerHost the most probes at once against one target host
  * @param batchSize the most results in one post to the coordinator
- * @param maxBuffered the most results kept while the coordinator is away
+ * @param maxBuffered the most results held in memory while they wait to be written to the spool
+ *     (only reached when the disk stalls; the spool itself holds results while the coordinator is
+ *     away)
  * @param flushMillis how long a result waits for its batch to fill
+ * @param spool where and how results are spooled on disk before they are shipped
  */
 public record AgentOptions(
     String agentId,
@@ -29,7 +34,8 @@ public record AgentOptions(
     int maxPerHost,
     int batchSize,
     int maxBuffered,
-    long flushMillis) {
+    long flushMillis,
+    SpoolOptions spool) {
   public AgentOptions {
     Checks.checkNotBlank(agentId, "agentId");
     Checks.checkNotBlank(location, "location");
@@ -44,13 +50,44 @@ public record AgentOptions(
     Checks.checkPositive(batchSize, "batchSize");
     Checks.checkPositive(maxBuffered, "maxBuffered");
     Checks.checkPositive(flushMillis, "flushMillis");
+    Checks.notNull(spool, "spool");
   }
 
-  /** Options with the defaults for everything but identity and coordinators. */
+  /**
+   * Options with the defaults for everything but identity and coordinators. The spool is {@code
+   * data/spool/<agentId>} under the working directory, 512 MiB, forced to disk per group.
+   */
   public static AgentOptions defaults(
       String agentId, String location, List<String> coordinators, String token) {
     return new AgentOptions(
-        agentId, location, coordinators, token, "127.0.0.1", 0, 1024, 64, 500, 100_000, 1000);
+        agentId,
+        location,
+        coordinators,
+        token,
+        "127.0.0.1",
+        0,
+        1024,
+        64,
+        500,
+        100_000,
+        1000,
+        SpoolOptions.defaults(Path.of("data", "spool", agentId)));
+  }
+
+  public AgentOptions withSpool(SpoolOptions spool) {
+    return new AgentOptions(
+        agentId,
+        location,
+        coordinators,
+        token,
+        httpHost,
+        httpPort,
+        maxInFlight,
+        maxPerHost,
+        batchSize,
+        maxBuffered,
+        flushMillis,
+        spool);
   }
 
   public AgentOptions withHttpPort(String host, int port) {
@@ -65,6 +102,7 @@ public record AgentOptions(
         maxPerHost,
         batchSize,
         maxBuffered,
-        flushMillis);
+        flushMillis,
+        spool);
   }
 }
