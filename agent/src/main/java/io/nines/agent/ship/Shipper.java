@@ -237,7 +237,8 @@ public final class Shipper {
         .compose(
             batch -> {
               if (batch.isEmpty()) {
-                return Future.succeededFuture(0);
+                // Nothing, or only records this version can't read: step past those.
+                return spool.ack(batch).map(v -> batch.ends().isEmpty() ? -1 : 0);
               }
               String id = batch.results().get(0).agentId();
               ResultBatch post = new ResultBatch(id, batch.results(), batch.dropped());
@@ -256,7 +257,7 @@ public final class Shipper {
               if (ar.succeeded()) {
                 backoffMillis = 0;
                 int n = ar.result();
-                if (n == 0) {
+                if (n < 0) {
                   return;
                 }
                 shipped.increment(n);

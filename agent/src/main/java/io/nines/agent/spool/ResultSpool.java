@@ -43,12 +43,14 @@ public final class ResultSpool {
    * Results read from the spool, to be shipped and then {@linkplain #ack acknowledged}.
    *
    * @param results oldest first; all of one agent id
-   * @param end where the cursor goes when they are acknowledged
+   * @param ends the spool positions of what was read (may include records skipped as unreadable);
+   *     the cursor goes past the last when they are acknowledged
    * @param dropped how many results the spool dropped when full and has not reported yet
    */
-  public record Batch(List<ProbeResult> results, Spool.Position end, long dropped) {
+  public record Batch(List<ProbeResult> results, List<Spool.Position> ends, long dropped) {
     public Batch {
       results = List.copyOf(results);
+      ends = List.copyOf(ends);
     }
 
     public boolean isEmpty() {
@@ -164,7 +166,7 @@ public final class ResultSpool {
         () -> {
           Spool.Read read = spool.read(max);
           List<ProbeResult> results = new ArrayList<>(read.records().size());
-          Spool.Position end = null;
+          List<Spool.Position> ends = new ArrayList<>(read.records().size());
           for (int i = 0; i < read.records().size(); i++) {
             ProbeResult r;
             try {
@@ -180,24 +182,27 @@ public final class ResultSpool {
                       + read.ends().get(i)
                       + " that is not a result: "
                       + e.getMessage());
-              end = read.ends().get(i);
+              ends.add(read.ends().get(i));
               continue;
             }
             if (!results.isEmpty() && !r.agentId().equals(results.get(0).agentId())) {
               break;
             }
             results.add(r);
-            end = read.ends().get(i);
+            ends.add(read.ends().get(i));
           }
-          return new Batch(results, end == null ? spool.cursor() : end, read.dropped());
+          return new Batch(results, ends, read.dropped());
         });
   }
 
   /** Marks a batch as delivered: the cursor moves past it and it will not be read again. */
   public Future<Void> ack(Batch batch) {
+    if (batch.ends().isEmpty()) {
+      return Future.succeededFuture();
+    }
     return run(
         () -> {
-          spool.ack(batch.end(), batch.dropped());
+          spool.ack(batch.ends(), batch.dropped());
           return null;
         });
   }
@@ -224,6 +229,19 @@ public final class ResultSpool {
             },
             true)
         .eventually(worker::close);
+  }
+
+  /** Drops the files as a crash would (nothing forced, no clean close). For tests. */
+  Future<Void> abandon() {
+    if (periodicId >= 0) {
+      vertx.cancelTimer(periodicId);
+    }
+    return worker.executeBlocking(
+        () -> {
+          spool.abandon();
+          return null;
+        },
+        true);
   }
 
   private <T> Future<T> run(Callable<T> task) {

@@ -464,9 +464,22 @@ public final class Spool implements Closeable {
    *     delivery; subtracted from {@link #droppedUnreported()}
    */
   public synchronized void ack(Position end, long droppedReported) throws IOException {
+    ack(List.of(end), droppedReported);
+  }
+
+  /**
+   * Marks records returned by one {@link #read} as delivered, given their {@link Read#ends()} (or a
+   * prefix of them). When the spool dropped some of them while they were being delivered, they no
+   * longer count as undelivered in {@link #droppedUnreported()} (the {@link #droppedTotal()} of the
+   * disk does not change).
+   */
+  public synchronized void ack(List<Position> ends, long droppedReported) throws IOException {
     checkOpen();
     Checks.checkNotNegative(droppedReported, "droppedReported");
-    droppedUnreported = Math.max(0, droppedUnreported - droppedReported);
+    Checks.checkArgument(!ends.isEmpty(), "ends: [] (expected: at least one position)");
+    long deliveredAfterDrop = ends.stream().filter(e -> e.compareTo(cursor) <= 0).count();
+    droppedUnreported = Math.max(0, droppedUnreported - droppedReported - deliveredAfterDrop);
+    Position end = ends.get(ends.size() - 1);
     if (end.compareTo(cursor) > 0) {
       advanceTo(end);
     }
