@@ -12,7 +12,7 @@ import io.nines.common.ResultBatch;
  * @param flushMillis how long a result may wait for its batch to fill before it is posted
  * @param backoffMinMillis the first retry delay after a failed post; it doubles per failure
  * @param backoffMaxMillis the longest retry delay
- * @param breakerMaxFailures failed posts in a row that open the circuit breaker
+ * @param breakerMaxFailures failed posts that open the circuit breaker
  * @param breakerResetMillis how long the breaker stays open before one trial post (half-open)
  */
 public record ShipperOptions(

@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * A process for {@link SpoolKillIT}: appends numbered records to a spool one by one and prints
- * {@code w N} after record N's append returned; every 50 records it reads and acknowledges the
- * oldest 50 and prints {@code a N} for the last one acknowledged. Runs until it is killed.
+ * {@code w N} after record N's append returned; every 50 records, once 500 are written, it reads
+ * and acknowledges the oldest 50 (so about 500 stay pending, as in a replay) and prints {@code a N}
+ * for the last one acknowledged. Runs until it is killed.
  */
 public final class SpoolWriterMain {
   private SpoolWriterMain() {}
@@ -26,7 +27,7 @@ public final class SpoolWriterMain {
     for (long i = 1; ; i++) {
       spool.append(List.of(record(i)));
       System.out.println("w " + i);
-      if (i % 50 == 0) {
+      if (i % 50 == 0 && i > 500) {
         Spool.Read read = spool.read(50);
         spool.ack(read.end(), 0);
         acked = number(read.records().get(read.records().size() - 1));
