@@ -7,6 +7,8 @@ import io.nines.agent.probe.ProbeContext;
 import io.nines.agent.schedule.Scheduler;
 import io.nines.agent.ship.CoordinatorClient;
 import io.nines.agent.ship.Shipper;
+import io.nines.agent.ship.ShipperOptions;
+import io.nines.agent.spool.ResultSpool;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeSource;
 import io.nines.config.Check;
@@ -156,6 +158,12 @@ public final class Agent {
 
     @Override
     public Future<?> start() {
+      // Every result goes to the disk spool before it is shipped; the spool is opened first.
+      return ResultSpool.open(vertx, options.spool(), time, registry)
+          .compose(spool -> startWith(spool).onFailure(e -> spool.close()));
+    }
+
+    private Future<?> startWith(ResultSpool spool) {
       clients = new HttpClients(vertx, options.maxInFlight());
       ProbeContext probeContext =
           new ProbeContext(vertx, time, clients, fleet.vars(), ref -> ref.resolve(env));
@@ -173,9 +181,9 @@ public final class Agent {
               vertx,
               options.agentId(),
               client,
-              options.batchSize(),
-              options.maxBuffered(),
-              options.flushMillis(),
+              spool,
+              ShipperOptions.defaults(
+                  options.batchSize(), options.maxBuffered(), options.flushMillis()),
               registry);
       List<Check> mine = checks().stream().filter(c -> runner.supports(c.type())).toList();
       for (Check c : checks()) {

@@ -1,6 +1,8 @@
 package io.nines.agent;
 
+import io.nines.agent.spool.SpoolOptions;
 import io.nines.common.Checks;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -15,12 +17,15 @@ import java.util.List;
  * @param maxInFlight the most probes at once
  * @param maxPerHost the most probes at once against one target host
  * @param batchSize the most results in one post to the coordinator
- * @param maxBuffered the most results kept while the coordinator is away
+ * @param maxBuffered the most results held in memory while they wait to be written to the spool
+ *     (only reached when the disk stalls; the spool itself holds results while the coordinator is
+ *     away)
  * @param flushMillis how long a result waits for its batch to fill
  * @param probeLoops how many event loops probe: the checks are split among that many schedulers,
  *     each on its own Vert.x context, and {@code maxInFlight} and {@code maxPerHost} are split
  *     evenly among them (rounded up). One per core is best: a single event loop keeps one core busy
  *     and leaves the others idle.
+ * @param spool where and how results are spooled on disk before they are shipped
  */
 public record AgentOptions(
     String agentId,
@@ -34,7 +39,8 @@ public record AgentOptions(
     int batchSize,
     int maxBuffered,
     long flushMillis,
-    int probeLoops) {
+    int probeLoops,
+    SpoolOptions spool) {
   public AgentOptions {
     Checks.checkNotBlank(agentId, "agentId");
     Checks.checkNotBlank(location, "location");
@@ -50,12 +56,14 @@ public record AgentOptions(
     Checks.checkPositive(maxBuffered, "maxBuffered");
     Checks.checkPositive(flushMillis, "flushMillis");
     Checks.checkPositive(probeLoops, "probeLoops");
+    Checks.notNull(spool, "spool");
   }
 
   /**
    * Options with the defaults for everything but identity and coordinators: 1024 probes in flight,
-   * 64 per target host, batches of 500, 100,000 results buffered, a flush each second, and one
-   * probe loop per core.
+   * 64 per target host, batches of 500, 100,000 results buffered, a flush each second, one probe
+   * loop per core, and a spool at {@code data/spool/<agentId>} under the working directory, 512
+   * MiB, forced to disk per group.
    */
   public static AgentOptions defaults(
       String agentId, String location, List<String> coordinators, String token) {
@@ -71,7 +79,8 @@ public record AgentOptions(
         500,
         100_000,
         1000,
-        Runtime.getRuntime().availableProcessors());
+        Runtime.getRuntime().availableProcessors(),
+        SpoolOptions.defaults(Path.of("data", "spool", agentId)));
   }
 
   /** These options with other concurrency bounds. */
@@ -88,7 +97,25 @@ public record AgentOptions(
         batchSize,
         maxBuffered,
         flushMillis,
-        probeLoops);
+        probeLoops,
+        spool);
+  }
+
+  public AgentOptions withSpool(SpoolOptions spool) {
+    return new AgentOptions(
+        agentId,
+        location,
+        coordinators,
+        token,
+        httpHost,
+        httpPort,
+        maxInFlight,
+        maxPerHost,
+        batchSize,
+        maxBuffered,
+        flushMillis,
+        probeLoops,
+        spool);
   }
 
   public AgentOptions withHttpPort(String host, int port) {
@@ -104,6 +131,7 @@ public record AgentOptions(
         batchSize,
         maxBuffered,
         flushMillis,
-        probeLoops);
+        probeLoops,
+        spool);
   }
 }

@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nines.agent.Agent;
 import io.nines.agent.AgentOptions;
+import io.nines.agent.spool.SpoolOptions;
 import io.nines.common.TimeSource;
 import io.nines.config.Fleet;
 import io.vertx.core.Vertx;
@@ -83,6 +84,34 @@ final class AgentCommand implements Callable<Integer> {
           "port of /metrics and /health; 0 picks one (NINES_AGENT_PORT; default: ${DEFAULT-VALUE})")
   int httpPort;
 
+  @Option(
+      names = "--spool-dir",
+      paramLabel = "DIR",
+      defaultValue = "${env:NINES_SPOOL_DIR:-data/spool}",
+      description =
+          "where results are spooled on disk until the coordinator acknowledges them; one agent"
+              + " per directory (NINES_SPOOL_DIR; default: ${DEFAULT-VALUE})")
+  Path spoolDir;
+
+  @Option(
+      names = "--spool-max-mib",
+      paramLabel = "MIB",
+      defaultValue = "${env:NINES_SPOOL_MAX_MIB:-512}",
+      description =
+          "the most disk the spool takes; when full, the oldest results are dropped and counted"
+              + " (NINES_SPOOL_MAX_MIB; default: ${DEFAULT-VALUE})")
+  long spoolMaxMib;
+
+  @Option(
+      names = "--spool-sync-millis",
+      paramLabel = "MILLIS",
+      defaultValue = "${env:NINES_SPOOL_SYNC_MILLIS:-0}",
+      description =
+          "fsync policy: 0 forces every written group of results to disk; N > 0 forces at most"
+              + " every N ms, and a power loss may lose the last N ms (NINES_SPOOL_SYNC_MILLIS;"
+              + " default: ${DEFAULT-VALUE})")
+  long spoolSyncMillis;
+
   @Override
   public Integer call() throws Exception {
     String token = readToken(tokenFile, System.getenv("NINES_TOKEN"));
@@ -112,7 +141,9 @@ final class AgentCommand implements Callable<Integer> {
     Agent agent =
         new Agent(
             vertx,
-            AgentOptions.defaults(agentId, location, urls, token).withHttpPort(httpHost, httpPort),
+            AgentOptions.defaults(agentId, location, urls, token)
+                .withHttpPort(httpHost, httpPort)
+                .withSpool(spoolOptions()),
             fleet,
             TimeSource.SYSTEM,
             registry,
@@ -130,6 +161,25 @@ final class AgentCommand implements Callable<Integer> {
           vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         });
     return 0;
+  }
+
+  /** The spool options from the flags; a bad value is a usage error naming the flag. */
+  SpoolOptions spoolOptions() {
+    try {
+      return SpoolOptions.defaults(spoolDir)
+          .withMaxBytes(spoolMaxMib * 1024 * 1024)
+          .withSyncIntervalMillis(spoolSyncMillis);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--spool-max-mib "
+              + spoolMaxMib
+              + " / --spool-sync-millis "
+              + spoolSyncMillis
+              + ": "
+              + e.getMessage()
+              + " (expected: at least 1 MiB and 0 or more ms)");
+    }
   }
 
   /**

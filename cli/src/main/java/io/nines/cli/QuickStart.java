@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nines.agent.Agent;
 import io.nines.agent.AgentOptions;
+import io.nines.agent.spool.SpoolOptions;
 import io.nines.common.TimeSource;
 import io.nines.config.ConfigException;
 import io.nines.config.Fleet;
@@ -15,6 +16,8 @@ import io.nines.coordinator.alerting.Inbox;
 import io.nines.demo.ShopServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -25,6 +28,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Everything {@code nines up} starts, in one process: the demo shop, a coordinator, and one agent
@@ -48,6 +52,7 @@ final class QuickStart {
   private Fleet fleet;
   private int coordinatorPort;
   private int shopPort;
+  private Path spoolRoot;
 
   QuickStart(Options options, TimeSource time, Map<String, String> env) {
     this.options = options;
@@ -87,12 +92,15 @@ final class QuickStart {
               // because everything listens on loopback only.
               new AlertingOptions(inbox, Set.of(), 1000));
       coordinatorPort = await(coordinator.start(vertx), "the coordinator", options.port());
+      // The demo's coordinator keeps nothing across runs, so its agents' spools are temporary.
+      spoolRoot = Files.createTempDirectory("nines-up-spool");
       for (String location : fleet.locations()) {
         Agent agent =
             new Agent(
                 vertx,
                 AgentOptions.defaults(
-                    "demo-" + location, location, List.of(coordinatorUrl()), token),
+                        "demo-" + location, location, List.of(coordinatorUrl()), token)
+                    .withSpool(SpoolOptions.defaults(spoolRoot.resolve(location))),
                 fleet,
                 time,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
@@ -125,6 +133,16 @@ final class QuickStart {
         // Stopping anyway.
       }
       vertx = null;
+    }
+    if (spoolRoot != null) {
+      try (Stream<Path> files = Files.walk(spoolRoot)) {
+        for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(f);
+        }
+      } catch (IOException e) {
+        // A temporary directory; the OS cleans it eventually.
+      }
+      spoolRoot = null;
     }
   }
 

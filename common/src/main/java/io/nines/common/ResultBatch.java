@@ -8,16 +8,22 @@ import java.util.List;
 /**
  * What an agent posts to the coordinator: results of one agent, in sequence order.
  *
+ * <p>JSON: {@code {"agent": ..., "results": [...], "dropped": N}}, where {@code dropped} is
+ * optional (absent means 0) so that older agents and coordinators understand each other.
+ *
  * @param agentId the posting agent; every result must carry the same id
  * @param results the results, never empty
+ * @param dropped how many results the agent dropped (its spool was full) since it last reported a
+ *     number; 0 when none
  */
-public record ResultBatch(String agentId, List<ProbeResult> results) {
+public record ResultBatch(String agentId, List<ProbeResult> results, long dropped) {
 
   /** The most results one batch may carry; the coordinator refuses larger ones. */
   public static final int MAX_RESULTS = 5_000;
 
   public ResultBatch {
     Checks.checkNotBlank(agentId, "agentId");
+    Checks.checkNotNegative(dropped, "dropped");
     results = List.copyOf(results);
     Checks.checkArgument(
         !results.isEmpty() && results.size() <= MAX_RESULTS,
@@ -34,8 +40,18 @@ public record ResultBatch(String agentId, List<ProbeResult> results) {
     }
   }
 
+  /** A batch that reports no dropped results. */
+  public ResultBatch(String agentId, List<ProbeResult> results) {
+    this(agentId, results, 0);
+  }
+
   public JsonObject toJson() {
-    return new JsonObject().put("agent", agentId).put("results", ProbeResult.toJsonArray(results));
+    JsonObject json =
+        new JsonObject().put("agent", agentId).put("results", ProbeResult.toJsonArray(results));
+    if (dropped > 0) {
+      json.put("dropped", dropped);
+    }
+    return json;
   }
 
   /**
@@ -70,6 +86,12 @@ public record ResultBatch(String agentId, List<ProbeResult> results) {
       }
       results.add(r);
     }
-    return new ResultBatch(agent, results);
+    long dropped =
+        json.getValue("dropped") == null ? 0 : Json.requireLong(json, "dropped", "batch");
+    if (dropped < 0) {
+      throw new IllegalArgumentException(
+          "batch.dropped was " + dropped + " but it must be at least 0");
+    }
+    return new ResultBatch(agent, results, dropped);
   }
 }

@@ -57,4 +57,16 @@ class ResultBatchTest {
     assertThatThrownBy(() -> ResultBatch.fromJson(json))
         .hasMessageContaining("results[0].failure was missing");
   }
+
+  @Test
+  void whenABatchReportsDroppedResults_thenTheCountRoundTripsAndIsOptional() {
+    ResultBatch batch = new ResultBatch("eu-west-1", List.of(result(1, true)), 42);
+    assertThat(batch.toJson().getLong("dropped")).isEqualTo(42L);
+    assertThat(ResultBatch.fromJson(new JsonObject(batch.toJson().encode()))).isEqualTo(batch);
+    JsonObject old = new ResultBatch("eu-west-1", List.of(result(1, true))).toJson();
+    assertThat(old.containsKey("dropped")).isFalse();
+    assertThat(ResultBatch.fromJson(old).dropped()).isZero();
+    assertThatThrownBy(() -> ResultBatch.fromJson(old.copy().put("dropped", -1)))
+        .hasMessageContaining("batch.dropped was -1");
+  }
 }

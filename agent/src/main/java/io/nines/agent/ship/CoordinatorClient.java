@@ -14,7 +14,10 @@ import java.util.List;
 
 /**
  * Talks to the coordinator: posts result batches with the agent's bearer token. Takes a list of
- * coordinator URLs and fails over to the next one when a post fails.
+ * coordinator URLs: a post goes to the URL that last worked, and when it fails (no connection, a
+ * timeout, a 5xx) the same post is tried once on each other URL in turn before it fails. A 4xx
+ * answer is the coordinators' verdict on the batch and is not tried elsewhere. Works behind a plain
+ * load balancer (give its one URL).
  *
  * <p>Call from the agent's context; futures complete on it.
  */
@@ -46,12 +49,31 @@ public final class CoordinatorClient {
   }
 
   /**
-   * Posts a batch. Succeeds with the coordinator's answer when it acknowledged the batch (2xx);
-   * fails otherwise, and the next post goes to the next URL.
+   * Posts a batch. Succeeds with the coordinator's answer when one acknowledged the batch (2xx);
+   * fails with the last failure when none did, with a {@link CoordinatorException} when a
+   * coordinator answered with another status.
    */
   public Future<JsonObject> post(ResultBatch batch) {
-    String base = currentUrl();
     Buffer body = batch.toJson().toBuffer();
+    return attempt(body, baseUrls.size());
+  }
+
+  private Future<JsonObject> attempt(Buffer body, int triesLeft) {
+    String base = currentUrl();
+    return postTo(base, body)
+        .recover(
+            e -> {
+              boolean answered4xx =
+                  e instanceof CoordinatorException ce && ce.statusCode() / 100 == 4;
+              if (answered4xx) {
+                return Future.failedFuture(e);
+              }
+              current = (current + 1) % baseUrls.size();
+              return triesLeft > 1 ? attempt(body, triesLeft - 1) : Future.failedFuture(e);
+            });
+  }
+
+  private Future<JsonObject> postTo(String base, Buffer body) {
     return client
         .request(
             new RequestOptions()
@@ -69,15 +91,13 @@ public final class CoordinatorClient {
                           if (resp.statusCode() / 100 == 2) {
                             return Future.succeededFuture(b.toJsonObject());
                           }
+                          String text = b.toString().strip();
                           return Future.failedFuture(
-                              "coordinator "
-                                  + base
-                                  + " answered "
-                                  + resp.statusCode()
-                                  + ": "
-                                  + b.toString().strip());
-                        }))
-        .onFailure(e -> current = (current + 1) % baseUrls.size());
+                              new CoordinatorException(
+                                  base,
+                                  resp.statusCode(),
+                                  text.length() > 300 ? text.substring(0, 300) + "..." : text));
+                        }));
   }
 
   private static String strip(String url) {

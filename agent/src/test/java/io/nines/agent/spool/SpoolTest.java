@@ -1,0 +1,233 @@
+package io.nines.agent.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpoolTest {
+  @TempDir Path dir;
+
+  private SpoolOptions small() {
+    // 4 KiB segments, at most 16 KiB: a 100-byte record fills a segment after ~37 records.
+    return new SpoolOptions(dir, 16 * 1024, 4096, 0);
+  }
+
+  private static byte[] record(int i) {
+    return String.format("%-100s", "record-" + i).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static List<byte[]> records(int from, int toInclusive) {
+    return IntStream.rangeClosed(from, toInclusive).mapToObj(SpoolTest::record).toList();
+  }
+
+  private static List<Integer> numbers(List<byte[]> records) {
+    return records.stream()
+        .map(b -> Integer.parseInt(new String(b, StandardCharsets.UTF_8).strip().substring(7)))
+        .toList();
+  }
+
+  private static List<Integer> readAll(Spool spool) throws IOException {
+    return numbers(spool.read(Integer.MAX_VALUE).records());
+  }
+
+  private List<Path> segments() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.toString().endsWith(".seg")).sorted().toList();
+    }
+  }
+
+  @Test
+  void whenRecordsAreAppended_thenTheyAreReadBackInOrder() throws IOException {
+    try (Spool spool = Spool.open(small())) {
+      spool.append(records(1, 3));
+      spool.append(records(4, 100));
+      assertThat(spool.pending()).isEqualTo(100);
+      assertThat(segments()).hasSizeGreaterThan(1);
+      assertThat(numbers(spool.read(10).records())).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+      assertThat(readAll(spool)).isEqualTo(IntStream.rangeClosed(1, 100).boxed().toList());
+    }
+  }
+
+  @Test
+  void whenARecordIsReadButNotAcked_thenItIsReadAgain() throws IOException {
+    try (Spool spool = Spool.open(small())) {
+      spool.append(records(1, 5));
+      Spool.Read first = spool.read(2);
+      assertThat(numbers(spool.read(2).records())).containsExactly(1, 2);
+      spool.ack(first.end(), 0);
+      assertThat(numbers(spool.read(2).records())).containsExactly(3, 4);
+      assertThat(spool.pending()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void whenReopened_thenReadingResumesAtTheAckedCursor() throws IOException {
+    try (Spool spool = Spool.open(small())) {
+      spool.append(records(1, 60));
+      spool.ack(spool.read(45).end(), 0);
+    }
+    try (Spool spool = Spool.open(small())) {
+      assertThat(spool.pending()).isEqualTo(15);
+      assertThat(readAll(spool)).isEqualTo(IntStream.rangeClosed(46, 60).boxed().toList());
+      spool.append(records(61, 62));
+      assertThat(readAll(spool)).endsWith(60, 61, 62);
+    }
+  }
+
+  @Test
+  void whenSegmentsAreFullyAcked_thenTheirFilesAreDeleted() throws IOException {
+    try (Spool spool = Spool.open(small())) {
+      spool.append(records(1, 100));
+      int before = segments().size();
+      assertThat(before).isGreaterThanOrEqualTo(3);
+      spool.ack(spool.read(100).end(), 0);
+      assertThat(segments()).hasSize(1);
+      assertThat(spool.pending()).isZero();
+      assertThat(spool.read(10).records()).isEmpty();
+      spool.append(records(101, 101));
+      assertThat(readAll(spool)).containsExactly(101);
+    }
+  }
+
+  @Test
+  void whenTheLastRecordIsTorn_thenOpenCutsItAndKeepsEveryCompleteRecord() throws IOException {
+    try (Spool spool = Spool.open(small())) {
+      spool.append(records(1, 3));
+    }
+    Path last = segments().get(segments().size() - 1);
+    long size = Files.size(last);
+    // A crash in the middle of appending record 3: half of it reached the file.
+    try (FileChannel ch = FileChannel.open(last, StandardOpenOption.WRITE)) {
+      ch.truncate(size - 50);
+    }
+    try (Spool spool = Spool.open(small())) {
+      assertThat(Files.size(last)).isEqualTo(size - Spool.RECORD_HEADER_BYTES - 100);
+      assertThat(readAll(spool)).containsExactly(1, 2);
+      spool.append(records(4, 4));
+      assertThat(readAll(spool)).containsExactly(1, 2, 4);
+    }
+  }
+
+  @Test
+  void whenATailOfZerosOrAFlippedByteFollows_thenOpenCutsFromTheBadRecord() throws IOException {
+    try (Spool spool = Spool.open(small())) {
+      spool.append(records(1, 3));
+    }
+    Path last = segments().get(0);
+    long size = Files.size(last);
+    try (FileChannel ch = FileChannel.open(last, StandardOpenOption.WRITE)) {
+      // Corrupt a byte in record 3's payload, then add zeros as a file system may after a crash.
+      ch.write(ByteBuffer.wrap(new byte[] {'X'}), size - 10);
+      ch.write(ByteBuffer.allocate(64), size);
+    }
+    try (Spool spool = Spool.open(small())) {
+      assertThat(readAll(spool)).containsExactly(1, 2);
+      assertThat(spool.pending()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void whenTheSpoolIsFull_thenTheOldestSegmentsAreDroppedAndCounted() throws IOException {
+    try (Spool spool = Spool.open(small())) {
+      spool.append(records(1, 400));
+      assertThat(spool.sizeBytes()).isLessThanOrEqualTo(16 * 1024);
+      long kept = spool.pending();
+      assertThat(spool.droppedTotal()).isEqualTo(400 - kept).isPositive();
+      assertThat(spool.droppedUnreported()).isEqualTo(spool.droppedTotal());
+      List<Integer> left = readAll(spool);
+      // The newest results survive, contiguous, up to the last one.
+      assertThat(left).hasSize((int) kept).endsWith(400);
+      assertThat(left).isEqualTo(IntStream.rangeClosed(400 - (int) kept + 1, 400).boxed().toList());
+    }
+    try (Spool spool = Spool.open(small())) {
+      // The count not yet reported survives a restart, and goes once the coordinator is told.
+      long unreported = spool.droppedUnreported();
+      assertThat(unreported).isPositive();
+      Spool.Read read = spool.read(5);
+      assertThat(read.dropped()).isEqualTo(unreported);
+      spool.ack(read.end(), read.dropped());
+      assertThat(spool.droppedUnreported()).isZero();
+    }
+  }
+
+  @Test
+  void whenAReadIsAckedAfterItsSegmentWasDropped_thenTheCursorDoesNotGoBack() throws IOException {
+    try (Spool spool = Spool.open(small())) {
+      spool.append(records(1, 10));
+      Spool.Read inFlight = spool.read(10);
+      spool.append(records(11, 400));
+      Spool.Position cursor = spool.cursor();
+      assertThat(cursor.segment()).isGreaterThan(inFlight.end().segment());
+      spool.ack(inFlight.end(), 0);
+      assertThat(spool.cursor()).isEqualTo(cursor);
+      assertThat(readAll(spool)).endsWith(400);
+    }
+  }
+
+  @Test
+  void whenTheProcessDiesWithoutClosing_thenAReopenResumesWithNothingLost() throws IOException {
+    Spool spool = Spool.open(small());
+    spool.append(records(1, 80));
+    spool.ack(spool.read(30).end(), 0);
+    spool.read(20); // in flight when the process dies: not acked, so it comes again
+    spool.append(records(81, 90));
+    spool.abandon();
+    try (Spool again = Spool.open(small())) {
+      assertThat(readAll(again)).isEqualTo(IntStream.rangeClosed(31, 90).boxed().toList());
+    }
+  }
+
+  @Test
+  void whenTheCursorFileIsGarbage_thenEverythingLeftIsReplayed() throws IOException {
+    try (Spool spool = Spool.open(small())) {
+      spool.append(records(1, 10));
+      spool.ack(spool.read(4).end(), 0);
+    }
+    Files.writeString(dir.resolve("cursor"), "{\"segm");
+    try (Spool spool = Spool.open(small())) {
+      assertThat(readAll(spool)).isEqualTo(IntStream.rangeClosed(1, 10).boxed().toList());
+    }
+  }
+
+  @Test
+  void whenAnotherSpoolHoldsTheDirectory_thenOpenFailsNamingIt() throws IOException {
+    try (Spool spool = Spool.open(small())) {
+      assertThatThrownBy(() -> Spool.open(small()))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining(dir.toAbsolutePath().toString())
+          .hasMessageContaining("give each agent its own spool directory");
+    }
+    Spool.open(small()).close();
+  }
+
+  @Test
+  void whenARecordIsTooLarge_thenNothingOfTheCallIsAppended() throws IOException {
+    try (Spool spool = Spool.open(small())) {
+      List<byte[]> batch = new ArrayList<>(records(1, 2));
+      batch.add(new byte[SpoolOptions.MAX_RECORD_BYTES + 1]);
+      assertThatThrownBy(() -> spool.append(batch)).hasMessageContaining("expected: 1 to");
+      assertThat(spool.pending()).isZero();
+    }
+  }
+
+  @Test
+  void whenOptionsAreInconsistent_thenTheMessageSaysWhatWouldBeRight() {
+    assertThatThrownBy(() -> new SpoolOptions(Path.of("x"), 8192, 8192, 0))
+        .hasMessage("maxBytes: 8192 (expected: at least twice segmentBytes, 16384)");
+    assertThatThrownBy(() -> SpoolOptions.defaults(Path.of("x")).withSyncIntervalMillis(-1))
+        .hasMessage("syncIntervalMillis: -1 (expected: >= 0)");
+  }
+}
