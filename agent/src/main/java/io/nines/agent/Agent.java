@@ -9,6 +9,7 @@ import io.nines.agent.ship.CoordinatorClient;
 import io.nines.agent.ship.Shipper;
 import io.nines.agent.ship.ShipperOptions;
 import io.nines.agent.spool.ResultSpool;
+import io.nines.common.AgentInfo;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeSource;
 import io.nines.config.Check;
@@ -44,8 +45,13 @@ import java.util.logging.Logger;
 public final class Agent {
   private static final Logger LOG = Logger.getLogger(Agent.class.getName());
 
+  /** How often the agent tells the coordinator it is alive and learns its assignment. */
+  public static final long HEARTBEAT_MILLIS = 2000;
+
   private final Vertx vertx;
   private final AgentOptions options;
+  // Looked up once, off the event loop: resolving the local name may block.
+  private final String host = hostName();
   private final Fleet fleet;
   private final TimeSource time;
   private final PrometheusMeterRegistry registry;
@@ -96,6 +102,15 @@ public final class Agent {
   /** The checks this agent runs: those that list its location. */
   public List<Check> checks() {
     return fleet.checks().stream().filter(c -> c.locations().contains(options.location())).toList();
+  }
+
+  /** This machine's name, or {@code unknown}. */
+  static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
   }
 
   /** The target host of a check, for the per-host concurrency bound. */
@@ -154,6 +169,11 @@ public final class Agent {
     private HttpServer server;
     private int checkCount;
     private final ConcurrentLinkedQueue<ProbeResult> handOff = new ConcurrentLinkedQueue<>();
+    private final List<ProbeLoop> probeLoops = new ArrayList<>();
+    private List<Check> runnable = List.of();
+    private CoordinatorClient client;
+    private long heartbeatTimer = -1;
+    private long assignmentVersion = -1;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
     @Override
@@ -174,8 +194,7 @@ public final class Agent {
               options.agentId(),
               options.location(),
               registry);
-      CoordinatorClient client =
-          new CoordinatorClient(vertx, options.coordinators(), options.token(), 10_000);
+      client = new CoordinatorClient(vertx, options.coordinators(), options.token(), 10_000);
       shipper =
           new Shipper(
               vertx,
@@ -192,6 +211,7 @@ public final class Agent {
         }
       }
       checkCount = mine.size();
+      runnable = mine;
       int loops = options.probeLoops();
       List<List<Check>> parts = new ArrayList<>();
       for (int i = 0; i < loops; i++) {
@@ -230,17 +250,23 @@ public final class Agent {
                 server = s;
                 List<Future<String>> deployed = new ArrayList<>();
                 for (int i = 0; i < loops; i++) {
-                  deployed.add(
-                      vertx.deployVerticle(
-                          new ProbeLoop(
-                              String.valueOf(i),
-                              parts.get(i),
-                              runner,
-                              share(options.maxInFlight(), loops),
-                              share(options.maxPerHost(), loops),
-                              result -> offer(shipperContext, result))));
+                  ProbeLoop loop =
+                      new ProbeLoop(
+                          String.valueOf(i),
+                          parts.get(i),
+                          runner,
+                          share(options.maxInFlight(), loops),
+                          share(options.maxPerHost(), loops),
+                          result -> offer(shipperContext, result));
+                  probeLoops.add(loop);
+                  deployed.add(vertx.deployVerticle(loop));
                 }
                 return Future.all(deployed);
+              })
+          .onSuccess(
+              v -> {
+                heartbeat();
+                heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MILLIS, t -> heartbeat());
               })
           .onSuccess(
               v ->
@@ -257,6 +283,69 @@ public final class Agent {
                           + transportOf(vertx)
                           + " transport; metrics on port "
                           + server.actualPort()));
+    }
+
+    /**
+     * Tells the coordinator this agent is alive, and takes the assignment it answers with: the
+     * checks this agent runs from then on. Until the first answer, and while no coordinator
+     * answers, the agent runs what it ran before (at start, every check of its location). An
+     * assignment older than the one applied is ignored.
+     */
+    private void heartbeat() {
+      int inFlight = 0;
+      JsonObject beat =
+          new AgentInfo(
+                  options.agentId(),
+                  options.location(),
+                  host,
+                  io.nines.common.Version.current(),
+                  options.maxInFlight())
+              .toJson()
+              .put("inFlight", inFlight)
+              .put("buffered", shipper.buffered());
+      client
+          .heartbeat(beat)
+          .onSuccess(this::apply)
+          .onFailure(
+              e -> {
+                if (!(e instanceof io.nines.agent.ship.CoordinatorException ce)
+                    || ce.statusCode() != 404) {
+                  LOG.fine("heartbeat failed: " + e.getMessage());
+                }
+              });
+    }
+
+    private void apply(JsonObject answer) {
+      long version = answer.getLong("version", -1L);
+      if (version <= assignmentVersion || answer.getJsonArray("checks") == null) {
+        return;
+      }
+      assignmentVersion = version;
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      answer.getJsonArray("checks").forEach(id -> ids.add(String.valueOf(id)));
+      List<Check> assigned = runnable.stream().filter(c -> ids.contains(c.id())).toList();
+      int loops = probeLoops.size();
+      List<List<Check>> parts = new ArrayList<>();
+      for (int i = 0; i < loops; i++) {
+        parts.add(new ArrayList<>());
+      }
+      for (Check c : assigned) {
+        parts.get(loopOf(c.id(), loops)).add(c);
+      }
+      for (int i = 0; i < loops; i++) {
+        probeLoops.get(i).assign(parts.get(i));
+      }
+      checkCount = assigned.size();
+      LOG.info(
+          "agent "
+              + options.agentId()
+              + " took assignment "
+              + version
+              + ": "
+              + assigned.size()
+              + " of its location's "
+              + runnable.size()
+              + " checks");
     }
 
     /**
@@ -278,6 +367,9 @@ public final class Agent {
 
     @Override
     public Future<?> stop() {
+      if (heartbeatTimer >= 0) {
+        vertx.cancelTimer(heartbeatTimer);
+      }
       // The probe loops, deployed by start(), were undeployed before this runs.
       for (ProbeResult r; (r = handOff.poll()) != null; ) {
         shipper.offer(r);
@@ -332,6 +424,11 @@ public final class Agent {
       running = true;
       drive();
       return Future.succeededFuture();
+    }
+
+    /** Replaces this loop's checks; safe to call from any thread. */
+    void assign(List<Check> assigned) {
+      context.runOnContext(v -> scheduler.setChecks(assigned));
     }
 
     private void drive() {

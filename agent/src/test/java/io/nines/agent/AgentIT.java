@@ -6,12 +6,14 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nines.agent.bench.ProbeBench;
+import io.nines.agent.spool.SpoolOptions;
 import io.nines.common.ProbeResult;
 import io.nines.common.ResultBatch;
 import io.nines.common.TimeSource;
 import io.nines.config.Fleet;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The whole agent: probe loops, schedulers, probes and shipper, against loopback servers. */
 class AgentIT {
@@ -28,6 +31,7 @@ class AgentIT {
   private final Set<String> shippedChecks = ConcurrentHashMap.newKeySet();
   private String target;
   private String coordinator;
+  @TempDir Path spoolDir;
 
   @BeforeEach
   void start() throws Exception {
@@ -47,6 +51,12 @@ class AgentIT {
                         req.body()
                             .onSuccess(
                                 body -> {
+                                  if (!req.path().equals("/api/v1/results")) {
+                                    // This fake knows no assignments: the agent keeps running
+                                    // every check of its location.
+                                    req.response().setStatusCode(404).end("{}");
+                                    return;
+                                  }
                                   ResultBatch batch = ResultBatch.fromJson(body.toJsonObject());
                                   for (ProbeResult r : batch.results()) {
                                     if (r.ok()) {
@@ -85,7 +95,8 @@ class AgentIT {
             10,
             1000,
             50,
-            3);
+            3,
+            SpoolOptions.defaults(spoolDir));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Agent agent = new Agent(vertx, options, fleet, TimeSource.SYSTEM, registry, Map.of());
     join(agent.start());

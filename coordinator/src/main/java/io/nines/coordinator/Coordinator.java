@@ -6,8 +6,11 @@ import io.nines.coordinator.alerting.InMemoryAlertStore;
 import io.nines.coordinator.alerting.InMemoryOutbox;
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.fleet.AgentAuth;
+import io.nines.coordinator.fleet.HazelcastAgentRegistry;
+import io.nines.coordinator.fleet.InMemoryAgentRegistry;
 import io.nines.coordinator.internal.AlertingRoutes;
 import io.nines.coordinator.internal.Api;
+import io.nines.coordinator.internal.FleetRoutes;
 import io.nines.coordinator.store.ResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -110,6 +113,14 @@ public final class Coordinator {
             () -> server != null,
             cluster);
     Router router = api.router();
+    new FleetRoutes(
+            options.fleet(),
+            options.timeSource(),
+            cluster == null
+                ? new InMemoryAgentRegistry()
+                : new HazelcastAgentRegistry(vertx, cluster.hazelcast()),
+            agentAuth)
+        .mount(router);
     if (alertingOptions != null) {
       Alerting a =
           new Alerting(

@@ -55,12 +55,20 @@ public final class CoordinatorClient {
    */
   public Future<JsonObject> post(ResultBatch batch) {
     Buffer body = batch.toJson().toBuffer();
-    return attempt(body, baseUrls.size());
+    return attempt("/api/v1/results", body, baseUrls.size());
   }
 
-  private Future<JsonObject> attempt(Buffer body, int triesLeft) {
+  /**
+   * Sends a heartbeat; succeeds with the coordinator's answer (the agent's assignment), failing
+   * over between coordinators like {@link #post}.
+   */
+  public Future<JsonObject> heartbeat(JsonObject heartbeat) {
+    return attempt("/api/v1/agents/heartbeat", heartbeat.toBuffer(), baseUrls.size());
+  }
+
+  private Future<JsonObject> attempt(String path, Buffer body, int triesLeft) {
     String base = currentUrl();
-    return postTo(base, body)
+    return postTo(base, path, body)
         .recover(
             e -> {
               boolean answered4xx =
@@ -69,16 +77,16 @@ public final class CoordinatorClient {
                 return Future.failedFuture(e);
               }
               current = (current + 1) % baseUrls.size();
-              return triesLeft > 1 ? attempt(body, triesLeft - 1) : Future.failedFuture(e);
+              return triesLeft > 1 ? attempt(path, body, triesLeft - 1) : Future.failedFuture(e);
             });
   }
 
-  private Future<JsonObject> postTo(String base, Buffer body) {
+  private Future<JsonObject> postTo(String base, String path, Buffer body) {
     return client
         .request(
             new RequestOptions()
                 .setMethod(HttpMethod.POST)
-                .setAbsoluteURI(strip(base) + "/api/v1/results")
+                .setAbsoluteURI(strip(base) + path)
                 .setTimeout(timeoutMillis)
                 .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json"))

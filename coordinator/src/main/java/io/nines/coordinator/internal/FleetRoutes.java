@@ -1,0 +1,216 @@
+package io.nines.coordinator.internal;
+
+import io.nines.common.AgentInfo;
+import io.nines.common.TimeSource;
+import io.nines.config.Fleet;
+import io.nines.coordinator.fleet.AgentAuth;
+import io.nines.coordinator.fleet.AgentRecord;
+import io.nines.coordinator.fleet.AgentRegistry;
+import io.nines.coordinator.fleet.Assignments;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The fleet endpoints: agents' heartbeats (which answer with the agent's assignment), and the lists
+ * of agents and locations.
+ *
+ * <p>Assignment versions only move forward: a version is the time the assignment's content last
+ * changed as this member saw it, and is never lower than the one it gave before.
+ */
+public final class FleetRoutes {
+  /** An agent that sent no heartbeat for this long is lost; its checks move. */
+  public static final Duration AGENT_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Supplier<Fleet> fleet;
+  private final TimeSource time;
+  private final AgentRegistry registry;
+  private final AgentAuth auth;
+  private final Map<String, long[]> versions = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> lastContent = new ConcurrentHashMap<>();
+
+  public FleetRoutes(
+      Supplier<Fleet> fleet, TimeSource time, AgentRegistry registry, AgentAuth auth) {
+    this.fleet = fleet;
+    this.time = time;
+    this.registry = registry;
+    this.auth = auth;
+  }
+
+  public void mount(Router router) {
+    router
+        .post("/api/v1/agents/heartbeat")
+        .handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
+        .handler(this::heartbeat);
+    router.get("/api/v1/agents").handler(this::agents);
+    router.get("/api/v1/locations").handler(this::locations);
+  }
+
+  private void heartbeat(RoutingContext ctx) {
+    AgentAuth.Verdict verdict = auth.check(ctx.request().getHeader("Authorization"));
+    if (!verdict.ok()) {
+      error(
+          ctx,
+          401,
+          "unauthorized",
+          "a valid agent token is required: send 'Authorization: Bearer <token>'");
+      return;
+    }
+    Fleet f = fleet.get();
+    if (f == null) {
+      error(ctx, 503, "not_ready", "no configuration is loaded yet");
+      return;
+    }
+    AgentRecord record;
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      if (body == null) {
+        throw new IllegalArgumentException("the body must be a JSON object");
+      }
+      AgentInfo info = AgentInfo.fromJson(body);
+      record =
+          new AgentRecord(
+              info, time.now(), body.getInteger("inFlight", 0), body.getLong("buffered", 0L));
+    } catch (RuntimeException e) {
+      error(ctx, 400, "bad_request", String.valueOf(e.getMessage()));
+      return;
+    }
+    if (!verdict.mayPostAs(record.info().id())) {
+      error(
+          ctx,
+          403,
+          "forbidden",
+          "this token belongs to another agent; each agent uses its own token");
+      return;
+    }
+    if (verdict.identity() != null
+        && !verdict.identity().location().equals(record.info().location())) {
+      error(
+          ctx,
+          403,
+          "forbidden",
+          "this token is for location '"
+              + verdict.identity().location()
+              + "', not '"
+              + record.info().location()
+              + "'");
+      return;
+    }
+    if (!f.locations().contains(record.info().location())) {
+      error(
+          ctx,
+          400,
+          "bad_request",
+          "location '"
+              + record.info().location()
+              + "' is not in the configuration; it has "
+              + String.join(", ", f.locations()));
+      return;
+    }
+    registry
+        .heartbeat(record)
+        .compose(v -> registry.all())
+        .onSuccess(
+            all -> {
+              Instant now = time.now();
+              Map<String, List<String>> placement =
+                  Assignments.place(f, all, now, AGENT_TIMEOUT, 1);
+              String id = record.info().id();
+              List<String> mine = placement.getOrDefault(id, List.of());
+              long version = versionOf(id, mine, f, now);
+              ctx.json(
+                  new JsonObject()
+                      .put("agent", id)
+                      .put("version", version)
+                      .put("config", f.version().hash())
+                      .put("checks", new JsonArray(mine)));
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private long versionOf(String agentId, List<String> content, Fleet f, Instant now) {
+    List<String> keyed = new java.util.ArrayList<>(content);
+    keyed.add("config:" + f.version().hash());
+    long[] v = versions.computeIfAbsent(agentId, k -> new long[] {0});
+    synchronized (v) {
+      if (!keyed.equals(lastContent.get(agentId))) {
+        v[0] = Math.max(now.toEpochMilli(), v[0] + 1);
+        lastContent.put(agentId, keyed);
+      }
+      return v[0];
+    }
+  }
+
+  private void agents(RoutingContext ctx) {
+    Fleet f = fleet.get();
+    registry
+        .all()
+        .onSuccess(
+            all -> {
+              Instant now = time.now();
+              Map<String, List<String>> placement =
+                  f == null ? Map.of() : Assignments.place(f, all, now, AGENT_TIMEOUT, 1);
+              JsonArray items = new JsonArray();
+              all.stream()
+                  .sorted(java.util.Comparator.comparing(a -> a.info().id()))
+                  .forEach(
+                      a -> {
+                        boolean live = Assignments.live(a, now, AGENT_TIMEOUT);
+                        items.add(
+                            a.toJson()
+                                .put("state", live ? "live" : "lost")
+                                .put(
+                                    "assigned",
+                                    placement.getOrDefault(a.info().id(), List.of()).size()));
+                      });
+              ctx.json(new JsonObject().put("items", items));
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void locations(RoutingContext ctx) {
+    Fleet f = fleet.get();
+    if (f == null) {
+      error(ctx, 503, "not_ready", "no configuration is loaded yet");
+      return;
+    }
+    registry
+        .all()
+        .onSuccess(
+            all -> {
+              Instant now = time.now();
+              List<String> empty = Assignments.emptyLocations(f, all, now, AGENT_TIMEOUT);
+              JsonArray items = new JsonArray();
+              for (String location : f.locations()) {
+                long live =
+                    all.stream()
+                        .filter(a -> a.info().location().equals(location))
+                        .filter(a -> Assignments.live(a, now, AGENT_TIMEOUT))
+                        .count();
+                long checks =
+                    f.checks().stream().filter(c -> c.locations().contains(location)).count();
+                items.add(
+                    new JsonObject()
+                        .put("id", location)
+                        .put("liveAgents", live)
+                        .put("checks", checks)
+                        .put("state", empty.contains(location) ? "no-agents" : "covered"));
+              }
+              ctx.json(new JsonObject().put("items", items));
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private static void error(RoutingContext ctx, int status, String error, String message) {
+    ctx.response().setStatusCode(status);
+    ctx.json(new JsonObject().put("error", error).put("message", message));
+  }
+}
