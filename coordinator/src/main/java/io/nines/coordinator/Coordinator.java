@@ -73,7 +73,8 @@ public final class Coordinator {
             options.meterRegistry(),
             options.bodyLimitBytes(),
             () -> server != null,
-            cluster);
+            cluster,
+            options.demoShopUrl());
     return vertx
         .createHttpServer()
         .requestHandler(api.router())

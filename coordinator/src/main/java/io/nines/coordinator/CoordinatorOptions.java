@@ -29,6 +29,9 @@ import java.util.function.Supplier;
  *     mode {@code nines up} uses). In cluster mode the coordinator must be started on the member's
  *     {@link ClusterMember#vertx()}, results go to the cluster's maps, and every member's API
  *     answers from them, so agents and users may reach any member
+ * @param demoShopUrl the base URL of the ShopSmart demo shop, whose fault switches the dashboard's
+ *     demo panel drives through {@code POST /api/v1/demo/faults/{service}}; null (the default) when
+ *     there is no demo shop, and those routes answer 404
  */
 public record CoordinatorOptions(
     String host,
@@ -39,7 +42,8 @@ public record CoordinatorOptions(
     PrometheusMeterRegistry meterRegistry,
     ResultStore store,
     long bodyLimitBytes,
-    ClusterMember cluster) {
+    ClusterMember cluster,
+    String demoShopUrl) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -66,6 +70,10 @@ public record CoordinatorOptions(
         "store: %s (expected: the cluster member's own store in cluster mode; set one of store"
             + " and cluster, not both)",
         store.getClass().getSimpleName());
+    Checks.checkArgument(
+        demoShopUrl == null || demoShopUrl.matches("https?://[^/\\s]+(/\\S*)?"),
+        "demoShopUrl: %s (expected: an http(s) URL such as http://127.0.0.1:8070, or none)",
+        demoShopUrl);
   }
 
   /** Whether this coordinator is a member of a cluster. */
@@ -90,6 +98,7 @@ public record CoordinatorOptions(
         + bodyLimitBytes
         + ", cluster="
         + (cluster == null ? "none" : cluster.options().clusterName())
+        + (demoShopUrl == null ? "" : ", demoShopUrl=" + demoShopUrl)
         + "]";
   }
 
@@ -108,6 +117,7 @@ public record CoordinatorOptions(
     private ResultStore store;
     private long bodyLimitBytes = DEFAULT_BODY_LIMIT_BYTES;
     private ClusterMember cluster;
+    private String demoShopUrl;
 
     private Builder() {}
 
@@ -165,6 +175,12 @@ public record CoordinatorOptions(
       return this;
     }
 
+    /** The demo shop the dashboard's demo panel drives, e.g. {@code http://127.0.0.1:8070}. */
+    public Builder demoShopUrl(String demoShopUrl) {
+      this.demoShopUrl = demoShopUrl;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException or NullPointerException naming the option that is wrong
      */
@@ -178,7 +194,8 @@ public record CoordinatorOptions(
           meterRegistry,
           store != null ? store : cluster != null ? cluster.store() : new InMemoryResultStore(),
           bodyLimitBytes,
-          cluster);
+          cluster,
+          demoShopUrl);
     }
   }
 }
