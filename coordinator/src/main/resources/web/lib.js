@@ -42,7 +42,7 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
-const SYMBOLS = { UP: '✔', DEGRADED: '▲', DOWN: '✖', UNKNOWN: '?', MAINTENANCE: '🔧' };
+const SYMBOLS = { UP: '✔', DEGRADED: '▲', DOWN: '✖', UNKNOWN: '?', MAINTENANCE: '⚙' };
 const LABELS = {
   UP: 'Up: every location passes',
   DEGRADED: 'Degraded: some locations fail, fewer than the down threshold',
@@ -93,13 +93,19 @@ export function dayBars(days, targetPercent) {
   const bars = h('div', { class: 'bars', role: 'list', 'aria-label': `daily availability, last ${days.length} days` });
   for (const d of days) {
     let cls = 'bar';
-    const p = d.availability * 100;
-    if (d.noData) cls += ' nodata';
+    // Colour by the probes (maintenance apart); a day whose only downtime was planned is blue.
+    const measured = d.availabilityExcludingMaintenance ?? d.availability;
+    const p = (measured ?? 1) * 100;
+    const maint = d.maintenance || d.maintenanceSeconds > 0;
+    if (d.noData && !maint) cls += ' nodata';
     else if (p < Math.min(target, 99)) cls += ' bad';
     else if (p < target) cls += ' warn';
+    else if (maint) cls += ' maint';
     let text = d.noData ? `${d.date}: no data` : `${d.date}: ${pct(d.availability)} available`;
     if (d.outages !== undefined) text += `, ${d.outages} outage${d.outages === 1 ? '' : 's'}`;
     if (d.downSeconds) text += `, ${duration(d.downSeconds)} down`;
+    if (d.maintenanceSeconds) text += ` (${duration(d.maintenanceSeconds)} planned maintenance)`;
+    else if (maint) text += ' (planned maintenance)';
     bars.append(h('span', { class: cls, title: text, 'aria-label': text, role: 'listitem', tabindex: '0',
       dataset: { date: d.date, availability: String(d.availability) } }));
   }

@@ -24,7 +24,7 @@ function budgetCell(s) {
 
 function stateCell(s) {
   return h('td', { class: 'state-cell' }, stateBadge(s.state),
-    s.inMaintenance ? h('span', { class: 'sub' }, '🔧 in maintenance') : null);
+    s.inMaintenance ? h('span', { class: 'sub' }, '⚙ in maintenance') : null);
 }
 
 export async function render(root, app) {
@@ -121,7 +121,7 @@ async function demoPanel(section) {
     h('p', { class: 'muted' }, 'Inject a fault into one of the shop\'s services and watch the agents notice it.'),
     h('div', {}, select, ' ', forSel, ' ',
       button('outage', '✖ Outage', 'every request fails with 503'),
-      button('slow', '🐢 Slow', 'every request is delayed by 3 s'),
+      button('slow', '◔ Slow', 'every request is delayed by 3 s'),
       button('errors', '⚠ Errors', 'half of the requests fail with 500'),
       button('none', '✔ Clear', 'remove the fault')),
     out);

@@ -78,6 +78,7 @@ final class QuickStart {
                   .fleet(fleet)
                   .timeSource(time)
                   .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                  .demoShopUrl(shopUrl)
                   .build());
       coordinatorPort = await(coordinator.start(vertx), "the coordinator", options.port());
       for (String location : fleet.locations()) {

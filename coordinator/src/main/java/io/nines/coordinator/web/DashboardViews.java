@@ -238,6 +238,7 @@ final class DashboardViews {
               .put("unknownSeconds", seconds(r.unknown()))
               .put("noData", r.unknown().equals(r.total()))
               .put("outages", r.outages().size()));
+      putExcluding(out.getJsonObject(out.size() - 1), r);
     }
     return new JsonObject().put("service", s.id()).put("days", out);
   }
@@ -531,10 +532,13 @@ final class DashboardViews {
         AvailabilityReport r =
             Availability.report(timeline, day, Queries.maintenance(fleet, s.id(), day));
         bars.add(
-            new JsonObject()
-                .put("date", LocalDate.ofInstant(day.start(), ZoneOffset.UTC).toString())
-                .put("availability", r.availability())
-                .put("noData", r.unknown().equals(r.total())));
+            putExcluding(
+                new JsonObject()
+                    .put("date", LocalDate.ofInstant(day.start(), ZoneOffset.UTC).toString())
+                    .put("availability", r.availability())
+                    .put("maintenance", !r.maintenance().isZero())
+                    .put("noData", r.unknown().equals(r.total())),
+                r));
       }
       AvailabilityReport whole =
           Availability.report(timeline, span, Queries.maintenance(fleet, s.id(), span));
@@ -556,6 +560,15 @@ final class DashboardViews {
   }
 
   // ---- shared ----
+
+  /** Adds {@code availabilityExcludingMaintenance}, null when the whole window was maintenance. */
+  private static JsonObject putExcluding(JsonObject json, AvailabilityReport r) {
+    if (r.availabilityExcludingMaintenance().isPresent()) {
+      return json.put(
+          "availabilityExcludingMaintenance", r.availabilityExcludingMaintenance().getAsDouble());
+    }
+    return json.putNull("availabilityExcludingMaintenance");
+  }
 
   static JsonObject budget(DowntimeBudget b) {
     return new JsonObject()

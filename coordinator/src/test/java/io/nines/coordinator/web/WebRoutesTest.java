@@ -406,7 +406,8 @@ class WebRoutesTest {
     assertThat(days).hasSize(90);
     assertThat(days.getJsonObject(89).getDouble("availability")).isCloseTo(5.0 / 6, within(1e-9));
     assertThat(days.getJsonObject(89).fieldNames())
-        .containsExactlyInAnyOrder("date", "availability", "noData");
+        .containsExactlyInAnyOrder(
+            "date", "availability", "availabilityExcludingMaintenance", "maintenance", "noData");
   }
 
   @Test
