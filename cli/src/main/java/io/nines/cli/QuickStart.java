@@ -87,6 +87,7 @@ final class QuickStart {
                   .fleet(fleet)
                   .timeSource(time)
                   .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                  .demoShopUrl(shopUrl)
                   .build(),
               // The demo delivers to an inbox the dashboard shows; acknowledging needs no token
               // because everything listens on loopback only.

@@ -111,7 +111,8 @@ public final class Coordinator {
             options.meterRegistry(),
             options.bodyLimitBytes(),
             () -> server != null,
-            cluster);
+            cluster,
+            options.demoShopUrl());
     Router router = api.router();
     new FleetRoutes(
             options.fleet(),

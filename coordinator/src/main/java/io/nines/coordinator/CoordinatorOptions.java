@@ -32,6 +32,9 @@ import java.util.function.Supplier;
  *     mode {@code nines up} uses). In cluster mode the coordinator must be started on the member's
  *     {@link ClusterMember#vertx()}, results go to the cluster's maps, and every member's API
  *     answers from them, so agents and users may reach any member
+ * @param demoShopUrl the base URL of the ShopSmart demo shop, whose fault switches the dashboard's
+ *     demo panel drives through {@code POST /api/v1/demo/faults/{service}}; null (the default) when
+ *     there is no demo shop, and those routes answer 404
  */
 public record CoordinatorOptions(
     String host,
@@ -43,7 +46,8 @@ public record CoordinatorOptions(
     ResultStore store,
     long bodyLimitBytes,
     ClusterMember cluster,
-    Path agentTokenFile) {
+    Path agentTokenFile,
+    String demoShopUrl) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -71,6 +75,10 @@ public record CoordinatorOptions(
         "store: %s (expected: the cluster member's own store in cluster mode; set one of store"
             + " and cluster, not both)",
         store.getClass().getSimpleName());
+    Checks.checkArgument(
+        demoShopUrl == null || demoShopUrl.matches("https?://[^/\\s]+(/\\S*)?"),
+        "demoShopUrl: %s (expected: an http(s) URL such as http://127.0.0.1:8070, or none)",
+        demoShopUrl);
   }
 
   /** Whether this coordinator is a member of a cluster. */
@@ -95,6 +103,7 @@ public record CoordinatorOptions(
         + bodyLimitBytes
         + ", cluster="
         + (cluster == null ? "none" : cluster.options().clusterName())
+        + (demoShopUrl == null ? "" : ", demoShopUrl=" + demoShopUrl)
         + "]";
   }
 
@@ -114,6 +123,7 @@ public record CoordinatorOptions(
     private long bodyLimitBytes = DEFAULT_BODY_LIMIT_BYTES;
     private ClusterMember cluster;
     private Path agentTokenFile;
+    private String demoShopUrl;
 
     private Builder() {}
 
@@ -177,6 +187,12 @@ public record CoordinatorOptions(
       return this;
     }
 
+    /** The demo shop the dashboard's demo panel drives, e.g. {@code http://127.0.0.1:8070}. */
+    public Builder demoShopUrl(String demoShopUrl) {
+      this.demoShopUrl = demoShopUrl;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException or NullPointerException naming the option that is wrong
      */
@@ -191,7 +207,8 @@ public record CoordinatorOptions(
           store != null ? store : cluster != null ? cluster.store() : new InMemoryResultStore(),
           bodyLimitBytes,
           cluster,
-          agentTokenFile);
+          agentTokenFile,
+          demoShopUrl);
     }
   }
 }

@@ -19,6 +19,7 @@ import io.nines.coordinator.timeline.AvailabilityReport;
 import io.nines.coordinator.timeline.DowntimeBudget;
 import io.nines.coordinator.timeline.Timeline;
 import io.nines.coordinator.timeline.Timelines;
+import io.nines.coordinator.web.WebRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -78,6 +79,7 @@ public final class Api {
   private final long bodyLimitBytes;
   private final BooleanSupplier bound;
   private final ClusterMember cluster;
+  private final String demoShopUrl;
   private final Counter accepted;
   private final Counter duplicates;
   private final Counter rejected;
@@ -88,6 +90,7 @@ public final class Api {
   /**
    * @param bound whether the server is listening, for readiness
    * @param cluster the member this API runs on, or null in a single process
+   * @param demoShopUrl the demo shop the dashboard's demo panel drives, or null
    */
   public Api(
       Vertx vertx,
@@ -99,7 +102,8 @@ public final class Api {
       PrometheusMeterRegistry registry,
       long bodyLimitBytes,
       BooleanSupplier bound,
-      ClusterMember cluster) {
+      ClusterMember cluster,
+      String demoShopUrl) {
     this.vertx = vertx;
     this.worker = worker;
     this.fleet = fleet;
@@ -111,6 +115,7 @@ public final class Api {
     this.bodyLimitBytes = bodyLimitBytes;
     this.bound = bound;
     this.cluster = cluster;
+    this.demoShopUrl = demoShopUrl;
     String results = "nines.ingest.results";
     String resultsHelp = "Results posted by agents, by what the store did with them";
     this.accepted =
@@ -162,6 +167,7 @@ public final class Api {
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(this::metrics);
+    new WebRoutes(vertx, worker, fleet, time, store, demoShopUrl).mount(router);
     router.errorHandler(
         404,
         ctx ->

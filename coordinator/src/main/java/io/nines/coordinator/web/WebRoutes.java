@@ -1,0 +1,573 @@
+package io.nines.coordinator.web;
+
+import io.nines.common.ProbeResult;
+import io.nines.common.TimeRange;
+import io.nines.common.TimeSource;
+import io.nines.config.Check;
+import io.nines.config.Fleet;
+import io.nines.config.Service;
+import io.nines.coordinator.internal.Queries;
+import io.nines.coordinator.store.ResultStore;
+import io.nines.coordinator.timeline.DowntimeBudget;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * The dashboard: its read endpoints under {@code /api/v1}, the server-sent event stream, the public
+ * status page, the demo panel's fault switch, and the static pages under {@code /ui/} (see {@code
+ * docs/dashboard.md}).
+ *
+ * <p>Like the rest of the API, handlers run on the event loop and only parse and write; reads go to
+ * the store asynchronously and timeline arithmetic runs on the worker executor. Errors have the
+ * API's one shape, {@code {"error", "message"}}.
+ */
+public final class WebRoutes {
+  private static final String JSON = "application/json; charset=utf-8";
+  private static final String INSTANT_FORMAT =
+      "an ISO-8601 UTC instant such as 2026-04-01T00:00:00Z";
+  private static final Pattern MONTH = Pattern.compile("\\d{4}-\\d{2}");
+  private static final Pattern SERVICE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
+  /** The most event streams open at once; browsers beyond it poll {@code /api/v1/services}. */
+  public static final int MAX_EVENT_STREAMS = 64;
+
+  static final int DEFAULT_DAYS = 90;
+  static final int MAX_DAYS = 400;
+  static final int DEFAULT_POINTS = 300;
+  static final int MAX_POINTS = 2000;
+
+  /** How long the public status answer is reused: the page may be popular during an outage. */
+  static final Duration STATUS_CACHE = Duration.ofSeconds(5);
+
+  private final Vertx vertx;
+  private final WorkerExecutor worker;
+  private final Supplier<Fleet> fleet;
+  private final TimeSource time;
+  private final ResultStore store;
+  private final Queries queries;
+  private final URI demoShop;
+  private final EventStreams events;
+  private HttpClient shopClient;
+  private volatile CachedStatus status;
+
+  private record CachedStatus(long atNanos, JsonObject json) {}
+
+  /**
+   * @param worker where timeline arithmetic runs
+   * @param fleet the current configuration, or null while none is loaded (answers are then 503)
+   * @param demoShopUrl the demo shop's base URL, e.g. {@code http://127.0.0.1:8070}, that the demo
+   *     panel's fault switch forwards to; null when there is no demo shop (the switch answers 404)
+   * @throws IllegalArgumentException when {@code demoShopUrl} is not an http(s) URL
+   */
+  public WebRoutes(
+      Vertx vertx,
+      WorkerExecutor worker,
+      Supplier<Fleet> fleet,
+      TimeSource time,
+      ResultStore store,
+      String demoShopUrl) {
+    this.vertx = vertx;
+    this.worker = worker;
+    this.fleet = fleet;
+    this.time = time;
+    this.store = store;
+    this.queries = new Queries(store);
+    this.demoShop = demoShopUrl == null ? null : shopUri(demoShopUrl);
+    this.events = new EventStreams(vertx, fleet, store, this::snapshot, MAX_EVENT_STREAMS);
+  }
+
+  static URI shopUri(String url) {
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      uri = null;
+    }
+    if (uri == null
+        || uri.getHost() == null
+        || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+      throw new IllegalArgumentException(
+          "demoShopUrl was '"
+              + url
+              + "' but it must be an http(s) URL such as http://127.0.0.1:8070");
+    }
+    return uri;
+  }
+
+  /** Adds every dashboard route to {@code router}; call before the router serves requests. */
+  public void mount(Router router) {
+    router.get("/").handler(ctx -> redirect(ctx, "/ui/"));
+    // A route path matches with or without its trailing slash: only the bare one redirects.
+    router
+        .get("/ui")
+        .handler(
+            ctx -> {
+              if (ctx.request().path().equals("/ui")) {
+                redirect(ctx, "/ui/");
+              } else {
+                ctx.next();
+              }
+            });
+    router
+        .route("/ui/*")
+        .handler(StaticHandler.create("web").setCachingEnabled(false).setIndexPage("index.html"));
+    router
+        .route("/webjars/*")
+        .handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86400));
+    router.get("/status").handler(ctx -> ctx.reroute("/ui/status.html"));
+
+    router.get("/api/v1/events").handler(this::events);
+    router.get("/api/v1/status").handler(this::status);
+    router.get("/api/v1/risk").handler(this::risk);
+    router.get("/api/v1/reports/monthly").handler(this::monthly);
+    router.get("/api/v1/services/:id/timeline").handler(this::timeline);
+    router.get("/api/v1/services/:id/daily").handler(this::daily);
+    router.get("/api/v1/services/:id/latency").handler(this::latency);
+    router.get("/api/v1/services/:id").handler(this::detail);
+    router.get("/api/v1/demo/faults").handler(this::demoFaults);
+    router
+        .post("/api/v1/demo/faults/:service")
+        .handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
+        .handler(this::demoFault);
+  }
+
+  /** Ends the open event streams; the coordinator's server closing ends them too. */
+  public void close() {
+    events.closeAll();
+    if (shopClient != null) {
+      shopClient.close();
+    }
+  }
+
+  // ---- services and events ----
+
+  private Future<JsonObject> snapshot() {
+    Fleet f = fleet.get();
+    Instant now = time.now();
+    if (f == null) {
+      return Future.succeededFuture(
+          new JsonObject()
+              .put("at", now.toString())
+              .put("items", new io.vertx.core.json.JsonArray()));
+    }
+    return queries
+        .fetch(f.checks(), DashboardViews.servicesSpan(now))
+        .compose(
+            results ->
+                worker.executeBlocking(() -> DashboardViews.services(f, now, results), false));
+  }
+
+  private void events(RoutingContext ctx) {
+    if (!events.add(ctx.response())) {
+      send(
+          ctx,
+          503,
+          "unavailable",
+          "this coordinator already serves "
+              + MAX_EVENT_STREAMS
+              + " event streams, the most it allows; close one, or poll GET /api/v1/services");
+    }
+  }
+
+  // ---- one service ----
+
+  private void detail(RoutingContext ctx) {
+    withService(
+        ctx,
+        (f, s) -> {
+          Instant now = time.now();
+          compute(
+              ctx,
+              queries.fetch(f.checksOf(s.id()), DashboardViews.detailSpan(f, s.id(), now)),
+              results -> DashboardViews.detail(f, s, now, results));
+        });
+  }
+
+  private void timeline(RoutingContext ctx) {
+    withService(
+        ctx,
+        (f, s) -> {
+          TimeRange window = window(ctx, Duration.ofHours(24));
+          if (window == null) {
+            return;
+          }
+          compute(
+              ctx,
+              queries.fetch(f.checksOf(s.id()), window),
+              results -> DashboardViews.timeline(f, s, window, results));
+        });
+  }
+
+  private void daily(RoutingContext ctx) {
+    withService(
+        ctx,
+        (f, s) -> {
+          Integer days = intParam(ctx, "days", DEFAULT_DAYS, 1, MAX_DAYS);
+          if (days == null) {
+            return;
+          }
+          Instant now = time.now();
+          compute(
+              ctx,
+              queries.fetch(
+                  f.checksOf(s.id()), new TimeRange(DashboardViews.dailyStart(now, days), now)),
+              results -> DashboardViews.daily(f, s, now, days, results));
+        });
+  }
+
+  private void latency(RoutingContext ctx) {
+    withService(
+        ctx,
+        (f, s) -> {
+          TimeRange window = window(ctx, Duration.ofHours(24));
+          if (window == null) {
+            return;
+          }
+          Integer maxPoints = intParam(ctx, "points", DEFAULT_POINTS, 2, MAX_POINTS);
+          if (maxPoints == null) {
+            return;
+          }
+          List<Check> checks = f.checksOf(s.id());
+          List<Future<Map<String, List<ProbeResult>>>> reads = new ArrayList<>();
+          for (Check c : checks) {
+            reads.add(store.resultsByLocation(c.id(), window.start(), window.end()));
+          }
+          Future<Map<String, Map<String, List<ProbeResult>>>> fetched =
+              Future.all(reads)
+                  .map(
+                      all -> {
+                        Map<String, Map<String, List<ProbeResult>>> byCheck = new HashMap<>();
+                        for (int i = 0; i < checks.size(); i++) {
+                          byCheck.put(checks.get(i).id(), reads.get(i).result());
+                        }
+                        return byCheck;
+                      });
+          compute(
+              ctx,
+              fetched,
+              byCheck -> DashboardViews.latency(s, window, checks, byCheck, maxPoints));
+        });
+  }
+
+  // ---- fleet-wide ----
+
+  private void risk(RoutingContext ctx) {
+    Fleet f = fleetOrNotReady(ctx);
+    if (f == null) {
+      return;
+    }
+    Instant now = time.now();
+    compute(
+        ctx,
+        queries.fetch(
+            f.checks(), new TimeRange(now.minus(Duration.ofDays(DashboardViews.RISK_DAYS)), now)),
+        results -> DashboardViews.risk(f, now, results));
+  }
+
+  private void monthly(RoutingContext ctx) {
+    Fleet f = fleetOrNotReady(ctx);
+    if (f == null) {
+      return;
+    }
+    Instant now = time.now();
+    String format = ctx.request().getParam("format", "json");
+    if (!format.equals("json") && !format.equals("csv")) {
+      badRequest(ctx, "format was '" + format + "' but it must be json or csv");
+      return;
+    }
+    String raw = ctx.request().getParam("month");
+    YearMonth month;
+    TimeRange window;
+    try {
+      month = raw == null || raw.isEmpty() ? DowntimeBudget.monthOf(now) : month(raw);
+      window = DashboardViews.monthWindow(month, now);
+    } catch (IllegalArgumentException e) {
+      badRequest(ctx, e.getMessage());
+      return;
+    }
+    Future<JsonObject> report =
+        queries
+            .fetch(f.checks(), window)
+            .compose(
+                results ->
+                    worker.executeBlocking(
+                        () -> DashboardViews.monthly(f, month, window, results), false));
+    report
+        .onFailure(ctx::fail)
+        .onSuccess(
+            json -> {
+              if (format.equals("json")) {
+                ctx.json(json);
+                return;
+              }
+              ctx.response()
+                  .putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")
+                  .putHeader(
+                      "Content-Disposition",
+                      "attachment; filename=\"nines-report-" + month + ".csv\"")
+                  .end(DashboardViews.monthlyCsv(json));
+            });
+  }
+
+  static YearMonth month(String raw) {
+    if (MONTH.matcher(raw).matches()) {
+      try {
+        return YearMonth.parse(raw);
+      } catch (DateTimeParseException e) {
+        // falls through to the message below
+      }
+    }
+    throw new IllegalArgumentException(
+        "month was '" + raw + "' but it must be a month as YYYY-MM, such as 2026-04");
+  }
+
+  private void status(RoutingContext ctx) {
+    Fleet f = fleetOrNotReady(ctx);
+    if (f == null) {
+      return;
+    }
+    CachedStatus cached = status;
+    long nowNanos = time.monotonicNanos();
+    if (cached != null && nowNanos - cached.atNanos() < STATUS_CACHE.toNanos()) {
+      ctx.json(cached.json());
+      return;
+    }
+    Instant now = time.now();
+    compute(
+        ctx,
+        queries.fetch(f.checks(), new TimeRange(DashboardViews.dailyStart(now, DEFAULT_DAYS), now)),
+        results -> {
+          JsonObject json = DashboardViews.status(f, now, DEFAULT_DAYS, results);
+          status = new CachedStatus(nowNanos, json);
+          return json;
+        });
+  }
+
+  // ---- demo ----
+
+  private void demoFaults(RoutingContext ctx) {
+    if (noDemoShop(ctx)) {
+      return;
+    }
+    forward(ctx, HttpMethod.GET, "/demo/faults", null);
+  }
+
+  private void demoFault(RoutingContext ctx) {
+    if (noDemoShop(ctx)) {
+      return;
+    }
+    String service = ctx.pathParam("service");
+    if (!SERVICE_ID.matcher(service).matches()) {
+      send(ctx, 404, "not_found", "unknown demo service '" + service + "'");
+      return;
+    }
+    Buffer body = ctx.body().buffer();
+    JsonObject json;
+    try {
+      json = body == null || body.length() == 0 ? null : new JsonObject(body);
+    } catch (DecodeException | ClassCastException e) {
+      json = null;
+    }
+    if (json == null || !(json.getValue("mode") instanceof String)) {
+      badRequest(
+          ctx,
+          "the body must be a JSON object such as {\"mode\":\"outage\",\"forSeconds\":120}; mode"
+              + " is outage, slow, errors or none");
+      return;
+    }
+    forward(ctx, HttpMethod.POST, "/demo/faults/" + service, json.toBuffer());
+  }
+
+  private boolean noDemoShop(RoutingContext ctx) {
+    if (demoShop == null) {
+      send(
+          ctx,
+          404,
+          "not_found",
+          "no demo shop is configured on this coordinator; the demo panel works under `nines up`");
+      return true;
+    }
+    return false;
+  }
+
+  /** Relays a request to the demo shop and its answer back, status and JSON body as they are. */
+  private void forward(RoutingContext ctx, HttpMethod method, String path, Buffer body) {
+    boolean tls = "https".equals(demoShop.getScheme());
+    int port = demoShop.getPort() > 0 ? demoShop.getPort() : tls ? 443 : 80;
+    String base = demoShop.getRawPath() == null ? "" : demoShop.getRawPath().replaceAll("/$", "");
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(method)
+            .setHost(demoShop.getHost())
+            .setPort(port)
+            .setSsl(tls)
+            .setURI(base + path)
+            .setTimeout(5000)
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    shop()
+        .request(options)
+        .compose(req -> body == null ? req.send() : req.send(body))
+        .compose(resp -> resp.body().map(b -> Map.entry(resp.statusCode(), b)))
+        .onSuccess(
+            r ->
+                ctx.response()
+                    .setStatusCode(r.getKey())
+                    .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                    .end(r.getValue()))
+        .onFailure(
+            e ->
+                send(
+                    ctx,
+                    502,
+                    "bad_gateway",
+                    "the demo shop at " + demoShop + " did not answer: " + e.getMessage()));
+  }
+
+  private synchronized HttpClient shop() {
+    if (shopClient == null) {
+      shopClient = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000));
+    }
+    return shopClient;
+  }
+
+  // ---- plumbing ----
+
+  private interface ServiceHandler {
+    void handle(Fleet fleet, Service service);
+  }
+
+  private void withService(RoutingContext ctx, ServiceHandler handler) {
+    Fleet f = fleetOrNotReady(ctx);
+    if (f == null) {
+      return;
+    }
+    String id = ctx.pathParam("id");
+    Service s = f.services().get(id);
+    if (s == null) {
+      send(ctx, 404, "not_found", "unknown service '" + id + "'; GET /api/v1/services lists them");
+      return;
+    }
+    handler.handle(f, s);
+  }
+
+  /**
+   * The window of {@code from} and {@code to}, as the availability endpoint reads them: {@code to}
+   * defaults to now and is cut to now; {@code from} defaults to {@code to - defaultLength}. Sends
+   * 400 and returns null when they are wrong.
+   */
+  private TimeRange window(RoutingContext ctx, Duration defaultLength) {
+    Instant now = time.now();
+    try {
+      Instant askedTo = instantParam(ctx, "to");
+      Instant askedFrom = instantParam(ctx, "from");
+      if (askedTo != null && askedFrom != null && !askedFrom.isBefore(askedTo)) {
+        throw new IllegalArgumentException(
+            "from was '" + askedFrom + "' but it must be before to '" + askedTo + "'");
+      }
+      Instant to = askedTo == null || askedTo.isAfter(now) ? now : askedTo;
+      Instant from = askedFrom == null ? to.minus(defaultLength) : askedFrom;
+      if (!from.isBefore(to)) {
+        throw new IllegalArgumentException(
+            "from was '" + from + "' but it must be before now (" + now + ")");
+      }
+      return new TimeRange(from, to);
+    } catch (IllegalArgumentException e) {
+      badRequest(ctx, e.getMessage());
+      return null;
+    }
+  }
+
+  private static Instant instantParam(RoutingContext ctx, String name) {
+    String raw = ctx.request().getParam(name);
+    if (raw == null || raw.isEmpty()) {
+      return null;
+    }
+    try {
+      return Instant.parse(raw);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          name + " was '" + raw + "' but it must be " + INSTANT_FORMAT);
+    }
+  }
+
+  /** An integer parameter in {@code [min, max]}; sends 400 and returns null when it is not. */
+  private static Integer intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
+    String raw = ctx.request().getParam(name);
+    if (raw == null || raw.isEmpty()) {
+      return dflt;
+    }
+    int value;
+    try {
+      value = Integer.parseInt(raw);
+    } catch (NumberFormatException e) {
+      value = min - 1;
+    }
+    if (value < min || value > max) {
+      badRequest(
+          ctx,
+          name + " was '" + raw + "' but it must be a whole number from " + min + " to " + max);
+      return null;
+    }
+    return value;
+  }
+
+  private Fleet fleetOrNotReady(RoutingContext ctx) {
+    Fleet f = fleet.get();
+    if (f == null) {
+      send(ctx, 503, "not_ready", "no fleet configuration is loaded yet; retry shortly");
+    }
+    return f;
+  }
+
+  /** Once {@code fetched} is in, computes the answer on the worker pool and sends it. */
+  private <T> void compute(RoutingContext ctx, Future<T> fetched, Function<T, JsonObject> answer) {
+    fetched
+        .compose(t -> worker.executeBlocking((Callable<JsonObject>) () -> answer.apply(t), false))
+        .onFailure(ctx::fail)
+        .onSuccess(ctx::json);
+  }
+
+  private static void redirect(RoutingContext ctx, String to) {
+    ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, to).end();
+  }
+
+  private static void badRequest(RoutingContext ctx, String message) {
+    send(ctx, 400, "bad_request", message);
+  }
+
+  private static void send(RoutingContext ctx, int status, String error, String message) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+        .end(DashboardViews.error(error, message).encode());
+  }
+}

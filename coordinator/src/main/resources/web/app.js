@@ -1,0 +1,81 @@
+// The dashboard shell: a hash router over a few page modules, and one EventSource on
+// /api/v1/events whose `services` snapshots pages subscribe to, so they update without reloads.
+import { getJson, h } from '/ui/lib.js';
+import * as overview from '/ui/pages/overview.js';
+import * as service from '/ui/pages/service.js';
+import * as risk from '/ui/pages/risk.js';
+import * as report from '/ui/pages/report.js';
+import * as later from '/ui/pages/later.js';
+
+const view = document.getElementById('view');
+const live = document.getElementById('live');
+
+const routes = [
+  [/^#?\/?$/, 'overview', (root, app) => overview.render(root, app)],
+  [/^#\/service\/([^/]+)$/, 'overview', (root, app, m) => service.render(root, app, decodeURIComponent(m[1]))],
+  [/^#\/risk$/, 'risk', (root, app) => risk.render(root, app)],
+  [/^#\/report$/, 'report', (root, app) => report.render(root, app)],
+  [/^#\/incidents$/, 'incidents', (root, app) => later.incidents(root, app)],
+  [/^#\/agents$/, 'agents', (root, app) => later.agents(root, app)],
+  [/^#\/inbox$/, 'inbox', (root, app) => later.inbox(root, app)],
+];
+
+/** What pages get: the last snapshot, and subscriptions that end when the page is left. */
+const app = {
+  services: null,
+  listeners: new Set(),
+  timers: new Set(),
+  onServices(fn) { this.listeners.add(fn); if (this.services) fn(this.services); },
+  every(ms, fn) { this.timers.add(setInterval(fn, ms)); },
+  reset() { this.listeners.clear(); for (const t of this.timers) clearInterval(t); this.timers.clear(); },
+};
+
+function publish(snapshot) {
+  app.services = snapshot;
+  for (const fn of app.listeners) {
+    try { fn(snapshot); } catch (e) { console.error(e); }
+  }
+}
+
+function connect() {
+  if (!window.EventSource) { poll(); return; }
+  const es = new EventSource('/api/v1/events');
+  es.addEventListener('services', (e) => {
+    live.textContent = `● live, updated ${new Date().toISOString().slice(11, 19)} UTC`;
+    publish(JSON.parse(e.data));
+  });
+  es.onerror = () => { live.textContent = '○ reconnecting…'; };
+}
+
+/** Without EventSource (or with the stream limit reached), the list is polled instead. */
+function poll() {
+  const once = () => getJson('/api/v1/services').then(publish).catch(() => {});
+  once();
+  setInterval(once, 5000);
+}
+
+async function route() {
+  app.reset();
+  const hash = location.hash || '#/';
+  for (const [re, nav, page] of routes) {
+    const m = hash.match(re);
+    if (!m) continue;
+    for (const a of document.querySelectorAll('[data-nav]')) {
+      if (a.dataset.nav === nav) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+    }
+    const root = h('div', { 'data-page': nav });
+    view.replaceChildren(root);
+    try {
+      await page(root, app, m);
+    } catch (e) {
+      root.append(h('p', { class: 'error' }, `This page failed to load: ${e.message}`));
+    }
+    return;
+  }
+  view.replaceChildren(h('p', { class: 'error' }, `No page at ${hash}.`), h('a', { href: '#/' }, 'Back to the overview'));
+}
+
+window.addEventListener('hashchange', route);
+connect();
+route();

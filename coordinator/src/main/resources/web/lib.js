@@ -1,0 +1,121 @@
+// Small helpers shared by the dashboard's pages and the public status page. No framework: the pages
+// are a handful of tables and bars that re-render from JSON, which plain DOM calls do in a few lines.
+
+/** Thrown by getJson for a non-2xx answer; carries the status and the API's {error, message}. */
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body && body.message ? body.message : `HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+export async function getJson(path, init) {
+  const r = await fetch(path, Object.assign({ headers: { Accept: 'application/json' } }, init));
+  let body = null;
+  try { body = await r.json(); } catch (e) { body = null; }
+  if (!r.ok) throw new ApiError(r.status, body);
+  return body;
+}
+
+export function postJson(path, json) {
+  return getJson(path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(json || {}),
+  });
+}
+
+/** Builds an element: h('td', {class: 'num', title: 'x'}, 'text', child, ...). */
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+const SYMBOLS = { UP: '✔', DEGRADED: '▲', DOWN: '✖', UNKNOWN: '?', MAINTENANCE: '⚙' };
+const LABELS = {
+  UP: 'Up: every location passes',
+  DEGRADED: 'Degraded: some locations fail, fewer than the down threshold',
+  DOWN: 'Down: enough locations fail',
+  UNKNOWN: 'Unknown: no fresh results',
+  MAINTENANCE: 'In planned maintenance',
+};
+
+/** A state as colour, symbol and text, so it reads without colour. */
+export function stateBadge(state) {
+  const s = SYMBOLS[state] ? state : 'UNKNOWN';
+  return h('span', { class: `state state-${s}`, title: LABELS[s], 'data-state': s },
+    h('span', { 'aria-hidden': 'true' }, SYMBOLS[s]), ` ${s}`);
+}
+
+export function pct(fraction, digits = 3) {
+  if (fraction === null || fraction === undefined) return '–';
+  const p = fraction * 100;
+  if (p === 100) return '100%';
+  return `${p.toFixed(digits).replace(/0+$/, '').replace(/\.$/, '')}%`;
+}
+
+export function duration(seconds) {
+  if (seconds === null || seconds === undefined) return '–';
+  const neg = seconds < 0;
+  let s = Math.round(Math.abs(seconds));
+  const d = Math.floor(s / 86400); s -= d * 86400;
+  const hr = Math.floor(s / 3600); s -= hr * 3600;
+  const m = Math.floor(s / 60); s -= m * 60;
+  const parts = [];
+  if (d) parts.push(`${d}d`);
+  if (hr) parts.push(`${hr}h`);
+  if (m && parts.length < 2) parts.push(`${m}m`);
+  if ((s || parts.length === 0) && parts.length < 2) parts.push(`${s}s`);
+  return (neg ? '−' : '') + parts.join(' ');
+}
+
+export function utc(iso) {
+  return iso ? iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC') : '–';
+}
+
+/**
+ * A 90-day bar timeline like a public status page's. Each bar is focusable and has a tooltip (title)
+ * and an accessible label with its day, availability and, when given, outages and downtime.
+ */
+export function dayBars(days, targetPercent) {
+  const target = targetPercent || 99.9;
+  const bars = h('div', { class: 'bars', role: 'list', 'aria-label': `daily availability, last ${days.length} days` });
+  for (const d of days) {
+    let cls = 'bar';
+    // Colour by the probes (maintenance apart); a day whose only downtime was planned is blue.
+    const measured = d.availabilityExcludingMaintenance ?? d.availability;
+    const p = (measured ?? 1) * 100;
+    const maint = d.maintenance || d.maintenanceSeconds > 0;
+    if (d.noData && !maint) cls += ' nodata';
+    else if (p < Math.min(target, 99)) cls += ' bad';
+    else if (p < target) cls += ' warn';
+    else if (maint) cls += ' maint';
+    let text = d.noData ? `${d.date}: no data` : `${d.date}: ${pct(d.availability)} available`;
+    if (d.outages !== undefined) text += `, ${d.outages} outage${d.outages === 1 ? '' : 's'}`;
+    if (d.downSeconds) text += `, ${duration(d.downSeconds)} down`;
+    if (d.maintenanceSeconds) text += ` (${duration(d.maintenanceSeconds)} planned maintenance)`;
+    else if (maint) text += ' (planned maintenance)';
+    bars.append(h('span', { class: cls, title: text, 'aria-label': text, role: 'listitem', tabindex: '0',
+      dataset: { date: d.date, availability: String(d.availability) } }));
+  }
+  return bars;
+}
+
+export function notAvailable(what, err) {
+  if (err instanceof ApiError && err.status === 404) {
+    return h('p', { class: 'notice', 'data-unavailable': 'true' },
+      `${what} is not available yet on this coordinator (${err.message}).`);
+  }
+  return h('p', { class: 'error' }, `Could not load ${what}: ${err.message}`);
+}
