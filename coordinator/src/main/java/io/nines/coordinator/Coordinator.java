@@ -1,6 +1,7 @@
 package io.nines.coordinator;
 
 import io.nines.common.Checks;
+import io.nines.config.Fleet;
 import io.nines.coordinator.alerting.Alerting;
 import io.nines.coordinator.alerting.InMemoryAlertStore;
 import io.nines.coordinator.alerting.InMemoryOutbox;
@@ -8,15 +9,23 @@ import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.fleet.AgentAuth;
 import io.nines.coordinator.fleet.HazelcastAgentRegistry;
 import io.nines.coordinator.fleet.InMemoryAgentRegistry;
+import io.nines.coordinator.internal.Access;
 import io.nines.coordinator.internal.AlertingRoutes;
 import io.nines.coordinator.internal.Api;
+import io.nines.coordinator.internal.ConfigHistory;
+import io.nines.coordinator.internal.ConfigRoutes;
 import io.nines.coordinator.internal.FleetRoutes;
+import io.nines.coordinator.internal.MaintenanceRegistry;
+import io.nines.coordinator.internal.MaintenanceRoutes;
+import io.nines.coordinator.internal.OpenApiRoutes;
 import io.nines.coordinator.store.ResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -51,6 +60,9 @@ public final class Coordinator {
 
   private static final int WORKER_POOL_SIZE = 4;
 
+  /** How often the fleet supplier is asked whether the configuration changed. */
+  public static final long CONFIG_POLL_MILLIS = 5_000;
+
   private final CoordinatorOptions options;
   private volatile HttpServer server;
   private volatile WorkerExecutor worker;
@@ -60,6 +72,16 @@ public final class Coordinator {
   private volatile Alerting alerting;
   private volatile AgentAuth auth;
   private volatile Vertx vertxOf;
+
+  private final MaintenanceRegistry maintenance;
+  private final ConfigHistory configHistory;
+
+  /** The configuration as loaded, with the ad hoc maintenance windows: what everything reads. */
+  private final Supplier<Fleet> fleet;
+
+  private volatile Router router;
+  private volatile long configTimer = -1;
+  private volatile Vertx vertx;
 
   public Coordinator(CoordinatorOptions options) {
     this(options, null);
@@ -73,6 +95,9 @@ public final class Coordinator {
   public Coordinator(CoordinatorOptions options, AlertingOptions alertingOptions) {
     this.options = Checks.notNull(options, "options");
     this.alertingOptions = alertingOptions;
+    this.maintenance = new MaintenanceRegistry(options.timeSource());
+    this.configHistory = new ConfigHistory(options.fleet(), options.timeSource());
+    this.fleet = maintenance.overlay(options.fleet());
   }
 
   /**
@@ -104,7 +129,7 @@ public final class Coordinator {
         new Api(
             vertx,
             pool,
-            options.fleet(),
+            fleet,
             options.timeSource(),
             options.store(),
             agentAuth,
@@ -122,21 +147,39 @@ public final class Coordinator {
                 : new HazelcastAgentRegistry(vertx, cluster.hazelcast()),
             agentAuth)
         .mount(router);
+    Access access = new Access(options.readTokens(), adminTokens(), options.meterRegistry());
+    access.mount(router);
+    new OpenApiRoutes().mount(router);
+    new ConfigRoutes(pool, options.fleet(), options.timeSource(), configHistory).mount(router);
+    new MaintenanceRoutes(options.fleet(), options.timeSource(), maintenance, access).mount(router);
+    configHistory.observe();
     if (alertingOptions != null) {
       Alerting a =
           new Alerting(
               vertx,
-              options.fleet(),
+              fleet,
               options.timeSource(),
               options.store(),
-              new InMemoryAlertStore(options.fleet()),
+              new InMemoryAlertStore(fleet),
               new InMemoryOutbox(100_000),
               alertingOptions.sender(),
               serviceId -> cluster == null || ownsKey(cluster, serviceId),
               options.meterRegistry());
-      new AlertingRoutes(a, alertingOptions.sender(), alertingOptions.adminTokens()).mount(router);
+      new AlertingRoutes(a, alertingOptions.sender(), access).mount(router);
       alerting = a;
     }
+    this.router = router;
+    this.vertx = vertx;
+    configTimer =
+        vertx.setPeriodic(
+            CONFIG_POLL_MILLIS,
+            id ->
+                pool.executeBlocking(
+                    () -> {
+                      configHistory.observe();
+                      return null;
+                    },
+                    false));
     return agentAuth
         .start(vertx)
         .compose(
@@ -159,6 +202,10 @@ public final class Coordinator {
 
   /** Closes the server and the worker pool; a no-op when never started. */
   public synchronized Future<Void> stop() {
+    if (configTimer >= 0) {
+      vertx.cancelTimer(configTimer);
+      configTimer = -1;
+    }
     Alerting a = alerting;
     if (a != null) {
       a.stop();
@@ -173,6 +220,25 @@ public final class Coordinator {
     worker = null;
     Future<Void> closed = s == null ? Future.succeededFuture() : s.close();
     return closed.eventually(() -> w == null ? Future.succeededFuture() : w.close());
+  }
+
+  /**
+   * The admin tokens in force: {@link CoordinatorOptions#adminTokens()}, or while those are empty,
+   * {@link AlertingOptions#adminTokens()} (kept for callers that set them there).
+   */
+  Set<String> adminTokens() {
+    if (!options.adminTokens().isEmpty() || alertingOptions == null) {
+      return options.adminTokens();
+    }
+    return alertingOptions.adminTokens();
+  }
+
+  /**
+   * Every route this coordinator serves, for inspection (the API document's test compares them);
+   * null before {@link #start}. Adding routes to it is not supported.
+   */
+  public Router router() {
+    return router;
   }
 
   /** The bound port, or -1 when not listening. */

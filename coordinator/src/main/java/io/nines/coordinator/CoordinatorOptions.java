@@ -35,6 +35,15 @@ import java.util.function.Supplier;
  * @param demoShopUrl the base URL of the ShopSmart demo shop, whose fault switches the dashboard's
  *     demo panel drives through {@code POST /api/v1/demo/faults/{service}}; null (the default) when
  *     there is no demo shop, and those routes answer 404
+ * @param readTokens tokens that may read the API; when empty (the default) reads are open. When
+ *     set, every {@code GET /api/v1/**} except {@code /api/v1/status} and {@code
+ *     /api/v1/openapi.yaml} needs {@code Authorization: Bearer <token>} or {@code ?key=<token>}
+ *     with a read or an admin token
+ * @param adminTokens tokens that may change things (acknowledge incidents, create and delete
+ *     maintenance windows) and read; when empty (the default) writes are open, which is only
+ *     sensible on loopback. The one source of admin tokens: {@link AlertingOptions#adminTokens()}
+ *     is used only while this is empty. Required when {@code readTokens} are set, and disjoint from
+ *     them
  */
 public record CoordinatorOptions(
     String host,
@@ -47,7 +56,9 @@ public record CoordinatorOptions(
     long bodyLimitBytes,
     ClusterMember cluster,
     Path agentTokenFile,
-    String demoShopUrl) {
+    String demoShopUrl,
+    Set<String> readTokens,
+    Set<String> adminTokens) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -70,6 +81,17 @@ public record CoordinatorOptions(
     Checks.notNull(meterRegistry, "meterRegistry");
     Checks.notNull(store, "store");
     Checks.checkPositive(bodyLimitBytes, "bodyLimitBytes");
+    readTokens = tokens(readTokens, "readTokens");
+    adminTokens = tokens(adminTokens, "adminTokens");
+    Checks.checkArgument(
+        readTokens.isEmpty() || !adminTokens.isEmpty(),
+        "adminTokens: [] while readTokens are set (expected: at least one admin token, or writes"
+            + " would be open while reads are not)");
+    for (String t : readTokens) {
+      Checks.checkArgument(
+          !adminTokens.contains(t),
+          "readTokens: a token that is also an admin token (expected: separate tokens)");
+    }
     Checks.checkArgument(
         cluster == null || store == cluster.store(),
         "store: %s (expected: the cluster member's own store in cluster mode; set one of store"
@@ -79,6 +101,17 @@ public record CoordinatorOptions(
         demoShopUrl == null || demoShopUrl.matches("https?://[^/\\s]+(/\\S*)?"),
         "demoShopUrl: %s (expected: an http(s) URL such as http://127.0.0.1:8070, or none)",
         demoShopUrl);
+  }
+
+  private static Set<String> tokens(Set<String> tokens, String name) {
+    if (tokens == null) {
+      return Set.of();
+    }
+    for (String t : tokens) {
+      Checks.checkArgument(
+          t != null && !t.isBlank(), "%s: a blank token (expected: non-blank)", name);
+    }
+    return Set.copyOf(tokens);
   }
 
   /** Whether this coordinator is a member of a cluster. */
@@ -104,7 +137,11 @@ public record CoordinatorOptions(
         + ", cluster="
         + (cluster == null ? "none" : cluster.options().clusterName())
         + (demoShopUrl == null ? "" : ", demoShopUrl=" + demoShopUrl)
-        + "]";
+        + ", readTokens=<"
+        + readTokens.size()
+        + " hidden>, adminTokens=<"
+        + adminTokens.size()
+        + " hidden>]";
   }
 
   public static Builder builder() {
@@ -124,6 +161,8 @@ public record CoordinatorOptions(
     private ClusterMember cluster;
     private Path agentTokenFile;
     private String demoShopUrl;
+    private Set<String> readTokens = Set.of();
+    private Set<String> adminTokens = Set.of();
 
     private Builder() {}
 
@@ -193,6 +232,18 @@ public record CoordinatorOptions(
       return this;
     }
 
+    /** Tokens that may read the API; empty (the default) leaves reads open. */
+    public Builder readTokens(Set<String> readTokens) {
+      this.readTokens = readTokens;
+      return this;
+    }
+
+    /** Tokens that may change things and read; empty (the default) leaves writes open. */
+    public Builder adminTokens(Set<String> adminTokens) {
+      this.adminTokens = adminTokens;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException or NullPointerException naming the option that is wrong
      */
@@ -208,7 +259,9 @@ public record CoordinatorOptions(
           bodyLimitBytes,
           cluster,
           agentTokenFile,
-          demoShopUrl);
+          demoShopUrl,
+          readTokens,
+          adminTokens);
     }
   }
 }

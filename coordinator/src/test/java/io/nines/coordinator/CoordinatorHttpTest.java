@@ -359,7 +359,7 @@ class CoordinatorHttpTest {
     JsonObject newest = items.getJsonObject(0);
     assertThat(newest.getString("startedAt")).isEqualTo("2026-04-10T00:24:30Z");
     JsonObject failed =
-        await(get("/api/v1/checks/checkout-journey/results?limit=1000").send())
+        await(get("/api/v1/checks/checkout-journey/results?limit=500").send())
             .bodyAsJsonObject()
             .getJsonArray("items")
             .stream()

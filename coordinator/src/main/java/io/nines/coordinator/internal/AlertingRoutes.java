@@ -12,23 +12,24 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
-import java.util.Set;
 
 /** The incidents, notifications and demo-inbox endpoints. */
 public final class AlertingRoutes {
-  private static final int MAX_LIMIT = 500;
+  private static final String INCIDENTS = "GET /api/v1/incidents";
+  private static final String NOTIFICATIONS = "GET /api/v1/notifications";
 
   private final Alerting alerting;
   private final Sender sender;
-  private final Set<String> adminTokens;
+  private final Access access;
 
-  public AlertingRoutes(Alerting alerting, Sender sender, Set<String> adminTokens) {
+  /**
+   * @param access who may acknowledge: {@link Access#permitsWrite}
+   */
+  public AlertingRoutes(Alerting alerting, Sender sender, Access access) {
     this.alerting = alerting;
     this.sender = sender;
-    this.adminTokens = Set.copyOf(adminTokens);
+    this.access = access;
   }
 
   public void mount(Router router) {
@@ -52,20 +53,20 @@ public final class AlertingRoutes {
           "state was '" + state + "' but it must be open, resolved or all");
       return;
     }
-    Integer limit = limit(ctx);
-    if (limit == null) {
+    Pages.Request page = page(ctx, INCIDENTS);
+    if (page == null) {
       return;
     }
     alerting
         .incidents()
         .onSuccess(
             all -> {
-              JsonArray items = new JsonArray();
-              all.stream()
-                  .filter(i -> state.equals("all") || (state.equals("open") ? i.open() : !i.open()))
-                  .limit(limit)
-                  .forEach(i -> items.add(incident(i)));
-              ctx.json(new JsonObject().put("items", items));
+              List<Incident> chosen =
+                  all.stream()
+                      .filter(
+                          i -> state.equals("all") || (state.equals("open") ? i.open() : !i.open()))
+                      .toList();
+              ctx.json(Pages.page(chosen, page, Incident::id, AlertingRoutes::incident, INCIDENTS));
             })
         .onFailure(ctx::fail);
   }
@@ -99,12 +100,7 @@ public final class AlertingRoutes {
   }
 
   private void ack(RoutingContext ctx) {
-    if (!adminTokens.isEmpty() && !authorized(ctx.request().getHeader("Authorization"))) {
-      error(
-          ctx,
-          401,
-          "unauthorized",
-          "acknowledging needs an admin token: send 'Authorization: Bearer <token>'");
+    if (!access.permitsWrite(ctx, "acknowledging an incident")) {
       return;
     }
     String id = ctx.pathParam("id");
@@ -160,19 +156,22 @@ public final class AlertingRoutes {
   }
 
   private void notifications(RoutingContext ctx) {
-    Integer limit = limit(ctx);
-    if (limit == null) {
+    Pages.Request page = page(ctx, NOTIFICATIONS);
+    if (page == null) {
       return;
     }
     alerting
         .outbox()
-        .recent(limit)
+        .recent(page.readAtLeast())
         .onSuccess(
-            entries -> {
-              JsonArray items = new JsonArray();
-              entries.forEach(e -> items.add(entry(e)));
-              ctx.json(new JsonObject().put("items", items));
-            })
+            entries ->
+                ctx.json(
+                    Pages.page(
+                        entries,
+                        page,
+                        e -> e.notification().key(),
+                        AlertingRoutes::entry,
+                        NOTIFICATIONS)))
         .onFailure(ctx::fail);
   }
 
@@ -190,34 +189,13 @@ public final class AlertingRoutes {
     ctx.json(new JsonObject().put("items", items));
   }
 
-  private boolean authorized(String header) {
-    if (header == null || !header.startsWith("Bearer ")) {
-      return false;
-    }
-    byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-    boolean ok = false;
-    for (String t : adminTokens) {
-      ok |= MessageDigest.isEqual(given, t.getBytes(StandardCharsets.UTF_8));
-    }
-    return ok;
-  }
-
-  private Integer limit(RoutingContext ctx) {
-    String raw = ctx.request().getParam("limit", "50");
+  private static Pages.Request page(RoutingContext ctx, String list) {
     try {
-      int n = Integer.parseInt(raw);
-      if (n >= 1 && n <= MAX_LIMIT) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
+      return Pages.parse(ctx, list);
+    } catch (IllegalArgumentException e) {
+      error(ctx, 400, "bad_request", e.getMessage());
+      return null;
     }
-    error(
-        ctx,
-        400,
-        "bad_request",
-        "limit was '" + raw + "' but it must be a whole number from 1 to " + MAX_LIMIT);
-    return null;
   }
 
   static JsonObject incident(Incident i) {

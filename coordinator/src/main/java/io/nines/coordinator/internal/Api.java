@@ -2,6 +2,7 @@ package io.nines.coordinator.internal;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nines.common.ProbeResult;
 import io.nines.common.ResultBatch;
 import io.nines.common.TimeRange;
 import io.nines.common.TimeSource;
@@ -35,7 +36,9 @@ import io.vertx.ext.web.handler.HttpException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -56,6 +59,8 @@ public final class Api {
   private static final int DEFAULT_RESULTS_LIMIT = 50;
   private static final String AGENT_VERDICT = "nines.agent";
   private static final int MAX_RESULTS_LIMIT = 1000;
+  private static final String SERVICES = "GET /api/v1/services";
+  private static final String CHECKS = "GET /api/v1/checks";
   private static final String INSTANT_FORMAT =
       "an ISO-8601 UTC instant such as 2026-04-01T00:00:00Z";
 
@@ -144,7 +149,7 @@ public final class Api {
             .register(registry);
     this.authFailures =
         Counter.builder("nines.auth.failures")
-            .description("Requests refused for a missing or wrong agent token")
+            .description("Requests refused for a missing or wrong token")
             .register(registry);
   }
 
@@ -291,47 +296,51 @@ public final class Api {
     if (f.isEmpty()) {
       return;
     }
+    Pages.Request page = pageOrBadRequest(ctx, SERVICES);
+    if (page == null) {
+      return;
+    }
     Fleet fleet = f.get();
+    Pages.Slice<Service> slice =
+        Pages.slice(List.copyOf(fleet.services().values()), page, Service::id, SERVICES);
     Instant now = time.now();
     Duration longest = LIST_WINDOWS.values().stream().max(Duration::compareTo).orElseThrow();
     TimeRange span = new TimeRange(now.minus(longest), now);
+    // Only the page's services are read and computed.
+    List<Check> checks = new ArrayList<>();
+    slice.items().forEach(s -> checks.addAll(fleet.checksOf(s.id())));
     compute(
         ctx,
-        queries.fetch(fleet.checks(), span),
-        results -> servicesJson(fleet, now, span, results));
+        queries.fetch(checks, span),
+        results -> slice.toJson(s -> serviceJson(fleet, s, now, span, results)));
   }
 
-  private JsonObject servicesJson(
-      Fleet fleet, Instant now, TimeRange span, Queries.Results results) {
-    JsonArray items = new JsonArray();
-    for (Service s : fleet.services().values()) {
-      Timeline timeline = Queries.serviceTimeline(fleet, s.id(), span, results);
-      JsonObject availability = new JsonObject();
-      JsonObject percent = new JsonObject();
-      JsonObject nines = new JsonObject();
-      for (Map.Entry<String, Duration> w : LIST_WINDOWS.entrySet()) {
-        TimeRange window = new TimeRange(now.minus(w.getValue()), now);
-        AvailabilityReport r =
-            Availability.report(timeline, window, Queries.maintenance(fleet, s.id(), window));
-        availability.put(w.getKey(), r.availability());
-        percent.put(w.getKey(), r.percent());
-        nines.put(w.getKey(), r.nines());
-      }
-      boolean inMaintenance =
-          !Queries.maintenance(fleet, s.id(), new TimeRange(now, now.plusMillis(1))).isEmpty();
-      items.add(
-          new JsonObject()
-              .put("id", s.id())
-              .put("name", s.name())
-              .put("tier", s.tier().configName())
-              .put("target", Queries.targetPercent(fleet, s))
-              .put("state", timeline.lastState().name())
-              .put("inMaintenance", inMaintenance)
-              .put("availability", availability)
-              .put("percent", percent)
-              .put("nines", nines));
+  private JsonObject serviceJson(
+      Fleet fleet, Service s, Instant now, TimeRange span, Queries.Results results) {
+    Timeline timeline = Queries.serviceTimeline(fleet, s.id(), span, results);
+    JsonObject availability = new JsonObject();
+    JsonObject percent = new JsonObject();
+    JsonObject nines = new JsonObject();
+    for (Map.Entry<String, Duration> w : LIST_WINDOWS.entrySet()) {
+      TimeRange window = new TimeRange(now.minus(w.getValue()), now);
+      AvailabilityReport r =
+          Availability.report(timeline, window, Queries.maintenance(fleet, s.id(), window));
+      availability.put(w.getKey(), r.availability());
+      percent.put(w.getKey(), r.percent());
+      nines.put(w.getKey(), r.nines());
     }
-    return new JsonObject().put("items", items);
+    boolean inMaintenance =
+        !Queries.maintenance(fleet, s.id(), new TimeRange(now, now.plusMillis(1))).isEmpty();
+    return new JsonObject()
+        .put("id", s.id())
+        .put("name", s.name())
+        .put("tier", s.tier().configName())
+        .put("target", Queries.targetPercent(fleet, s))
+        .put("state", timeline.lastState().name())
+        .put("inMaintenance", inMaintenance)
+        .put("availability", availability)
+        .put("percent", percent)
+        .put("nines", nines);
   }
 
   private void availability(RoutingContext ctx) {
@@ -426,39 +435,39 @@ public final class Api {
     if (f.isEmpty()) {
       return;
     }
+    Pages.Request page = pageOrBadRequest(ctx, CHECKS);
+    if (page == null) {
+      return;
+    }
     Fleet fleet = f.get();
+    Pages.Slice<Check> slice = Pages.slice(fleet.checks(), page, Check::id, CHECKS);
     Instant now = time.now();
     Duration longest =
-        fleet.checks().stream()
+        slice.items().stream()
             .map(Queries::staleAfter)
             .max(Duration::compareTo)
             .orElse(Duration.ZERO);
     compute(
         ctx,
-        queries.fetch(fleet.checks(), new TimeRange(now.minus(longest), now)),
-        results -> checksJson(fleet, now, results));
+        queries.fetch(slice.items(), new TimeRange(now.minus(longest), now)),
+        results -> slice.toJson(c -> checkJson(c, now, results)));
   }
 
-  private JsonObject checksJson(Fleet fleet, Instant now, Queries.Results results) {
-    JsonArray items = new JsonArray();
-    for (Check c : fleet.checks()) {
-      TimeRange span = new TimeRange(now.minus(Queries.staleAfter(c)), now);
-      Map<String, Timeline> locations = Queries.locationTimelines(c, span, results);
-      JsonObject locationStates = new JsonObject();
-      locations.forEach((l, t) -> locationStates.put(l, t.lastState().name()));
-      Timeline check = Timelines.forCheck(locations.values(), c.downWhen(), span);
-      items.add(
-          new JsonObject()
-              .put("id", c.id())
-              .put("service", c.service())
-              .put("type", c.type())
-              .put("everySeconds", Views.seconds(c.every()))
-              .put("locations", new JsonArray(c.locations()))
-              .put("downWhen", c.downWhen().print(c.locations().size()))
-              .put("state", check.lastState().name())
-              .put("locationStates", locationStates));
-    }
-    return new JsonObject().put("items", items);
+  private static JsonObject checkJson(Check c, Instant now, Queries.Results results) {
+    TimeRange span = new TimeRange(now.minus(Queries.staleAfter(c)), now);
+    Map<String, Timeline> locations = Queries.locationTimelines(c, span, results);
+    JsonObject locationStates = new JsonObject();
+    locations.forEach((l, t) -> locationStates.put(l, t.lastState().name()));
+    Timeline check = Timelines.forCheck(locations.values(), c.downWhen(), span);
+    return new JsonObject()
+        .put("id", c.id())
+        .put("service", c.service())
+        .put("type", c.type())
+        .put("everySeconds", Views.seconds(c.every()))
+        .put("locations", new JsonArray(c.locations()))
+        .put("downWhen", c.downWhen().print(c.locations().size()))
+        .put("state", check.lastState().name())
+        .put("locationStates", locationStates);
   }
 
   private void results(RoutingContext ctx) {
@@ -471,30 +480,20 @@ public final class Api {
       send(ctx, 404, "not_found", "unknown check '" + id + "'; GET /api/v1/checks lists them");
       return;
     }
-    String raw = ctx.request().getParam("limit");
-    int limit = DEFAULT_RESULTS_LIMIT;
-    if (raw != null) {
-      try {
-        limit = Integer.parseInt(raw);
-      } catch (NumberFormatException e) {
-        limit = -1;
-      }
-      if (limit < 1 || limit > MAX_RESULTS_LIMIT) {
-        badRequest(
-            ctx,
-            "limit was '" + raw + "' but it must be a whole number from 1 to " + MAX_RESULTS_LIMIT);
-        return;
-      }
+    String list = "GET /api/v1/checks/" + id + "/results";
+    Pages.Request page = pageOrBadRequest(ctx, list);
+    if (page == null) {
+      return;
     }
     store
-        .recent(id, limit)
+        .recent(id, page.readAtLeast())
         .onFailure(ctx::fail)
         .onSuccess(
-            recent -> {
-              JsonArray items = new JsonArray();
-              recent.forEach(r -> items.add(Views.result(r)));
-              ctx.json(new JsonObject().put("check", id).put("items", items));
-            });
+            recent ->
+                ctx.json(
+                    new JsonObject()
+                        .put("check", id)
+                        .mergeIn(Pages.page(recent, page, ProbeResult::id, Views::result, list))));
   }
 
   // ---- operations ----
@@ -558,6 +557,16 @@ public final class Api {
     fetched
         .onFailure(ctx::fail)
         .onSuccess(t -> blocking(ctx, () -> answer.apply(t)).onSuccess(ctx::json));
+  }
+
+  /** The page asked for, or null after answering 400. */
+  private static Pages.Request pageOrBadRequest(RoutingContext ctx, String list) {
+    try {
+      return Pages.parse(ctx, list);
+    } catch (IllegalArgumentException e) {
+      badRequest(ctx, e.getMessage());
+      return null;
+    }
   }
 
   private static void badRequest(RoutingContext ctx, String message) {

@@ -261,6 +261,19 @@ class CoordinatorClusterIT {
     return r.bodyAsJsonObject();
   }
 
+  /** Every result of {@code check} that {@code member} serves, newest first, page by page. */
+  static JsonArray allResults(int member, String check) throws Exception {
+    JsonArray all = new JsonArray();
+    String path = "/api/v1/checks/" + check + "/results?limit=500";
+    JsonObject page = get(member, path);
+    all.addAll(page.getJsonArray("items"));
+    while (page.getString("next") != null) {
+      page = get(member, path + "&cursor=" + page.getString("next"));
+      all.addAll(page.getJsonArray("items"));
+    }
+    return all;
+  }
+
   static JsonObject availability(int member, String service, Instant from, Instant to)
       throws Exception {
     return get(member, "/api/v1/services/" + service + "/availability?from=" + from + "&to=" + to);
@@ -348,7 +361,7 @@ class CoordinatorClusterIT {
       assertThat(post(0, b).await(30, TimeUnit.SECONDS).bodyAsJsonObject().getInteger("accepted"))
           .isEqualTo(1);
     }
-    JsonObject results = get(0, "/api/v1/checks/replayed/results?limit=1000");
+    JsonArray results = allResults(0, "replayed");
     JsonObject checks = get(0, "/api/v1/checks");
     Evaluation evaluation =
         cluster.member(0).store().evaluation("replayed").await(10, TimeUnit.SECONDS).orElseThrow();
@@ -377,7 +390,7 @@ class CoordinatorClusterIT {
     assertThat(evaluationsOnAllMembers())
         .as("replays evaluate nothing")
         .isEqualTo(evaluationsAfterFirst);
-    assertThat(get(2, "/api/v1/checks/replayed/results?limit=1000")).isEqualTo(results);
+    assertThat(allResults(2, "replayed")).isEqualTo(results);
     assertThat(get(1, "/api/v1/checks")).isEqualTo(checks);
     assertThat(cluster.member(2).store().evaluation("replayed").await(10, TimeUnit.SECONDS))
         .contains(evaluation);
@@ -431,11 +444,7 @@ class CoordinatorClusterIT {
     for (int member : List.of(0, 1)) {
       for (String check : CHECKS) {
         List<String> ids =
-            get(member, "/api/v1/checks/" + check + "/results?limit=1000")
-                .getJsonArray("items")
-                .stream()
-                .map(o -> ((JsonObject) o).getString("id"))
-                .toList();
+            allResults(member, check).stream().map(o -> ((JsonObject) o).getString("id")).toList();
         assertThat(ids).as("%s on member %s", check, member).doesNotHaveDuplicates();
         assertThat(new HashSet<>(ids))
             .as("%s on member %s", check, member)
