@@ -9,6 +9,7 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.nines.common.Checks;
 import io.nines.coordinator.store.HazelcastResultStore;
+import io.nines.coordinator.store.jdbc.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -63,11 +64,24 @@ public final class ClusterMember {
    * @return a future of the member, failed when the port cannot be bound or Vert.x cannot start
    */
   public static Future<ClusterMember> start(ClusterOptions options, VertxOptions vertxOptions) {
+    return start(options, vertxOptions, null);
+  }
+
+  /**
+   * {@link #start(ClusterOptions, VertxOptions)} with the checks map backed by {@code database}:
+   * changes are written behind to it, and a member of a cluster that restarts whole loads what it
+   * holds. Every member of a cluster must be started with the same database (or none). Close the
+   * member before the database: a graceful stop writes what is still queued.
+   *
+   * @param database the durable store, opened by the caller; null for memory only
+   */
+  public static Future<ClusterMember> start(
+      ClusterOptions options, VertxOptions vertxOptions, Database database) {
     Checks.notNull(options, "options");
     Checks.notNull(vertxOptions, "vertxOptions");
     Config config;
     try {
-      config = hazelcastConfig(options);
+      config = hazelcastConfig(options, database);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
@@ -103,6 +117,14 @@ public final class ClusterMember {
    * @throws IllegalArgumentException when {@code options.host()} does not resolve
    */
   public static Config hazelcastConfig(ClusterOptions options) {
+    return hazelcastConfig(options, null);
+  }
+
+  /**
+   * {@link #hazelcastConfig(ClusterOptions)} with the checks map written behind to {@code database}
+   * (null for none).
+   */
+  public static Config hazelcastConfig(ClusterOptions options, Database database) {
     Config c = new Config();
     c.setClusterName(options.clusterName());
     c.setProperty("hazelcast.shutdownhook.enabled", "false");
@@ -128,7 +150,8 @@ public final class ClusterMember {
     c.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
     c.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
 
-    HazelcastResultStore.configure(c, options.backupCount());
+    HazelcastResultStore.configure(
+        c, options.backupCount(), database == null ? null : database.mapStoreConfig());
     return c;
   }
 

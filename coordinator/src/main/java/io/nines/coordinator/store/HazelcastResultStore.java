@@ -5,6 +5,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
@@ -99,12 +100,24 @@ public final class HazelcastResultStore implements ResultStore {
    * @return {@code config}
    */
   public static Config configure(Config config, int backupCount) {
+    return configure(config, backupCount, null);
+  }
+
+  /**
+   * {@link #configure(Config, int)} with a durable store behind the checks map: {@code mapStore}
+   * (from {@code Database.mapStoreConfig()}) writes every change behind, and loads the stored
+   * checks when the map is first used. Each change is then also recorded in its check's log until
+   * the store has written it (on backups, for {@link ApplyBatch#BACKUP_PENDING_WINDOW}).
+   *
+   * @param mapStore the checks map's store, or null for none (memory only)
+   */
+  public static Config configure(Config config, int backupCount, MapStoreConfig mapStore) {
     Checks.notNull(config, "config");
     Checks.checkArgument(
         backupCount >= 1 && backupCount <= 6,
         "backupCount: %s (expected: 1 to 6; results are acknowledged once backed up)",
         backupCount);
-    config.addMapConfig(
+    MapConfig checks =
         new MapConfig(MAP_NAME)
             .setBackupCount(backupCount)
             .setAsyncBackupCount(0)
@@ -112,7 +125,12 @@ public final class HazelcastResultStore implements ResultStore {
             .setInMemoryFormat(InMemoryFormat.OBJECT)
             .setMergePolicyConfig(
                 new MergePolicyConfig(
-                    CheckLogMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE)));
+                    CheckLogMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE));
+    if (mapStore != null) {
+      checks.setMapStoreConfig(mapStore);
+      config.getUserContext().put(ApplyBatch.DURABLE_KEY, Boolean.TRUE);
+    }
+    config.addMapConfig(checks);
     for (CompactSerializer<?> s : Serializers.all()) {
       config.getSerializationConfig().getCompactSerializationConfig().addSerializer(s);
     }

@@ -6,6 +6,7 @@ import io.nines.config.Check;
 import io.nines.config.Fleet;
 import io.nines.coordinator.store.internal.CheckLog;
 import io.nines.coordinator.store.internal.CheckRules;
+import io.nines.coordinator.store.internal.PendingChange;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 
 /**
  * A {@link ResultStore} in this process's memory: for a single coordinator and for tests. It keeps
@@ -33,6 +35,22 @@ public final class InMemoryResultStore implements ResultStore {
   private final ReadWriteLock lock = new ReentrantReadWriteLock();
   private final Map<String, CheckLog> checks = new HashMap<>();
 
+  /** Told of every change, under the write lock; null when nobody listens. */
+  private final Consumer<PendingChange> changes;
+
+  public InMemoryResultStore() {
+    this(Map.of(), null);
+  }
+
+  /**
+   * A store holding {@code initial} (check id to its log; the logs are taken over, not copied) that
+   * tells {@code changes} of every change an append makes, in order, while holding its write lock.
+   */
+  InMemoryResultStore(Map<String, CheckLog> initial, Consumer<PendingChange> changes) {
+    this.checks.putAll(initial);
+    this.changes = changes;
+  }
+
   @Override
   public Future<AppendOutcome> append(Collection<ProbeResult> results, Fleet fleet, Instant now) {
     Checks.notNull(fleet, "fleet");
@@ -47,7 +65,11 @@ public final class InMemoryResultStore implements ResultStore {
             Check check = batches.checks.get(checkId);
             CheckLog log = checks.computeIfAbsent(checkId, CheckLog::new);
             CheckRules rules = CheckRules.of(check, fleet.settings(), skew);
-            outcome.add(log.apply(ofCheck, rules, now, Evaluation.LOCAL).outcome());
+            CheckLog.Applied applied = log.apply(ofCheck, rules, now, Evaluation.LOCAL);
+            outcome.add(applied.outcome());
+            if (changes != null && applied.change() != null) {
+              changes.accept(new PendingChange(checkId, applied.change(), now));
+            }
           });
       Instant oldest = now.minus(fleet.settings().retentionRaw());
       for (Iterator<CheckLog> it = checks.values().iterator(); it.hasNext(); ) {

@@ -4,7 +4,8 @@
  * io.nines.coordinator.store.InMemoryResultStore} for a single process, {@link
  * io.nines.coordinator.store.HazelcastResultStore} for a cluster. Both keep one {@link
  * io.nines.coordinator.store.internal.CheckLog} per check and apply results by the same code. A
- * JDBC MapStore behind the Hazelcast map comes later, without touching the timeline core or the
- * API.
+ * durable store on JDBC sits behind both: {@link io.nines.coordinator.store.JdbcResultStore} for a
+ * single process (write-through), and a write-behind MapStore behind the cluster's map ({@link
+ * io.nines.coordinator.store.jdbc.Database#mapStoreConfig()}). See {@code docs/storage.md}.
  */
 package io.nines.coordinator.store;

@@ -2,12 +2,14 @@ package io.nines.coordinator.testing;
 
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.cluster.ClusterOptions;
+import io.nines.coordinator.store.jdbc.Database;
 import io.vertx.core.Future;
 import io.vertx.core.VertxOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Real Hazelcast members in this JVM, for cluster tests: a random cluster name, 127.0.0.1 only,
@@ -36,13 +38,24 @@ public final class TestCluster implements AutoCloseable {
 
   /** Starts {@code n} members and waits until each sees all of them. */
   public static TestCluster start(int n) {
+    return start(n, () -> null);
+  }
+
+  /**
+   * Starts {@code n} members whose checks map is written behind to the database {@code database}
+   * gives each (null for none), and waits until each sees all of them.
+   */
+  public static TestCluster start(int n, Supplier<Database> database) {
     TestCluster cluster = new TestCluster();
     try {
-      ClusterMember first = await(ClusterMember.start(cluster.options(List.of()), vertxOptions()));
+      ClusterMember first =
+          await(ClusterMember.start(cluster.options(List.of()), vertxOptions(), database.get()));
       cluster.members.add(first);
       List<Future<ClusterMember>> others = new ArrayList<>();
       for (int i = 1; i < n; i++) {
-        others.add(ClusterMember.start(cluster.options(List.of(first.address())), vertxOptions()));
+        others.add(
+            ClusterMember.start(
+                cluster.options(List.of(first.address())), vertxOptions(), database.get()));
       }
       for (Future<ClusterMember> f : others) {
         cluster.members.add(await(f));

@@ -8,6 +8,7 @@ import io.nines.common.Checks;
 import io.nines.common.ProbeResult;
 import io.nines.coordinator.store.AppendOutcome;
 import io.nines.coordinator.store.Evaluation;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +34,28 @@ public final class ApplyBatch
   /** The user-context key of a member's {@link LongAdder} of evaluations made on that member. */
   public static final String EVALUATIONS_KEY = "nines.evaluations";
 
+  /**
+   * The user-context key that says the checks map has a durable store behind it ({@link
+   * Boolean#TRUE}): changes are then recorded in the log as {@link PendingChange}s for the store to
+   * write. Without it nothing would drain them, so nothing is recorded.
+   */
+  public static final String DURABLE_KEY = "nines.durable";
+
+  /**
+   * How long a backup keeps the changes it replayed, in case it is promoted before its owner wrote
+   * them: far longer than the write-behind delay, so only an owner that could not write for that
+   * long and then died leaves changes unwritten (they stay in memory, and are lost only if the
+   * whole cluster stops too).
+   */
+  public static final Duration BACKUP_PENDING_WINDOW = Duration.ofMinutes(5);
+
   final List<ProbeResult> results;
   final CheckRules rules;
   final Instant now;
 
   private transient String member = "unknown";
   private transient LongAdder evaluations;
+  private transient boolean durable;
   private transient CheckLog.Change change;
 
   public ApplyBatch(List<ProbeResult> results, CheckRules rules, Instant now) {
@@ -52,6 +69,11 @@ public final class ApplyBatch
     member = hazelcast.getCluster().getLocalMember().getUuid().toString();
     Object counter = hazelcast.getUserContext().get(EVALUATIONS_KEY);
     evaluations = counter instanceof LongAdder adder ? adder : null;
+    durable = isDurable(hazelcast);
+  }
+
+  static boolean isDurable(HazelcastInstance hazelcast) {
+    return Boolean.TRUE.equals(hazelcast.getUserContext().get(DURABLE_KEY));
   }
 
   @Override
@@ -61,6 +83,9 @@ public final class ApplyBatch
     CheckLog.Applied applied = log.apply(results, rules, now, member);
     change = applied.change();
     if (change != null) {
+      if (durable) {
+        log.addPending(new PendingChange(log.checkId(), change, now));
+      }
       store(entry, log, rules);
       Evaluation evaluated = change.evaluation();
       if (evaluated != null && evaluations != null) {
@@ -93,9 +118,10 @@ public final class ApplyBatch
    * the same refusals, the same retention cut and the same evaluation, without deciding anything.
    */
   public static final class ReplayChange
-      implements EntryProcessor<String, CheckLog, AppendOutcome> {
+      implements EntryProcessor<String, CheckLog, AppendOutcome>, HazelcastInstanceAware {
     final CheckLog.Change change;
     final CheckRules rules;
+    private transient boolean durable;
 
     public ReplayChange(CheckLog.Change change, CheckRules rules) {
       this.change = Checks.notNull(change, "change");
@@ -103,9 +129,20 @@ public final class ApplyBatch
     }
 
     @Override
+    public void setHazelcastInstance(HazelcastInstance hazelcast) {
+      durable = isDurable(hazelcast);
+    }
+
+    @Override
     public AppendOutcome process(Map.Entry<String, CheckLog> entry) {
       CheckLog log = entry.getValue() != null ? entry.getValue() : new CheckLog(entry.getKey());
       log.replay(change);
+      if (durable) {
+        // The owner's "now", which the change carries as its retention cut.
+        Instant now = change.retainFrom().plus(rules.retention());
+        log.addPending(new PendingChange(log.checkId(), change, now));
+        log.trimPending(now.minus(BACKUP_PENDING_WINDOW));
+      }
       store(entry, log, rules);
       return null;
     }

@@ -50,6 +50,13 @@ public final class CheckLog {
   private Evaluation evaluation;
   private long size;
 
+  /**
+   * Changes a durable store has not written yet, oldest first. The only part of a log that another
+   * thread touches (the writer drains it), hence guarded by its own lock; never held while I/O
+   * runs.
+   */
+  private final List<PendingChange> pending = new ArrayList<>();
+
   public CheckLog(String checkId) {
     this.checkId = Checks.checkNotBlank(checkId, "checkId");
   }
@@ -75,11 +82,13 @@ public final class CheckLog {
     return log;
   }
 
-  /** An independent copy: changing one never changes the other. */
+  /** An independent copy, pending changes included: changing one never changes the other. */
   public CheckLog copy() {
     Map<String, AppliedSequences> sequences = new TreeMap<>();
     agents.forEach((a, s) -> sequences.put(a, new AppliedSequences(s.watermark(), s.above())));
-    return restore(checkId, results(), sequences, evaluation);
+    CheckLog copy = restore(checkId, results(), sequences, evaluation);
+    pendingChanges().forEach(copy::addPending);
+    return copy;
   }
 
   /**
@@ -183,6 +192,7 @@ public final class CheckLog {
       evaluation = evaluated;
     }
     boolean changed = !accepted.isEmpty() || !refused.isEmpty() || dropped > 0;
+    trimPending(oldest);
     return new Applied(outcome, changed ? new Change(accepted, refused, oldest, evaluated) : null);
   }
 
@@ -276,11 +286,13 @@ public final class CheckLog {
         "other: the log of '%s' (expected: '%s')",
         other.checkId,
         checkId);
+    List<ProbeResult> added = new ArrayList<>();
     for (TreeSet<ProbeResult> results : other.byLocation.values()) {
       for (ProbeResult r : results) {
         AppliedSequences seen = agents.get(r.agentId());
         if (seen == null || !seen.contains(r.sequence())) {
           add(r);
+          added.add(r);
         }
       }
     }
@@ -291,6 +303,62 @@ public final class CheckLog {
       Evaluation later = mine == null || theirs.at().isAfter(mine.at()) ? theirs : mine;
       long count = mine == null ? theirs.count() : Math.max(mine.count(), theirs.count());
       evaluation = new Evaluation(later.state(), later.since(), later.at(), count, later.member());
+    }
+    other.pendingChanges().forEach(this::addPending);
+    if (!added.isEmpty() || theirs != null) {
+      // What the other side held reaches a durable store through this log's next write; a store
+      // writes idempotently, so what it had written already changes nothing.
+      Instant at = evaluation != null ? evaluation.at() : added.get(added.size() - 1).startedAt();
+      Change change = new Change(added, List.of(), Instant.EPOCH, evaluation);
+      addPending(new PendingChange(checkId, change, at));
+    }
+  }
+
+  /** Records a change for a durable store to write; see {@link #drainPending()}. */
+  public void addPending(PendingChange change) {
+    Checks.checkArgument(
+        change.checkId().equals(checkId),
+        "change: a change of '%s' (expected: of '%s')",
+        change.checkId(),
+        checkId);
+    synchronized (pending) {
+      pending.add(change);
+    }
+  }
+
+  /**
+   * Forgets the pending changes made before {@code before}: on a backup, changes its owner has long
+   * written; on any copy, changes whose results have left the retention.
+   */
+  public void trimPending(Instant before) {
+    synchronized (pending) {
+      pending.removeIf(p -> p.at().isBefore(before));
+    }
+  }
+
+  /**
+   * Takes every pending change, oldest first, leaving none: the writer then writes them, and gives
+   * them back with {@link #restorePending} if it fails. Safe to call from any thread.
+   */
+  public List<PendingChange> drainPending() {
+    synchronized (pending) {
+      List<PendingChange> out = List.copyOf(pending);
+      pending.clear();
+      return out;
+    }
+  }
+
+  /** Puts back changes a writer took and failed to write, before any recorded since. */
+  public void restorePending(List<PendingChange> changes) {
+    synchronized (pending) {
+      pending.addAll(0, changes);
+    }
+  }
+
+  /** A snapshot of the pending changes, oldest first. Safe to call from any thread. */
+  public List<PendingChange> pendingChanges() {
+    synchronized (pending) {
+      return List.copyOf(pending);
     }
   }
 

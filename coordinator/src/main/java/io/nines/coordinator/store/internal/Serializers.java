@@ -1,5 +1,6 @@
 package io.nines.coordinator.store.internal;
 
+import com.hazelcast.nio.serialization.FieldKind;
 import com.hazelcast.nio.serialization.compact.CompactReader;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import com.hazelcast.nio.serialization.compact.CompactWriter;
@@ -201,11 +202,21 @@ public final class Serializers {
       for (int i = 0; i < agentIds.length; i++) {
         agents.put(agentIds[i], sequences[i]);
       }
-      return CheckLog.restore(
-          in.readString("checkId"),
-          list(in.readArrayOfCompact("results", ProbeResult.class)),
-          agents,
-          in.readCompact("evaluation"));
+      CheckLog log =
+          CheckLog.restore(
+              in.readString("checkId"),
+              list(in.readArrayOfCompact("results", ProbeResult.class)),
+              agents,
+              in.readCompact("evaluation"));
+      // Added with durable storage; a member of an older version writes no pending changes.
+      if (in.getFieldKind("pendingChanges") != FieldKind.NOT_AVAILABLE) {
+        CheckLog.Change[] changes = in.readArrayOfCompact("pendingChanges", CheckLog.Change.class);
+        OffsetDateTime[] at = in.readArrayOfTimestampWithTimezone("pendingAt");
+        for (int i = 0; changes != null && i < changes.length; i++) {
+          log.addPending(new PendingChange(log.checkId(), changes[i], instant(at[i])));
+        }
+      }
+      return log;
     }
 
     @Override
@@ -216,6 +227,12 @@ public final class Serializers {
       out.writeArrayOfString("agentIds", agents.keySet().toArray(new String[0]));
       out.writeArrayOfCompact("agentSequences", agents.values().toArray(new AppliedSequences[0]));
       out.writeCompact("evaluation", log.evaluation());
+      List<PendingChange> pending = log.pendingChanges();
+      out.writeArrayOfCompact(
+          "pendingChanges",
+          pending.stream().map(PendingChange::change).toArray(CheckLog.Change[]::new));
+      out.writeArrayOfTimestampWithTimezone(
+          "pendingAt", pending.stream().map(p -> timestamp(p.at())).toArray(OffsetDateTime[]::new));
     }
 
     @Override

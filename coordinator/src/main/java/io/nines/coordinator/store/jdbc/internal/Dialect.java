@@ -1,0 +1,83 @@
+package io.nines.coordinator.store.jdbc.internal;
+
+/**
+ * The statements that differ between H2 and PostgreSQL: idempotent inserts and upserts. H2's {@code
+ * MERGE ... KEY} and PostgreSQL's {@code ON CONFLICT} do the same thing here; everything else is
+ * plain SQL shared by both.
+ */
+enum Dialect {
+  H2(
+      "MERGE INTO results (check_id, agent_id, seq, location, started_at_ns, duration_ms, ok,"
+          + " failure_kind, failure_step, failure_message, attempts, phases, diagnostics)"
+          + " KEY (check_id, agent_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "MERGE INTO refused_sequences (check_id, agent_id, seq, recorded_at_ns)"
+          + " KEY (check_id, agent_id, seq) VALUES (?, ?, ?, ?)",
+      "MERGE INTO evaluations t USING (SELECT CAST(? AS VARCHAR) check_id,"
+          + " CAST(? AS VARCHAR) state, CAST(? AS BIGINT) since_ns, CAST(? AS BIGINT) at_ns,"
+          + " CAST(? AS BIGINT) evaluation_count, CAST(? AS VARCHAR) member_id) s"
+          + " ON t.check_id = s.check_id"
+          + " WHEN MATCHED AND s.evaluation_count >= t.evaluation_count THEN UPDATE SET"
+          + " state = s.state, since_ns = s.since_ns, at_ns = s.at_ns,"
+          + " evaluation_count = s.evaluation_count, member_id = s.member_id"
+          + " WHEN NOT MATCHED THEN INSERT (check_id, state, since_ns, at_ns, evaluation_count,"
+          + " member_id) VALUES (s.check_id, s.state, s.since_ns, s.at_ns, s.evaluation_count,"
+          + " s.member_id)",
+      "MERGE INTO rollups (check_id, location, minute_epoch_s, total, failed)"
+          + " KEY (check_id, location, minute_epoch_s)"
+          + " SELECT CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BIGINT), COUNT(*),"
+          + " COALESCE(SUM(CASE WHEN ok THEN 0 ELSE 1 END), 0) FROM results"
+          + " WHERE check_id = ? AND location = ? AND started_at_ns >= ? AND started_at_ns < ?"),
+  POSTGRESQL(
+      "INSERT INTO results (check_id, agent_id, seq, location, started_at_ns, duration_ms, ok,"
+          + " failure_kind, failure_step, failure_message, attempts, phases, diagnostics)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+      "INSERT INTO refused_sequences (check_id, agent_id, seq, recorded_at_ns)"
+          + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+      "INSERT INTO evaluations (check_id, state, since_ns, at_ns, evaluation_count, member_id)"
+          + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (check_id) DO UPDATE SET"
+          + " state = EXCLUDED.state, since_ns = EXCLUDED.since_ns, at_ns = EXCLUDED.at_ns,"
+          + " evaluation_count = EXCLUDED.evaluation_count, member_id = EXCLUDED.member_id"
+          + " WHERE evaluations.evaluation_count <= EXCLUDED.evaluation_count",
+      "INSERT INTO rollups (check_id, location, minute_epoch_s, total, failed)"
+          + " SELECT CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BIGINT), COUNT(*),"
+          + " COALESCE(SUM(CASE WHEN ok THEN 0 ELSE 1 END), 0) FROM results"
+          + " WHERE check_id = ? AND location = ? AND started_at_ns >= ? AND started_at_ns < ?"
+          + " ON CONFLICT (check_id, location, minute_epoch_s) DO UPDATE SET"
+          + " total = EXCLUDED.total, failed = EXCLUDED.failed");
+
+  /** Inserts a result unless one with its key exists; 13 parameters in column order. */
+  final String insertResult;
+
+  /** Inserts a refused sequence unless present: check, agent, seq, recorded_at_ns. */
+  final String insertRefused;
+
+  /**
+   * Inserts an evaluation, or replaces the stored one unless that has a higher count: check, state,
+   * since_ns, at_ns, count, member.
+   */
+  final String upsertEvaluation;
+
+  /**
+   * Recomputes one roll-up from the raw results: check, location, minute_epoch_s, then check,
+   * location, from_ns, to_ns.
+   */
+  final String upsertRollup;
+
+  Dialect(String insertResult, String insertRefused, String upsertEvaluation, String upsertRollup) {
+    this.insertResult = insertResult;
+    this.insertRefused = insertRefused;
+    this.upsertEvaluation = upsertEvaluation;
+    this.upsertRollup = upsertRollup;
+  }
+
+  static Dialect ofUrl(String url) {
+    if (url.startsWith("jdbc:h2:")) {
+      return H2;
+    }
+    if (url.startsWith("jdbc:postgresql:")) {
+      return POSTGRESQL;
+    }
+    throw new IllegalArgumentException(
+        "url: not an H2 or PostgreSQL URL (expected: jdbc:h2:... or jdbc:postgresql://...)");
+  }
+}

@@ -1,0 +1,15 @@
+package io.nines.coordinator.cluster;
+
+import io.nines.coordinator.store.jdbc.DatabaseOptions;
+import io.nines.coordinator.testing.TestDatabases;
+
+/**
+ * A full-cluster restart on a real PostgreSQL (from {@code scripts/test-peers}); skipped with a
+ * reason where there is none, except under {@code CI=true}.
+ */
+class FullClusterRestartPostgresIT extends FullClusterRestartContract {
+  @Override
+  DatabaseOptions freshDatabase() {
+    return TestDatabases.freshPostgres();
+  }
+}
