@@ -139,14 +139,15 @@ public final class Coordinator {
             cluster,
             options.demoShopUrl());
     Router router = api.router();
-    new FleetRoutes(
+    FleetRoutes fleetRoutes =
+        new FleetRoutes(
             options.fleet(),
             options.timeSource(),
             cluster == null
                 ? new InMemoryAgentRegistry()
                 : new HazelcastAgentRegistry(vertx, cluster.hazelcast()),
-            agentAuth)
-        .mount(router);
+            agentAuth);
+    fleetRoutes.mount(router);
     Access access = new Access(options.readTokens(), adminTokens(), options.meterRegistry());
     access.mount(router);
     new OpenApiRoutes().mount(router);
@@ -165,6 +166,7 @@ public final class Coordinator {
               alertingOptions.sender(),
               serviceId -> cluster == null || ownsKey(cluster, serviceId),
               options.meterRegistry());
+      a.watchFleet(fleetRoutes.view());
       new AlertingRoutes(a, alertingOptions.sender(), access).mount(router);
       alerting = a;
     }

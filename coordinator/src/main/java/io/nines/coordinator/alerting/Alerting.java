@@ -135,7 +135,40 @@ public final class Alerting {
       return Future.succeededFuture();
     }
     Instant now = time.now();
-    return evaluate(f, now).compose(v -> budgetIfDue(f, now)).compose(v -> deliverDue(now));
+    return evaluate(f, now)
+        .compose(v -> budgetIfDue(f, now))
+        .compose(v -> fleetHealth(f, now))
+        .compose(v -> deliverDue(now));
+  }
+
+  /**
+   * Where fleet health comes from: the lost agents and the locations without a live agent now. Null
+   * (the default) when this coordinator does not track agents.
+   */
+  public interface FleetView {
+    Future<Set<String>> lostAgents(Instant now);
+
+    Future<Set<String>> emptyLocations(Instant now);
+  }
+
+  private FleetView fleetView;
+  private final FleetHealth health = new FleetHealth();
+
+  /** Routes fleet health (lost agents, empty locations) to the operators team. */
+  public void watchFleet(FleetView view) {
+    this.fleetView = view;
+  }
+
+  private Future<Void> fleetHealth(Fleet f, Instant now) {
+    FleetView view = fleetView;
+    // In a cluster every member sees the same registry; the member owning the key "fleet" reports.
+    if (view == null || !owns.test("fleet")) {
+      return Future.succeededFuture();
+    }
+    return view.lostAgents(now)
+        .compose(lost -> view.emptyLocations(now).map(empty -> health.observe(f, lost, empty, now)))
+        .compose(notices -> outbox.enqueue(notices, now))
+        .mapEmpty();
   }
 
   private Future<Void> evaluate(Fleet f, Instant now) {

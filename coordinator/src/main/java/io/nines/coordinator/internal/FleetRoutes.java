@@ -45,6 +45,36 @@ public final class FleetRoutes {
     this.auth = auth;
   }
 
+  /** What alerting needs to route fleet health. */
+  public io.nines.coordinator.alerting.Alerting.FleetView view() {
+    return new io.nines.coordinator.alerting.Alerting.FleetView() {
+      @Override
+      public io.vertx.core.Future<java.util.Set<String>> lostAgents(Instant now) {
+        return registry
+            .all()
+            .map(
+                all ->
+                    all.stream()
+                        .filter(a -> !Assignments.live(a, now, AGENT_TIMEOUT))
+                        .map(a -> a.info().id())
+                        .collect(java.util.stream.Collectors.toSet()));
+      }
+
+      @Override
+      public io.vertx.core.Future<java.util.Set<String>> emptyLocations(Instant now) {
+        Fleet f = fleet.get();
+        if (f == null) {
+          return io.vertx.core.Future.succeededFuture(java.util.Set.of());
+        }
+        return registry
+            .all()
+            .map(
+                all ->
+                    java.util.Set.copyOf(Assignments.emptyLocations(f, all, now, AGENT_TIMEOUT)));
+      }
+    };
+  }
+
   public void mount(Router router) {
     router
         .post("/api/v1/agents/heartbeat")

@@ -1,0 +1,109 @@
+package io.nines.coordinator.alerting;
+
+import io.nines.config.Channel;
+import io.nines.config.Fleet;
+import io.nines.config.Team;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Routes fleet health like a service: a lost agent and a location without agents each send one
+ * notice to the operators team ({@code settings.alerting.operators}) when they start, and one when
+ * they end. Pure apart from the memory of what is going on now; not thread-safe (one caller).
+ */
+public final class FleetHealth {
+  private final Set<String> lostAgents = new LinkedHashSet<>();
+  private final Map<String, Instant> emptyLocations = new HashMap<>();
+  private final Map<String, Instant> lostSince = new HashMap<>();
+
+  /**
+   * Compares what is going on now with what was, and returns the notices to send.
+   *
+   * @param lost agents that were seen and then stopped sending heartbeats
+   * @param empty configured locations with no live agent
+   */
+  public List<Notification> observe(Fleet fleet, Set<String> lost, Set<String> empty, Instant now) {
+    String operators = fleet.settings().alerting().operators();
+    Team team = operators == null ? null : fleet.teams().get(operators);
+    List<Notification> out = new ArrayList<>();
+    for (String agent : lost) {
+      if (lostAgents.add(agent)) {
+        lostSince.put(agent, now);
+        out.addAll(
+            notices(
+                team,
+                "agent/" + agent + "@" + now.getEpochSecond(),
+                "agent "
+                    + agent
+                    + " is lost: no heartbeat for 30 s; its checks moved to other agents of its location",
+                now));
+      }
+    }
+    for (String agent : List.copyOf(lostAgents)) {
+      if (!lost.contains(agent)) {
+        lostAgents.remove(agent);
+        Instant since = lostSince.remove(agent);
+        out.addAll(
+            notices(
+                team,
+                "agent/" + agent + "@" + since.getEpochSecond() + "/back",
+                "agent " + agent + " is back",
+                now));
+      }
+    }
+    for (String location : empty) {
+      if (!emptyLocations.containsKey(location)) {
+        emptyLocations.put(location, now);
+        out.addAll(
+            notices(
+                team,
+                "location/" + location + "@" + now.getEpochSecond(),
+                "location "
+                    + location
+                    + " has no live agent: its results are UNKNOWN until one returns",
+                now));
+      }
+    }
+    for (String location : List.copyOf(emptyLocations.keySet())) {
+      if (!empty.contains(location)) {
+        Instant since = emptyLocations.remove(location);
+        out.addAll(
+            notices(
+                team,
+                "location/" + location + "@" + since.getEpochSecond() + "/back",
+                "location " + location + " has a live agent again",
+                now));
+      }
+    }
+    return out;
+  }
+
+  private static List<Notification> notices(Team team, String prefix, String summary, Instant now) {
+    if (team == null) {
+      return List.of();
+    }
+    List<Notification> out = new ArrayList<>();
+    for (String kind : team.channels().stream().map(Channel::kind).distinct().toList()) {
+      if (kind.equals("pagerduty") && team.channels().size() > 1) {
+        continue;
+      }
+      out.add(
+          new Notification(
+              "fleet/" + prefix + "/" + team.id() + "/" + kind + "/notice",
+              "",
+              "fleet",
+              team.id(),
+              kind,
+              Notification.Kind.FLEET,
+              now,
+              summary,
+              Map.of()));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,71 @@
+package io.nines.coordinator.alerting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nines.common.testing.ManualTimeSource;
+import io.nines.config.Fleet;
+import io.nines.config.FleetLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FleetHealthTest {
+  @TempDir Path dir;
+
+  private Fleet fleet(String operators) throws Exception {
+    Files.writeString(
+        dir.resolve("fleet.yaml"),
+        """
+        locations: [eu, us]
+        settings: { alerting: { operators: %s } }
+        teams:
+          platform: { email: [platform@shop.example], pagerduty: { routing-key: "${env:PD}" } }
+          web: { email: [web@shop.example] }
+        services: { site: { tier: important, owners: [web] } }
+        checks: [ { id: c, service: site, http: { get: "http://127.0.0.1:1/" } } ]
+        """
+            .formatted(operators));
+    return new FleetLoader(new ManualTimeSource(Instant.EPOCH), Map.of(), Map.of("PD", "k"))
+        .load(dir);
+  }
+
+  @Test
+  void whenALocationLosesItsLastAgent_thenOperatorsAreToldOnceAndAgainWhenItReturns()
+      throws Exception {
+    Fleet fleet = fleet("platform");
+    FleetHealth health = new FleetHealth();
+    Instant t0 = Instant.parse("2026-04-07T10:00:00Z");
+    List<Notification> first = health.observe(fleet, Set.of("eu-1"), Set.of("eu"), t0);
+    assertThat(first)
+        .extracting(n -> n.team() + ":" + n.channelKind() + ":" + n.kind())
+        .containsExactlyInAnyOrder("platform:email:FLEET", "platform:email:FLEET");
+    assertThat(first).extracting(Notification::summary).anyMatch(s -> s.contains("location eu"));
+    assertThat(health.observe(fleet, Set.of("eu-1"), Set.of("eu"), t0.plusSeconds(5))).isEmpty();
+    List<Notification> back =
+        health.observe(fleet, Set.of(), Set.of(), t0.plus(Duration.ofMinutes(3)));
+    assertThat(back).extracting(Notification::summary).anyMatch(s -> s.contains("again"));
+    assertThat(back).extracting(Notification::summary).anyMatch(s -> s.contains("is back"));
+  }
+
+  @Test
+  void whenNoOperatorsTeamIsConfigured_thenNothingIsSent() throws Exception {
+    Files.writeString(
+        dir.resolve("fleet.yaml"),
+        """
+        locations: [eu]
+        teams: { web: { email: [web@shop.example] } }
+        services: { site: { tier: important, owners: [web] } }
+        checks: [ { id: c, service: site, http: { get: "http://127.0.0.1:1/" } } ]
+        """);
+    Fleet fleet =
+        new FleetLoader(new ManualTimeSource(Instant.EPOCH), Map.of(), Map.of()).load(dir);
+    assertThat(new FleetHealth().observe(fleet, Set.of("a"), Set.of("eu"), Instant.EPOCH))
+        .isEmpty();
+  }
+}
