@@ -31,7 +31,7 @@ export async function render(root, app) {
       const [agents, locations] = await Promise.all([getJson('/api/v1/agents'), getJson('/api/v1/locations')]);
       const locs = locations.items || [];
       const uncovered = locs.filter((l) => l.state !== 'covered');
-      locBox.replaceChildren(
+      locBox.replaceChildren(...[
         uncovered.length
           ? h('p', { class: 'error', role: 'alert' }, `✖ No live agent in ${uncovered.map((l) => l.id).join(', ')}: checks assigned there are not probed from it.`)
           : null,
@@ -39,7 +39,7 @@ export async function render(root, app) {
           h('thead', {}, h('tr', {}, h('th', {}, 'Location'), h('th', {}, 'State'), h('th', { class: 'num' }, 'Live agents'), h('th', { class: 'num' }, 'Checks'))),
           h('tbody', {}, locs.map((l) => h('tr', { class: l.state === 'covered' ? '' : 'uncovered', dataset: { location: l.id, state: l.state } },
             h('td', {}, l.id), h('td', {}, locationState(l.state)),
-            h('td', { class: 'num' }, String(l.liveAgents)), h('td', { class: 'num' }, String(l.checks)))))));
+            h('td', { class: 'num' }, String(l.liveAgents)), h('td', { class: 'num' }, String(l.checks))))))].filter(Boolean));
       const items = agents.items || [];
       agentBox.replaceChildren(items.length
         ? h('table', {},
