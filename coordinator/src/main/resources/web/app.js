@@ -5,7 +5,9 @@ import * as overview from '/ui/pages/overview.js';
 import * as service from '/ui/pages/service.js';
 import * as risk from '/ui/pages/risk.js';
 import * as report from '/ui/pages/report.js';
-import * as later from '/ui/pages/later.js';
+import * as incidents from '/ui/pages/incidents.js';
+import * as inbox from '/ui/pages/inbox.js';
+import * as agents from '/ui/pages/agents.js';
 
 const view = document.getElementById('view');
 const live = document.getElementById('live');
@@ -15,9 +17,9 @@ const routes = [
   [/^#\/service\/([^/]+)$/, 'overview', (root, app, m) => service.render(root, app, decodeURIComponent(m[1]))],
   [/^#\/risk$/, 'risk', (root, app) => risk.render(root, app)],
   [/^#\/report$/, 'report', (root, app) => report.render(root, app)],
-  [/^#\/incidents$/, 'incidents', (root, app) => later.incidents(root, app)],
-  [/^#\/agents$/, 'agents', (root, app) => later.agents(root, app)],
-  [/^#\/inbox$/, 'inbox', (root, app) => later.inbox(root, app)],
+  [/^#\/incidents$/, 'incidents', (root, app) => incidents.render(root, app)],
+  [/^#\/agents$/, 'agents', (root, app) => agents.render(root, app)],
+  [/^#\/inbox$/, 'inbox', (root, app) => inbox.render(root, app)],
 ];
 
 /** What pages get: the last snapshot, and subscriptions that end when the page is left. */

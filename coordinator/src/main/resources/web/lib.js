@@ -58,6 +58,15 @@ export function stateBadge(state) {
     h('span', { 'aria-hidden': 'true' }, SYMBOLS[s]), ` ${s}`);
 }
 
+/**
+ * A state that is not a service state (an incident's, an agent's) as colour, symbol and text, with
+ * the colour of the service state it resembles: {@code cls} is one of UP, DEGRADED, DOWN, UNKNOWN.
+ */
+export function badge(cls, symbol, text, title, state) {
+  return h('span', { class: `state state-${cls}`, title, 'data-state': state ?? text },
+    h('span', { 'aria-hidden': 'true' }, symbol), ` ${text}`);
+}
+
 export function pct(fraction, digits = 3) {
   if (fraction === null || fraction === undefined) return '–';
   const p = fraction * 100;

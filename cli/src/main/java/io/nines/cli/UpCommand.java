@@ -77,6 +77,7 @@ final class UpCommand implements Callable<Integer> {
             + ".");
     out.println();
     out.println("  Dashboard (open this)      " + api + "/ui/");
+    out.println("  Public status page         " + api + "/status");
     out.println("  Services and availability  " + api + "/api/v1/services");
     out.println("  One service's availability " + api + "/api/v1/services/checkout/availability");
     out.println("  Recent results of a check  " + api + "/api/v1/checks/checkout-journey/results");

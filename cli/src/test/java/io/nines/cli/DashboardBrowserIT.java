@@ -3,9 +3,15 @@ package io.nines.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nines.common.TimeSource;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -18,15 +24,20 @@ import org.openqa.selenium.support.ui.Select;
 
 /**
  * The dashboard in real headless Chromium against the whole quickstart in one JVM: the demo shop, a
- * coordinator and three agents with the ShopSmart example, intervals shortened to 2 s. Each step
- * leaves a screenshot under {@code target/screenshots/}.
+ * coordinator and three agents with the ShopSmart example, intervals shortened to 2 s and the
+ * payments team's second escalation step to {@link #SECOND_PAGE_AFTER}. Each step leaves a
+ * screenshot under {@code target/screenshots/}.
  */
 class DashboardBrowserIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
+  /** When an unacknowledged payments incident pages again (10 minutes in the real example). */
+  private static final Duration SECOND_PAGE_AFTER = Duration.ofSeconds(30);
+
   @TempDir Path dir;
   private QuickStart stack;
   private Browser browser;
+  private final HttpClient http = HttpClient.newHttpClient();
 
   @AfterEach
   void stop() throws Exception {
@@ -41,7 +52,10 @@ class DashboardBrowserIT {
     }
   }
 
-  /** The example, with every interval at 2 s and every timeout at 1500 ms. */
+  /**
+   * The example, with every interval at 2 s, every timeout at 1500 ms, and the second escalation
+   * step after {@link #SECOND_PAGE_AFTER}.
+   */
   private Path fastExample() throws Exception {
     Path example = Path.of("..", "config", "examples", "shopsmart");
     try (Stream<Path> files = Files.list(example)) {
@@ -49,7 +63,8 @@ class DashboardBrowserIT {
         String yaml =
             Files.readString(f)
                 .replaceAll("every: \\d+[sm]\\b", "every: 2s")
-                .replaceAll("timeout: \\d+(ms|s)\\b", "timeout: 1500ms");
+                .replaceAll("timeout: \\d+(ms|s)\\b", "timeout: 1500ms")
+                .replace("after: 10m", "after: " + SECOND_PAGE_AFTER.toSeconds() + "s");
         Files.writeString(dir.resolve(f.getFileName()), yaml);
       }
     }
@@ -84,8 +99,27 @@ class DashboardBrowserIT {
         browser.driver.executeScript("return document.querySelectorAll(arguments[0]).length;", css);
   }
 
+  /** The incident as the API serves it, with its notification log. */
+  private JsonObject incident(String id) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(stack.coordinatorUrl() + "/api/v1/incidents/" + id))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return new JsonObject(r.body());
+  }
+
+  /** How many pages (kind PAGE) the incident has caused so far, by its notification log. */
+  private long pagesOf(String id) throws Exception {
+    return incident(id).getJsonArray("notifications").stream()
+        .map(JsonObject.class::cast)
+        .filter(n -> n.getString("kind").equals("PAGE"))
+        .count();
+  }
+
   @Test
-  void whenAFaultIsInjectedFromTheDemoPanel_thenCheckoutTurnsDownLiveAndTheStatusPageShowsIt()
+  void whenAFaultIsInjectedFromTheDemoPanel_thenCheckoutTurnsDownAnIncidentPagesAndAckStopsIt()
       throws Exception {
     browser = Browser.startOrSkip();
     stack =
@@ -125,7 +159,73 @@ class DashboardBrowserIT {
     assertThat(driver.executeScript("return window.__sameDocument;")).isEqualTo("yes");
     browser.screenshot("02-checkout-down");
 
+    // (c) An incident opens for payments, and its page reaches the payments team's inbox with the
+    // failing step, the actual value and the runbook.
+    driver.executeScript("location.hash = '#/incidents';");
+    String openCard = "#open-incidents article[data-service='payments']";
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(openCard)));
+    String id = attribute(openCard, "data-incident");
+    wait.until(d -> count(openCard + " tr.notification[data-kind='PAGE']") >= 1);
+    assertThat(text(openCard + " .state")).contains("OPEN");
+    assertThat(text(openCard + " tr.notification[data-kind='PAGE']")).contains("payments");
+    browser.screenshot("03-incident-open");
+
+    driver.executeScript("location.hash = '#/inbox';");
+    String page =
+        "#inbox article[data-team='payments'][data-kind='PAGE'][data-incident='" + id + "']";
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(page)));
+    assertThat(text(page)).contains("PAGE", "to payments", "Failing step", "Actual value");
+    assertThat(attribute(page + " a.runbook", "href"))
+        .isEqualTo("https://runbooks.shopsmart.example/payments");
+    browser.screenshot("04-inbox-page");
+
+    // (d) Ack on the incident page: it reads acknowledged without a reload, and the escalation's
+    // second page, due SECOND_PAGE_AFTER into the incident, never comes.
+    driver.executeScript("location.hash = '#/incidents';");
+    wait.until(
+        ExpectedConditions.elementToBeClickable(By.cssSelector("button[data-ack='" + id + "']")));
+    driver.findElement(By.cssSelector("button[data-ack='" + id + "']")).click();
+    String ackedCard = "article[data-incident='" + id + "'][data-state='acknowledged']";
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(ackedCard)));
+    assertThat(text(ackedCard + " .state")).contains("ACKNOWLEDGED");
+    assertThat(text(ackedCard)).contains("by dashboard");
+    assertThat(count("button[data-ack='" + id + "']")).isZero();
+    assertThat(driver.executeScript("return window.__sameDocument;")).isEqualTo("yes");
+    JsonObject acked = incident(id);
+    Instant start = Instant.parse(acked.getString("start"));
+    Instant ackedAt = Instant.parse(acked.getString("acknowledgedAt"));
+    assertThat(ackedAt)
+        .as("acknowledged before the second escalation step was due")
+        .isBefore(start.plus(SECOND_PAGE_AFTER));
+    long pagesAtAck = pagesOf(id);
+    assertThat(pagesAtAck).isEqualTo(1);
+    browser.screenshot("05-incident-acknowledged");
+    // Watch the log until the second step is well past due: no page may arrive.
+    Instant watchUntil = start.plus(SECOND_PAGE_AFTER).plusSeconds(5);
+    browser
+        .waitUpTo(Duration.between(Instant.now(), watchUntil).plus(WAIT))
+        .pollingEvery(Duration.ofSeconds(1))
+        .until(
+            d -> {
+              try {
+                assertThat(pagesOf(id)).as("pages of %s after the ack", id).isEqualTo(pagesAtAck);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+              return Instant.now().isAfter(watchUntil);
+            });
+    assertThat(count(ackedCard + " tr.notification[data-kind='PAGE']")).isEqualTo(pagesAtAck);
+
+    // The agents page: three live agents, every location covered.
+    driver.executeScript("location.hash = '#/agents';");
+    wait.until(d -> count("#agents tr[data-state='live']") == 3);
+    assertThat(count("#locations tr[data-state='covered']")).isEqualTo(3);
+    assertThat(text("#agents tr[data-state='live']")).contains("LIVE");
+    browser.screenshot("06-agents");
+
     // The service page: the outage on the timeline, the failures with their step, dependencies.
+    driver.executeScript("location.hash = '#/';");
+    wait.until(d -> "DOWN".equals(rowState("checkout")));
     driver.executeScript(
         "document.querySelector(\"#services tr[data-service='checkout'] td a\").click();");
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#timeline .seg.DOWN")));
@@ -133,22 +233,22 @@ class DashboardBrowserIT {
     assertThat(text("#failures tr.failure")).contains("checkout");
     assertThat(text("#dependencies")).contains("Payments API", "Catalog");
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#latency canvas")));
-    browser.screenshot("03-service-checkout");
+    browser.screenshot("07-service-checkout");
 
     // The risk matrix and the monthly report render from their endpoints.
     driver.executeScript("location.hash = '#/risk';");
     wait.until(
         ExpectedConditions.presenceOfElementLocated(
             By.cssSelector("#risk a[data-service='checkout']")));
-    browser.screenshot("04-risk");
+    browser.screenshot("08-risk");
     driver.executeScript("location.hash = '#/report';");
     wait.until(
         ExpectedConditions.presenceOfElementLocated(
             By.cssSelector("#report tr[data-service='checkout']")));
     assertThat(attribute("#csv", "href")).contains("format=csv");
-    browser.screenshot("05-report");
+    browser.screenshot("09-report");
 
-    // (c) The public status page shows the outage, and nothing internal.
+    // (e) The public status page shows the outage, and nothing internal.
     driver.get(stack.coordinatorUrl() + "/status");
     String section = "section[data-name='Checkout']";
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(section + " .bar")));
@@ -158,6 +258,6 @@ class DashboardBrowserIT {
         .isLessThan(1.0);
     assertThat(text("#summary")).contains("problems");
     assertThat(driver.getPageSource()).doesNotContain("checkout-journey", "127.0.0.1:");
-    browser.screenshot("06-status");
+    browser.screenshot("10-status");
   }
 }
