@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       DemoCommand.class,
       TokenCommand.class,
+      IncidentCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -119,7 +119,9 @@ class CheckRunCommandTest {
             new String[] {"config", "validate", "--help"},
             new String[] {"config", "diff", "--help"},
             new String[] {"check", "run", "--help"},
-            new String[] {"demo", "fault", "--help"})) {
+            new String[] {"demo", "fault", "--help"},
+            new String[] {"token", "create", "--help"},
+            new String[] {"incident", "ack", "--help"})) {
       Cli cli = Cli.run(args);
       assertThat(cli.exitCode()).as(String.join(" ", args)).isZero();
       assertThat(cli.out()).contains("Usage:");

@@ -154,6 +154,12 @@ class QuickStartIT {
                           assertThat(m.getString("kind")).isEqualTo("PAGE");
                           assertThat(m.getString("incident")).isEqualTo(id);
                         }));
+    Cli list = Cli.run("incident", "list", "--coordinator", stack.coordinatorUrl());
+    assertThat(list.exitCode()).as(list.err()).isZero();
+    assertThat(list.out()).contains(id).contains("open");
+    Cli wrong = Cli.run("incident", "ack", "nope@1", "--coordinator", stack.coordinatorUrl());
+    assertThat(wrong.exitCode()).isEqualTo(1);
+    assertThat(wrong.err()).contains("no incident 'nope@1'");
     HttpResponse<String> ack =
         http.send(
             HttpRequest.newBuilder(
@@ -163,6 +169,9 @@ class QuickStartIT {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
+    Cli again = Cli.run("incident", "ack", id, "--coordinator", stack.coordinatorUrl());
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.err()).contains("already acknowledged");
     JsonObject acked = get("/api/v1/incidents/" + id);
     assertThat(acked.getString("state")).isEqualTo("acknowledged");
     assertThat(acked.getString("acknowledgedBy")).isEqualTo("alice");
