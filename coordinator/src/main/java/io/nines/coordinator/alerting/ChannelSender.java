@@ -35,6 +35,11 @@ public final class ChannelSender implements Sender {
     this.baseUrl = baseUrl == null ? "" : baseUrl.replaceAll("/+$", "");
   }
 
+  /** The channels, for their circuit breakers' state. */
+  public Channels channels() {
+    return channels;
+  }
+
   @Override
   public Future<Delivery> send(Notification n) {
     Fleet f = fleet.get();

@@ -41,6 +41,7 @@ public final class AlertingRoutes {
         .handler(this::ack);
     router.get("/api/v1/notifications").handler(this::notifications);
     router.get("/api/v1/demo/inbox").handler(this::inbox);
+    router.get("/api/v1/channels").handler(this::channels);
   }
 
   private void list(RoutingContext ctx) {
@@ -173,6 +174,22 @@ public final class AlertingRoutes {
                         AlertingRoutes::entry,
                         NOTIFICATIONS)))
         .onFailure(ctx::fail);
+  }
+
+  /** Each channel endpoint's circuit breaker: a dead endpoint shows OPEN. */
+  private void channels(RoutingContext ctx) {
+    JsonArray items = new JsonArray();
+    if (sender instanceof io.nines.coordinator.alerting.ChannelSender cs) {
+      for (var c : cs.channels().circuits()) {
+        items.add(
+            new JsonObject()
+                .put("channel", c.channel())
+                .put("endpoint", c.endpoint())
+                .put("state", c.state().name())
+                .put("failures", c.failures()));
+      }
+    }
+    ctx.json(new JsonObject().put("items", items));
   }
 
   private void inbox(RoutingContext ctx) {
