@@ -138,6 +138,10 @@ class DeliveryIT {
     assertThat(unknown.stream().filter(iv -> FleetProcesses.length(iv).compareTo(STALE) > 0))
         .as("UNKNOWN stretches longer than 2 intervals (outage %s..%s)", down, up)
         .isEmpty();
+    System.out.printf(
+        "coordinator outage: %d results stored once each, %d of them ran during the %d ms"
+            + " outage%n",
+        results.size(), duringOutage.size(), Duration.between(down, up).toMillis());
   }
 
   @Test
@@ -212,5 +216,9 @@ class DeliveryIT {
                             || Instant.parse(iv.getString("end")).isAfter(restarted.plus(STALE))))
         .as("UNKNOWN stretches outside the agent's absence (%s..%s)", killed, restarted)
         .isEmpty();
+    System.out.printf(
+        "agent SIGKILL mid-replay: %d acknowledged and %d still spooled at the kill; the killed"
+            + " run stored %d results, the new run %d, each once%n",
+        shippedByKilledRun, spooledAtKill, runs.get(0).size(), runs.get(1).size());
   }
 }
