@@ -112,6 +112,15 @@ final class AgentCommand implements Callable<Integer> {
               + " default: ${DEFAULT-VALUE})")
   long spoolSyncMillis;
 
+  @Option(
+      names = "--batch-size",
+      paramLabel = "N",
+      defaultValue = "${env:NINES_BATCH_SIZE:-500}",
+      description =
+          "the most results in one post to the coordinator, 1 to 500 (NINES_BATCH_SIZE; default:"
+              + " ${DEFAULT-VALUE})")
+  int batchSize;
+
   @Override
   public Integer call() throws Exception {
     String token = readToken(tokenFile, System.getenv("NINES_TOKEN"));
@@ -136,18 +145,31 @@ final class AgentCommand implements Callable<Integer> {
     String agentId = id == null || id.isBlank() ? hostName() + "-" + location : id;
     List<String> urls =
         Arrays.stream(coordinators.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    if (batchSize < 1 || batchSize > 500) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--batch-size was " + batchSize + " but it must be from 1 to 500");
+    }
+    AgentOptions defaults = AgentOptions.defaults(agentId, location, urls, token);
+    AgentOptions options =
+        new AgentOptions(
+                defaults.agentId(),
+                defaults.location(),
+                defaults.coordinators(),
+                defaults.token(),
+                defaults.httpHost(),
+                defaults.httpPort(),
+                defaults.maxInFlight(),
+                defaults.maxPerHost(),
+                batchSize,
+                defaults.maxBuffered(),
+                defaults.flushMillis(),
+                defaults.probeLoops(),
+                defaults.spool())
+            .withHttpPort(httpHost, httpPort)
+            .withSpool(spoolOptions());
     Vertx vertx = Vertx.vertx(Agent.vertxOptions());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Agent agent =
-        new Agent(
-            vertx,
-            AgentOptions.defaults(agentId, location, urls, token)
-                .withHttpPort(httpHost, httpPort)
-                .withSpool(spoolOptions()),
-            fleet,
-            TimeSource.SYSTEM,
-            registry,
-            System.getenv());
+    Agent agent = new Agent(vertx, options, fleet, TimeSource.SYSTEM, registry, System.getenv());
     int port = agent.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     spec.commandLine()
         .getOut()

@@ -15,16 +15,23 @@ import io.nines.coordinator.channel.Channels;
 import io.nines.coordinator.channel.SmtpSettings;
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.cluster.ClusterOptions;
+import io.nines.coordinator.store.JdbcResultStore;
+import io.nines.coordinator.store.jdbc.Database;
+import io.nines.coordinator.store.jdbc.DatabaseOptions;
+import io.nines.coordinator.store.jdbc.RetentionTask;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,6 +46,9 @@ import picocli.CommandLine.Option;
           + " /metrics.",
       "Every option can also be given by the environment variable named in its description.",
       "Acknowledging incidents needs an admin token: NINES_ADMIN_TOKEN_FILE or NINES_ADMIN_TOKEN.",
+      "Results are kept in an H2 file under --data-dir (or the database NINES_DB_URL names) and"
+          + " acknowledged once written there; --in-memory keeps them in memory only. See"
+          + " docs/storage.md.",
       "Cluster mode: set NINES_CLUSTER_MEMBERS (host:port,...) and NINES_CLUSTER_NAME; see"
           + " docs/cluster.md. Email: NINES_SMTP_HOST, NINES_SMTP_PORT, NINES_SMTP_FROM,"
           + " NINES_SMTP_STARTTLS, NINES_SMTP_USERNAME, NINES_SMTP_PASSWORD_FILE."
@@ -76,6 +86,24 @@ final class CoordinatorCommand implements Callable<Integer> {
               + " agents)")
   Path tokenFile;
 
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      defaultValue = "${env:NINES_DATA_DIR:-data}",
+      description =
+          "where the single coordinator keeps its H2 database (<DIR>/nines.mv.db); ignored when"
+              + " NINES_DB_URL names another database, or in cluster mode (NINES_DATA_DIR;"
+              + " default: ${DEFAULT-VALUE})")
+  Path dataDir;
+
+  @Option(
+      names = "--in-memory",
+      defaultValue = "${env:NINES_IN_MEMORY:-false}",
+      description =
+          "keep results in memory only: a restart forgets them (NINES_IN_MEMORY; default:"
+              + " ${DEFAULT-VALUE})")
+  boolean inMemory;
+
   @Override
   public Integer call() throws Exception {
     Set<String> tokens = readTokens();
@@ -109,8 +137,40 @@ final class CoordinatorCommand implements Callable<Integer> {
             .timeSource(TimeSource.SYSTEM)
             .meterRegistry(registry)
             .agentTokenFile(tokenFile);
+    Database database = null;
+    JdbcResultStore durable = null;
+    RetentionTask retention = null;
     if (member != null) {
       builder.cluster(member);
+    } else if (!inMemory) {
+      Map<String, String> dbEnv = new HashMap<>(env);
+      dbEnv.put(DatabaseOptions.ENV_DATA_DIR, dataDir.toString());
+      try {
+        database =
+            Database.open(DatabaseOptions.fromEnvironment(dbEnv), registry, TimeSource.SYSTEM);
+        durable =
+            JdbcResultStore.open(vertx, database)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(120, TimeUnit.SECONDS);
+      } catch (IllegalArgumentException | IllegalStateException | ExecutionException e) {
+        if (database != null) {
+          database.close();
+        }
+        vertx.close();
+        spec.commandLine()
+            .getErr()
+            .println(
+                "error: the coordinator can't open its database (--data-dir "
+                    + dataDir
+                    + "): "
+                    + Main.messageOf(e instanceof ExecutionException ? e.getCause() : e));
+        return 1;
+      }
+      builder.store(durable);
+      retention =
+          RetentionTask.start(
+              vertx, database, fleet::settings, TimeSource.SYSTEM, Duration.ofMinutes(5));
     }
     ChannelOptions channelOptions = ChannelOptions.defaults();
     String smtpHost = env.get("NINES_SMTP_HOST");
@@ -158,8 +218,11 @@ final class CoordinatorCommand implements Callable<Integer> {
               .toCompletionStage()
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       vertx.close();
+      if (database != null) {
+        database.close();
+      }
       spec.commandLine()
           .getErr()
           .println(
@@ -178,9 +241,21 @@ final class CoordinatorCommand implements Callable<Integer> {
             host, bound, fleet.version().shortHash());
     spec.commandLine().getOut().flush();
     ClusterMember clustered = member;
+    Database db = database;
+    JdbcResultStore store = durable;
+    RetentionTask retentionTask = retention;
     Processes.awaitShutdown(
         () -> {
           coordinator.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+          if (retentionTask != null) {
+            retentionTask.close();
+          }
+          if (store != null) {
+            store.close();
+          }
+          if (db != null) {
+            db.close();
+          }
           if (clustered != null) {
             clustered.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
           } else {

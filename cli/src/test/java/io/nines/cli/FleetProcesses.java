@@ -1,0 +1,330 @@
+package io.nines.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A coordinator and an agent as separate JVMs ({@code io.nines.cli.Main coordinator|agent}), a
+ * target HTTP server in the test JVM, and the queries the delivery tests assert with. Logs go to
+ * {@code <dir>/<name>.log}; {@link #close()} kills whatever is still running.
+ */
+final class FleetProcesses implements AutoCloseable {
+  static final String AGENT_TOKEN = "procs-agent-token-0123456789";
+  static final String ADMIN_TOKEN = "procs-admin-token-0123456789";
+  static final String AGENT_ID = "eu-1";
+
+  /** One stored result, as the coordinator's API lists it. */
+  record Stored(String check, String agent, long seq, Instant startedAt) {
+    String id() {
+      return agent + "/" + seq;
+    }
+  }
+
+  private final Path dir;
+  private final HttpServer target;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  final int coordinatorPort;
+  final int agentPort;
+  final List<String> checkIds = new ArrayList<>();
+  private final Map<String, Integer> logCount = new HashMap<>();
+  Process coordinator;
+  Process agent;
+
+  /** A fleet of {@code checks} checks of one service, every 1 s from location eu. */
+  FleetProcesses(Path dir, int checks) throws IOException {
+    this.dir = dir;
+    target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    target.createContext(
+        "/ok",
+        exchange -> {
+          byte[] body = "ok".getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    target.start();
+    StringBuilder yaml = new StringBuilder();
+    for (int i = 1; i <= checks; i++) {
+      checkIds.add("c" + i);
+      yaml.append(
+          "  - { id: c%d, service: site, every: 1s, http: { get: \"http://127.0.0.1:%d/ok\" } }\n"
+              .formatted(i, target.getAddress().getPort()));
+    }
+    Files.createDirectories(dir.resolve("fleet"));
+    Files.writeString(
+        dir.resolve("fleet").resolve("fleet.yaml"),
+        "locations: [eu]\n"
+            + "teams: { web: { email: [web@example.com] } }\n"
+            + "services: { site: { tier: important, owners: [web] } }\n"
+            + "checks:\n"
+            + yaml);
+    coordinatorPort = freePort();
+    agentPort = freePort();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private Process java(String name, List<String> args, Map<String, String> env) throws IOException {
+    String classpath = System.getProperty("surefire.test.class.path");
+    if (classpath == null || classpath.isBlank()) {
+      classpath = System.getProperty("java.class.path");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(
+        List.of(
+            "-Xmx160m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            classpath,
+            Main.class.getName()));
+    command.addAll(args);
+    int n = logCount.merge(name, 1, Integer::sum);
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(name + "-" + n + ".log").toFile());
+    pb.environment().putAll(env);
+    return pb.start();
+  }
+
+  /** Starts the coordinator on its port with its H2 store in {@code <dir>/data}; awaits ready. */
+  void startCoordinator() throws IOException {
+    coordinator =
+        java(
+            "coordinator",
+            List.of(
+                "coordinator",
+                "--config",
+                dir.resolve("fleet").toString(),
+                "--port",
+                Integer.toString(coordinatorPort),
+                "--data-dir",
+                dir.resolve("data").toString()),
+            Map.of("NINES_AGENT_TOKEN", AGENT_TOKEN, "NINES_ADMIN_TOKEN", ADMIN_TOKEN));
+    Process p = coordinator;
+    await("the coordinator is ready")
+        .atMost(Duration.ofSeconds(40))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              assertThat(p.isAlive()).as("coordinator alive; see its log\n" + logs()).isTrue();
+              return status(coordinatorUrl("/health/ready")) == 200;
+            });
+  }
+
+  /** Starts the agent (same id and spool every time); awaits its /metrics. */
+  void startAgent(int batchSize) throws IOException {
+    agent =
+        java(
+            "agent",
+            List.of(
+                "agent",
+                "--config",
+                dir.resolve("fleet").toString(),
+                "--location",
+                "eu",
+                "--id",
+                AGENT_ID,
+                "--coordinators",
+                "http://127.0.0.1:" + coordinatorPort,
+                "--http-port",
+                Integer.toString(agentPort),
+                "--spool-dir",
+                dir.resolve("spool").toString(),
+                "--batch-size",
+                Integer.toString(batchSize)),
+            Map.of("NINES_TOKEN", AGENT_TOKEN));
+    Process p = agent;
+    await("the agent serves /metrics")
+        .atMost(Duration.ofSeconds(40))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              assertThat(p.isAlive()).as("agent alive; see its log\n" + logs()).isTrue();
+              return status("http://127.0.0.1:" + agentPort + "/metrics") == 200;
+            });
+  }
+
+  /** Stops a process (SIGTERM when {@code forcibly} is false, else SIGKILL) and waits for it. */
+  static void stop(Process p, boolean forcibly) throws InterruptedException {
+    if (forcibly) {
+      p.destroyForcibly();
+    } else {
+      p.destroy();
+    }
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("process exited").isTrue();
+  }
+
+  String coordinatorUrl(String path) {
+    return "http://127.0.0.1:" + coordinatorPort + path;
+  }
+
+  private int status(String url) {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private String body(String url) throws IOException, InterruptedException {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as("GET " + url + ": " + r.body()).isEqualTo(200);
+    return r.body();
+  }
+
+  /** The agent's Prometheus samples without labels, by name (e.g. nines_spool_pending). */
+  Map<String, Double> agentMetrics() throws IOException, InterruptedException {
+    Map<String, Double> out = new TreeMap<>();
+    for (String line : body("http://127.0.0.1:" + agentPort + "/metrics").split("\n")) {
+      if (line.startsWith("#") || line.isBlank()) {
+        continue;
+      }
+      int space = line.lastIndexOf(' ');
+      String name = line.substring(0, space);
+      int brace = name.indexOf('{');
+      if (brace >= 0) {
+        name = name.substring(0, brace);
+      }
+      out.merge(name, Double.parseDouble(line.substring(space + 1)), Double::sum);
+    }
+    return out;
+  }
+
+  /** Every result the coordinator holds for every check, read page by page. */
+  List<Stored> allResults() throws IOException, InterruptedException {
+    List<Stored> out = new ArrayList<>();
+    for (String check : checkIds) {
+      String cursor = null;
+      do {
+        String url = coordinatorUrl("/api/v1/checks/" + check + "/results?limit=500");
+        if (cursor != null) {
+          url += "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8);
+        }
+        JsonObject page = new JsonObject(body(url));
+        for (Object o : page.getJsonArray("items")) {
+          JsonObject r = (JsonObject) o;
+          out.add(
+              new Stored(
+                  check,
+                  r.getString("agent"),
+                  r.getLong("seq"),
+                  Instant.parse(r.getString("startedAt"))));
+        }
+        cursor = page.getString("next");
+      } while (cursor != null);
+    }
+    return out;
+  }
+
+  /** The UNKNOWN intervals of service {@code site} in {@code [from, to)}. */
+  List<JsonObject> unknownStretches(Instant from, Instant to)
+      throws IOException, InterruptedException {
+    JsonArray intervals =
+        new JsonObject(
+                body(coordinatorUrl("/api/v1/services/site/timeline?from=" + from + "&to=" + to)))
+            .getJsonArray("intervals");
+    List<JsonObject> out = new ArrayList<>();
+    for (Object o : intervals) {
+      JsonObject iv = (JsonObject) o;
+      if (iv.getString("state").equals("UNKNOWN")) {
+        out.add(iv);
+      }
+    }
+    return out;
+  }
+
+  static Duration length(JsonObject interval) {
+    return Duration.between(
+        Instant.parse(interval.getString("start")), Instant.parse(interval.getString("end")));
+  }
+
+  /**
+   * The agent's runs: each start numbers results from its own base (the start's wall clock in ms ×
+   * 1000), so runs are the sorted sequences split where they jump by more than 100,000.
+   */
+  static List<List<Long>> runs(List<Stored> results) {
+    List<Long> seqs = results.stream().map(Stored::seq).sorted().toList();
+    List<List<Long>> runs = new ArrayList<>();
+    List<Long> current = new ArrayList<>();
+    for (long s : seqs) {
+      if (!current.isEmpty() && s - current.get(current.size() - 1) > 100_000) {
+        runs.add(current);
+        current = new ArrayList<>();
+      }
+      current.add(s);
+    }
+    if (!current.isEmpty()) {
+      runs.add(current);
+    }
+    return runs;
+  }
+
+  /** The last lines of every log, for failure messages. */
+  String logs() {
+    StringBuilder out = new StringBuilder();
+    try (var files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
+        List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        out.append("--- ").append(f.getFileName()).append('\n');
+        lines
+            .subList(Math.max(0, lines.size() - 25), lines.size())
+            .forEach(l -> out.append(l).append('\n'));
+      }
+    } catch (IOException e) {
+      out.append("(logs unreadable: ").append(e).append(")");
+    }
+    return out.toString();
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (Process p : new Process[] {agent, coordinator}) {
+      if (p != null && p.isAlive()) {
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    target.stop(0);
+  }
+}
