@@ -166,8 +166,9 @@ final class FleetProcesses implements AutoCloseable {
                 Integer.toString(batchSize)),
             Map.of("NINES_TOKEN", AGENT_TOKEN));
     Process p = agent;
+    // Generous: a JVM starting on two cores that a parallel build keeps busy can take this long.
     await("the agent serves /metrics")
-        .atMost(Duration.ofSeconds(40))
+        .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(200))
         .until(
             () -> {
