@@ -53,10 +53,12 @@ import java.util.concurrent.atomic.AtomicReference;
  *       hold one result each. Each query does what {@code GET /api/v1/services/{id}/availability}
  *       does for a 90-day window, minus HTTP and JSON: {@link Queries#fetch}, the service timeline,
  *       {@link Availability#report} and the month's {@link DowntimeBudget};
- *   <li><b>heap24h</b>: one member; 1,000 checks at 30 s fed tick by tick (1,000 results per
- *       simulated 30 s) for up to 24 simulated hours (2,880,000 results) or {@code heapSeconds},
- *       whichever comes first; heap used after {@code System.gc()}, minus the heap before feeding,
- *       extrapolated linearly to 24 hours when the feed stopped early.
+ *   <li><b>heap24h</b>: one member; 24 simulated hours of 1,000 checks at 30 s (2,880,000 results),
+ *       fed check by check in appends of 1,440 results ({@code heapFeed=byCheck}, the default) or
+ *       tick by tick, 1,000 results per simulated 30 s ({@code heapFeed=ticks}, as agents send them
+ *       live, far slower), until done or {@code heapSeconds} passed; heap used after {@code
+ *       System.gc()}, minus the heap before feeding, extrapolated linearly to 24 hours when the
+ *       feed stopped early.
  * </ol>
  *
  * <p>Arguments are {@code key=value}: {@code phases=ingest,query,heap}, {@code ingestSeconds=15},
@@ -220,8 +222,13 @@ public final class ClusterBench {
       Feeder feeder = new Feeder(cluster, NOW.minus(Duration.ofDays(1)));
       long t0 = System.nanoTime();
       long deadline = t0 + TimeUnit.SECONDS.toNanos(intArg("heapSeconds", 60));
-      while (feeder.tick < 2880 && System.nanoTime() < deadline) {
-        feeder.feedTicks(1);
+      boolean byCheck = !"ticks".equals(arg("heapFeed", "byCheck"));
+      if (byCheck) {
+        feeder.feedByCheck(deadline);
+      } else {
+        while (feeder.tick < 2880 && System.nanoTime() < deadline) {
+          feeder.feedTicks(1);
+        }
       }
       feeder.drain();
       double seconds = (System.nanoTime() - t0) / 1e9;
@@ -233,9 +240,10 @@ public final class ClusterBench {
       print(
           new JsonObject()
               .put("phase", "heap24h")
+              .put("feed", byCheck ? "byCheck" : "ticks")
               .put("members", 1)
               .put("checks", CHECKS)
-              .put("simulatedHours", round(feeder.tick * 30 / 3600.0))
+              .put("simulatedHours", round(held * 30.0 / CHECKS / 3600.0))
               .put("resultsHeld", held)
               .put("feedSeconds", round(seconds))
               .put("resultsPerSecond", Math.round(held / seconds))
@@ -289,6 +297,26 @@ public final class ClusterBench {
         }
         if (!batch.isEmpty()) {
           send(batch, now);
+        }
+      }
+    }
+
+    /**
+     * Feeds the day check by check: each check's 2,880 results in two appends of 1,440 (as an agent
+     * that had been cut off for a day would send them), until the day is done or {@code deadline}
+     * ({@link System#nanoTime()}) passes. Every result is appended as of the end of the day.
+     */
+    void feedByCheck(long deadline) throws Exception {
+      Instant now = start.plus(Duration.ofDays(1)).plusSeconds(1);
+      for (int i = 0; i < CHECKS && System.nanoTime() < deadline; i++) {
+        List<ProbeResult> batch = new ArrayList<>(1440);
+        for (int t = 0; t < 2880; t++) {
+          batch.add(
+              result(checkId(i), t + 1L, start.plus(EVERY.multipliedBy(t)), (t + i) % 200 == 0));
+          if (batch.size() == 1440) {
+            send(batch, now);
+            batch = new ArrayList<>(1440);
+          }
         }
       }
     }
