@@ -71,6 +71,7 @@ public final class Api {
     LIST_WINDOWS.put("24h", Duration.ofHours(24));
     LIST_WINDOWS.put("7d", Duration.ofDays(7));
     LIST_WINDOWS.put("30d", Duration.ofDays(30));
+    LIST_WINDOWS.put("90d", Duration.ofDays(90));
   }
 
   private final Vertx vertx;
@@ -305,7 +306,11 @@ public final class Api {
         Pages.slice(List.copyOf(fleet.services().values()), page, Service::id, SERVICES);
     Instant now = time.now();
     Duration longest = LIST_WINDOWS.values().stream().max(Duration::compareTo).orElseThrow();
-    TimeRange span = new TimeRange(now.minus(longest), now);
+    Instant monthStart = DowntimeBudget.monthRange(DowntimeBudget.monthOf(now)).start();
+    Instant longestStart = now.minus(longest);
+    // One read covers every window and the month so far (for the budget).
+    TimeRange span =
+        new TimeRange(longestStart.isBefore(monthStart) ? longestStart : monthStart, now);
     // Only the page's services are read and computed.
     List<Check> checks = new ArrayList<>();
     slice.items().forEach(s -> checks.addAll(fleet.checksOf(s.id())));
@@ -331,16 +336,23 @@ public final class Api {
     }
     boolean inMaintenance =
         !Queries.maintenance(fleet, s.id(), new TimeRange(now, now.plusMillis(1))).isEmpty();
+    double target = Queries.targetPercent(fleet, s);
+    // The month so far lies inside span (services() reads from the month's start at the latest).
+    TimeRange month =
+        new TimeRange(DowntimeBudget.monthRange(DowntimeBudget.monthOf(now)).start(), now);
+    DowntimeBudget budget =
+        DowntimeBudget.asOf(target, timeline, Queries.maintenance(fleet, s.id(), month), now);
     return new JsonObject()
         .put("id", s.id())
         .put("name", s.name())
         .put("tier", s.tier().configName())
-        .put("target", Queries.targetPercent(fleet, s))
+        .put("target", target)
         .put("state", timeline.lastState().name())
         .put("inMaintenance", inMaintenance)
         .put("availability", availability)
         .put("percent", percent)
-        .put("nines", nines);
+        .put("nines", nines)
+        .put("budget", Views.budget(budget));
   }
 
   private void availability(RoutingContext ctx) {

@@ -41,6 +41,7 @@ final class DashboardViews {
     LIST_WINDOWS.put("24h", Duration.ofHours(24));
     LIST_WINDOWS.put("7d", Duration.ofDays(7));
     LIST_WINDOWS.put("30d", Duration.ofDays(30));
+    LIST_WINDOWS.put("90d", Duration.ofDays(90));
   }
 
   /** The days the risk matrix looks back to count outages. */
@@ -49,11 +50,11 @@ final class DashboardViews {
   // ---- services snapshot ----
 
   /**
-   * What {@code GET /api/v1/services} needs to read: from the earliest of 30 days ago and the start
+   * What {@code GET /api/v1/services} needs to read: from the earliest of 90 days ago and the start
    * of the current month, to now.
    */
   static TimeRange servicesSpan(Instant now) {
-    Instant longest = now.minus(Duration.ofDays(30));
+    Instant longest = now.minus(Duration.ofDays(90));
     Instant month = DowntimeBudget.monthRange(DowntimeBudget.monthOf(now)).start();
     return new TimeRange(month.isBefore(longest) ? month : longest, now);
   }

@@ -1,0 +1,516 @@
+package io.nines.coordinator.bench;
+
+import io.nines.common.Failure;
+import io.nines.common.FailureKind;
+import io.nines.common.ProbeResult;
+import io.nines.common.TimeRange;
+import io.nines.config.Check;
+import io.nines.config.CheckSpec;
+import io.nines.config.ConfigVersion;
+import io.nines.config.DownWhen;
+import io.nines.config.Fleet;
+import io.nines.config.Service;
+import io.nines.config.Settings;
+import io.nines.config.Tier;
+import io.nines.coordinator.cluster.ClusterMember;
+import io.nines.coordinator.cluster.ClusterOptions;
+import io.nines.coordinator.internal.Queries;
+import io.nines.coordinator.store.AppendOutcome;
+import io.nines.coordinator.store.HazelcastResultStore;
+import io.nines.coordinator.timeline.Availability;
+import io.nines.coordinator.timeline.AvailabilityReport;
+import io.nines.coordinator.timeline.DowntimeBudget;
+import io.nines.coordinator.timeline.Timeline;
+import io.vertx.core.Future;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The cluster benchmark that {@code bench/cluster} runs: the real {@link HazelcastResultStore} on
+ * real Hazelcast members, all in this JVM, with simulated time (no clock is read for the data; the
+ * stopwatch is {@link System#nanoTime()}).
+ *
+ * <ol>
+ *   <li><b>ingest</b>: results/s through {@link HazelcastResultStore#append} with 1, 2 and 3
+ *       members (backup count 1), for {@code ingestSeconds} each: 1,000 checks at 30 s, one
+ *       location, batches of {@code batch} results spread over the members, {@code inFlight}
+ *       appends outstanding;
+ *   <li><b>query90d</b>: one member; service {@code s0000}'s one check holds 90 days of results at
+ *       30 s from one location (259,200 results, 1 in 200 failing); the 999 other services' checks
+ *       hold one result each. Each query does what {@code GET /api/v1/services/{id}/availability}
+ *       does for a 90-day window, minus HTTP and JSON: {@link Queries#fetch}, the service timeline,
+ *       {@link Availability#report} and the month's {@link DowntimeBudget};
+ *   <li><b>heap24h</b>: one member; 24 simulated hours of 1,000 checks at 30 s (2,880,000 results),
+ *       fed check by check in appends of 1,440 results ({@code heapFeed=byCheck}, the default) or
+ *       tick by tick, 1,000 results per simulated 30 s ({@code heapFeed=ticks}, as agents send them
+ *       live, far slower), until done or {@code heapSeconds} passed; heap used after {@code
+ *       System.gc()}, minus the heap before feeding, extrapolated linearly to 24 hours when the
+ *       feed stopped early.
+ * </ol>
+ *
+ * <p>Arguments are {@code key=value}: {@code phases=ingest,query,heap}, {@code ingestSeconds=15},
+ * {@code queries=200}, {@code querySeconds=60}, {@code heapSeconds=60}, {@code batch=500}, {@code
+ * inFlight=8}. Prints one JSON line per measurement on stdout.
+ */
+public final class ClusterBench {
+  private static final int CHECKS = 1000;
+  private static final Duration EVERY = Duration.ofSeconds(30);
+  private static final String LOCATION = "bench-1";
+
+  /** The simulated present of the query phase; the ingest phases start their own clocks. */
+  private static final Instant NOW = Instant.parse("2026-06-15T12:00:00Z");
+
+  private final Map<String, String> args;
+  private final Fleet fleet = fleet();
+
+  private ClusterBench(Map<String, String> args) {
+    this.args = args;
+  }
+
+  public static void main(String[] argv) throws Exception {
+    Map<String, String> args = new LinkedHashMap<>();
+    for (String a : argv) {
+      int eq = a.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException(
+            "argument '" + a + "' must be key=value, such as ingestSeconds=15");
+      }
+      args.put(a.substring(0, eq), a.substring(eq + 1));
+    }
+    new ClusterBench(args).run();
+    System.exit(0);
+  }
+
+  private void run() throws Exception {
+    List<String> phases = Arrays.asList(arg("phases", "ingest,query,heap").split(","));
+    if (phases.contains("ingest")) {
+      for (int members = 1; members <= 3; members++) {
+        ingest(members);
+      }
+    }
+    if (phases.contains("query")) {
+      query90d();
+    }
+    if (phases.contains("heap")) {
+      heap24h();
+    }
+  }
+
+  // ---- phases ----
+
+  private void ingest(int members) throws Exception {
+    List<ClusterMember> cluster = startCluster(members);
+    try {
+      Feeder feeder = new Feeder(cluster, NOW.minus(Duration.ofDays(1)));
+      feeder.feedTicks(40); // warm-up: 40,000 results, the JIT and the partitions
+      long before = feeder.accepted.get();
+      long t0 = System.nanoTime();
+      long deadline = t0 + TimeUnit.SECONDS.toNanos(intArg("ingestSeconds", 15));
+      while (System.nanoTime() < deadline && feeder.tick < 2880) {
+        feeder.feedTicks(1);
+      }
+      feeder.drain();
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      long accepted = feeder.accepted.get() - before;
+      print(
+          new JsonObject()
+              .put("phase", "ingest")
+              .put("members", members)
+              .put("backupCount", 1)
+              .put("batch", intArg("batch", 500))
+              .put("inFlight", intArg("inFlight", 8))
+              .put("results", accepted)
+              .put("seconds", round(seconds))
+              .put("resultsPerSecond", Math.round(accepted / seconds)));
+    } finally {
+      close(cluster);
+    }
+  }
+
+  private void query90d() throws Exception {
+    List<ClusterMember> cluster = startCluster(1);
+    try {
+      HazelcastResultStore store = cluster.get(0).store();
+      Instant from = NOW.minus(Duration.ofDays(90));
+      long fillStart = System.nanoTime();
+      // The queried check: 90 days at 30 s, 2,000 results per append (one check, one partition).
+      long seq = 0;
+      List<ProbeResult> batch = new ArrayList<>(2000);
+      for (Instant t = from; t.isBefore(NOW); t = t.plus(EVERY)) {
+        seq++;
+        batch.add(result("c0000", seq, t, seq % 200 == 0));
+        if (batch.size() == 2000) {
+          store.append(List.copyOf(batch), fleet, NOW).await(60, TimeUnit.SECONDS);
+          batch.clear();
+        }
+      }
+      if (!batch.isEmpty()) {
+        store.append(List.copyOf(batch), fleet, NOW).await(60, TimeUnit.SECONDS);
+      }
+      // The other 999 checks: one recent result each, so the map holds 1,000 checks.
+      List<ProbeResult> others = new ArrayList<>();
+      for (int i = 1; i < CHECKS; i++) {
+        others.add(result(checkId(i), 1, NOW.minusSeconds(10), false));
+      }
+      store.append(others, fleet, NOW).await(60, TimeUnit.SECONDS);
+      long held = store.size().await(60, TimeUnit.SECONDS);
+      double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
+
+      Queries queries = new Queries(store);
+      Service service = fleet.services().get("s0000");
+      int n = intArg("queries", 200);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(intArg("querySeconds", 60));
+      for (int i = 0; i < 5; i++) {
+        query(queries, service); // warm-up
+      }
+      List<Double> millis = new ArrayList<>();
+      double availability = 0;
+      while (millis.size() < n && System.nanoTime() < deadline) {
+        long q0 = System.nanoTime();
+        availability = query(queries, service);
+        millis.add((System.nanoTime() - q0) / 1e6);
+      }
+      millis.sort(Double::compare);
+      print(
+          new JsonObject()
+              .put("phase", "query90d")
+              .put("members", 1)
+              .put("services", fleet.services().size())
+              .put("resultsOfQueriedCheck", seq)
+              .put("resultsHeld", held)
+              .put("fillSeconds", round(fillSeconds))
+              .put("path", "raw results (Queries.fetch), no roll-ups")
+              .put("queries", millis.size())
+              .put("availability90d", availability)
+              .put("p50Millis", round(percentile(millis, 0.50)))
+              .put("p99Millis", round(percentile(millis, 0.99)))
+              .put("maxMillis", round(millis.get(millis.size() - 1))));
+    } finally {
+      close(cluster);
+    }
+  }
+
+  /** What the availability endpoint computes for a 90-day window ending now, and the budget. */
+  private double query(Queries queries, Service service) throws Exception {
+    TimeRange window = new TimeRange(NOW.minus(Duration.ofDays(90)), NOW);
+    Queries.Results results =
+        queries.fetch(fleet.checksOf(service.id()), window).await(60, TimeUnit.SECONDS);
+    Timeline timeline = Queries.serviceTimeline(fleet, service.id(), window, results);
+    AvailabilityReport r =
+        Availability.report(timeline, window, Queries.maintenance(fleet, service.id(), window));
+    DowntimeBudget.asOf(Queries.targetPercent(fleet, service), timeline, List.of(), NOW);
+    return r.availability();
+  }
+
+  private void heap24h() throws Exception {
+    List<ClusterMember> cluster = startCluster(1);
+    try {
+      long baseline = heapUsed();
+      Feeder feeder = new Feeder(cluster, NOW.minus(Duration.ofDays(1)));
+      long t0 = System.nanoTime();
+      long deadline = t0 + TimeUnit.SECONDS.toNanos(intArg("heapSeconds", 60));
+      boolean byCheck = !"ticks".equals(arg("heapFeed", "byCheck"));
+      if (byCheck) {
+        feeder.feedByCheck(deadline);
+      } else {
+        while (feeder.tick < 2880 && System.nanoTime() < deadline) {
+          feeder.feedTicks(1);
+        }
+      }
+      feeder.drain();
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      long held = cluster.get(0).store().size().await(60, TimeUnit.SECONDS);
+      long used = heapUsed();
+      long grown = used - baseline;
+      double perResult = held == 0 ? 0 : (double) grown / held;
+      long fullDay = 2_880_000L;
+      print(
+          new JsonObject()
+              .put("phase", "heap24h")
+              .put("feed", byCheck ? "byCheck" : "ticks")
+              .put("members", 1)
+              .put("checks", CHECKS)
+              .put("simulatedHours", round(held * 30.0 / CHECKS / 3600.0))
+              .put("resultsHeld", held)
+              .put("feedSeconds", round(seconds))
+              .put("resultsPerSecond", Math.round(held / seconds))
+              .put("heapBaselineMiB", mib(baseline))
+              .put("heapUsedMiB", mib(used))
+              .put("bytesPerResult", Math.round(perResult))
+              .put("extrapolated", held < fullDay)
+              .put("heapFor24hMiB", mib(baseline + Math.round(perResult * fullDay)))
+              .put(
+                  "heapMaxMiB",
+                  mib(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getMax())));
+    } finally {
+      close(cluster);
+    }
+  }
+
+  // ---- feeding ----
+
+  /**
+   * Feeds 1,000 checks tick by tick: each tick is one simulated 30 s in which every check ran once.
+   * Batches go round-robin to the members' stores, at most {@code inFlight} at once.
+   */
+  private final class Feeder {
+    private final List<ClusterMember> cluster;
+    private final Instant start;
+    private final int batchSize = intArg("batch", 500);
+    private final int inFlight = intArg("inFlight", 8);
+    private final Semaphore permits;
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private int tick;
+    private int next;
+
+    Feeder(List<ClusterMember> cluster, Instant start) {
+      this.cluster = cluster;
+      this.start = start;
+      this.permits = new Semaphore(inFlight);
+    }
+
+    void feedTicks(int ticks) throws Exception {
+      for (int k = 0; k < ticks; k++, tick++) {
+        Instant at = start.plus(EVERY.multipliedBy(tick));
+        Instant now = at.plusSeconds(1);
+        List<ProbeResult> batch = new ArrayList<>(batchSize);
+        for (int i = 0; i < CHECKS; i++) {
+          batch.add(result(checkId(i), tick + 1L, at, (tick + i) % 200 == 0));
+          if (batch.size() == batchSize) {
+            send(batch, now);
+            batch = new ArrayList<>(batchSize);
+          }
+        }
+        if (!batch.isEmpty()) {
+          send(batch, now);
+        }
+      }
+    }
+
+    /**
+     * Feeds the day check by check: each check's 2,880 results in two appends of 1,440 (as an agent
+     * that had been cut off for a day would send them), until the day is done or {@code deadline}
+     * ({@link System#nanoTime()}) passes. Every result is appended as of the end of the day.
+     */
+    void feedByCheck(long deadline) throws Exception {
+      Instant now = start.plus(Duration.ofDays(1)).plusSeconds(1);
+      for (int i = 0; i < CHECKS && System.nanoTime() < deadline; i++) {
+        List<ProbeResult> batch = new ArrayList<>(1440);
+        for (int t = 0; t < 2880; t++) {
+          batch.add(
+              result(checkId(i), t + 1L, start.plus(EVERY.multipliedBy(t)), (t + i) % 200 == 0));
+          if (batch.size() == 1440) {
+            send(batch, now);
+            batch = new ArrayList<>(1440);
+          }
+        }
+      }
+    }
+
+    private void send(List<ProbeResult> batch, Instant now) throws Exception {
+      if (failure.get() != null) {
+        throw new IllegalStateException("an append failed", failure.get());
+      }
+      permits.acquire();
+      HazelcastResultStore store = cluster.get(next++ % cluster.size()).store();
+      Future<AppendOutcome> f = store.append(batch, fleet, now);
+      f.onComplete(
+          ar -> {
+            if (ar.succeeded()) {
+              accepted.addAndGet(ar.result().accepted());
+            } else {
+              failure.compareAndSet(null, ar.cause());
+            }
+            permits.release();
+          });
+    }
+
+    void drain() throws Exception {
+      permits.acquire(inFlight);
+      permits.release(inFlight);
+      if (failure.get() != null) {
+        throw new IllegalStateException("an append failed", failure.get());
+      }
+    }
+  }
+
+  // ---- the fleet and results ----
+
+  /** 1,000 services, each with one check every 30 s from one location; raw results kept 91 days. */
+  private static Fleet fleet() {
+    Map<String, Service> services = new LinkedHashMap<>();
+    List<Check> checks = new ArrayList<>();
+    for (int i = 0; i < CHECKS; i++) {
+      String s = String.format("s%04d", i);
+      services.put(
+          s,
+          new Service(
+              s,
+              s,
+              Tier.IMPORTANT,
+              Tier.IMPORTANT.defaultTargetPercent(),
+              List.of(),
+              List.of(),
+              null));
+      checks.add(
+          new Check(
+              checkId(i),
+              s,
+              EVERY,
+              Duration.ofSeconds(10),
+              List.of(LOCATION),
+              DownWhen.MAJORITY,
+              0,
+              new CheckSpec.Tcp("localhost", 80, null, List.of())));
+    }
+    Settings settings =
+        new Settings(
+            Duration.ofDays(91),
+            Settings.DEFAULTS.retentionRollup(),
+            Settings.DEFAULTS.tierTargets());
+    return new Fleet(
+        new ConfigVersion("0123456789abcdef0123", Instant.parse("2026-01-01T00:00:00Z")),
+        List.of(LOCATION),
+        Map.of(),
+        services,
+        checks,
+        List.of(),
+        settings,
+        Map.of(),
+        List.of());
+  }
+
+  private static String checkId(int i) {
+    return String.format("c%04d", i);
+  }
+
+  /** A result of {@code check} by the agent {@code agent-<check>}, with five phases. */
+  private static ProbeResult result(String check, long seq, Instant at, boolean failed) {
+    Map<String, Double> phases =
+        Map.of("dns", 1.0, "connect", 2.5, "tls", 8.0, "firstByte", 40.0, "total", 52.0);
+    return new ProbeResult(
+        "agent-" + check,
+        seq,
+        check,
+        LOCATION,
+        at,
+        52,
+        !failed,
+        failed
+            ? new Failure(FailureKind.HTTP_STATUS, null, "status was 503 but it must be 200")
+            : null,
+        1,
+        phases,
+        null);
+  }
+
+  // ---- the cluster ----
+
+  private static List<ClusterMember> startCluster(int n) {
+    String name = "nines-bench-" + UUID.randomUUID();
+    List<ClusterMember> members = new ArrayList<>();
+    ClusterMember first = await(ClusterMember.start(options(name, List.of()), vertxOptions()));
+    members.add(first);
+    for (int i = 1; i < n; i++) {
+      members.add(
+          await(ClusterMember.start(options(name, List.of(first.address())), vertxOptions())));
+    }
+    for (ClusterMember m : members) {
+      if (m.memberCount() != n) {
+        throw new IllegalStateException(
+            "member " + m.address() + " sees " + m.memberCount() + " members but it must see " + n);
+      }
+    }
+    return members;
+  }
+
+  private static ClusterOptions options(String name, List<String> seeds) {
+    return ClusterOptions.builder()
+        .clusterName(name)
+        .host("127.0.0.1")
+        .port(0)
+        .members(seeds)
+        .property("hazelcast.wait.seconds.before.join", "0")
+        .property("hazelcast.max.wait.seconds.before.join", "0")
+        .build();
+  }
+
+  private static VertxOptions vertxOptions() {
+    return new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4);
+  }
+
+  private static void close(List<ClusterMember> members) {
+    for (int i = members.size() - 1; i >= 0; i--) {
+      try {
+        members.get(i).close().await(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("closing member " + i + " failed: " + e);
+      }
+    }
+  }
+
+  private static <T> T await(Future<T> f) {
+    try {
+      return f.await(120, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("a cluster member did not start within 120 s", e);
+    }
+  }
+
+  // ---- small things ----
+
+  private static long heapUsed() throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  private static double percentile(List<Double> sorted, double p) {
+    int i = (int) Math.ceil(p * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+  }
+
+  private static double round(double d) {
+    return Math.round(d * 100) / 100.0;
+  }
+
+  private static long mib(long bytes) {
+    return bytes / (1024 * 1024);
+  }
+
+  private String arg(String key, String fallback) {
+    return args.getOrDefault(key, fallback);
+  }
+
+  private int intArg(String key, int fallback) {
+    String v = args.get(key);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " was '" + v + "' but it must be a whole number");
+    }
+  }
+
+  private static void print(JsonObject line) {
+    System.out.println(line.encode());
+    System.out.flush();
+  }
+}
