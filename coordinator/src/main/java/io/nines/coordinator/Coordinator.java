@@ -2,9 +2,13 @@ package io.nines.coordinator;
 
 import io.nines.common.Checks;
 import io.nines.config.Fleet;
+import io.nines.coordinator.alerting.AlertStore;
 import io.nines.coordinator.alerting.Alerting;
+import io.nines.coordinator.alerting.HazelcastAlertStore;
+import io.nines.coordinator.alerting.HazelcastOutbox;
 import io.nines.coordinator.alerting.InMemoryAlertStore;
 import io.nines.coordinator.alerting.InMemoryOutbox;
+import io.nines.coordinator.alerting.Outbox;
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.fleet.AgentAuth;
 import io.nines.coordinator.fleet.HazelcastAgentRegistry;
@@ -155,14 +159,24 @@ public final class Coordinator {
     new MaintenanceRoutes(options.fleet(), options.timeSource(), maintenance, access).mount(router);
     configHistory.observe();
     if (alertingOptions != null) {
+      // In a cluster, alerting state and the outbox live in replicated maps, so the member that
+      // takes over a crashed one's keys continues its escalations and delivers what it queued.
+      Outbox outbox =
+          cluster == null
+              ? new InMemoryOutbox(100_000)
+              : new HazelcastOutbox(vertx, cluster.hazelcast());
+      AlertStore alertStore =
+          cluster == null
+              ? new InMemoryAlertStore(fleet)
+              : new HazelcastAlertStore(vertx, cluster.hazelcast(), fleet, outbox);
       Alerting a =
           new Alerting(
               vertx,
               fleet,
               options.timeSource(),
               options.store(),
-              new InMemoryAlertStore(fleet),
-              new InMemoryOutbox(100_000),
+              alertStore,
+              outbox,
               alertingOptions.sender(),
               serviceId -> cluster == null || ownsKey(cluster, serviceId),
               options.meterRegistry());

@@ -8,6 +8,8 @@ import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.nines.common.Checks;
+import io.nines.coordinator.alerting.HazelcastAlertStore;
+import io.nines.coordinator.alerting.HazelcastOutbox;
 import io.nines.coordinator.store.HazelcastResultStore;
 import io.nines.coordinator.store.jdbc.Database;
 import io.vertx.core.Future;
@@ -112,7 +114,8 @@ public final class ClusterMember {
    * on {@code options.members()} with multicast and auto-detection off; binding to {@code
    * options.host()} only; no shutdown hook (Vert.x shuts Hazelcast down when it closes); no phone
    * home; JDK logging; the maps Vert.x needs, and the coordinator's ({@link
-   * HazelcastResultStore#configure}).
+   * HazelcastResultStore#configure}, {@link HazelcastAlertStore#configure}, {@link
+   * HazelcastOutbox#configure}).
    *
    * @throws IllegalArgumentException when {@code options.host()} does not resolve
    */
@@ -152,6 +155,8 @@ public final class ClusterMember {
 
     HazelcastResultStore.configure(
         c, options.backupCount(), database == null ? null : database.mapStoreConfig());
+    HazelcastAlertStore.configure(c);
+    HazelcastOutbox.configure(c);
     return c;
   }
 
