@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       TokenCommand.class,
       IncidentCommand.class,
+      ReportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

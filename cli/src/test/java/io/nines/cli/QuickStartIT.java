@@ -154,6 +154,13 @@ class QuickStartIT {
                           assertThat(m.getString("kind")).isEqualTo("PAGE");
                           assertThat(m.getString("incident")).isEqualTo(id);
                         }));
+    String month = java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString();
+    Cli monthly = Cli.run("report", "--month", month, "--coordinator", stack.coordinatorUrl());
+    assertThat(monthly.exitCode()).as(monthly.err()).isZero();
+    assertThat(monthly.out()).contains("Availability report for " + month).contains("payments");
+    Cli badMonth = Cli.run("report", "--month", "April", "--coordinator", stack.coordinatorUrl());
+    assertThat(badMonth.exitCode()).isEqualTo(2);
+    assertThat(badMonth.err()).contains("YYYY-MM");
     Cli list = Cli.run("incident", "list", "--coordinator", stack.coordinatorUrl());
     assertThat(list.exitCode()).as(list.err()).isZero();
     assertThat(list.out()).contains(id).contains("open");
