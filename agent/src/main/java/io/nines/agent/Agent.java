@@ -194,7 +194,9 @@ public final class Agent {
               options.agentId(),
               options.location(),
               registry);
-      client = new CoordinatorClient(vertx, options.coordinators(), options.token(), 10_000);
+      client =
+          new CoordinatorClient(
+              vertx, options.coordinators(), options.token(), 10_000, options.coordinatorCaFile());
       shipper =
           new Shipper(
               vertx,

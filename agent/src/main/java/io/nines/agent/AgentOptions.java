@@ -26,6 +26,8 @@ import java.util.List;
  *     evenly among them (rounded up). One per core is best: a single event loop keeps one core busy
  *     and leaves the others idle.
  * @param spool where and how results are spooled on disk before they are shipped
+ * @param coordinatorCaFile a PEM file of the CAs that sign the coordinators' certificates, or null
+ *     to trust the JDK's CAs
  */
 public record AgentOptions(
     String agentId,
@@ -40,7 +42,8 @@ public record AgentOptions(
     int maxBuffered,
     long flushMillis,
     int probeLoops,
-    SpoolOptions spool) {
+    SpoolOptions spool,
+    String coordinatorCaFile) {
   public AgentOptions {
     Checks.checkNotBlank(agentId, "agentId");
     Checks.checkNotBlank(location, "location");
@@ -80,7 +83,8 @@ public record AgentOptions(
         100_000,
         1000,
         Runtime.getRuntime().availableProcessors(),
-        SpoolOptions.defaults(Path.of("data", "spool", agentId)));
+        SpoolOptions.defaults(Path.of("data", "spool", agentId)),
+        null);
   }
 
   /** These options with other concurrency bounds. */
@@ -98,7 +102,27 @@ public record AgentOptions(
         maxBuffered,
         flushMillis,
         probeLoops,
-        spool);
+        spool,
+        coordinatorCaFile);
+  }
+
+  /** These options with the coordinators' CA file. */
+  public AgentOptions withCoordinatorCa(String caFile) {
+    return new AgentOptions(
+        agentId,
+        location,
+        coordinators,
+        token,
+        httpHost,
+        httpPort,
+        maxInFlight,
+        maxPerHost,
+        batchSize,
+        maxBuffered,
+        flushMillis,
+        probeLoops,
+        spool,
+        caFile);
   }
 
   public AgentOptions withSpool(SpoolOptions spool) {
@@ -115,7 +139,8 @@ public record AgentOptions(
         maxBuffered,
         flushMillis,
         probeLoops,
-        spool);
+        spool,
+        coordinatorCaFile);
   }
 
   public AgentOptions withHttpPort(String host, int port) {
@@ -132,6 +157,7 @@ public record AgentOptions(
         maxBuffered,
         flushMillis,
         probeLoops,
-        spool);
+        spool,
+        coordinatorCaFile);
   }
 }

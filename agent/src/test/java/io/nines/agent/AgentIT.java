@@ -96,7 +96,8 @@ class AgentIT {
             1000,
             50,
             3,
-            SpoolOptions.defaults(spoolDir));
+            SpoolOptions.defaults(spoolDir),
+            null);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Agent agent = new Agent(vertx, options, fleet, TimeSource.SYSTEM, registry, Map.of());
     join(agent.start());

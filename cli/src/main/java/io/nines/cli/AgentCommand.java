@@ -121,6 +121,15 @@ final class AgentCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE})")
   int batchSize;
 
+  @Option(
+      names = "--coordinator-ca",
+      paramLabel = "FILE",
+      defaultValue = "${env:NINES_COORDINATOR_CA}",
+      description =
+          "a PEM file of the CAs that sign the coordinators' HTTPS certificates, trusted instead of"
+              + " the JDK's (NINES_COORDINATOR_CA)")
+  Path coordinatorCa;
+
   @Override
   public Integer call() throws Exception {
     String token = readToken(tokenFile, System.getenv("NINES_TOKEN"));
@@ -164,7 +173,8 @@ final class AgentCommand implements Callable<Integer> {
                 defaults.maxBuffered(),
                 defaults.flushMillis(),
                 defaults.probeLoops(),
-                defaults.spool())
+                defaults.spool(),
+                coordinatorCa == null ? null : coordinatorCa.toString())
             .withHttpPort(httpHost, httpPort)
             .withSpool(spoolOptions());
     Vertx vertx = Vertx.vertx(Agent.vertxOptions());

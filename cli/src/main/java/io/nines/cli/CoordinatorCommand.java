@@ -104,6 +104,20 @@ final class CoordinatorCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE})")
   boolean inMemory;
 
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "FILE",
+      defaultValue = "${env:NINES_TLS_CERT}",
+      description = "serve HTTPS with this PEM certificate chain (NINES_TLS_CERT); needs --tls-key")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "FILE",
+      defaultValue = "${env:NINES_TLS_KEY}",
+      description = "the certificate's PKCS#8 PEM private key (NINES_TLS_KEY)")
+  Path tlsKey;
+
   @Override
   public Integer call() throws Exception {
     Set<String> tokens = readTokens();
@@ -136,7 +150,8 @@ final class CoordinatorCommand implements Callable<Integer> {
             .fleet(fleet)
             .timeSource(TimeSource.SYSTEM)
             .meterRegistry(registry)
-            .agentTokenFile(tokenFile);
+            .agentTokenFile(tokenFile)
+            .tls(tlsCert, tlsKey);
     Database database = null;
     JdbcResultStore durable = null;
     RetentionTask retention = null;
@@ -237,8 +252,12 @@ final class CoordinatorCommand implements Callable<Integer> {
     spec.commandLine()
         .getOut()
         .printf(
-            "coordinator listening on http://%s:%d (config version %s)%n",
-            host, bound, fleet.version().shortHash());
+            "coordinator listening on "
+                + (tlsCert == null ? "http" : "https")
+                + "://%s:%d (config version %s)%n",
+            host,
+            bound,
+            fleet.version().shortHash());
     spec.commandLine().getOut().flush();
     ClusterMember clustered = member;
     Database db = database;

@@ -27,6 +27,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -201,7 +203,7 @@ public final class Coordinator {
         .compose(
             v ->
                 vertx
-                    .createHttpServer()
+                    .createHttpServer(serverOptions())
                     .requestHandler(router)
                     .listen(options.port(), options.host()))
         .map(
@@ -214,6 +216,18 @@ public final class Coordinator {
               return s.actualPort();
             })
         .onFailure(e -> pool.close());
+  }
+
+  private HttpServerOptions serverOptions() {
+    HttpServerOptions o = new HttpServerOptions();
+    if (options.tlsCert() != null) {
+      o.setSsl(true)
+          .setKeyCertOptions(
+              new PemKeyCertOptions()
+                  .setCertPath(options.tlsCert().toString())
+                  .setKeyPath(options.tlsKey().toString()));
+    }
+    return o;
   }
 
   /** Closes the server and the worker pool; a no-op when never started. */

@@ -39,6 +39,8 @@ import java.util.function.Supplier;
  *     set, every {@code GET /api/v1/**} except {@code /api/v1/status} and {@code
  *     /api/v1/openapi.yaml} needs {@code Authorization: Bearer <token>} or {@code ?key=<token>}
  *     with a read or an admin token
+ * @param tlsCert a PEM certificate chain to serve HTTPS with, or null for plain HTTP
+ * @param tlsKey the certificate's PKCS#8 PEM private key, or null
  * @param adminTokens tokens that may change things (acknowledge incidents, create and delete
  *     maintenance windows) and read; when empty (the default) writes are open, which is only
  *     sensible on loopback. The one source of admin tokens: {@link AlertingOptions#adminTokens()}
@@ -58,7 +60,9 @@ public record CoordinatorOptions(
     Path agentTokenFile,
     String demoShopUrl,
     Set<String> readTokens,
-    Set<String> adminTokens) {
+    Set<String> adminTokens,
+    Path tlsCert,
+    Path tlsKey) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -76,6 +80,9 @@ public record CoordinatorOptions(
     for (String t : agentTokens) {
       Checks.checkArgument(!t.isBlank(), "agentTokens: a blank token (expected: non-blank)");
     }
+    Checks.checkArgument(
+        (tlsCert == null) == (tlsKey == null),
+        "tlsCert and tlsKey: only one given (expected: both, or neither for plain HTTP)");
     Checks.notNull(fleet, "fleet");
     Checks.notNull(timeSource, "timeSource");
     Checks.notNull(meterRegistry, "meterRegistry");
@@ -161,6 +168,8 @@ public record CoordinatorOptions(
     private ClusterMember cluster;
     private Path agentTokenFile;
     private String demoShopUrl;
+    private Path tlsCert;
+    private Path tlsKey;
     private Set<String> readTokens = Set.of();
     private Set<String> adminTokens = Set.of();
 
@@ -232,6 +241,13 @@ public record CoordinatorOptions(
       return this;
     }
 
+    /** Serves HTTPS with this PEM certificate (chain) and PKCS#8 PEM key; both or neither. */
+    public Builder tls(Path certificate, Path key) {
+      this.tlsCert = certificate;
+      this.tlsKey = key;
+      return this;
+    }
+
     /** Tokens that may read the API; empty (the default) leaves reads open. */
     public Builder readTokens(Set<String> readTokens) {
       this.readTokens = readTokens;
@@ -261,7 +277,9 @@ public record CoordinatorOptions(
           agentTokenFile,
           demoShopUrl,
           readTokens,
-          adminTokens);
+          adminTokens,
+          tlsCert,
+          tlsKey);
     }
   }
 }

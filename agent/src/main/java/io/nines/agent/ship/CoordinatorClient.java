@@ -34,13 +34,27 @@ public final class CoordinatorClient {
    * @param timeoutMillis the most one post may take
    */
   public CoordinatorClient(Vertx vertx, List<String> baseUrls, String token, long timeoutMillis) {
+    this(vertx, baseUrls, token, timeoutMillis, null);
+  }
+
+  /**
+   * @param caFile a PEM file of the CAs to trust for {@code https} coordinators instead of the
+   *     JDK's, e.g. the CA of a private coordinator certificate; null for the JDK's. The host name
+   *     is always verified.
+   */
+  public CoordinatorClient(
+      Vertx vertx, List<String> baseUrls, String token, long timeoutMillis, String caFile) {
     if (baseUrls.isEmpty()) {
       throw new IllegalArgumentException("baseUrls: [] (expected: at least one coordinator URL)");
     }
     this.baseUrls = List.copyOf(baseUrls);
     this.token = token;
     this.timeoutMillis = timeoutMillis;
-    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true));
+    HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setVerifyHost(true);
+    if (caFile != null) {
+      options.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(caFile));
+    }
+    this.client = vertx.createHttpClient(options);
   }
 
   /** The URL the next post goes to. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nines.agent.TestChecks;
 import io.nines.common.FailureKind;
 import io.nines.common.ProbeResult;
+import io.nines.common.testing.TestCertificates;
 import io.nines.config.Check;
 import io.nines.config.CheckSpec;
 import io.nines.config.HttpOptions;

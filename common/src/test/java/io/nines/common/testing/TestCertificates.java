@@ -1,4 +1,4 @@
-package io.nines.agent.probe;
+package io.nines.common.testing;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.PfxOptions;
@@ -32,17 +32,17 @@ import java.util.List;
  * signatures. Enough for a CA, leaves it signs (with chosen validity and subject alternative names)
  * and self-signed certificates.
  */
-final class TestCertificates {
+public final class TestCertificates {
   private TestCertificates() {}
 
   private static final char[] PASSWORD = "changeit".toCharArray();
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /** A certificate with its key, and the issuer's certificate when there is one. */
-  record Issued(X509Certificate certificate, PrivateKey key, X509Certificate issuer) {
+  public record Issued(X509Certificate certificate, PrivateKey key, X509Certificate issuer) {
 
     /** The certificate (and its issuer) with the key, for a Vert.x server. */
-    PfxOptions serverOptions() {
+    public PfxOptions serverOptions() {
       try {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
@@ -62,7 +62,17 @@ final class TestCertificates {
     }
 
     /** Writes the certificate as PEM to a file in {@code dir}. */
-    Path writePem(Path dir, String fileName) throws IOException {
+    /** Writes the private key as PKCS#8 PEM to a file in {@code dir}. */
+    public Path writeKeyPem(Path dir, String fileName) throws IOException {
+      String pem =
+          "-----BEGIN PRIVATE KEY-----\n"
+              + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                  .encodeToString(key.getEncoded())
+              + "\n-----END PRIVATE KEY-----\n";
+      return Files.writeString(dir.resolve(fileName), pem);
+    }
+
+    public Path writePem(Path dir, String fileName) throws IOException {
       String pem =
           "-----BEGIN CERTIFICATE-----\n"
               + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
@@ -73,7 +83,7 @@ final class TestCertificates {
   }
 
   /** A self-signed CA valid from an hour ago for a year. */
-  static Issued ca(String commonName) {
+  public static Issued ca(String commonName) {
     KeyPair keys = keys();
     Instant now = Instant.now();
     X509Certificate cert =
@@ -90,7 +100,7 @@ final class TestCertificates {
   }
 
   /** A leaf certificate signed by {@code ca}. */
-  static Issued leaf(
+  public static Issued leaf(
       Issued ca, String commonName, List<String> altNames, Instant notBefore, Instant notAfter) {
     KeyPair keys = keys();
     String issuer = ca.certificate().getSubjectX500Principal().getName();
@@ -108,7 +118,7 @@ final class TestCertificates {
   }
 
   /** A self-signed leaf certificate (not a CA). */
-  static Issued selfSigned(
+  public static Issued selfSigned(
       String commonName, List<String> altNames, Instant notBefore, Instant notAfter) {
     KeyPair keys = keys();
     X509Certificate cert =
