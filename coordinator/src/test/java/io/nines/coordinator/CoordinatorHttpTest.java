@@ -507,4 +507,14 @@ class CoordinatorHttpTest {
       await(other.stop());
     }
   }
+
+  @Test
+  void whenABatchReportsDroppedResults_thenTheCoordinatorCountsThemPerAgent() throws Exception {
+    JsonObject body =
+        new ResultBatch("a", List.of(ok("a", 1, "checkout-journey", "eu", T0)), 7).toJson();
+    HttpResponse<Buffer> r = post(body, TOKEN);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    assertThat(registry.get("nines.agent.dropped").tag("agent", "a").counter().count())
+        .isEqualTo(7.0);
+  }
 }

@@ -272,6 +272,19 @@ public final class Api {
         .onSuccess(
             outcome -> {
               batchesOk.increment();
+              if (batch.dropped() > 0) {
+                // The agent's spool overflowed while it could not reach us: those results are
+                // lost for good, and the operators should know.
+                registry
+                    .counter("nines.agent.dropped", "agent", batch.agentId())
+                    .increment(batch.dropped());
+                LOG.warning(
+                    "agent "
+                        + batch.agentId()
+                        + " dropped "
+                        + batch.dropped()
+                        + " results because its spool was full");
+              }
               accepted.increment(outcome.accepted());
               duplicates.increment(outcome.duplicates());
               rejected.increment(outcome.rejected().size());
