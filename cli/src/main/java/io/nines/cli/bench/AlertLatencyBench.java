@@ -64,7 +64,9 @@ public final class AlertLatencyBench {
               JsonObject event = ctx.body().asJsonObject();
               pages.add(
                   new Object[] {
-                    Instant.now(), event.getString("event_action"), event.getString("dedup_key")
+                    TimeSource.SYSTEM.now(),
+                    event.getString("event_action"),
+                    event.getString("dedup_key")
                   });
               ctx.response().setStatusCode(202).end("{\"status\":\"success\"}");
             });
@@ -121,7 +123,7 @@ public final class AlertLatencyBench {
     for (int i = 0; i < outages; i++) {
       pages.clear();
       failing.set(true);
-      Instant flipped = Instant.now();
+      Instant flipped = TimeSource.SYSTEM.now();
       boolean paged = waitUntil(() -> pages.stream().anyMatch(p -> "trigger".equals(p[1])), 20);
       Instant pagedAt =
           paged

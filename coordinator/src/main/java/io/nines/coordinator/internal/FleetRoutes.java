@@ -151,8 +151,7 @@ public final class FleetRoutes {
         .onSuccess(
             all -> {
               Instant now = time.now();
-              Map<String, List<String>> placement =
-                  Assignments.place(f, all, now, AGENT_TIMEOUT, 1);
+              Map<String, List<String>> placement = placement(f, all, now);
               String id = record.info().id();
               List<String> mine = placement.getOrDefault(id, List.of());
               long version = versionOf(id, mine, f, now);
@@ -164,6 +163,31 @@ public final class FleetRoutes {
                       .put("checks", new JsonArray(mine)));
             })
         .onFailure(ctx::fail);
+  }
+
+  /** The last placement, reused while the fleet and the set of live agents stay the same. */
+  private record Placement(
+      Fleet fleet, java.util.Set<String> live, Map<String, List<String>> byAgent) {}
+
+  private volatile Placement last;
+
+  /**
+   * The placement for {@code all} at {@code now}. Every heartbeat asks for it, so it is computed
+   * again only when the configuration or the set of live agents changed, not once per heartbeat.
+   */
+  private Map<String, List<String>> placement(Fleet f, List<AgentRecord> all, Instant now) {
+    java.util.Set<String> live = new java.util.TreeSet<>();
+    for (AgentRecord a : all) {
+      if (Assignments.live(a, now, AGENT_TIMEOUT)) {
+        live.add(a.info().id());
+      }
+    }
+    Placement p = last;
+    if (p == null || p.fleet() != f || !p.live().equals(live)) {
+      p = new Placement(f, live, Assignments.place(f, all, now, AGENT_TIMEOUT, 1));
+      last = p;
+    }
+    return p.byAgent();
   }
 
   private long versionOf(String agentId, List<String> content, Fleet f, Instant now) {
@@ -186,8 +210,7 @@ public final class FleetRoutes {
         .onSuccess(
             all -> {
               Instant now = time.now();
-              Map<String, List<String>> placement =
-                  f == null ? Map.of() : Assignments.place(f, all, now, AGENT_TIMEOUT, 1);
+              Map<String, List<String>> placement = f == null ? Map.of() : placement(f, all, now);
               JsonArray items = new JsonArray();
               all.stream()
                   .sorted(java.util.Comparator.comparing(a -> a.info().id()))
