@@ -455,29 +455,10 @@ public final class DnsProbe implements Probe {
   /** What assertions read from a DNS answer: answers, rcode and latency. */
   private record DnsObservation(List<String> answers, String rcode, Duration took)
       implements Observation {
-    @Override
-    public Integer status() {
-      return null;
-    }
 
     @Override
     public Duration latency() {
       return took;
-    }
-
-    @Override
-    public String header(String name) {
-      return null;
-    }
-
-    @Override
-    public String body() {
-      return null;
-    }
-
-    @Override
-    public Long certDays() {
-      return null;
     }
 
     @Override

@@ -694,20 +694,5 @@ public final class HttpProbe implements Probe {
     public String body() {
       return text;
     }
-
-    @Override
-    public Long certDays() {
-      return null;
-    }
-
-    @Override
-    public List<String> dnsAnswers() {
-      return null;
-    }
-
-    @Override
-    public String dnsRcode() {
-      return null;
-    }
   }
 }

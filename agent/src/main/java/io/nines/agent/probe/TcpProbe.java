@@ -303,10 +303,6 @@ public final class TcpProbe implements Probe {
 
   /** What assertions read from a tcp exchange: {@code body} and {@code latency}. */
   private record TcpObservation(Duration took, String text) implements Observation {
-    @Override
-    public Integer status() {
-      return null;
-    }
 
     @Override
     public Duration latency() {
@@ -314,28 +310,8 @@ public final class TcpProbe implements Probe {
     }
 
     @Override
-    public String header(String name) {
-      return null;
-    }
-
-    @Override
     public String body() {
       return text;
-    }
-
-    @Override
-    public Long certDays() {
-      return null;
-    }
-
-    @Override
-    public List<String> dnsAnswers() {
-      return null;
-    }
-
-    @Override
-    public String dnsRcode() {
-      return null;
     }
   }
 }

@@ -485,10 +485,6 @@ public final class TlsProbe implements Probe {
 
   /** What assertions read from a TLS handshake: {@code cert.days} and {@code latency}. */
   private record TlsObservation(long days, Duration took) implements Observation {
-    @Override
-    public Integer status() {
-      return null;
-    }
 
     @Override
     public Duration latency() {
@@ -496,28 +492,8 @@ public final class TlsProbe implements Probe {
     }
 
     @Override
-    public String header(String name) {
-      return null;
-    }
-
-    @Override
-    public String body() {
-      return null;
-    }
-
-    @Override
     public Long certDays() {
       return days;
-    }
-
-    @Override
-    public List<String> dnsAnswers() {
-      return null;
-    }
-
-    @Override
-    public String dnsRcode() {
-      return null;
     }
   }
 }

@@ -10,23 +10,37 @@ import java.util.List;
 public interface Observation {
 
   /** The HTTP status code, or null. */
-  Integer status();
+  default Integer status() {
+    return null;
+  }
 
   /** How long the request took, or null. */
-  Duration latency();
+  default Duration latency() {
+    return null;
+  }
 
   /** A response header by name, case-insensitively; null when absent. */
-  String header(String name);
+  default String header(String name) {
+    return null;
+  }
 
   /** The response body as text (UTF-8), or null. */
-  String body();
+  default String body() {
+    return null;
+  }
 
   /** Whole days until the leaf certificate expires, or null. */
-  Long certDays();
+  default Long certDays() {
+    return null;
+  }
 
   /** DNS answers as strings (addresses, names, MX as {@code "10 mx.example."}), or null. */
-  List<String> dnsAnswers();
+  default List<String> dnsAnswers() {
+    return null;
+  }
 
   /** The DNS response code name, e.g. {@code NOERROR}, or null. */
-  String dnsRcode();
+  default String dnsRcode() {
+    return null;
+  }
 }
