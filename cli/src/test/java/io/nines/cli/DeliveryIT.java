@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -58,32 +59,39 @@ class DeliveryIT {
   }
 
   /**
-   * Waits until the agent has nothing left to ship; with {@code countsMatch}, also until the store
-   * holds as many distinct results as the agent had acknowledged (true for one agent run: a
-   * replayed duplicate is acknowledged but counted once by the agent too).
+   * Waits until the store holds a result that ran after {@code after}, then reads what it holds.
+   * The agent ships its spool in order, one batch at a time, so once such a result is stored,
+   * everything the agent produced before it is stored too (a replay included); the agent keeps
+   * probing meanwhile, so its spool is never quite empty, and this does not wait for that.
+   *
+   * <p>The checks are listed one after the other while results keep arriving, so a later listing
+   * may hold newer sequences than an earlier one. The reading is therefore cut at the lowest of the
+   * checks' newest sequences: below it, every listing was complete.
    */
-  private List<Stored> awaitEverythingShipped(boolean countsMatch) {
-    AtomicReference<List<Stored>> stored = new AtomicReference<>();
-    await("the agent's spool drains and the store holds what it shipped")
-        .atMost(Duration.ofSeconds(45))
+  private List<Stored> awaitStoredAfter(Instant after) {
+    await("the store holds a result that ran after " + after)
+        .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(300))
-        .untilAsserted(
-            () -> {
-              Map<String, Double> before = fleet.agentMetrics();
-              List<Stored> results = fleet.allResults();
-              Map<String, Double> after = fleet.agentMetrics();
-              assertThat(before.get("nines_spool_pending")).isZero();
-              if (countsMatch) {
-                long distinct = results.stream().map(Stored::id).distinct().count();
-                assertThat(distinct)
-                    .as("results stored vs. acknowledged to the agent")
-                    .isBetween(
-                        before.get("nines_shipper_shipped_total").longValue(),
-                        after.get("nines_shipper_shipped_total").longValue());
-              }
-              stored.set(results);
-            });
-    return stored.get();
+        .until(() -> fleet.allResults().stream().anyMatch(r -> r.startedAt().isAfter(after)));
+    try {
+      double acknowledged = fleet.agentMetrics().get("nines_shipper_shipped_total");
+      List<Stored> results = fleet.allResults();
+      assertThat(results.stream().map(Stored::id).distinct().count())
+          .as("results stored vs. acknowledged to the agent before the listing")
+          .isGreaterThanOrEqualTo((long) acknowledged);
+      long cut =
+          results.stream()
+              .collect(
+                  Collectors.groupingBy(Stored::check, Collectors.summarizingLong(Stored::seq)))
+              .values()
+              .stream()
+              .mapToLong(LongSummaryStatistics::getMax)
+              .min()
+              .orElseThrow();
+      return results.stream().filter(r -> r.seq() <= cut).toList();
+    } catch (Exception e) {
+      throw new AssertionError("reading the stored results failed", e);
+    }
   }
 
   private static Instant first(List<Stored> results) {
@@ -115,11 +123,8 @@ class DeliveryIT {
     fleet.startCoordinator();
     Instant up = Instant.now();
 
-    List<Stored> results = awaitEverythingShipped(true);
-    // And a little steady probing after the replay, then the final reading.
-    long replayed = results.size();
-    await().atMost(Duration.ofSeconds(10)).until(() -> fleet.allResults().size() >= replayed + 4);
-    results = awaitEverythingShipped(true);
+    // The replay, then a little steady probing after it.
+    List<Stored> results = awaitStoredAfter(up.plusSeconds(3));
 
     assertExactlyOnce(results, 1);
     assertThat(fleet.agentMetrics())
@@ -186,10 +191,8 @@ class DeliveryIT {
     long spooledAtKill = atKill.get().get("nines_spool_pending").longValue();
 
     fleet.startAgent(1);
-    List<Stored> results = awaitEverythingShipped(false);
-    long stored = results.size();
-    await().atMost(Duration.ofSeconds(10)).until(() -> fleet.allResults().size() >= stored + 10);
-    results = awaitEverythingShipped(false);
+    // The rest of the killed run's spool, then a little of the new run's probing.
+    List<Stored> results = awaitStoredAfter(Instant.now().plusSeconds(2));
 
     assertExactlyOnce(results, 2);
     List<List<Long>> runs = FleetProcesses.runs(results);

@@ -7,13 +7,12 @@ import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +23,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A coordinator and an agent as separate JVMs ({@code io.nines.cli.Main coordinator|agent}), a
@@ -45,12 +48,14 @@ final class FleetProcesses implements AutoCloseable {
 
   private final Path dir;
   private final HttpServer target;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   final int coordinatorPort;
-  final int agentPort;
+
+  /** The port the running agent serves /metrics on: it binds port 0 and logs the port it got. */
+  private volatile int agentPort;
+
   final List<String> checkIds = new ArrayList<>();
   private final Map<String, Integer> logCount = new HashMap<>();
+  private final Map<String, Path> lastLog = new HashMap<>();
   Process coordinator;
   Process agent;
 
@@ -83,7 +88,6 @@ final class FleetProcesses implements AutoCloseable {
             + "checks:\n"
             + yaml);
     coordinatorPort = freePort();
-    agentPort = freePort();
   }
 
   private static int freePort() throws IOException {
@@ -109,11 +113,13 @@ final class FleetProcesses implements AutoCloseable {
             Main.class.getName()));
     command.addAll(args);
     int n = logCount.merge(name, 1, Integer::sum);
+    Path log = dir.resolve(name + "-" + n + ".log");
+    lastLog.put(name, log);
     ProcessBuilder pb =
         new ProcessBuilder(command)
             .directory(dir.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(dir.resolve(name + "-" + n + ".log").toFile());
+            .redirectOutput(log.toFile());
     pb.environment().putAll(env);
     return pb.start();
   }
@@ -133,14 +139,25 @@ final class FleetProcesses implements AutoCloseable {
                 dir.resolve("data").toString()),
             Map.of("NINES_AGENT_TOKEN", AGENT_TOKEN, "NINES_ADMIN_TOKEN", ADMIN_TOKEN));
     Process p = coordinator;
-    await("the coordinator is ready")
-        .atMost(Duration.ofSeconds(40))
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              assertThat(p.isAlive()).as("coordinator alive; see its log\n" + logs()).isTrue();
-              return status(coordinatorUrl("/health/ready")) == 200;
-            });
+    awaitWithLogs(
+        "the coordinator is ready",
+        Duration.ofSeconds(60),
+        () -> {
+          assertThat(p.isAlive()).as("coordinator alive").isTrue();
+          return status(coordinatorUrl("/health/ready")) == 200;
+        });
+  }
+
+  /**
+   * Like Awaitility's {@code until}, but a timeout fails with the processes' logs, so that a run on
+   * a clean machine says why a process never got ready.
+   */
+  private void awaitWithLogs(String what, Duration atMost, Callable<Boolean> condition) {
+    try {
+      await(what).atMost(atMost).pollInterval(Duration.ofMillis(200)).until(condition);
+    } catch (ConditionTimeoutException | AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n" + logs(), e);
+    }
   }
 
   /** Starts the agent (same id and spool every time); awaits its /metrics. */
@@ -159,23 +176,33 @@ final class FleetProcesses implements AutoCloseable {
                 "--coordinators",
                 "http://127.0.0.1:" + coordinatorPort,
                 "--http-port",
-                Integer.toString(agentPort),
+                "0",
                 "--spool-dir",
                 dir.resolve("spool").toString(),
                 "--batch-size",
                 Integer.toString(batchSize)),
             Map.of("NINES_TOKEN", AGENT_TOKEN));
     Process p = agent;
-    // Generous: a JVM starting on two cores that a parallel build keeps busy can take this long.
-    await("the agent serves /metrics")
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              assertThat(p.isAlive()).as("agent alive; see its log\n" + logs()).isTrue();
-              return status("http://127.0.0.1:" + agentPort + "/metrics") == 200;
-            });
+    Path log = lastLog.get("agent");
+    // The agent binds port 0 (a fixed port could be taken while the agent is down) and logs the
+    // one it got. Generous: a JVM starting on two busy cores can take this long.
+    awaitWithLogs(
+        "the agent serves /metrics",
+        Duration.ofSeconds(90),
+        () -> {
+          assertThat(p.isAlive()).as("agent alive").isTrue();
+          Matcher m = METRICS_AT.matcher(Files.readString(log, StandardCharsets.UTF_8));
+          if (!m.find()) {
+            return false;
+          }
+          agentPort = Integer.parseInt(m.group(1));
+          return status("http://127.0.0.1:" + agentPort + "/metrics") == 200;
+        });
   }
+
+  /** The line {@code nines agent} prints once it serves its endpoints. */
+  private static final Pattern METRICS_AT =
+      Pattern.compile("metrics at http://[^:]+:(\\d+)/metrics");
 
   /** Stops a process (SIGTERM when {@code forcibly} is false, else SIGKILL) and waits for it. */
   static void stop(Process p, boolean forcibly) throws InterruptedException {
@@ -193,29 +220,42 @@ final class FleetProcesses implements AutoCloseable {
 
   private int status(String url) {
     try {
-      return http.send(
-              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
+      return get(url, 3000).status();
     } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       return -1;
     }
   }
 
-  private String body(String url) throws IOException, InterruptedException {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as("GET " + url + ": " + r.body()).isEqualTo(200);
+  private String body(String url) throws IOException {
+    Response r = get(url, 5000);
+    assertThat(r.status()).as("GET " + url + ": " + r.body()).isEqualTo(200);
     return r.body();
   }
 
+  private record Response(int status, String body) {}
+
+  /**
+   * One GET on a connection of its own, closed afterwards. (Not java.net.http: its shared, pooled
+   * client once stopped answering for the rest of a run after the agent it was polling was killed
+   * mid-request, although the new agent served.)
+   */
+  private static Response get(String url, int timeoutMillis) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+    c.setConnectTimeout(timeoutMillis);
+    c.setReadTimeout(timeoutMillis);
+    c.setUseCaches(false);
+    try {
+      int status = c.getResponseCode();
+      InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+      String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return new Response(status, body);
+    } finally {
+      c.disconnect();
+    }
+  }
+
   /** The agent's Prometheus samples without labels, by name (e.g. nines_spool_pending). */
-  Map<String, Double> agentMetrics() throws IOException, InterruptedException {
+  Map<String, Double> agentMetrics() throws IOException {
     Map<String, Double> out = new TreeMap<>();
     for (String line : body("http://127.0.0.1:" + agentPort + "/metrics").split("\n")) {
       if (line.startsWith("#") || line.isBlank()) {
@@ -233,7 +273,7 @@ final class FleetProcesses implements AutoCloseable {
   }
 
   /** Every result the coordinator holds for every check, read page by page. */
-  List<Stored> allResults() throws IOException, InterruptedException {
+  List<Stored> allResults() throws IOException {
     List<Stored> out = new ArrayList<>();
     for (String check : checkIds) {
       String cursor = null;
@@ -259,8 +299,7 @@ final class FleetProcesses implements AutoCloseable {
   }
 
   /** The UNKNOWN intervals of service {@code site} in {@code [from, to)}. */
-  List<JsonObject> unknownStretches(Instant from, Instant to)
-      throws IOException, InterruptedException {
+  List<JsonObject> unknownStretches(Instant from, Instant to) throws IOException {
     JsonArray intervals =
         new JsonObject(
                 body(coordinatorUrl("/api/v1/services/site/timeline?from=" + from + "&to=" + to)))
