@@ -9,9 +9,12 @@ import io.nines.common.Failure;
 import io.nines.common.FailureKind;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeSource;
+import io.nines.coordinator.store.internal.CheckLog;
+import io.nines.coordinator.store.internal.PendingChange;
 import io.nines.coordinator.store.jdbc.Database;
 import io.nines.coordinator.store.jdbc.DatabaseOptions;
 import io.nines.coordinator.store.jdbc.Rollup;
+import io.nines.coordinator.store.jdbc.internal.CheckRepository;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -144,6 +147,44 @@ abstract class JdbcResultStoreContract extends ResultStoreContract {
             new Rollup("home", "eu", minute.plusSeconds(60), 1, 0));
     store = reopen();
     assertThat(database.rollups("home", minute, NOW)).isEqualTo(rollups);
+  }
+
+  @Test
+  void whenAChangeIsWrittenAgain_thenItsResultsAreCountedOnceInTheRollups() throws Exception {
+    // What a retried write-behind batch, or a promoted backup writing what its owner had written,
+    // does: the same change reaches the database twice.
+    Instant minute = Instant.parse("2026-04-10T11:58:00Z");
+    CheckRepository repository =
+        new CheckRepository(database.dataSource(), database.options().url());
+    PendingChange first =
+        new PendingChange(
+            "home",
+            new CheckLog.Change(
+                List.of(
+                    ok("a", 1, "home", "eu", minute.plusSeconds(1)),
+                    fail("a", 2, "home", "eu", minute.plusSeconds(31))),
+                List.of(),
+                Instant.EPOCH,
+                null),
+            NOW);
+    PendingChange second =
+        new PendingChange(
+            "home",
+            new CheckLog.Change(
+                List.of(
+                    ok("a", 3, "home", "eu", minute.plusSeconds(40)),
+                    fail("a", 2, "home", "eu", minute.plusSeconds(31))),
+                List.of(),
+                Instant.EPOCH,
+                null),
+            NOW);
+
+    repository.write(List.of(first));
+    repository.write(List.of(first, second));
+    repository.write(List.of(second));
+
+    assertThat(database.rollups("home", minute, NOW))
+        .containsExactly(new Rollup("home", "eu", minute, 3, 1));
   }
 
   @Test

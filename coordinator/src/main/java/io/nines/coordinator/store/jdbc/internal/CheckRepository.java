@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,18 +78,21 @@ public final class CheckRepository {
 
   private void write(Connection c, Collection<PendingChange> changes) throws SQLException {
     Map<String, Evaluation> evaluations = new LinkedHashMap<>();
-    Set<List<Object>> minutes = new LinkedHashSet<>();
+    List<ProbeResult> written = new ArrayList<>();
+    int[] inserted = new int[0];
     try (PreparedStatement results = c.prepareStatement(dialect.insertResult);
         PreparedStatement refused = c.prepareStatement(dialect.insertRefused)) {
-      int pendingResults = 0;
       int pendingRefused = 0;
       for (PendingChange p : changes) {
         for (ProbeResult r : p.change().accepted()) {
           bindResult(results, r);
+          if (dialect.resultKeyAgain) {
+            results.setString(14, r.checkId());
+            results.setString(15, r.agentId());
+            results.setLong(16, r.sequence());
+          }
           results.addBatch();
-          pendingResults++;
-          long minute = Math.floorDiv(nanos(r.startedAt()), NANOS_PER_MINUTE);
-          minutes.add(List.of(r.checkId(), r.location(), minute));
+          written.add(r);
         }
         for (ProbeResult r : p.change().refused()) {
           refused.setString(1, r.checkId());
@@ -103,31 +107,14 @@ public final class CheckRepository {
           evaluations.merge(p.checkId(), e, (a, b) -> b.count() >= a.count() ? b : a);
         }
       }
-      if (pendingResults > 0) {
-        results.executeBatch();
+      if (!written.isEmpty()) {
+        inserted = results.executeBatch();
       }
       if (pendingRefused > 0) {
         refused.executeBatch();
       }
     }
-    if (!minutes.isEmpty()) {
-      try (PreparedStatement rollup = c.prepareStatement(dialect.upsertRollup)) {
-        for (List<Object> m : minutes) {
-          String checkId = (String) m.get(0);
-          String location = (String) m.get(1);
-          long minute = (Long) m.get(2);
-          rollup.setString(1, checkId);
-          rollup.setString(2, location);
-          rollup.setLong(3, minute * 60);
-          rollup.setString(4, checkId);
-          rollup.setString(5, location);
-          rollup.setLong(6, minute * NANOS_PER_MINUTE);
-          rollup.setLong(7, (minute + 1) * NANOS_PER_MINUTE);
-          rollup.addBatch();
-        }
-        rollup.executeBatch();
-      }
-    }
+    writeRollups(c, written, inserted);
     if (!evaluations.isEmpty()) {
       try (PreparedStatement upsert = c.prepareStatement(dialect.upsertEvaluation)) {
         for (Map.Entry<String, Evaluation> en : evaluations.entrySet()) {
@@ -141,6 +128,67 @@ public final class CheckRepository {
           upsert.addBatch();
         }
         upsert.executeBatch();
+      }
+    }
+  }
+
+  /**
+   * Counts {@code written} into their minutes' roll-ups: each result that its insert really added
+   * ({@code inserted[i]} is 1; 0 means it was stored before, by an earlier write of the same
+   * change), so that the counts stay exact however often a change is written. Adding is cheap;
+   * recomputing a minute from the raw rows, which is the fallback for a driver that does not report
+   * per-row counts, costs a scan of the minute.
+   */
+  private void writeRollups(Connection c, List<ProbeResult> written, int[] inserted)
+      throws SQLException {
+    if (written.isEmpty()) {
+      return;
+    }
+    Map<List<Object>, int[]> added = new LinkedHashMap<>();
+    Set<List<Object>> recompute = new LinkedHashSet<>();
+    for (int i = 0; i < written.size(); i++) {
+      ProbeResult r = written.get(i);
+      long minute = Math.floorDiv(nanos(r.startedAt()), NANOS_PER_MINUTE);
+      List<Object> key = List.of(r.checkId(), r.location(), minute);
+      int count = i < inserted.length ? inserted[i] : Statement.SUCCESS_NO_INFO;
+      if (count > 0) {
+        int[] totals = added.computeIfAbsent(key, k -> new int[2]);
+        totals[0]++;
+        totals[1] += r.ok() ? 0 : 1;
+      } else if (count != 0) {
+        recompute.add(key);
+      }
+    }
+    added.keySet().removeAll(recompute);
+    if (!added.isEmpty()) {
+      try (PreparedStatement add = c.prepareStatement(dialect.addToRollup)) {
+        for (Map.Entry<List<Object>, int[]> e : added.entrySet()) {
+          add.setString(1, (String) e.getKey().get(0));
+          add.setString(2, (String) e.getKey().get(1));
+          add.setLong(3, (Long) e.getKey().get(2) * 60);
+          add.setInt(4, e.getValue()[0]);
+          add.setInt(5, e.getValue()[1]);
+          add.addBatch();
+        }
+        add.executeBatch();
+      }
+    }
+    if (!recompute.isEmpty()) {
+      try (PreparedStatement rollup = c.prepareStatement(dialect.upsertRollup)) {
+        for (List<Object> m : recompute) {
+          String checkId = (String) m.get(0);
+          String location = (String) m.get(1);
+          long minute = (Long) m.get(2);
+          rollup.setString(1, checkId);
+          rollup.setString(2, location);
+          rollup.setLong(3, minute * 60);
+          rollup.setString(4, checkId);
+          rollup.setString(5, location);
+          rollup.setLong(6, minute * NANOS_PER_MINUTE);
+          rollup.setLong(7, (minute + 1) * NANOS_PER_MINUTE);
+          rollup.addBatch();
+        }
+        rollup.executeBatch();
       }
     }
   }

@@ -7,9 +7,14 @@ package io.nines.coordinator.store.jdbc.internal;
  */
 enum Dialect {
   H2(
-      "MERGE INTO results (check_id, agent_id, seq, location, started_at_ns, duration_ms, ok,"
+      "INSERT INTO results (check_id, agent_id, seq, location, started_at_ns, duration_ms, ok,"
           + " failure_kind, failure_step, failure_message, attempts, phases, diagnostics)"
-          + " KEY (check_id, agent_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          + " SELECT CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BIGINT),"
+          + " CAST(? AS VARCHAR), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BOOLEAN),"
+          + " CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS INTEGER),"
+          + " CAST(? AS VARCHAR), CAST(? AS VARCHAR) FROM DUAL WHERE NOT EXISTS"
+          + " (SELECT 1 FROM results WHERE check_id = ? AND agent_id = ? AND seq = ?)",
+      true,
       "MERGE INTO refused_sequences (check_id, agent_id, seq, recorded_at_ns)"
           + " KEY (check_id, agent_id, seq) VALUES (?, ?, ?, ?)",
       "MERGE INTO evaluations t USING (SELECT CAST(? AS VARCHAR) check_id,"
@@ -26,11 +31,20 @@ enum Dialect {
           + " KEY (check_id, location, minute_epoch_s)"
           + " SELECT CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BIGINT), COUNT(*),"
           + " COALESCE(SUM(CASE WHEN ok THEN 0 ELSE 1 END), 0) FROM results"
-          + " WHERE check_id = ? AND location = ? AND started_at_ns >= ? AND started_at_ns < ?"),
+          + " WHERE check_id = ? AND location = ? AND started_at_ns >= ? AND started_at_ns < ?",
+      "MERGE INTO rollups t USING (SELECT CAST(? AS VARCHAR) check_id,"
+          + " CAST(? AS VARCHAR) location, CAST(? AS BIGINT) minute_epoch_s,"
+          + " CAST(? AS INTEGER) total, CAST(? AS INTEGER) failed) s"
+          + " ON t.check_id = s.check_id AND t.location = s.location"
+          + " AND t.minute_epoch_s = s.minute_epoch_s"
+          + " WHEN MATCHED THEN UPDATE SET total = t.total + s.total, failed = t.failed + s.failed"
+          + " WHEN NOT MATCHED THEN INSERT (check_id, location, minute_epoch_s, total, failed)"
+          + " VALUES (s.check_id, s.location, s.minute_epoch_s, s.total, s.failed)"),
   POSTGRESQL(
       "INSERT INTO results (check_id, agent_id, seq, location, started_at_ns, duration_ms, ok,"
           + " failure_kind, failure_step, failure_message, attempts, phases, diagnostics)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+      false,
       "INSERT INTO refused_sequences (check_id, agent_id, seq, recorded_at_ns)"
           + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
       "INSERT INTO evaluations (check_id, state, since_ns, at_ns, evaluation_count, member_id)"
@@ -43,10 +57,21 @@ enum Dialect {
           + " COALESCE(SUM(CASE WHEN ok THEN 0 ELSE 1 END), 0) FROM results"
           + " WHERE check_id = ? AND location = ? AND started_at_ns >= ? AND started_at_ns < ?"
           + " ON CONFLICT (check_id, location, minute_epoch_s) DO UPDATE SET"
-          + " total = EXCLUDED.total, failed = EXCLUDED.failed");
+          + " total = EXCLUDED.total, failed = EXCLUDED.failed",
+      "INSERT INTO rollups (check_id, location, minute_epoch_s, total, failed)"
+          + " VALUES (?, ?, ?, ?, ?)"
+          + " ON CONFLICT (check_id, location, minute_epoch_s) DO UPDATE SET"
+          + " total = rollups.total + EXCLUDED.total, failed = rollups.failed + EXCLUDED.failed");
 
-  /** Inserts a result unless one with its key exists; 13 parameters in column order. */
+  /**
+   * Inserts a result unless one with its key exists: 13 parameters in column order, then (when
+   * {@link #resultKeyAgain}) its key once more. Its update count is 1 when it inserted, 0 when the
+   * result was there already.
+   */
   final String insertResult;
+
+  /** Whether {@link #insertResult} takes check, agent and sequence again as parameters 14-16. */
+  final boolean resultKeyAgain;
 
   /** Inserts a refused sequence unless present: check, agent, seq, recorded_at_ns. */
   final String insertRefused;
@@ -63,8 +88,23 @@ enum Dialect {
    */
   final String upsertRollup;
 
-  Dialect(String insertResult, String insertRefused, String upsertEvaluation, String upsertRollup) {
+  /**
+   * Adds counts to one roll-up (creating it): check, location, minute_epoch_s, total, failed. Only
+   * for results that {@link #insertResult} inserted in the same transaction, so that writing a
+   * result twice counts it once.
+   */
+  final String addToRollup;
+
+  Dialect(
+      String insertResult,
+      boolean resultKeyAgain,
+      String insertRefused,
+      String upsertEvaluation,
+      String upsertRollup,
+      String addToRollup) {
     this.insertResult = insertResult;
+    this.resultKeyAgain = resultKeyAgain;
+    this.addToRollup = addToRollup;
     this.insertRefused = insertRefused;
     this.upsertEvaluation = upsertEvaluation;
     this.upsertRollup = upsertRollup;
