@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nines.common.ProbeResult;
 import io.nines.common.ResultBatch;
+import io.nines.common.TimeRange;
 import io.nines.common.testing.ManualTimeSource;
 import io.nines.config.DownWhen;
 import io.nines.config.Fleet;
@@ -20,6 +21,7 @@ import io.nines.coordinator.store.InMemoryResultStore;
 import io.nines.coordinator.store.ResultStore;
 import io.nines.coordinator.store.StoreUnavailableException;
 import io.nines.coordinator.testing.TestFleets;
+import io.nines.coordinator.timeline.Timeline;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -457,6 +459,11 @@ class CoordinatorHttpTest {
           public Future<Map<String, List<ProbeResult>>> resultsByLocation(
               String checkId, Instant from, Instant to) {
             return real.resultsByLocation(checkId, from, to);
+          }
+
+          @Override
+          public Future<Map<String, Timeline>> locationTimelines(String checkId, TimeRange span) {
+            return real.locationTimelines(checkId, span);
           }
 
           @Override

@@ -48,11 +48,13 @@ import java.util.concurrent.atomic.AtomicReference;
  *       members (backup count 1), for {@code ingestSeconds} each: 1,000 checks at 30 s, one
  *       location, batches of {@code batch} results spread over the members, {@code inFlight}
  *       appends outstanding;
- *   <li><b>query90d</b>: one member; service {@code s0000}'s one check holds 90 days of results at
- *       30 s from one location (259,200 results, 1 in 200 failing); the 999 other services' checks
- *       hold one result each. Each query does what {@code GET /api/v1/services/{id}/availability}
- *       does for a 90-day window, minus HTTP and JSON: {@link Queries#fetch}, the service timeline,
- *       {@link Availability#report} and the month's {@link DowntimeBudget};
+ *   <li><b>query90d</b>: one member; service {@code s0000}'s one check ran 90 days at 30 s from one
+ *       location (259,200 results, 1 in 200 failing), appended with the simulated clock advancing
+ *       and {@code retention.raw} at its default 7 days, so the check holds 7 days of raw results
+ *       and its timeline history holds all 90; the 999 other services' checks hold one result each.
+ *       Each query does what {@code GET /api/v1/services/{id}/availability} does for a 90-day
+ *       window, minus HTTP and JSON: {@link Queries#fetch}, the service timeline, {@link
+ *       Availability#report} and the month's {@link DowntimeBudget};
  *   <li><b>heap24h</b>: one member; 24 simulated hours of 1,000 checks at 30 s (2,880,000 results),
  *       fed check by check in appends of 1,440 results ({@code heapFeed=byCheck}, the default) or
  *       tick by tick, 1,000 results per simulated 30 s ({@code heapFeed=ticks}, as agents send them
@@ -74,7 +76,13 @@ public final class ClusterBench {
   private static final Instant NOW = Instant.parse("2026-06-15T12:00:00Z");
 
   private final Map<String, String> args;
-  private final Fleet fleet = fleet();
+  private final Fleet fleet = fleet(Duration.ofDays(91));
+
+  /**
+   * The query phase's fleet: the default raw retention of 7 days, so that 83 of the 90 days are
+   * read from the checks' timeline history, not from raw results.
+   */
+  private final Fleet queryFleet = fleet(Settings.DEFAULTS.retentionRaw());
 
   private ClusterBench(Map<String, String> args) {
     this.args = args;
@@ -153,24 +161,28 @@ public final class ClusterBench {
         seq++;
         batch.add(result("c0000", seq, t, seq % 200 == 0));
         if (batch.size() == 2000) {
-          store.append(List.copyOf(batch), fleet, NOW).await(60, TimeUnit.SECONDS);
+          // Time passes as the results arrive, so raw results leave the 7-day retention and
+          // only the check's timeline history keeps their time, as in a cluster that ran 90 days.
+          store
+              .append(List.copyOf(batch), queryFleet, t.plusSeconds(1))
+              .await(60, TimeUnit.SECONDS);
           batch.clear();
         }
       }
       if (!batch.isEmpty()) {
-        store.append(List.copyOf(batch), fleet, NOW).await(60, TimeUnit.SECONDS);
+        store.append(List.copyOf(batch), queryFleet, NOW).await(60, TimeUnit.SECONDS);
       }
       // The other 999 checks: one recent result each, so the map holds 1,000 checks.
       List<ProbeResult> others = new ArrayList<>();
       for (int i = 1; i < CHECKS; i++) {
         others.add(result(checkId(i), 1, NOW.minusSeconds(10), false));
       }
-      store.append(others, fleet, NOW).await(60, TimeUnit.SECONDS);
+      store.append(others, queryFleet, NOW).await(60, TimeUnit.SECONDS);
       long held = store.size().await(60, TimeUnit.SECONDS);
       double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
 
       Queries queries = new Queries(store);
-      Service service = fleet.services().get("s0000");
+      Service service = queryFleet.services().get("s0000");
       int n = intArg("queries", 200);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(intArg("querySeconds", 60));
       for (int i = 0; i < 5; i++) {
@@ -188,11 +200,12 @@ public final class ClusterBench {
           new JsonObject()
               .put("phase", "query90d")
               .put("members", 1)
-              .put("services", fleet.services().size())
+              .put("services", queryFleet.services().size())
               .put("resultsOfQueriedCheck", seq)
               .put("resultsHeld", held)
               .put("fillSeconds", round(fillSeconds))
-              .put("path", "raw results (Queries.fetch), no roll-ups")
+              .put("path", "timeline history (Queries.fetch -> ResultStore.locationTimelines)")
+              .put("retentionRawDays", queryFleet.settings().retentionRaw().toDays())
               .put("queries", millis.size())
               .put("availability90d", availability)
               .put("p50Millis", round(percentile(millis, 0.50)))
@@ -206,12 +219,13 @@ public final class ClusterBench {
   /** What the availability endpoint computes for a 90-day window ending now, and the budget. */
   private double query(Queries queries, Service service) throws Exception {
     TimeRange window = new TimeRange(NOW.minus(Duration.ofDays(90)), NOW);
+    Fleet f = queryFleet;
     Queries.Results results =
-        queries.fetch(fleet.checksOf(service.id()), window).await(60, TimeUnit.SECONDS);
-    Timeline timeline = Queries.serviceTimeline(fleet, service.id(), window, results);
+        queries.fetch(f.checksOf(service.id()), window).await(60, TimeUnit.SECONDS);
+    Timeline timeline = Queries.serviceTimeline(f, service.id(), window, results);
     AvailabilityReport r =
-        Availability.report(timeline, window, Queries.maintenance(fleet, service.id(), window));
-    DowntimeBudget.asOf(Queries.targetPercent(fleet, service), timeline, List.of(), NOW);
+        Availability.report(timeline, window, Queries.maintenance(f, service.id(), window));
+    DowntimeBudget.asOf(Queries.targetPercent(f, service), timeline, List.of(), NOW);
     return r.availability();
   }
 
@@ -351,7 +365,7 @@ public final class ClusterBench {
   // ---- the fleet and results ----
 
   /** 1,000 services, each with one check every 30 s from one location; raw results kept 91 days. */
-  private static Fleet fleet() {
+  private static Fleet fleet(Duration retentionRaw) {
     Map<String, Service> services = new LinkedHashMap<>();
     List<Check> checks = new ArrayList<>();
     for (int i = 0; i < CHECKS; i++) {
@@ -379,9 +393,7 @@ public final class ClusterBench {
     }
     Settings settings =
         new Settings(
-            Duration.ofDays(91),
-            Settings.DEFAULTS.retentionRollup(),
-            Settings.DEFAULTS.tierTargets());
+            retentionRaw, Settings.DEFAULTS.retentionRollup(), Settings.DEFAULTS.tierTargets());
     return new Fleet(
         new ConfigVersion("0123456789abcdef0123", Instant.parse("2026-01-01T00:00:00Z")),
         List.of(LOCATION),

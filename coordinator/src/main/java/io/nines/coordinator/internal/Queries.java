@@ -1,6 +1,5 @@
 package io.nines.coordinator.internal;
 
-import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.config.Check;
 import io.nines.config.Fleet;
@@ -20,9 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Fetches results from the store, then feeds them to the pure core. {@link #fetch} is asynchronous
- * and never blocks; the static methods are pure arithmetic over what was fetched (heavy for long
- * windows, so callers on an event loop run them on a worker).
+ * Fetches location timelines from the store, then merges them in the pure core. {@link #fetch} is
+ * asynchronous and never blocks; the static methods are pure arithmetic over what was fetched
+ * (proportional to the state changes in the window, not to the results that ran in it).
  */
 public final class Queries {
   private final ResultStore store;
@@ -32,21 +31,23 @@ public final class Queries {
   }
 
   /**
-   * The results of {@code checks} (from all locations) that can shape {@code span}: those that ran
-   * in {@code [span.start - staleAfter(check), span.end)}. All checks are read at once.
+   * The location timelines of {@code checks} over {@code span}, from each check's history in the
+   * store ({@link ResultStore#locationTimelines}): raw results are not read, so a window reaches
+   * back as far as {@code retention.rollup}. All checks are read at once.
    *
-   * @return check id -> location -> results; every check of {@code checks} has an entry
+   * @return check id -> location -> timeline over {@code span}; every check of {@code checks} has
+   *     an entry
    */
   public Future<Results> fetch(Collection<Check> checks, TimeRange span) {
     List<Check> list = List.copyOf(checks);
-    List<Future<Map<String, List<ProbeResult>>>> reads = new ArrayList<>(list.size());
+    List<Future<Map<String, Timeline>>> reads = new ArrayList<>(list.size());
     for (Check c : list) {
-      reads.add(store.resultsByLocation(c.id(), span.start().minus(staleAfter(c)), span.end()));
+      reads.add(store.locationTimelines(c.id(), span));
     }
     return Future.all(reads)
         .map(
             all -> {
-              Map<String, Map<String, List<ProbeResult>>> byCheck = new HashMap<>();
+              Map<String, Map<String, Timeline>> byCheck = new HashMap<>();
               for (int i = 0; i < list.size(); i++) {
                 byCheck.put(list.get(i).id(), reads.get(i).result());
               }
@@ -54,9 +55,9 @@ public final class Queries {
             });
   }
 
-  /** Results fetched by {@link #fetch}: check id -> location -> results. */
-  public record Results(Map<String, Map<String, List<ProbeResult>>> byCheck) {
-    public Map<String, List<ProbeResult>> of(Check check) {
+  /** What {@link #fetch} read: check id -> location -> timeline over the fetched span. */
+  public record Results(Map<String, Map<String, Timeline>> byCheck) {
+    public Map<String, Timeline> of(Check check) {
       return byCheck.getOrDefault(check.id(), Map.of());
     }
   }
@@ -68,18 +69,18 @@ public final class Queries {
 
   /**
    * One timeline per location of {@code check} over {@code span}, by location id: its configured
-   * locations (UNKNOWN without results) and any other that reported.
+   * locations (UNKNOWN without results) and any other that reported. {@code span} should lie within
+   * the span that was fetched; time outside it is UNKNOWN.
    */
   public static Map<String, Timeline> locationTimelines(
       Check check, TimeRange span, Results results) {
-    Duration stale = staleAfter(check);
     Map<String, Timeline> out = new LinkedHashMap<>();
     for (String location : check.locations()) {
       out.put(location, Timeline.constant(span, State.UNKNOWN));
     }
     results
         .of(check)
-        .forEach((location, rs) -> out.put(location, Timelines.forLocation(rs, stale, span)));
+        .forEach((location, t) -> out.put(location, t.span().equals(span) ? t : t.clip(span)));
     return out;
   }
 

@@ -18,15 +18,19 @@ import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import com.hazelcast.spi.exception.RetryableException;
 import io.nines.common.Checks;
 import io.nines.common.ProbeResult;
+import io.nines.common.TimeRange;
 import io.nines.config.Fleet;
 import io.nines.coordinator.store.internal.ApplyBatch;
 import io.nines.coordinator.store.internal.CheckLog;
 import io.nines.coordinator.store.internal.CheckLogMergePolicy;
 import io.nines.coordinator.store.internal.CheckRules;
 import io.nines.coordinator.store.internal.CountResults;
+import io.nines.coordinator.store.internal.HistorySlice;
+import io.nines.coordinator.store.internal.HistorySlices;
 import io.nines.coordinator.store.internal.ReadCheck;
 import io.nines.coordinator.store.internal.ResultList;
 import io.nines.coordinator.store.internal.Serializers;
+import io.nines.coordinator.timeline.Timeline;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -179,6 +183,21 @@ public final class HazelcastResultStore implements ResultStore {
               }
               byLocation.replaceAll((l, rs) -> List.copyOf(rs));
               return byLocation;
+            });
+  }
+
+  @Override
+  public Future<Map<String, Timeline>> locationTimelines(String checkId, TimeRange span) {
+    Checks.notNull(span, "span");
+    Context context = vertx.getOrCreateContext();
+    return submit(checkId, ReadCheck.history(span.start(), span.end()), context)
+        .map(
+            read -> {
+              Map<String, Timeline> out = new LinkedHashMap<>();
+              for (HistorySlice slice : ((HistorySlices) read).slices()) {
+                out.put(slice.location(), Timeline.of(span, slice.intervals()));
+              }
+              return out;
             });
   }
 

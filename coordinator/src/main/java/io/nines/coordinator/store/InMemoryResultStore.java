@@ -2,11 +2,13 @@ package io.nines.coordinator.store;
 
 import io.nines.common.Checks;
 import io.nines.common.ProbeResult;
+import io.nines.common.TimeRange;
 import io.nines.config.Check;
 import io.nines.config.Fleet;
 import io.nines.coordinator.store.internal.CheckLog;
 import io.nines.coordinator.store.internal.CheckRules;
 import io.nines.coordinator.store.internal.PendingChange;
+import io.nines.coordinator.timeline.Timeline;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,6 +94,18 @@ public final class InMemoryResultStore implements ResultStore {
     try {
       CheckLog log = checks.get(checkId);
       return Future.succeededFuture(log == null ? Map.of() : log.resultsByLocation(from, to));
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public Future<Map<String, Timeline>> locationTimelines(String checkId, TimeRange span) {
+    Checks.notNull(span, "span");
+    lock.readLock().lock();
+    try {
+      CheckLog log = checks.get(checkId);
+      return Future.succeededFuture(log == null ? Map.of() : log.locationTimelines(span));
     } finally {
       lock.readLock().unlock();
     }

@@ -2,11 +2,13 @@ package io.nines.coordinator.store;
 
 import io.nines.common.Checks;
 import io.nines.common.ProbeResult;
+import io.nines.common.TimeRange;
 import io.nines.config.Fleet;
 import io.nines.coordinator.store.internal.CheckLog;
 import io.nines.coordinator.store.internal.PendingChange;
 import io.nines.coordinator.store.jdbc.Database;
 import io.nines.coordinator.store.jdbc.internal.CheckRepository;
+import io.nines.coordinator.timeline.Timeline;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -118,6 +120,11 @@ public final class JdbcResultStore implements ResultStore, AutoCloseable {
   public Future<Map<String, List<ProbeResult>>> resultsByLocation(
       String checkId, Instant from, Instant to) {
     return memory.resultsByLocation(checkId, from, to);
+  }
+
+  @Override
+  public Future<Map<String, Timeline>> locationTimelines(String checkId, TimeRange span) {
+    return memory.locationTimelines(checkId, span);
   }
 
   @Override

@@ -1,7 +1,9 @@
 package io.nines.coordinator.store;
 
 import io.nines.common.ProbeResult;
+import io.nines.common.TimeRange;
 import io.nines.config.Fleet;
+import io.nines.coordinator.timeline.Timeline;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.Collection;
@@ -10,8 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Raw probe results, per check and per location, ordered by the time they ran; and each check's
- * last {@link Evaluation}.
+ * Raw probe results, per check and per location, ordered by the time they ran; each check's
+ * timeline history per location; and each check's last {@link Evaluation}.
  *
  * <p>Implementations are thread-safe and never block the caller: every method returns a future.
  * {@link HazelcastResultStore} completes it on the caller's Vert.x context (the one current when
@@ -52,6 +54,17 @@ public interface ResultStore {
    */
   Future<Map<String, List<ProbeResult>>> resultsByLocation(
       String checkId, Instant from, Instant to);
+
+  /**
+   * The timeline of {@code checkId} at each location over {@code span}, from the check's history:
+   * kept for {@code retention.rollup} as results arrive (late ones included), so it covers time
+   * whose raw results have left {@code retention.raw}. Each timeline is what {@link
+   * io.nines.coordinator.timeline.Timelines#forLocation} makes of every result the location ever
+   * stored, each fresh for twice its check's interval at the time it was stored; except that an
+   * hour past {@code retention.raw} holding more than a few state changes keeps only its time in
+   * each state (see {@code docs/storage.md}). Locations that know nothing of the span are absent.
+   */
+  Future<Map<String, Timeline>> locationTimelines(String checkId, TimeRange span);
 
   /** Up to {@code limit} results of {@code checkId} from all locations, newest first. */
   Future<List<ProbeResult>> recent(String checkId, int limit);

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nines.common.Failure;
 import io.nines.common.FailureKind;
 import io.nines.common.ProbeResult;
+import io.nines.common.TimeRange;
 import io.nines.common.TimeSource;
 import io.nines.coordinator.store.internal.CheckLog;
 import io.nines.coordinator.store.internal.PendingChange;
@@ -15,6 +16,7 @@ import io.nines.coordinator.store.jdbc.Database;
 import io.nines.coordinator.store.jdbc.DatabaseOptions;
 import io.nines.coordinator.store.jdbc.Rollup;
 import io.nines.coordinator.store.jdbc.internal.CheckRepository;
+import io.nines.coordinator.timeline.State;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -122,6 +124,38 @@ abstract class JdbcResultStoreContract extends ResultStoreContract {
         .as("a result refused for its time stays consumed")
         .isEqualTo(new AppendOutcome(0, 1, List.of()));
     assertThat(evaluation("home")).as("replays evaluate nothing").contains(evaluation);
+  }
+
+  @Test
+  void whenTheStoreIsReopened_thenTimelinesOlderThanTheRawRetentionAreTheSame() throws Exception {
+    Instant start = NOW.minus(Duration.ofDays(90));
+    long seq = 0;
+    for (Instant t = start; t.isBefore(NOW); t = t.plus(Duration.ofHours(6))) {
+      List<ProbeResult> batch = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        Instant ran = t.plusSeconds(30L * i);
+        batch.add(i == 2 ? fail("a", ++seq, "home", "eu", ran) : ok("a", ++seq, "home", "eu", ran));
+        batch.add(ok("b", seq, "home", "us", ran.plusSeconds(7)));
+      }
+      append(batch, t.plusSeconds(120));
+    }
+    TimeRange ninety = new TimeRange(start, NOW);
+    Map<String, io.nines.coordinator.timeline.Timeline> before =
+        store.locationTimelines("home", ninety).await();
+    assertThat(before.get("eu").duration(State.DOWN)).isEqualTo(Duration.ofSeconds(30 * 360));
+
+    store = reopen();
+
+    assertThat(store.locationTimelines("home", ninety).await()).isEqualTo(before);
+    assertThat(database.deleteExpired(NOW, Duration.ofDays(7), Duration.ofDays(30))[4])
+        .as("history older than retention.rollup is deleted")
+        .isPositive();
+    store = reopen();
+    assertThat(
+            store
+                .locationTimelines("home", new TimeRange(start, NOW.minus(Duration.ofDays(31))))
+                .await())
+        .isEmpty();
   }
 
   @Test

@@ -5,12 +5,16 @@ import static io.nines.coordinator.testing.TestFleets.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nines.common.ProbeResult;
+import io.nines.common.TimeRange;
 import io.nines.config.DownWhen;
 import io.nines.config.Fleet;
 import io.nines.coordinator.testing.TestFleets;
 import io.nines.coordinator.timeline.State;
+import io.nines.coordinator.timeline.Timeline;
+import io.nines.coordinator.timeline.Timelines;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +63,42 @@ abstract class ResultStoreContract {
 
   static Instant at(long secondsBeforeNow) {
     return NOW.minusSeconds(secondsBeforeNow);
+  }
+
+  Map<String, Timeline> timelines(String check, TimeRange span) {
+    return store.locationTimelines(check, span).await();
+  }
+
+  @Test
+  void whenResultsLeaveTheRawRetention_thenTheLocationTimelinesStillCoverTheirTime() {
+    Instant start = NOW.minus(Duration.ofDays(10));
+    List<ProbeResult> all = new ArrayList<>();
+    long seq = 0;
+    for (Instant t = start; t.isBefore(NOW); t = t.plus(Duration.ofHours(2))) {
+      // Every 2 hours, 3 results at 30 s, the middle one failing at eu.
+      all.add(ok("a", ++seq, "home", "eu", t));
+      all.add(fail("a", ++seq, "home", "eu", t.plusSeconds(30)));
+      all.add(ok("a", ++seq, "home", "eu", t.plusSeconds(60)));
+      append(all.subList(all.size() - 3, all.size()), t.plusSeconds(60));
+    }
+    append(List.of(fail("a", 1000, "home", "eu", at(7200 + 45))), NOW);
+    all.add(fail("a", 1000, "home", "eu", at(7200 + 45)));
+    TimeRange span = new TimeRange(NOW.minus(Duration.ofDays(9)), NOW);
+
+    Map<String, Timeline> timelines = timelines("home", span);
+
+    assertThat(between("home", span.start(), NOW).get("eu"))
+        .as("raw results older than 7 days are gone")
+        .hasSizeLessThan(all.size() - 9);
+    assertThat(timelines).containsOnlyKeys("eu");
+    assertThat(timelines.get("eu"))
+        .isEqualTo(Timelines.forLocation(all, Duration.ofSeconds(60), span));
+    assertThat(timelines.get("eu").duration(State.DOWN))
+        .isEqualTo(Duration.ofSeconds(30 * 109 + 15));
+    assertThat(timelines("home", new TimeRange(NOW.minus(Duration.ofDays(20)), start)))
+        .as("nothing before the first result")
+        .isEmpty();
+    assertThat(timelines("nothing", span)).isEmpty();
   }
 
   @Test

@@ -2,10 +2,13 @@ package io.nines.coordinator.store.internal;
 
 import io.nines.common.Checks;
 import io.nines.common.ProbeResult;
+import io.nines.common.TimeRange;
 import io.nines.coordinator.store.AppendOutcome;
 import io.nines.coordinator.store.Evaluation;
 import io.nines.coordinator.store.Rejection;
+import io.nines.coordinator.timeline.Interval;
 import io.nines.coordinator.timeline.State;
+import io.nines.coordinator.timeline.Timeline;
 import io.nines.coordinator.timeline.Timelines;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,6 +54,26 @@ public final class CheckLog {
   private long size;
 
   /**
+   * location -> its timeline for {@code retention.rollup}, kept up to date as results arrive (see
+   * {@link #place}); what every timeline query reads.
+   */
+  private final Map<String, LocationHistory> history = new TreeMap<>();
+
+  /** Hours before this (nanoseconds since the epoch) have been considered for compaction. */
+  private long compactedUntil;
+
+  /** The staleness of the last {@link #apply}, for results merged in by {@link #mergeFrom}. */
+  private Duration staleAfter;
+
+  /**
+   * How many stretches one location's hour may hold once the hour is past {@code retention.raw} (no
+   * late result can change it then): an hour with more is compacted to at most two (its DOWN time,
+   * then its UP time). This bounds a flapping check to at most this many stretches an hour of
+   * {@code retention.rollup}, where its raw results would have made one per result.
+   */
+  public static final int MAX_STRETCHES_PER_HOUR = 6;
+
+  /**
    * Changes a durable store has not written yet, oldest first. The only part of a log that another
    * thread touches (the writer drains it), hence guarded by its own lock; never held while I/O
    * runs.
@@ -87,6 +110,9 @@ public final class CheckLog {
     Map<String, AppliedSequences> sequences = new TreeMap<>();
     agents.forEach((a, s) -> sequences.put(a, new AppliedSequences(s.watermark(), s.above())));
     CheckLog copy = restore(checkId, results(), sequences, evaluation);
+    history().forEach(copy::restoreHistory);
+    copy.compactedUntil = compactedUntil;
+    copy.staleAfter = staleAfter;
     pendingChanges().forEach(copy::addPending);
     return copy;
   }
@@ -99,16 +125,32 @@ public final class CheckLog {
    *     counts as a duplicate
    * @param retainFrom results that ran before this instant are dropped
    * @param evaluation the new evaluation; null when the change stored nothing new
+   * @param history the hours of the locations' histories the change rewrote, each whole as it is
+   *     after the change (so writing one twice, or an older one first, ends the same)
+   * @param historyFrom history before this instant is dropped ({@code now - retention.rollup})
    */
   public record Change(
       List<ProbeResult> accepted,
       List<ProbeResult> refused,
       Instant retainFrom,
-      Evaluation evaluation) {
+      Evaluation evaluation,
+      List<HistorySlice> history,
+      Instant historyFrom) {
     public Change {
       accepted = List.copyOf(accepted);
       refused = List.copyOf(refused);
       Checks.notNull(retainFrom, "retainFrom");
+      history = List.copyOf(history);
+      Checks.notNull(historyFrom, "historyFrom");
+    }
+
+    /** A change that rewrites no history. */
+    public Change(
+        List<ProbeResult> accepted,
+        List<ProbeResult> refused,
+        Instant retainFrom,
+        Evaluation evaluation) {
+      this(accepted, refused, retainFrom, evaluation, List.of(), Instant.EPOCH);
     }
   }
 
@@ -185,22 +227,151 @@ public final class CheckLog {
       }
     }
     AppendOutcome outcome = new AppendOutcome(accepted.size(), duplicates, rejections);
+    Touched touched = new Touched();
+    staleAfter = rules.staleAfter();
+    if (history.isEmpty() && size > 0) {
+      // Results stored before histories were kept (or by a member that kept none): build it once.
+      for (TreeSet<ProbeResult> held : byLocation.values()) {
+        for (ProbeResult r : held) {
+          place(r, rules.staleAfter(), touched);
+        }
+      }
+    }
     int dropped = mutate(accepted, refused, oldest);
+    for (ProbeResult r : accepted) {
+      place(r, rules.staleAfter(), touched);
+    }
+    Instant historyFrom = now.minus(rules.rollupRetention());
+    boolean forgot = dropHistoryBefore(historyFrom);
+    compact(LocationHistory.floorHour(LocationHistory.nanos(oldest)), touched);
+    List<HistorySlice> slices = touched.slices(historyFrom);
     Evaluation evaluated = null;
     if (!accepted.isEmpty()) {
       evaluated = Evaluation.next(evaluation, stateAt(now, rules), now, member);
       evaluation = evaluated;
     }
-    boolean changed = !accepted.isEmpty() || !refused.isEmpty() || dropped > 0;
+    boolean changed =
+        !accepted.isEmpty() || !refused.isEmpty() || dropped > 0 || forgot || !slices.isEmpty();
     trimPending(oldest);
-    return new Applied(outcome, changed ? new Change(accepted, refused, oldest, evaluated) : null);
+    return new Applied(
+        outcome,
+        changed ? new Change(accepted, refused, oldest, evaluated, slices, historyFrom) : null);
   }
 
   /** Makes a change that {@link #apply} decided on another copy of this log; never evaluates. */
   public void replay(Change change) {
     mutate(change.accepted(), change.refused(), change.retainFrom());
+    for (HistorySlice slice : change.history()) {
+      history
+          .computeIfAbsent(slice.location(), l -> new LocationHistory())
+          .replace(
+              LocationHistory.nanos(slice.from()),
+              LocationHistory.nanos(slice.to()),
+              slice.intervals());
+    }
+    dropHistoryBefore(change.historyFrom());
+    compactedUntil =
+        Math.max(
+            compactedUntil, LocationHistory.floorHour(LocationHistory.nanos(change.retainFrom())));
     if (change.evaluation() != null) {
       evaluation = change.evaluation();
+    }
+  }
+
+  /**
+   * Writes result {@code r}, already among the raw results, into its location's history.
+   *
+   * <p>A result's state holds from when it ran until the next result of its location ran, for at
+   * most {@code staleAfter}, as {@link Timelines#forLocation} says. So adding a result, in order or
+   * late, changes the timeline only over {@code [r, next)}: it becomes r's state until {@code r +
+   * staleAfter} (or {@code next}), then unknown. Everything before r, and from {@code next} on,
+   * stays as it was. The next result is among the raw results (it ran after r, which is within the
+   * raw retention), so the history stays equal to {@code forLocation} over every result ever
+   * stored, including those that have since left the raw retention.
+   */
+  private void place(ProbeResult r, Duration stale, Touched touched) {
+    TreeSet<ProbeResult> held = byLocation.get(r.location());
+    ProbeResult next = held == null ? null : held.higher(r);
+    long t = LocationHistory.nanos(r.startedAt());
+    long until = next == null ? Long.MAX_VALUE : LocationHistory.nanos(next.startedAt());
+    long fresh = t + Math.min(stale.toNanos(), Long.MAX_VALUE - t);
+    long end = Math.min(until, fresh);
+    LocationHistory h = history.computeIfAbsent(r.location(), l -> new LocationHistory());
+    long changedTo = Math.max(end, h.lastEndIn(t, until));
+    h.clear(t, until);
+    h.put(t, end, r.ok() ? State.UP : State.DOWN);
+    touched.add(r.location(), t, changedTo);
+  }
+
+  /**
+   * Compacts, in every location, the hours before {@code until} not considered yet that hold more
+   * than {@link #MAX_STRETCHES_PER_HOUR} stretches (see {@link LocationHistory#compactHour}).
+   */
+  private void compact(long until, Touched touched) {
+    if (until <= compactedUntil) {
+      return;
+    }
+    long hour = LocationHistory.HOUR_NANOS;
+    history.forEach(
+        (location, h) -> {
+          for (long at = h.nextHourWithData(compactedUntil);
+              at < until;
+              at = h.nextHourWithData(at + hour)) {
+            if (h.countIn(at, at + hour) > MAX_STRETCHES_PER_HOUR) {
+              h.compactHour(at);
+              touched.add(location, at, at + hour);
+            }
+          }
+        });
+    compactedUntil = until;
+  }
+
+  /** Forgets history before {@code from}; true when there was some. */
+  private boolean dropHistoryBefore(Instant from) {
+    long t = LocationHistory.nanos(from);
+    boolean dropped = false;
+    for (Iterator<LocationHistory> it = history.values().iterator(); it.hasNext(); ) {
+      LocationHistory h = it.next();
+      if (h.countIn(Long.MIN_VALUE, t) > 0) {
+        h.dropBefore(t);
+        dropped = true;
+      }
+      if (h.isEmpty()) {
+        it.remove();
+      }
+    }
+    return dropped;
+  }
+
+  /** The hours of each location's history a change rewrote. */
+  private final class Touched {
+    private final Map<String, TreeSet<Long>> hours = new TreeMap<>();
+
+    void add(String location, long from, long to) {
+      TreeSet<Long> of = hours.computeIfAbsent(location, l -> new TreeSet<>());
+      for (long h = LocationHistory.floorHour(from); h < to; h += LocationHistory.HOUR_NANOS) {
+        of.add(h);
+      }
+    }
+
+    /** Each touched hour as it is now, except hours wholly before {@code from}. */
+    List<HistorySlice> slices(Instant from) {
+      long first = LocationHistory.floorHour(LocationHistory.nanos(from));
+      List<HistorySlice> out = new ArrayList<>();
+      hours.forEach(
+          (location, starts) -> {
+            LocationHistory h = history.getOrDefault(location, new LocationHistory());
+            for (long s : starts.tailSet(first)) {
+              long e = s + LocationHistory.HOUR_NANOS;
+              out.add(
+                  new HistorySlice(
+                      location,
+                      LocationHistory.instant(s),
+                      LocationHistory.instant(e),
+                      h.between(s, e)));
+            }
+          });
+      return out;
     }
   }
 
@@ -304,12 +475,39 @@ public final class CheckLog {
       long count = mine == null ? theirs.count() : Math.max(mine.count(), theirs.count());
       evaluation = new Evaluation(later.state(), later.since(), later.at(), count, later.member());
     }
+    Duration stale = staleAfter != null ? staleAfter : other.staleAfter;
+    Touched touched = new Touched();
+    if (stale != null) {
+      staleAfter = stale;
+      for (ProbeResult r : added) {
+        place(r, stale, touched);
+      }
+    }
+    // Hours the other side knows and this one has no history of at all (before this side's
+    // first result) are taken as they are.
+    other.history.forEach(
+        (location, theirHistory) -> {
+          LocationHistory mineOf = history.get(location);
+          List<Interval> all = theirHistory.all();
+          if (!all.isEmpty() && (mineOf == null || mineOf.isEmpty())) {
+            restoreHistory(location, all);
+            touched.add(
+                location,
+                LocationHistory.nanos(all.get(0).start()),
+                LocationHistory.nanos(all.get(all.size() - 1).end()));
+          }
+        });
     other.pendingChanges().forEach(this::addPending);
-    if (!added.isEmpty() || theirs != null) {
+    List<HistorySlice> slices = touched.slices(Instant.EPOCH);
+    if (!added.isEmpty() || theirs != null || !slices.isEmpty()) {
       // What the other side held reaches a durable store through this log's next write; a store
       // writes idempotently, so what it had written already changes nothing.
-      Instant at = evaluation != null ? evaluation.at() : added.get(added.size() - 1).startedAt();
-      Change change = new Change(added, List.of(), Instant.EPOCH, evaluation);
+      Instant at =
+          evaluation != null
+              ? evaluation.at()
+              : !added.isEmpty() ? added.get(added.size() - 1).startedAt() : Instant.EPOCH;
+      Change change =
+          new Change(added, List.of(), Instant.EPOCH, evaluation, slices, Instant.EPOCH);
       addPending(new PendingChange(checkId, change, at));
     }
   }
@@ -384,6 +582,76 @@ public final class CheckLog {
           }
         });
     return out;
+  }
+
+  /**
+   * The timeline of each location over {@code span}, from its history; locations whose history
+   * knows nothing of the span are absent. Equal to {@link Timelines#forLocation} over every result
+   * the location ever stored (at the staleness each was stored with), except inside hours that were
+   * compacted ({@link #MAX_STRETCHES_PER_HOUR}).
+   */
+  public Map<String, Timeline> locationTimelines(TimeRange span) {
+    Map<String, Timeline> out = new LinkedHashMap<>();
+    for (HistorySlice slice : historySlices(span.start(), span.end())) {
+      out.put(slice.location(), Timeline.of(span, slice.intervals()));
+    }
+    return out;
+  }
+
+  /** What each location's history knows of {@code [from, to)}; locations knowing nothing absent. */
+  public List<HistorySlice> historySlices(Instant from, Instant to) {
+    long f = LocationHistory.nanos(from);
+    long t = LocationHistory.nanos(to);
+    List<HistorySlice> out = new ArrayList<>();
+    history.forEach(
+        (location, h) -> {
+          List<Interval> parts = h.between(f, t);
+          if (!parts.isEmpty()) {
+            out.add(new HistorySlice(location, from, to, parts));
+          }
+        });
+    return out;
+  }
+
+  /** Every location's whole history, by location; for serializers and tests. */
+  public Map<String, List<Interval>> history() {
+    Map<String, List<Interval>> out = new TreeMap<>();
+    history.forEach((location, h) -> out.put(location, h.all()));
+    return out;
+  }
+
+  /** How many stretches the histories hold, over all locations. */
+  public long historySize() {
+    long n = 0;
+    for (LocationHistory h : history.values()) {
+      n += h.size();
+    }
+    return n;
+  }
+
+  /** Adds known intervals to a location's history, as a loader or a serializer reads them. */
+  public void restoreHistory(String location, List<Interval> intervals) {
+    LocationHistory h = history.computeIfAbsent(location, l -> new LocationHistory());
+    for (Interval iv : intervals) {
+      h.put(LocationHistory.nanos(iv.start()), LocationHistory.nanos(iv.end()), iv.state());
+    }
+    if (h.isEmpty()) {
+      history.remove(location);
+    }
+  }
+
+  /** Where compaction stands and the last staleness, as a serializer reads them. */
+  void restoreProgress(long compactedUntil, Duration staleAfter) {
+    this.compactedUntil = compactedUntil;
+    this.staleAfter = staleAfter;
+  }
+
+  long compactedUntil() {
+    return compactedUntil;
+  }
+
+  Duration staleAfter() {
+    return staleAfter;
   }
 
   /** Up to {@code limit} results from all locations, newest first. */

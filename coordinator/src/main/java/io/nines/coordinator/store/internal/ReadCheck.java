@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * Reads a slice of one {@link CheckLog} on the member that owns it, so that only the slice travels:
- * the results of a time range, the most recent results, or the last evaluation. Runs on the
- * partition thread, like the writes, so it never sees a batch half applied.
+ * the results of a time range, the most recent results, the last evaluation, or the locations'
+ * timeline history over a time range. Runs on the partition thread, like the writes, so it never
+ * sees a batch half applied.
  */
 public final class ReadCheck implements EntryProcessor<String, CheckLog, Object>, ReadOnly {
 
@@ -23,7 +24,9 @@ public final class ReadCheck implements EntryProcessor<String, CheckLog, Object>
     /** Up to {@code limit} results, newest first: a {@link ResultList}. */
     RECENT,
     /** The last {@link io.nines.coordinator.store.Evaluation}, or null. */
-    EVALUATION
+    EVALUATION,
+    /** Each location's history over {@code [from, to)}: a {@link HistorySlices}. */
+    HISTORY
   }
 
   final Kind kind;
@@ -47,6 +50,10 @@ public final class ReadCheck implements EntryProcessor<String, CheckLog, Object>
     return new ReadCheck(Kind.RECENT, null, null, limit);
   }
 
+  public static ReadCheck history(Instant from, Instant to) {
+    return new ReadCheck(Kind.HISTORY, Checks.notNull(from, "from"), Checks.notNull(to, "to"), 0);
+  }
+
   public static ReadCheck evaluation() {
     return new ReadCheck(Kind.EVALUATION, null, null, 0);
   }
@@ -64,6 +71,7 @@ public final class ReadCheck implements EntryProcessor<String, CheckLog, Object>
       }
       case RECENT -> new ResultList(log == null ? List.of() : log.recent(limit));
       case EVALUATION -> log == null ? null : log.evaluation();
+      case HISTORY -> new HistorySlices(log == null ? List.of() : log.historySlices(from, to));
     };
   }
 

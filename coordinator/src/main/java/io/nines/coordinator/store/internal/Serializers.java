@@ -8,9 +8,11 @@ import io.nines.common.Failure;
 import io.nines.common.FailureKind;
 import io.nines.common.ProbeResult;
 import io.nines.config.DownWhen;
+import io.nines.config.Settings;
 import io.nines.coordinator.store.AppendOutcome;
 import io.nines.coordinator.store.Evaluation;
 import io.nines.coordinator.store.Rejection;
+import io.nines.coordinator.timeline.Interval;
 import io.nines.coordinator.timeline.State;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -51,7 +53,9 @@ public final class Serializers {
       new AppendOutcomeSerializer(),
       new ReadCheckSerializer(),
       new ResultListSerializer(),
-      new CountResultsSerializer()
+      new CountResultsSerializer(),
+      new HistorySliceSerializer(),
+      new HistorySlicesSerializer()
     };
   }
 
@@ -69,6 +73,47 @@ public final class Serializers {
 
   static List<ProbeResult> list(ProbeResult[] results) {
     return results == null ? List.of() : Arrays.asList(results);
+  }
+
+  /**
+   * Writes intervals as three arrays: {@code <prefix>StartNanos}, {@code EndNanos}, {@code States}.
+   */
+  static void writeIntervals(CompactWriter out, String prefix, List<Interval> intervals) {
+    long[] starts = new long[intervals.size()];
+    long[] ends = new long[intervals.size()];
+    byte[] states = new byte[intervals.size()];
+    for (int i = 0; i < intervals.size(); i++) {
+      Interval iv = intervals.get(i);
+      starts[i] = LocationHistory.nanos(iv.start());
+      ends[i] = LocationHistory.nanos(iv.end());
+      states[i] = (byte) iv.state().ordinal();
+    }
+    out.writeArrayOfInt64(prefix + "StartNanos", starts);
+    out.writeArrayOfInt64(prefix + "EndNanos", ends);
+    out.writeArrayOfInt8(prefix + "States", states);
+  }
+
+  static List<Interval> intervals(long[] starts, long[] ends, byte[] states, int from, int count) {
+    List<Interval> out = new ArrayList<>(count);
+    State[] values = State.values();
+    for (int i = from; i < from + count; i++) {
+      out.add(
+          new Interval(
+              LocationHistory.instant(starts[i]),
+              LocationHistory.instant(ends[i]),
+              values[states[i]]));
+    }
+    return out;
+  }
+
+  static List<Interval> readIntervals(CompactReader in, String prefix) {
+    long[] starts = in.readArrayOfInt64(prefix + "StartNanos");
+    return intervals(
+        starts,
+        in.readArrayOfInt64(prefix + "EndNanos"),
+        in.readArrayOfInt8(prefix + "States"),
+        0,
+        starts.length);
   }
 
   static final class ProbeResultSerializer implements CompactSerializer<ProbeResult> {
@@ -216,6 +261,23 @@ public final class Serializers {
           log.addPending(new PendingChange(log.checkId(), changes[i], instant(at[i])));
         }
       }
+      // Added with timeline histories; a log from an older member builds its history from its
+      // results on its next batch.
+      if (in.getFieldKind("historyLocations") != FieldKind.NOT_AVAILABLE) {
+        String[] locations = in.readArrayOfString("historyLocations");
+        int[] counts = in.readArrayOfInt32("historyCounts");
+        long[] starts = in.readArrayOfInt64("historyStartNanos");
+        long[] ends = in.readArrayOfInt64("historyEndNanos");
+        byte[] states = in.readArrayOfInt8("historyStates");
+        int k = 0;
+        for (int i = 0; i < locations.length; i++) {
+          log.restoreHistory(locations[i], intervals(starts, ends, states, k, counts[i]));
+          k += counts[i];
+        }
+        long stale = in.readInt64("staleAfterMillis");
+        log.restoreProgress(
+            in.readInt64("compactedUntilNanos"), stale > 0 ? Duration.ofMillis(stale) : null);
+      }
       return log;
     }
 
@@ -233,6 +295,20 @@ public final class Serializers {
           pending.stream().map(PendingChange::change).toArray(CheckLog.Change[]::new));
       out.writeArrayOfTimestampWithTimezone(
           "pendingAt", pending.stream().map(p -> timestamp(p.at())).toArray(OffsetDateTime[]::new));
+      Map<String, List<Interval>> history = log.history();
+      List<Interval> all = new ArrayList<>();
+      int[] counts = new int[history.size()];
+      int i = 0;
+      for (List<Interval> ofLocation : history.values()) {
+        counts[i++] = ofLocation.size();
+        all.addAll(ofLocation);
+      }
+      out.writeArrayOfString("historyLocations", history.keySet().toArray(new String[0]));
+      out.writeArrayOfInt32("historyCounts", counts);
+      writeIntervals(out, "history", all);
+      out.writeInt64("compactedUntilNanos", log.compactedUntil());
+      out.writeInt64(
+          "staleAfterMillis", log.staleAfter() == null ? 0 : log.staleAfter().toMillis());
     }
 
     @Override
@@ -253,7 +329,10 @@ public final class Serializers {
           Duration.ofMillis(in.readInt64("retentionMillis")),
           Duration.ofMillis(in.readInt64("maxClockSkewMillis")),
           Duration.ofMillis(in.readInt64("staleAfterMillis")),
-          new DownWhen(in.readInt32("downWhenFailing")));
+          new DownWhen(in.readInt32("downWhenFailing")),
+          in.getFieldKind("rollupRetentionMillis") == FieldKind.NOT_AVAILABLE
+              ? Settings.DEFAULTS.retentionRollup()
+              : Duration.ofMillis(in.readInt64("rollupRetentionMillis")));
     }
 
     @Override
@@ -262,6 +341,7 @@ public final class Serializers {
       out.writeInt64("maxClockSkewMillis", rules.maxClockSkew().toMillis());
       out.writeInt64("staleAfterMillis", rules.staleAfter().toMillis());
       out.writeInt32("downWhenFailing", rules.downWhen().failing());
+      out.writeInt64("rollupRetentionMillis", rules.rollupRetention().toMillis());
     }
 
     @Override
@@ -278,11 +358,22 @@ public final class Serializers {
   static final class ChangeSerializer implements CompactSerializer<CheckLog.Change> {
     @Override
     public CheckLog.Change read(CompactReader in) {
+      List<ProbeResult> accepted = list(in.readArrayOfCompact("accepted", ProbeResult.class));
+      List<ProbeResult> refused = list(in.readArrayOfCompact("refused", ProbeResult.class));
+      Instant retainFrom = instant(in.readTimestampWithTimezone("retainFrom"));
+      Evaluation evaluation = in.readCompact("evaluation");
+      // Added with timeline histories; an older member's change rewrites none.
+      if (in.getFieldKind("history") == FieldKind.NOT_AVAILABLE) {
+        return new CheckLog.Change(accepted, refused, retainFrom, evaluation);
+      }
+      HistorySlice[] history = in.readArrayOfCompact("history", HistorySlice.class);
       return new CheckLog.Change(
-          list(in.readArrayOfCompact("accepted", ProbeResult.class)),
-          list(in.readArrayOfCompact("refused", ProbeResult.class)),
-          instant(in.readTimestampWithTimezone("retainFrom")),
-          in.readCompact("evaluation"));
+          accepted,
+          refused,
+          retainFrom,
+          evaluation,
+          history == null ? List.of() : Arrays.asList(history),
+          LocationHistory.instant(in.readInt64("historyFromNanos")));
     }
 
     @Override
@@ -291,6 +382,8 @@ public final class Serializers {
       out.writeArrayOfCompact("refused", array(c.refused()));
       out.writeTimestampWithTimezone("retainFrom", timestamp(c.retainFrom()));
       out.writeCompact("evaluation", c.evaluation());
+      out.writeArrayOfCompact("history", c.history().toArray(new HistorySlice[0]));
+      out.writeInt64("historyFromNanos", LocationHistory.nanos(c.historyFrom()));
     }
 
     @Override
@@ -457,6 +550,58 @@ public final class Serializers {
     @Override
     public Class<CountResults> getCompactClass() {
       return CountResults.class;
+    }
+  }
+
+  static final class HistorySliceSerializer implements CompactSerializer<HistorySlice> {
+    @Override
+    public HistorySlice read(CompactReader in) {
+      return new HistorySlice(
+          in.readString("location"),
+          LocationHistory.instant(in.readInt64("fromNanos")),
+          LocationHistory.instant(in.readInt64("toNanos")),
+          readIntervals(in, "intervals"));
+    }
+
+    @Override
+    public void write(CompactWriter out, HistorySlice slice) {
+      out.writeString("location", slice.location());
+      out.writeInt64("fromNanos", LocationHistory.nanos(slice.from()));
+      out.writeInt64("toNanos", LocationHistory.nanos(slice.to()));
+      writeIntervals(out, "intervals", slice.intervals());
+    }
+
+    @Override
+    public String getTypeName() {
+      return "nines.HistorySlice";
+    }
+
+    @Override
+    public Class<HistorySlice> getCompactClass() {
+      return HistorySlice.class;
+    }
+  }
+
+  static final class HistorySlicesSerializer implements CompactSerializer<HistorySlices> {
+    @Override
+    public HistorySlices read(CompactReader in) {
+      HistorySlice[] slices = in.readArrayOfCompact("slices", HistorySlice.class);
+      return new HistorySlices(slices == null ? List.of() : Arrays.asList(slices));
+    }
+
+    @Override
+    public void write(CompactWriter out, HistorySlices slices) {
+      out.writeArrayOfCompact("slices", slices.slices().toArray(new HistorySlice[0]));
+    }
+
+    @Override
+    public String getTypeName() {
+      return "nines.HistorySlices";
+    }
+
+    @Override
+    public Class<HistorySlices> getCompactClass() {
+      return HistorySlices.class;
     }
   }
 }

@@ -131,11 +131,12 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Deletes raw results older than {@code rawRetention} and roll-ups older than {@code
-   * rollupRetention}, as of {@code now}. Blocking; run it on a worker now and then (every few
-   * minutes): each run deletes what expired since the last.
+   * Deletes raw results older than {@code rawRetention}, and roll-ups and timeline history older
+   * than {@code rollupRetention}, as of {@code now}. Blocking; run it on a worker now and then
+   * (every few minutes): each run deletes what expired since the last.
    *
-   * @return how many rows were deleted: raw results, refused sequences, evaluations, roll-ups
+   * @return how many rows were deleted: raw results, refused sequences, evaluations, roll-ups,
+   *     timeline history stretches
    */
   public long[] deleteExpired(Instant now, Duration rawRetention, Duration rollupRetention) {
     Checks.notNull(now, "now");

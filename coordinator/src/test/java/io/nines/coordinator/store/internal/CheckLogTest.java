@@ -31,6 +31,7 @@ class CheckLogTest {
     assertThat(actual.results()).isEqualTo(expected.results());
     assertThat(actual.evaluation()).isEqualTo(expected.evaluation());
     assertThat(actual.size()).isEqualTo(expected.size());
+    assertThat(actual.history()).isEqualTo(expected.history());
     assertThat(actual.agents().keySet()).isEqualTo(expected.agents().keySet());
     expected
         .agents()

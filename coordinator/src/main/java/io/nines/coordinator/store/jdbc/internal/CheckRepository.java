@@ -7,8 +7,10 @@ import io.nines.common.ProbeResult;
 import io.nines.coordinator.store.Evaluation;
 import io.nines.coordinator.store.internal.AppliedSequences;
 import io.nines.coordinator.store.internal.CheckLog;
+import io.nines.coordinator.store.internal.HistorySlice;
 import io.nines.coordinator.store.internal.PendingChange;
 import io.nines.coordinator.store.jdbc.Rollup;
+import io.nines.coordinator.timeline.Interval;
 import io.nines.coordinator.timeline.State;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -68,6 +70,7 @@ public final class CheckRepository {
       c.setAutoCommit(false);
       try {
         write(c, changes);
+        writeHistory(c, changes);
         c.commit();
       } catch (SQLException | RuntimeException e) {
         c.rollback();
@@ -193,6 +196,56 @@ public final class CheckRepository {
     }
   }
 
+  /**
+   * Rewrites the hours of history the changes carry: each hour's rows are deleted and its stretches
+   * inserted. Of several versions of one hour, only the last (the newest) is written.
+   */
+  private static void writeHistory(Connection c, Collection<PendingChange> changes)
+      throws SQLException {
+    Map<List<Object>, HistorySlice> hours = new LinkedHashMap<>();
+    for (PendingChange p : changes) {
+      for (HistorySlice slice : p.change().history()) {
+        hours.remove(List.of(p.checkId(), slice.location(), slice.from()));
+        hours.put(List.of(p.checkId(), slice.location(), slice.from()), slice);
+      }
+    }
+    if (hours.isEmpty()) {
+      return;
+    }
+    int inserts = 0;
+    try (PreparedStatement delete =
+            c.prepareStatement(
+                "DELETE FROM location_intervals WHERE check_id = ? AND location = ?"
+                    + " AND start_ns >= ? AND start_ns < ?");
+        PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO location_intervals (check_id, location, start_ns, end_ns, state)"
+                    + " VALUES (?, ?, ?, ?, ?)")) {
+      for (Map.Entry<List<Object>, HistorySlice> en : hours.entrySet()) {
+        String checkId = (String) en.getKey().get(0);
+        HistorySlice slice = en.getValue();
+        delete.setString(1, checkId);
+        delete.setString(2, slice.location());
+        delete.setLong(3, nanos(slice.from()));
+        delete.setLong(4, nanos(slice.to()));
+        delete.addBatch();
+        for (Interval iv : slice.intervals()) {
+          insert.setString(1, checkId);
+          insert.setString(2, slice.location());
+          insert.setLong(3, nanos(iv.start()));
+          insert.setLong(4, nanos(iv.end()));
+          insert.setString(5, iv.state().name());
+          insert.addBatch();
+          inserts++;
+        }
+      }
+      delete.executeBatch();
+      if (inserts > 0) {
+        insert.executeBatch();
+      }
+    }
+  }
+
   private static void bindResult(PreparedStatement s, ProbeResult r) throws SQLException {
     s.setString(1, r.checkId());
     s.setString(2, r.agentId());
@@ -293,12 +346,32 @@ public final class CheckRepository {
         }
       }
     }
-    if (results.isEmpty() && sequences.isEmpty() && evaluation == null) {
+    Map<String, List<Interval>> history = new TreeMap<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT location, start_ns, end_ns, state FROM location_intervals WHERE check_id = ?"
+                + " ORDER BY location, start_ns")) {
+      s.setString(1, checkId);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          history
+              .computeIfAbsent(rs.getString(1), l -> new ArrayList<>())
+              .add(
+                  new Interval(
+                      instant(rs.getLong(2)),
+                      instant(rs.getLong(3)),
+                      State.valueOf(rs.getString(4))));
+        }
+      }
+    }
+    if (results.isEmpty() && sequences.isEmpty() && evaluation == null && history.isEmpty()) {
       return null;
     }
     Map<String, AppliedSequences> agents = new TreeMap<>();
     sequences.forEach((agent, seqs) -> agents.put(agent, sequencesOf(seqs)));
-    return CheckLog.restore(checkId, results, agents, evaluation);
+    CheckLog log = CheckLog.restore(checkId, results, agents, evaluation);
+    history.forEach(log::restoreHistory);
+    return log;
   }
 
   /**
@@ -347,7 +420,8 @@ public final class CheckRepository {
         PreparedStatement s =
             c.prepareStatement(
                 "SELECT check_id FROM evaluations UNION SELECT DISTINCT check_id FROM results"
-                    + " UNION SELECT DISTINCT check_id FROM refused_sequences");
+                    + " UNION SELECT DISTINCT check_id FROM refused_sequences"
+                    + " UNION SELECT DISTINCT check_id FROM location_intervals");
         ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
         ids.add(rs.getString(1));
@@ -356,7 +430,7 @@ public final class CheckRepository {
     return ids;
   }
 
-  /** Deletes everything stored about {@code checkIds}, roll-ups included. */
+  /** Deletes everything stored about {@code checkIds}, roll-ups and history included. */
   public void delete(Collection<String> checkIds) throws SQLException {
     if (checkIds.isEmpty()) {
       return;
@@ -364,7 +438,9 @@ public final class CheckRepository {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        for (String table : List.of("results", "refused_sequences", "evaluations", "rollups")) {
+        for (String table :
+            List.of(
+                "results", "refused_sequences", "evaluations", "rollups", "location_intervals")) {
           try (PreparedStatement s =
               c.prepareStatement("DELETE FROM " + table + " WHERE check_id = ?")) {
             for (String id : checkIds) {
@@ -384,16 +460,17 @@ public final class CheckRepository {
 
   /**
    * Deletes raw results (and refused sequences) from before {@code rawBefore}, evaluations of
-   * checks left without results that are as old, and roll-ups of minutes before {@code
-   * rollupBefore}.
+   * checks left without results that are as old, and roll-ups of minutes and history stretches that
+   * ended before {@code rollupBefore}.
    *
-   * @return how many rows each kind lost: results, refused sequences, evaluations, roll-ups
+   * @return how many rows each kind lost: results, refused sequences, evaluations, roll-ups,
+   *     history stretches
    */
   public long[] deleteExpired(Instant rawBefore, Instant rollupBefore) throws SQLException {
     long raw = nanos(rawBefore);
     long rollup = Math.floorDiv(rollupBefore.getEpochSecond(), 60) * 60;
     try (Connection c = dataSource.getConnection()) {
-      long[] deleted = new long[4];
+      long[] deleted = new long[5];
       deleted[0] = update(c, "DELETE FROM results WHERE started_at_ns < ?", raw);
       deleted[1] = update(c, "DELETE FROM refused_sequences WHERE recorded_at_ns < ?", raw);
       deleted[2] =
@@ -403,6 +480,8 @@ public final class CheckRepository {
                   + " (SELECT DISTINCT check_id FROM results)",
               raw);
       deleted[3] = update(c, "DELETE FROM rollups WHERE minute_epoch_s < ?", rollup);
+      deleted[4] =
+          update(c, "DELETE FROM location_intervals WHERE end_ns <= ?", nanos(rollupBefore));
       return deleted;
     }
   }
