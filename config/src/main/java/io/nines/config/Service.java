@@ -12,6 +12,8 @@ import java.util.List;
  * @param owners team ids paged first when it fails
  * @param dependsOn service ids it depends on; acyclic across the fleet
  * @param runbook a link included in every message about it, or null
+ * @param downWhen how many of its checks must be DOWN for it to be DOWN; with fewer, a DOWN check
+ *     makes it DEGRADED. {@link DownWhen#ANY} (the default) makes it the worst of its checks
  */
 public record Service(
     String id,
@@ -20,9 +22,25 @@ public record Service(
     double targetPercent,
     List<String> owners,
     List<String> dependsOn,
-    String runbook) {
+    String runbook,
+    DownWhen downWhen) {
   public Service {
     owners = List.copyOf(owners);
     dependsOn = List.copyOf(dependsOn);
+    if (downWhen == null) {
+      downWhen = DownWhen.ANY;
+    }
+  }
+
+  /** A service whose state is the worst of its checks'. */
+  public Service(
+      String id,
+      String name,
+      Tier tier,
+      double targetPercent,
+      List<String> owners,
+      List<String> dependsOn,
+      String runbook) {
+    this(id, name, tier, targetPercent, owners, dependsOn, runbook, DownWhen.ANY);
   }
 }

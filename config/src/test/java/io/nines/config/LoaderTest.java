@@ -207,6 +207,10 @@ class LoaderTest {
     assertThat(fleet.settings().tierTargets()).containsEntry(Tier.NON_CRITICAL, 98.0);
     assertThat(fleet.services().get("api").targetPercent()).isEqualTo(99.95);
     assertThat(fleet.services().get("database").targetPercent()).isEqualTo(99.5);
+    assertThat(fleet.services().get("api").downWhen()).isEqualTo(DownWhen.ALL);
+    assertThat(fleet.services().get("database").downWhen())
+        .as("the default: the worst of its checks")
+        .isEqualTo(DownWhen.ANY);
     assertThat(fleet.teams().get("ops").channels())
         .extracting(Channel::kind)
         .containsExactly("email", "pagerduty", "webhook", "slack");

@@ -358,6 +358,21 @@ class ProblemsTest {
             "services.a.depends-on[0]",
             "a service can't depend on itself"),
         error(
+            "service down-when that is not a rule",
+            "services:\n  a:\n    tier: critical\n    owners: [payments]\n"
+                + "    down-when: most\n",
+            5,
+            "services.a.down-when",
+            "'any' (the default: one DOWN check makes the service DOWN), 'all', 'majority', or"
+                + " 'K checks fail'"),
+        error(
+            "service down-when above its checks",
+            "services:\n  a:\n    tier: critical\n    owners: [payments]\n"
+                + "    down-when: 3 checks fail\n",
+            5,
+            "services.a.down-when",
+            "was '3 checks fail' but 0 checks measure the service, so it could never be DOWN"),
+        error(
             "maintenance of an unknown service",
             "maintenance:\n  - {id: m, services: [catlog], every: \"SUN 02:00\", for: 2h}\n",
             2,

@@ -3,6 +3,7 @@ package io.nines.config.internal;
 import io.nines.config.Channel;
 import io.nines.config.Check;
 import io.nines.config.CheckSpec;
+import io.nines.config.DownWhen;
 import io.nines.config.HttpOptions;
 import io.nines.config.MaintenanceWindow;
 import io.nines.config.Request;
@@ -121,6 +122,9 @@ public final class Flatten {
     m.put("owners", list(s.owners()));
     m.put("depends-on", list(s.dependsOn()));
     putIf(m, "runbook", s.runbook());
+    if (!s.downWhen().equals(DownWhen.ANY)) {
+      m.put("down-when", s.downWhen().printForService());
+    }
     return m;
   }
 

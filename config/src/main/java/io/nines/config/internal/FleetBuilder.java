@@ -3,6 +3,7 @@ package io.nines.config.internal;
 import io.nines.config.Channel;
 import io.nines.config.Check;
 import io.nines.config.ConfigVersion;
+import io.nines.config.DownWhen;
 import io.nines.config.Escalation;
 import io.nines.config.Fleet;
 import io.nines.config.MaintenanceWindow;
@@ -54,7 +55,7 @@ public final class FleetBuilder {
   static final List<String> WEBHOOK_KEYS = List.of("url", "secret");
   static final List<String> SLACK_KEYS = List.of("url");
   static final List<String> SERVICE_KEYS =
-      List.of("name", "tier", "target", "owners", "depends-on", "runbook");
+      List.of("name", "tier", "target", "owners", "depends-on", "runbook", "down-when");
   static final List<String> MAINTENANCE_KEYS =
       List.of("id", "services", "every", "for", "timezone", "from", "to", "reason");
 
@@ -75,6 +76,12 @@ public final class FleetBuilder {
   private final Map<String, Refs> refs = new LinkedHashMap<>();
   private final Set<String> teamIds = new LinkedHashSet<>();
   private final Set<String> checkedServices = new HashSet<>();
+
+  /** Checks per service id, to hold a service's 'K checks fail' against. */
+  private final Map<String, Integer> checksPerService = new HashMap<>();
+
+  /** Where each service with 'K checks fail' (K above 1) says so. */
+  private final Map<String, At> serviceDownWhenAt = new HashMap<>();
 
   /**
    * @param varOverrides replace or add {@code vars:} values
@@ -578,10 +585,46 @@ public final class FleetBuilder {
       runbook = ctx.plain(f.get("runbook"));
       ctx.checkUrl(f.get("runbook"), runbook);
     }
+    DownWhen downWhen = DownWhen.ANY;
+    if (f.has("down-when")) {
+      downWhen = serviceDownWhen(f.get("down-when"));
+      if (downWhen.failing() > 1) {
+        serviceDownWhenAt.put(id, f.get("down-when"));
+      }
+    }
     if (tier == null || target == null) {
       return null;
     }
-    return new Service(id, name == null ? id : name, tier, target, owners, dependsOn, runbook);
+    return new Service(
+        id, name == null ? id : name, tier, target, owners, dependsOn, runbook, downWhen);
+  }
+
+  private static final Pattern SERVICE_DOWN_WHEN = Pattern.compile("([0-9]{1,9}) checks? fail");
+
+  /** A service's {@code down-when}: any, all, majority, or 'K checks fail'. */
+  private static DownWhen serviceDownWhen(At at) {
+    String s = at.string();
+    if (s == null) {
+      return DownWhen.ANY;
+    }
+    switch (s) {
+      case "any":
+        return DownWhen.ANY;
+      case "all":
+        return DownWhen.ALL;
+      case "majority":
+        return DownWhen.MAJORITY;
+      default:
+        break;
+    }
+    Matcher m = SERVICE_DOWN_WHEN.matcher(s);
+    if (!m.matches() || Integer.parseInt(m.group(1)) < 1) {
+      at.mustBe(
+          "'any' (the default: one DOWN check makes the service DOWN), 'all', 'majority', or 'K"
+              + " checks fail' with K at least 1, e.g. '2 checks fail'");
+      return DownWhen.ANY;
+    }
+    return new DownWhen(Integer.parseInt(m.group(1)));
   }
 
   /** The items of a list of ids that are well-formed ids. */
@@ -608,6 +651,7 @@ public final class FleetBuilder {
         String service = rawId(item, "service");
         if (service != null) {
           checkedServices.add(service);
+          checksPerService.merge(service, 1, Integer::sum);
         }
         Check c = reader.read(item);
         if (c != null && !duplicate) {
@@ -799,6 +843,20 @@ public final class FleetBuilder {
       graph.put(id, deps);
       if (!checkedServices.contains(id) && services.containsKey(id)) {
         r.service().warning("has no checks, so its availability is never measured");
+      }
+      Service service = services.get(id);
+      At downWhenAt = serviceDownWhenAt.get(id);
+      int measuredBy = checksPerService.getOrDefault(id, 0);
+      if (service != null && downWhenAt != null && service.downWhen().failing() > measuredBy) {
+        downWhenAt.error(
+            "was '"
+                + service.downWhen().printForService()
+                + "' but "
+                + measuredBy
+                + (measuredBy == 1 ? " check measures" : " checks measure")
+                + " the service, so it could never be DOWN; use K from 1 to "
+                + Math.max(1, measuredBy)
+                + ", or 'all'");
       }
     }
     reportCycles(graph);

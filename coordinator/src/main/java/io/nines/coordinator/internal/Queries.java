@@ -2,6 +2,7 @@ package io.nines.coordinator.internal;
 
 import io.nines.common.TimeRange;
 import io.nines.config.Check;
+import io.nines.config.DownWhen;
 import io.nines.config.Fleet;
 import io.nines.config.MaintenanceWindow;
 import io.nines.config.Service;
@@ -95,7 +96,8 @@ public final class Queries {
     for (Check c : fleet.checksOf(serviceId)) {
       checks.add(checkTimeline(c, span, results));
     }
-    return Timelines.forService(checks, span);
+    Service service = fleet.services().get(serviceId);
+    return Timelines.forService(checks, service == null ? DownWhen.ANY : service.downWhen(), span);
   }
 
   /** The service's maintenance occurrences overlapping {@code window}, clipped to it. */

@@ -92,14 +92,50 @@ public final class Timelines {
 
   /**
    * The timeline of a service: at each instant the worst state of its checks ({@link State#worst}).
-   * A service without checks is UNKNOWN throughout.
+   * A service without checks is UNKNOWN throughout. The same as {@link #forService(Collection,
+   * DownWhen, TimeRange)} with {@link DownWhen#ANY}.
    */
   public static Timeline forService(Collection<Timeline> checks, TimeRange span) {
+    return forService(checks, DownWhen.ANY, span);
+  }
+
+  /**
+   * The timeline of a service, merged from its checks' timelines instant by instant by its {@code
+   * down-when}: DOWN when at least {@code downWhen.threshold(reporting)} of its checks are DOWN (a
+   * check reports unless it is UNKNOWN); otherwise the worst of its checks' states with DOWN
+   * counted as DEGRADED. With {@link DownWhen#ANY} (the default) that is simply the worst state of
+   * its checks; with {@code all}, a service measured by a page check and an API check is DOWN only
+   * while both fail. A service without checks is UNKNOWN throughout.
+   */
+  public static Timeline forService(
+      Collection<Timeline> checks, DownWhen downWhen, TimeRange span) {
+    Checks.notNull(downWhen, "downWhen");
     if (checks.isEmpty()) {
       return Timeline.constant(span, State.UNKNOWN);
     }
-    return Timeline.combine(
-        span, List.copyOf(checks), states -> states.stream().reduce(State.UP, State::worst));
+    return Timeline.combine(span, List.copyOf(checks), states -> mergeService(states, downWhen));
+  }
+
+  /** The merge rule of {@link #forService(Collection, DownWhen, TimeRange)}. */
+  public static State mergeService(List<State> checkStates, DownWhen downWhen) {
+    int reporting = 0;
+    int failing = 0;
+    State worstOfRest = State.UP;
+    for (State s : checkStates) {
+      if (s != State.UNKNOWN) {
+        reporting++;
+      }
+      if (s == State.DOWN) {
+        failing++;
+        worstOfRest = State.worst(worstOfRest, State.DEGRADED);
+      } else {
+        worstOfRest = State.worst(worstOfRest, s);
+      }
+    }
+    if (failing > 0 && failing >= downWhen.threshold(reporting)) {
+      return State.DOWN;
+    }
+    return worstOfRest;
   }
 
   /** The merge rule of {@link #forCheck} applied to the states of a check's locations. */

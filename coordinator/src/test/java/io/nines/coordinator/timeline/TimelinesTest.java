@@ -187,6 +187,56 @@ class TimelinesTest {
         .containsExactly(iv(0, 60, UNKNOWN));
   }
 
+  @Test
+  void whenTheServiceSaysAll_thenItIsDownOnlyWhileEveryReportingCheckIsDown() {
+    TimeRange span = range(0, 60);
+    assertThat(service(span, DownWhen.ALL, DOWN, DOWN)).isEqualTo(DOWN);
+    assertThat(service(span, DownWhen.ALL, DOWN, UP)).isEqualTo(DEGRADED);
+    assertThat(service(span, DownWhen.ALL, DOWN, UNKNOWN))
+        .as("the only reporting check is down")
+        .isEqualTo(DOWN);
+    assertThat(service(span, DownWhen.ALL, UNKNOWN, UNKNOWN)).isEqualTo(UNKNOWN);
+    assertThat(service(span, DownWhen.ALL, UP, UNKNOWN)).isEqualTo(UNKNOWN);
+    assertThat(service(span, DownWhen.ALL, UP, UP)).isEqualTo(UP);
+  }
+
+  @Test
+  void whenTheServiceSaysKChecksOrMajority_thenFewerDownChecksOnlyDegradeIt() {
+    TimeRange span = range(0, 60);
+    DownWhen two = new DownWhen(2);
+    assertThat(service(span, two, DOWN, UP, UP)).isEqualTo(DEGRADED);
+    assertThat(service(span, two, DOWN, DOWN, UP)).isEqualTo(DOWN);
+    assertThat(service(span, two, DOWN, DEGRADED, UP)).isEqualTo(DEGRADED);
+    assertThat(service(span, DownWhen.MAJORITY, DOWN, UP, UP)).isEqualTo(DEGRADED);
+    assertThat(service(span, DownWhen.MAJORITY, DOWN, DOWN, UP)).isEqualTo(DOWN);
+    assertThat(service(span, DownWhen.ANY, DOWN, UP, UP))
+        .as("the default: the worst of the checks")
+        .isEqualTo(DOWN);
+  }
+
+  @Test
+  void whenChecksChangeOverTime_thenTheServiceMergesInstantByInstant() {
+    TimeRange span = range(0, 60);
+    Timeline page = Timeline.of(span, List.of(iv(0, 20, UP), iv(20, 40, DOWN), iv(40, 60, UP)));
+    Timeline api = Timeline.of(span, List.of(iv(0, 30, UP), iv(30, 50, DOWN), iv(50, 60, UP)));
+
+    assertThat(Timelines.forService(List.of(page, api), DownWhen.ALL, span).intervals())
+        .containsExactly(
+            iv(0, 20, UP),
+            iv(20, 30, DEGRADED),
+            iv(30, 40, DOWN),
+            iv(40, 50, DEGRADED),
+            iv(50, 60, UP));
+  }
+
+  private static State service(TimeRange span, DownWhen downWhen, State... checks) {
+    List<Timeline> timelines = new ArrayList<>();
+    for (State s : checks) {
+      timelines.add(Timeline.constant(span, s));
+    }
+    return Timelines.forService(timelines, downWhen, span).lastState();
+  }
+
   private static State service(TimeRange span, State... checks) {
     List<Timeline> timelines = new ArrayList<>();
     for (State s : checks) {
