@@ -77,7 +77,12 @@ class DeliveryIT {
       double acknowledged = fleet.agentMetrics().get("nines_shipper_shipped_total");
       List<Stored> results = fleet.allResults();
       assertThat(results.stream().map(Stored::id).distinct().count())
-          .as("results stored vs. acknowledged to the agent before the listing")
+          .as(
+              () ->
+                  "results stored vs. acknowledged to the agent before the listing (an"
+                      + " acknowledged result is stored, and survives a kill of the"
+                      + " coordinator)\n"
+                      + fleet.logs())
           .isGreaterThanOrEqualTo((long) acknowledged);
       long cut =
           results.stream()

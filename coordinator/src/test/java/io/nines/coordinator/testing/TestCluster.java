@@ -60,10 +60,26 @@ public final class TestCluster implements AutoCloseable {
       for (Future<ClusterMember> f : others) {
         cluster.members.add(await(f));
       }
+      cluster.awaitSafe();
       return cluster;
     } catch (RuntimeException | Error e) {
       cluster.close();
       throw e;
+    }
+  }
+
+  /**
+   * Waits until no partition is migrating and every backup is in sync on every member, so that a
+   * test starts on a settled cluster rather than racing the migrations that follow a join.
+   */
+  public void awaitSafe() {
+    for (ClusterMember m : members) {
+      if (!m.hazelcast().getPartitionService().forceLocalMemberToBeSafe(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(
+            "member "
+                + m.hazelcast().getCluster().getLocalMember()
+                + " was not safe (partitions migrating or backups behind) within 60 s");
+      }
     }
   }
 
