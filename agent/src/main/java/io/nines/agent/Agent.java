@@ -218,6 +218,7 @@ public final class Agent {
     private long assignmentVersion = -1;
     private volatile CheckRunner runner;
     private boolean fetching;
+    // Files not to fetch again: they did not load here, or the coordinator has none to send.
     private String rejectedHash;
     // A configuration fetched and loaded before a heartbeat named it.
     private Fleet prefetched;
@@ -441,6 +442,11 @@ public final class Agent {
                 fetching = false;
                 if (ar.failed()) {
                   configFetchFailed.increment();
+                  if (ar.cause() instanceof io.nines.agent.ship.CoordinatorException ce
+                      && ce.statusCode() == 404) {
+                    // A coordinator that has no files to send: asking again would not help.
+                    rejectedHash = wanted;
+                  }
                   LOG.warning(
                       "agent "
                           + options.agentId()
