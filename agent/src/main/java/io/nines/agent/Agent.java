@@ -1,5 +1,6 @@
 package io.nines.agent;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nines.agent.probe.CheckRunner;
 import io.nines.agent.probe.HttpClients;
@@ -14,7 +15,11 @@ import io.nines.common.ProbeResult;
 import io.nines.common.TimeSource;
 import io.nines.config.Check;
 import io.nines.config.CheckSpec;
+import io.nines.config.ConfigException;
+import io.nines.config.ConfigSources;
 import io.nines.config.Fleet;
+import io.nines.config.FleetLoader;
+import io.nines.config.Problem;
 import io.nines.config.Template;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -41,6 +46,21 @@ import java.util.logging.Logger;
  * context, so that probing uses every core. Results go from the probe loops to the shipper through
  * a queue. Nothing blocks an event loop. Give the agent a Vert.x made with {@link #vertxOptions()}
  * to use the native transport.
+ *
+ * <p>Configuration: the agent may start with a configuration (e.g. loaded from a local directory)
+ * or with none. Every heartbeat answer names the hash of the configuration the coordinator runs;
+ * when it differs from the agent's, the agent fetches the coordinator's files ({@code GET
+ * /api/v1/agents/config}), loads them off the event loop (secrets are resolved on this host, from
+ * {@code env} and its files), and swaps them in without a restart: new and changed checks are
+ * scheduled, removed ones stop, unchanged ones keep their slots. Files that do not load here are
+ * logged with their problems and counted ({@code nines.agent.config} with {@code
+ * outcome=rejected}); the agent keeps the configuration it runs and does not fetch the same files
+ * again. Heartbeats come every {@link #HEARTBEAT_MILLIS} ms, so a change reaches the agent within
+ * about that plus one fetch.
+ *
+ * <p>Assignments only move forward: an answer whose version is below the newest one seen is ignored
+ * whole, its configuration hash included, so the agent never goes back to an older assignment or
+ * configuration.
  */
 public final class Agent {
   private static final Logger LOG = Logger.getLogger(Agent.class.getName());
@@ -52,7 +72,8 @@ public final class Agent {
   private final AgentOptions options;
   // Looked up once, off the event loop: resolving the local name may block.
   private final String host = hostName();
-  private final Fleet fleet;
+  // Null until a configuration is loaded; replaced on the agent's context, read by probe loops.
+  private volatile Fleet fleet;
   private final TimeSource time;
   private final PrometheusMeterRegistry registry;
   private final Map<String, String> env;
@@ -60,7 +81,8 @@ public final class Agent {
   private String deploymentId;
 
   /**
-   * @param fleet the configuration; the agent runs the checks that list its location
+   * @param fleet the configuration to start with; the agent runs the checks that list its location.
+   *     Null to start with none and wait for the coordinator's
    * @param registry created once by the caller; the agent registers its meters on it
    * @param env where {@code ${env:NAME}} secrets are read from
    */
@@ -99,9 +121,26 @@ public final class Agent {
     return vertx.undeploy(deploymentId);
   }
 
-  /** The checks this agent runs: those that list its location. */
+  /**
+   * The checks of the configuration this agent runs that list its location (the assignment may run
+   * fewer); empty while it has no configuration. Thread-safe.
+   */
   public List<Check> checks() {
-    return fleet.checks().stream().filter(c -> c.locations().contains(options.location())).toList();
+    Fleet f = fleet;
+    if (f == null) {
+      return List.of();
+    }
+    return f.checks().stream().filter(c -> c.locations().contains(options.location())).toList();
+  }
+
+  /** The configuration this agent runs, or null while it has none. Thread-safe. */
+  public Fleet fleet() {
+    return fleet;
+  }
+
+  private Map<String, String> vars() {
+    Fleet f = fleet;
+    return f == null ? Map.of() : f.vars();
   }
 
   /** This machine's name, or {@code unknown}. */
@@ -173,7 +212,19 @@ public final class Agent {
     private List<Check> runnable = List.of();
     private CoordinatorClient client;
     private long heartbeatTimer = -1;
+    // The newest heartbeat answer and its version; the version of the assignment applied.
+    private JsonObject newest;
+    private long newestVersion = -1;
     private long assignmentVersion = -1;
+    private volatile CheckRunner runner;
+    private boolean fetching;
+    // Files not to fetch again: they did not load here, or the coordinator has none to send.
+    private String rejectedHash;
+    // A configuration fetched and loaded before a heartbeat named it.
+    private Fleet prefetched;
+    private Counter configApplied;
+    private Counter configRejected;
+    private Counter configFetchFailed;
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
     @Override
@@ -185,11 +236,12 @@ public final class Agent {
 
     private Future<?> startWith(ResultSpool spool) {
       clients = new HttpClients(vertx, options.maxInFlight());
-      ProbeContext probeContext =
-          new ProbeContext(vertx, time, clients, fleet.vars(), ref -> ref.resolve(env));
-      CheckRunner runner =
+      configApplied = configCounter("applied");
+      configRejected = configCounter("rejected");
+      configFetchFailed = configCounter("fetch-failed");
+      runner =
           new CheckRunner(
-              probeContext,
+              probeContext(),
               CheckRunner.defaultProbes(),
               options.agentId(),
               options.location(),
@@ -206,12 +258,7 @@ public final class Agent {
               ShipperOptions.defaults(
                   options.batchSize(), options.maxBuffered(), options.flushMillis()),
               registry);
-      List<Check> mine = checks().stream().filter(c -> runner.supports(c.type())).toList();
-      for (Check c : checks()) {
-        if (!runner.supports(c.type())) {
-          LOG.warning("check " + c.id() + ": " + c.type() + " checks are not supported yet");
-        }
-      }
+      List<Check> mine = runnableChecks();
       checkCount = mine.size();
       runnable = mine;
       int loops = options.probeLoops();
@@ -256,7 +303,7 @@ public final class Agent {
                       new ProbeLoop(
                           String.valueOf(i),
                           parts.get(i),
-                          runner,
+                          () -> runner,
                           share(options.maxInFlight(), loops),
                           share(options.maxPerHost(), loops),
                           result -> offer(shipperContext, result));
@@ -279,7 +326,11 @@ public final class Agent {
                           + options.location()
                           + " runs "
                           + mine.size()
-                          + " checks on "
+                          + " checks"
+                          + (fleet == null
+                              ? " (no configuration yet: waiting for the coordinator's)"
+                              : " of configuration " + fleet.version().shortHash())
+                          + " on "
                           + loops
                           + " probe loops over the "
                           + transportOf(vertx)
@@ -317,15 +368,180 @@ public final class Agent {
               });
     }
 
+    private Counter configCounter(String outcome) {
+      return Counter.builder("nines.agent.config")
+          .description(
+              "Configurations fetched from the coordinator, by outcome: applied, rejected (did not"
+                  + " load on this agent; the old one stays), fetch-failed")
+          .tag("outcome", outcome)
+          .register(registry);
+    }
+
+    private ProbeContext probeContext() {
+      return new ProbeContext(vertx, time, clients, vars(), ref -> ref.resolve(env));
+    }
+
+    /** The checks of the current configuration for this location that this agent can run. */
+    private List<Check> runnableChecks() {
+      List<Check> mine = new ArrayList<>();
+      for (Check c : checks()) {
+        if (runner.supports(c.type())) {
+          mine.add(c);
+        } else {
+          LOG.warning("check " + c.id() + ": " + c.type() + " checks are not supported yet");
+        }
+      }
+      return mine;
+    }
+
+    private String currentHash() {
+      Fleet f = fleet;
+      return f == null || f.version() == null ? null : f.version().hash();
+    }
+
+    /**
+     * Takes a heartbeat answer: an answer older than the newest seen is ignored whole; a newer
+     * assignment is applied to the configuration the agent runs; a configuration hash other than
+     * the agent's starts a fetch of the coordinator's configuration, which is then swapped in and
+     * the newest assignment applied to it.
+     */
     private void apply(JsonObject answer) {
       long version = answer.getLong("version", -1L);
-      if (version <= assignmentVersion || answer.getJsonArray("checks") == null) {
+      if (version < newestVersion || answer.getJsonArray("checks") == null) {
         return;
       }
+      newestVersion = version;
+      newest = answer;
+      if (version > assignmentVersion) {
+        assign(answer);
+      }
+      String config = answer.getString("config");
+      if (config != null && !config.equals(currentHash())) {
+        fetchConfig(config);
+      }
+    }
+
+    private void fetchConfig(String wanted) {
+      if (prefetched != null && prefetched.version().hash().equals(wanted)) {
+        swap(prefetched);
+        return;
+      }
+      if (fetching || wanted.equals(rejectedHash)) {
+        return;
+      }
+      fetching = true;
+      client
+          .config(currentHash())
+          .compose(
+              sources ->
+                  sources == null
+                      ? Future.<Loaded>succeededFuture(null)
+                      : vertx.executeBlocking(() -> load(sources), false))
+          .onComplete(
+              ar -> {
+                fetching = false;
+                if (ar.failed()) {
+                  configFetchFailed.increment();
+                  if (ar.cause() instanceof io.nines.agent.ship.CoordinatorException ce
+                      && ce.statusCode() == 404) {
+                    // A coordinator that has no files to send: asking again would not help.
+                    rejectedHash = wanted;
+                  }
+                  LOG.warning(
+                      "agent "
+                          + options.agentId()
+                          + " could not fetch the coordinator's configuration "
+                          + shortHash(wanted)
+                          + "; it keeps running "
+                          + describeCurrent()
+                          + " and tries again with the next heartbeat: "
+                          + ar.cause().getMessage());
+                  return;
+                }
+                Loaded loaded = ar.result();
+                if (loaded == null || loaded.hash().equals(currentHash())) {
+                  return;
+                }
+                if (loaded.fleet() == null) {
+                  rejectedHash = loaded.hash();
+                  configRejected.increment();
+                  LOG.warning(
+                      "agent "
+                          + options.agentId()
+                          + " keeps running "
+                          + describeCurrent()
+                          + ": the coordinator's configuration "
+                          + shortHash(loaded.hash())
+                          + " does not load here:\n"
+                          + FleetLoader.formatProblems(loaded.problems()));
+                  return;
+                }
+                if (newest != null && loaded.hash().equals(newest.getString("config"))) {
+                  swap(loaded.fleet());
+                } else {
+                  // Newer than the newest answer named: kept until a heartbeat names it.
+                  prefetched = loaded.fleet();
+                }
+              });
+    }
+
+    /** Runs on a worker: the loaded fleet, or the problems that keep it from loading. */
+    private Loaded load(ConfigSources sources) {
+      try {
+        return new Loaded(sources.hash(), new FleetLoader(time, Map.of(), env).load(sources), null);
+      } catch (ConfigException e) {
+        return new Loaded(sources.hash(), null, e.problems());
+      }
+    }
+
+    /** Makes {@code next} the configuration this agent runs, and applies the newest assignment. */
+    private void swap(Fleet next) {
+      Fleet before = fleet;
+      fleet = next;
+      prefetched = null;
+      runner = runner.withContext(probeContext());
+      runnable = runnableChecks();
+      configApplied.increment();
+      for (Problem w : next.warnings()) {
+        LOG.warning("configuration " + next.version().shortHash() + ": " + w.format());
+      }
+      LOG.info(
+          "agent "
+              + options.agentId()
+              + " swapped in configuration "
+              + next.version().shortHash()
+              + (before == null ? "" : " (was " + before.version().shortHash() + ")")
+              + ": "
+              + runnable.size()
+              + " checks of its location");
+      if (newest != null) {
+        assign(newest);
+      } else {
+        distribute(runnable);
+      }
+    }
+
+    /** Applies an assignment's check ids to the configuration the agent runs. */
+    private void assign(JsonObject answer) {
+      long version = answer.getLong("version", -1L);
       assignmentVersion = version;
       java.util.Set<String> ids = new java.util.HashSet<>();
       answer.getJsonArray("checks").forEach(id -> ids.add(String.valueOf(id)));
       List<Check> assigned = runnable.stream().filter(c -> ids.contains(c.id())).toList();
+      distribute(assigned);
+      LOG.info(
+          "agent "
+              + options.agentId()
+              + " took assignment "
+              + version
+              + ": "
+              + assigned.size()
+              + " of its location's "
+              + runnable.size()
+              + " checks");
+    }
+
+    private void distribute(List<Check> assigned) {
       int loops = probeLoops.size();
       List<List<Check>> parts = new ArrayList<>();
       for (int i = 0; i < loops; i++) {
@@ -338,16 +554,11 @@ public final class Agent {
         probeLoops.get(i).assign(parts.get(i));
       }
       checkCount = assigned.size();
-      LOG.info(
-          "agent "
-              + options.agentId()
-              + " took assignment "
-              + version
-              + ": "
-              + assigned.size()
-              + " of its location's "
-              + runnable.size()
-              + " checks");
+    }
+
+    private String describeCurrent() {
+      String hash = currentHash();
+      return hash == null ? "no configuration" : "configuration " + shortHash(hash);
     }
 
     /**
@@ -384,11 +595,22 @@ public final class Agent {
     }
   }
 
+  /**
+   * A configuration fetched and loaded on a worker: the fleet, or null with the problems.
+   *
+   * @param hash the files' hash
+   */
+  private record Loaded(String hash, Fleet fleet, List<Problem> problems) {}
+
+  private static String shortHash(String hash) {
+    return hash.length() <= 12 ? hash : hash.substring(0, 12);
+  }
+
   /** One probe loop: a scheduler with its share of the checks, on its own event loop. */
   private final class ProbeLoop extends VerticleBase {
     private final String name;
     private final List<Check> checks;
-    private final CheckRunner runner;
+    private final java.util.function.Supplier<CheckRunner> runner;
     private final int maxInFlight;
     private final int maxPerHost;
     private final java.util.function.Consumer<ProbeResult> results;
@@ -399,7 +621,7 @@ public final class Agent {
     ProbeLoop(
         String name,
         List<Check> checks,
-        CheckRunner runner,
+        java.util.function.Supplier<CheckRunner> runner,
         int maxInFlight,
         int maxPerHost,
         java.util.function.Consumer<ProbeResult> results) {
@@ -416,8 +638,8 @@ public final class Agent {
       scheduler =
           new Scheduler(
               time,
-              check -> runner.run(check).onSuccess(results::accept),
-              check -> hostOf(check, fleet.vars()),
+              check -> runner.get().run(check).onSuccess(results::accept),
+              check -> hostOf(check, vars()),
               maxInFlight,
               maxPerHost,
               registry,

@@ -38,8 +38,10 @@ final class AgentCommand implements Callable<Integer> {
       names = "--config",
       paramLabel = "DIR",
       defaultValue = "${env:NINES_CONFIG}",
-      required = true,
-      description = "the fleet configuration directory (NINES_CONFIG)")
+      description =
+          "a fleet configuration directory to start with (NINES_CONFIG); optional: the agent"
+              + " takes the coordinator's configuration with its first heartbeat and whenever it"
+              + " changes, and without this waits for it")
   Path config;
 
   @Option(
@@ -133,13 +135,15 @@ final class AgentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String token = readToken(tokenFile, System.getenv("NINES_TOKEN"));
-    Fleet fleet;
-    try {
-      fleet = Fleets.load(config, Map.of(), spec.commandLine().getErr());
-    } catch (Fleets.Invalid e) {
-      return 2;
+    Fleet fleet = null;
+    if (config != null) {
+      try {
+        fleet = Fleets.load(config, Map.of(), spec.commandLine().getErr());
+      } catch (Fleets.Invalid e) {
+        return 2;
+      }
     }
-    if (!fleet.locations().contains(location)) {
+    if (fleet != null && !fleet.locations().contains(location)) {
       spec.commandLine()
           .getErr()
           .println(
@@ -184,8 +188,13 @@ final class AgentCommand implements Callable<Integer> {
     spec.commandLine()
         .getOut()
         .printf(
-            "agent %s (%s) runs %d checks; metrics at http://%s:%d/metrics%n",
-            agentId, location, agent.checks().size(), httpHost, port);
+            "agent %s (%s) runs %d checks%s; metrics at http://%s:%d/metrics%n",
+            agentId,
+            location,
+            agent.checks().size(),
+            fleet == null ? " (waiting for the coordinator's configuration)" : "",
+            httpHost,
+            port);
     spec.commandLine().getOut().flush();
     Processes.awaitShutdown(
         () -> {

@@ -3,7 +3,9 @@ package io.nines.cli;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nines.common.TimeSource;
+import io.nines.config.ConfigDirectory;
 import io.nines.config.Fleet;
+import io.nines.config.FleetLoader;
 import io.nines.config.SecretRef;
 import io.nines.config.Template;
 import io.nines.coordinator.AlertingOptions;
@@ -22,6 +24,7 @@ import io.nines.coordinator.store.jdbc.RetentionTask;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +36,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,8 +65,14 @@ final class CoordinatorCommand implements Callable<Integer> {
       paramLabel = "DIR",
       defaultValue = "${env:NINES_CONFIG}",
       required = true,
-      description = "the fleet configuration directory (NINES_CONFIG)")
+      description =
+          "the fleet configuration directory (NINES_CONFIG); read again every second: changed"
+              + " files that load take effect, and agents follow within seconds; files that do not"
+              + " load are reported and the running configuration stays")
   Path config;
+
+  /** How often the configuration directory is read again. */
+  static final long CONFIG_RELOAD_MILLIS = 1000;
 
   @Option(
       names = "--host",
@@ -121,12 +131,13 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Set<String> tokens = readTokens();
-    Fleet fleet;
+    ConfigDirectory configDir;
     try {
-      fleet = Fleets.load(config, Map.of(), spec.commandLine().getErr());
+      configDir = Fleets.open(config, Map.of(), spec.commandLine().getErr());
     } catch (Fleets.Invalid e) {
       return 2;
     }
+    Fleet fleet = configDir.fleet();
     Map<String, String> env = System.getenv();
     ClusterMember member = null;
     Vertx vertx;
@@ -147,7 +158,7 @@ final class CoordinatorCommand implements Callable<Integer> {
             .host(host)
             .port(port)
             .agentTokens(tokens)
-            .fleet(fleet)
+            .config(configDir)
             .timeSource(TimeSource.SYSTEM)
             .meterRegistry(registry)
             .agentTokenFile(tokenFile)
@@ -185,7 +196,11 @@ final class CoordinatorCommand implements Callable<Integer> {
       builder.store(durable);
       retention =
           RetentionTask.start(
-              vertx, database, fleet::settings, TimeSource.SYSTEM, Duration.ofMinutes(5));
+              vertx,
+              database,
+              () -> configDir.fleet().settings(),
+              TimeSource.SYSTEM,
+              Duration.ofMinutes(5));
     }
     ChannelOptions channelOptions = ChannelOptions.defaults();
     String smtpHost = env.get("NINES_SMTP_HOST");
@@ -220,7 +235,7 @@ final class CoordinatorCommand implements Callable<Integer> {
             new AlertingOptions(
                 new ChannelSender(
                     channels,
-                    () -> fleet,
+                    configDir::fleet,
                     TimeSource.SYSTEM,
                     env.getOrDefault("NINES_PUBLIC_URL", "http://" + host + ":" + port)),
                 adminTokens,
@@ -259,12 +274,14 @@ final class CoordinatorCommand implements Callable<Integer> {
             bound,
             fleet.version().shortHash());
     spec.commandLine().getOut().flush();
+    long reloadTimer = watch(vertx, configDir);
     ClusterMember clustered = member;
     Database db = database;
     JdbcResultStore store = durable;
     RetentionTask retentionTask = retention;
     Processes.awaitShutdown(
         () -> {
+          vertx.cancelTimer(reloadTimer);
           coordinator.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
           if (retentionTask != null) {
             retentionTask.close();
@@ -282,6 +299,53 @@ final class CoordinatorCommand implements Callable<Integer> {
           }
         });
     return 0;
+  }
+
+  /**
+   * Reads the configuration directory again every {@link #CONFIG_RELOAD_MILLIS} ms on a worker
+   * thread, and says what changed: a new version on standard output, files that do not load (once
+   * per broken version) on standard error.
+   */
+  private long watch(Vertx vertx, ConfigDirectory configDir) {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    AtomicBoolean busy = new AtomicBoolean();
+    return vertx.setPeriodic(
+        CONFIG_RELOAD_MILLIS,
+        id -> {
+          if (!busy.compareAndSet(false, true)) {
+            return;
+          }
+          String before = configDir.fleet().version().shortHash();
+          vertx
+              .executeBlocking(configDir::reload, false)
+              .onComplete(
+                  ar -> {
+                    busy.set(false);
+                    if (ar.failed()) {
+                      err.println(
+                          "error: reading " + config + " failed: " + Main.messageOf(ar.cause()));
+                      err.flush();
+                      return;
+                    }
+                    ConfigDirectory.Reload r = ar.result();
+                    if (r.outcome() == ConfigDirectory.Outcome.APPLIED) {
+                      out.printf(
+                          "config version %s applied (was %s)%n",
+                          r.loaded().fleet().version().shortHash(), before);
+                      out.flush();
+                    } else if (r.outcome() == ConfigDirectory.Outcome.REJECTED) {
+                      err.println(
+                          "error: "
+                              + config
+                              + " changed but does not load; config version "
+                              + before
+                              + " stays in force:");
+                      err.println(FleetLoader.formatProblems(r.problems()));
+                      err.flush();
+                    }
+                  });
+        });
   }
 
   private Set<String> readAdminTokens(Map<String, String> env) {

@@ -1,6 +1,7 @@
 package io.nines.cli;
 
 import io.nines.common.TimeSource;
+import io.nines.config.ConfigDirectory;
 import io.nines.config.ConfigException;
 import io.nines.config.Fleet;
 import io.nines.config.FleetLoader;
@@ -21,6 +22,38 @@ final class Fleets {
     Invalid() {
       super(null, null, false, false);
     }
+  }
+
+  /**
+   * Opens {@code dir} as a {@link ConfigDirectory} that the caller reloads, printing problems like
+   * {@link #load}.
+   */
+  static ConfigDirectory open(Path dir, Map<String, String> vars, PrintWriter err) throws Invalid {
+    if (!Files.isDirectory(dir)) {
+      err.println(
+          "error: "
+              + dir
+              + " is not a directory; give the directory that holds the fleet's YAML files");
+      throw new Invalid();
+    }
+    try {
+      ConfigDirectory config = ConfigDirectory.open(dir, new FleetLoader(TimeSource.SYSTEM, vars));
+      for (Problem w : config.fleet().warnings()) {
+        err.println(w.format());
+      }
+      return config;
+    } catch (ConfigException e) {
+      throw invalid(dir, e, err);
+    }
+  }
+
+  private static Invalid invalid(Path dir, ConfigException e, PrintWriter err) {
+    for (Problem p : e.problems()) {
+      err.println(p.format());
+    }
+    long errors = e.problems().stream().filter(p -> p.severity() == Problem.Severity.ERROR).count();
+    err.println(dir + ": " + errors + (errors == 1 ? " problem" : " problems"));
+    return new Invalid();
   }
 
   static Fleet load(Path dir, Map<String, String> vars, PrintWriter err) throws Invalid {

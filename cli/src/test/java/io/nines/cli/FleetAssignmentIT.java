@@ -10,6 +10,7 @@ import io.nines.agent.AgentOptions;
 import io.nines.agent.spool.SpoolOptions;
 import io.nines.common.TimeSource;
 import io.nines.common.testing.ManualTimeSource;
+import io.nines.config.ConfigDirectory;
 import io.nines.config.Fleet;
 import io.nines.config.FleetLoader;
 import io.nines.coordinator.Coordinator;
@@ -45,12 +46,15 @@ class FleetAssignmentIT {
   private static final String TOKEN = "fleet-token-0123456789";
 
   @TempDir Path dir;
+  @TempDir Path spoolRoot;
   private Vertx vertx;
   private ManualTimeSource coordinatorTime;
   private int coordinatorPort;
   private final Map<String, Agent> agents = new HashMap<>();
   private final HttpClient http = HttpClient.newHttpClient();
   private Fleet fleet;
+  private ConfigDirectory configDir;
+  private int targetPort;
 
   private static <T> T join(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -61,7 +65,7 @@ class FleetAssignmentIT {
     vertx = Vertx.vertx();
     Router target = Router.router(vertx);
     target.get("/ok").handler(ctx -> ctx.response().end("ok"));
-    int targetPort =
+    targetPort =
         join(vertx.createHttpServer().requestHandler(target).listen(0, "127.0.0.1")).actualPort();
     StringBuilder checks = new StringBuilder();
     for (int i = 1; i <= 4; i++) {
@@ -76,14 +80,15 @@ class FleetAssignmentIT {
             + "services: { site: { tier: important, owners: [web] } }\n"
             + "checks:\n"
             + checks);
-    fleet = new FleetLoader(TimeSource.SYSTEM, Map.of()).load(dir);
+    configDir = ConfigDirectory.open(dir, new FleetLoader(TimeSource.SYSTEM, Map.of()));
+    fleet = configDir.fleet();
     coordinatorTime = new ManualTimeSource(Instant.now());
     Coordinator coordinator =
         new Coordinator(
             CoordinatorOptions.builder()
                 .port(0)
                 .agentTokens(Set.of(TOKEN))
-                .fleet(fleet)
+                .config(configDir)
                 .timeSource(coordinatorTime)
                 .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                 .build());
@@ -96,12 +101,16 @@ class FleetAssignmentIT {
   }
 
   private void startAgent(String id, String location) throws Exception {
+    startAgent(id, location, fleet);
+  }
+
+  private void startAgent(String id, String location, Fleet fleet) throws Exception {
     Agent agent =
         new Agent(
             vertx,
             AgentOptions.defaults(
                     id, location, List.of("http://127.0.0.1:" + coordinatorPort), TOKEN)
-                .withSpool(SpoolOptions.defaults(dir.resolve("spool-" + id))),
+                .withSpool(SpoolOptions.defaults(spoolRoot.resolve("spool-" + id))),
             fleet,
             TimeSource.SYSTEM,
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
@@ -188,5 +197,36 @@ class FleetAssignmentIT {
     join(agents.get("eu-1").stop());
     coordinatorTime.advance(Duration.ofSeconds(31));
     assertThat(locationState("eu")).isEqualTo("no-agents");
+  }
+
+  @Test
+  void whenACheckIsAddedToTheCoordinatorsDirectory_thenAnAgentWithNoLocalConfigurationRunsIt()
+      throws Exception {
+    startAgent("eu-1", "eu", null);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> assertThat(agents.get("eu-1").checks()).extracting("id").contains("c1"));
+
+    Files.writeString(
+        dir.resolve("more.yaml"),
+        "checks:\n"
+            + "  - { id: c5, service: site, every: 1s, http: { get: \"http://127.0.0.1:%d/ok\" } }\n"
+                .formatted(targetPort));
+    assertThat(configDir.reload().outcome()).isEqualTo(ConfigDirectory.Outcome.APPLIED);
+    String hash = configDir.fleet().version().hash();
+
+    // The bound: agents learn of a configuration change within 5 s.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> hash.equals(agents.get("eu-1").fleet().version().hash()));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () ->
+                assertThat(get("/api/v1/checks/c5/results?limit=3").getJsonArray("items"))
+                    .isNotEmpty());
   }
 }

@@ -68,6 +68,36 @@ public final class FleetLoader {
   }
 
   /**
+   * Loads a configuration from its source files, as {@link #load(Path)} loads the same files from a
+   * directory: the fleets are equal but for {@link ConfigVersion#loadedAt()}. Problems name the
+   * files by their {@link ConfigSources.File#path()}. Reads no files, but parsing a large
+   * configuration takes a while: call it off the event loop. Secrets stay references; unset {@code
+   * ${env:NAME}} ones are warned about against this loader's environment, i.e. the host that loads.
+   *
+   * @throws ConfigException listing every error and warning, by file and line
+   */
+  public Fleet load(ConfigSources sources) throws ConfigException {
+    Diagnostics d = new Diagnostics();
+    List<SourceFiles.SourceFile> files = new java.util.ArrayList<>();
+    for (ConfigSources.File f : sources.files()) {
+      byte[] bytes = f.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      files.add(new SourceFiles.SourceFile(f.path(), bytes, SourceFiles.parse(f.path(), bytes, d)));
+    }
+    if (files.isEmpty()) {
+      d.error("(sources)", 0, "", "holds no files; a configuration needs at least one *.yaml file");
+    }
+    FleetBuilder builder = new FleetBuilder(d, varOverrides, env);
+    for (SourceFiles.SourceFile f : files) {
+      builder.addFile(f.path(), f.root());
+    }
+    Fleet fleet = builder.build(new ConfigVersion(sources.hash(), time.now()));
+    if (d.hasErrors()) {
+      throw new ConfigException(d.all());
+    }
+    return fleet;
+  }
+
+  /**
    * Formats problems for people, one per line as {@code file:line path message}, then a count such
    * as {@code 2 errors, 1 warning}; {@code no problems} when empty.
    */

@@ -152,7 +152,8 @@ public final class Coordinator {
             cluster == null
                 ? new InMemoryAgentRegistry()
                 : new HazelcastAgentRegistry(vertx, cluster.hazelcast()),
-            agentAuth);
+            agentAuth,
+            options.configSources());
     fleetRoutes.mount(router);
     Access access = new Access(options.readTokens(), adminTokens(), options.meterRegistry());
     access.mount(router);

@@ -3,6 +3,8 @@ package io.nines.coordinator;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nines.common.Checks;
 import io.nines.common.TimeSource;
+import io.nines.config.ConfigDirectory;
+import io.nines.config.ConfigSources;
 import io.nines.config.Fleet;
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.store.InMemoryResultStore;
@@ -46,6 +48,10 @@ import java.util.function.Supplier;
  *     sensible on loopback. The one source of admin tokens: {@link AlertingOptions#adminTokens()}
  *     is used only while this is empty. Required when {@code readTokens} are set, and disjoint from
  *     them
+ * @param configSources the files the current configuration was loaded from, which agents fetch from
+ *     {@code GET /api/v1/agents/config}; null (the default) when the coordinator was not given
+ *     files (then that endpoint answers 404). Its hash should be {@code fleet}'s, and both should
+ *     change together, as a {@link ConfigDirectory} gives them
  */
 public record CoordinatorOptions(
     String host,
@@ -62,7 +68,8 @@ public record CoordinatorOptions(
     Set<String> readTokens,
     Set<String> adminTokens,
     Path tlsCert,
-    Path tlsKey) {
+    Path tlsKey,
+    Supplier<ConfigSources> configSources) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -172,6 +179,7 @@ public record CoordinatorOptions(
     private Path tlsKey;
     private Set<String> readTokens = Set.of();
     private Set<String> adminTokens = Set.of();
+    private Supplier<ConfigSources> configSources;
 
     private Builder() {}
 
@@ -199,6 +207,24 @@ public record CoordinatorOptions(
     /** A configuration that may change (reloads) or be absent for a while (null). */
     public Builder fleet(Supplier<Fleet> fleet) {
       this.fleet = fleet;
+      return this;
+    }
+
+    /**
+     * The configuration of a directory that is reloaded (by the caller, with {@link
+     * ConfigDirectory#reload()}): sets {@link #fleet(Supplier)} and {@link
+     * #configSources(Supplier)} from it.
+     */
+    public Builder config(ConfigDirectory dir) {
+      Checks.notNull(dir, "dir");
+      this.fleet = dir::fleet;
+      this.configSources = dir::sources;
+      return this;
+    }
+
+    /** The files of the configuration, which agents fetch; see {@link #configSources()}. */
+    public Builder configSources(Supplier<ConfigSources> configSources) {
+      this.configSources = configSources;
       return this;
     }
 
@@ -279,7 +305,8 @@ public record CoordinatorOptions(
           readTokens,
           adminTokens,
           tlsCert,
-          tlsKey);
+          tlsKey,
+          configSources);
     }
   }
 }

@@ -36,7 +36,7 @@ public final class CheckRunner {
   private final String location;
   private final AtomicLong sequence;
   private final MeterRegistry registry;
-  private final ConcurrentHashMap<String, Meters> meters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Meters> meters;
 
   /**
    * @param probes the probe of each check type, e.g. {@code "http" -> new HttpProbe()}
@@ -48,12 +48,39 @@ public final class CheckRunner {
       String agentId,
       String location,
       MeterRegistry registry) {
+    this(
+        context,
+        Map.copyOf(probes),
+        agentId,
+        location,
+        new AtomicLong(context.time().wallMillis() * 1000),
+        registry,
+        new ConcurrentHashMap<>());
+  }
+
+  private CheckRunner(
+      ProbeContext context,
+      Map<String, Probe> probes,
+      String agentId,
+      String location,
+      AtomicLong sequence,
+      MeterRegistry registry,
+      ConcurrentHashMap<String, Meters> meters) {
     this.context = context;
-    this.probes = Map.copyOf(probes);
+    this.probes = probes;
     this.agentId = agentId;
     this.location = location;
-    this.sequence = new AtomicLong(context.time().wallMillis() * 1000);
+    this.sequence = sequence;
     this.registry = registry;
+    this.meters = meters;
+  }
+
+  /**
+   * A runner that probes with {@code other} (e.g. the variables of a new configuration) and shares
+   * this one's probes, meters and sequence, so that results of both never share a sequence number.
+   */
+  public CheckRunner withContext(ProbeContext other) {
+    return new CheckRunner(other, probes, agentId, location, sequence, registry, meters);
   }
 
   /**

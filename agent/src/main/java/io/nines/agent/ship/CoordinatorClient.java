@@ -1,23 +1,26 @@
 package io.nines.agent.ship;
 
 import io.nines.common.ResultBatch;
+import io.nines.config.ConfigSources;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Talks to the coordinator: posts result batches with the agent's bearer token. Takes a list of
- * coordinator URLs: a post goes to the URL that last worked, and when it fails (no connection, a
- * timeout, a 5xx) the same post is tried once on each other URL in turn before it fails. A 4xx
- * answer is the coordinators' verdict on the batch and is not tried elsewhere. Works behind a plain
- * load balancer (give its one URL).
+ * Talks to the coordinator: posts result batches and heartbeats, and fetches the configuration,
+ * with the agent's bearer token. Takes a list of coordinator URLs: a post goes to the URL that last
+ * worked, and when it fails (no connection, a timeout, a 5xx) the same post is tried once on each
+ * other URL in turn before it fails. A 4xx answer is the coordinators' verdict on the batch and is
+ * not tried elsewhere. Works behind a plain load balancer (give its one URL).
  *
  * <p>Call from the agent's context; futures complete on it.
  */
@@ -78,6 +81,89 @@ public final class CoordinatorClient {
    */
   public Future<JsonObject> heartbeat(JsonObject heartbeat) {
     return attempt("/api/v1/agents/heartbeat", heartbeat.toBuffer(), baseUrls.size());
+  }
+
+  /**
+   * Fetches the configuration files the coordinator runs ({@code GET /api/v1/agents/config}),
+   * failing over between coordinators like {@link #post}.
+   *
+   * @param haveHash the hash of the configuration the agent runs, sent as {@code If-None-Match};
+   *     null for none
+   * @return the sources, or null when the coordinator answered 304 (it runs {@code haveHash}); a
+   *     {@link CoordinatorException} for another non-2xx answer; an {@link IllegalStateException}
+   *     when the answer is malformed or its files do not hash to the version it names
+   */
+  public Future<ConfigSources> config(String haveHash) {
+    return fetchConfig(haveHash, baseUrls.size());
+  }
+
+  private Future<ConfigSources> fetchConfig(String haveHash, int triesLeft) {
+    String base = currentUrl();
+    RequestOptions request =
+        new RequestOptions()
+            .setMethod(HttpMethod.GET)
+            .setAbsoluteURI(strip(base) + "/api/v1/agents/config")
+            .setTimeout(timeoutMillis)
+            .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+    if (haveHash != null) {
+      request.putHeader(HttpHeaders.IF_NONE_MATCH, "\"" + haveHash + "\"");
+    }
+    return client
+        .request(request)
+        .compose(HttpClientRequest::send)
+        .compose(
+            resp ->
+                resp.body()
+                    .compose(
+                        b -> {
+                          if (resp.statusCode() == 304) {
+                            return Future.<ConfigSources>succeededFuture(null);
+                          }
+                          if (resp.statusCode() / 100 == 2) {
+                            return Future.succeededFuture(sourcesOf(base, b));
+                          }
+                          return Future.<ConfigSources>failedFuture(
+                              new CoordinatorException(
+                                  base, resp.statusCode(), abbreviate(b.toString().strip())));
+                        }))
+        .recover(
+            e -> {
+              if (e instanceof CoordinatorException ce && ce.statusCode() / 100 == 4) {
+                return Future.failedFuture(e);
+              }
+              current = (current + 1) % baseUrls.size();
+              return triesLeft > 1 ? fetchConfig(haveHash, triesLeft - 1) : Future.failedFuture(e);
+            });
+  }
+
+  /** The sources in a {@code GET /api/v1/agents/config} answer; checks the hash. */
+  static ConfigSources sourcesOf(String base, Buffer body) {
+    try {
+      JsonObject json = body.toJsonObject();
+      List<ConfigSources.File> files = new ArrayList<>();
+      for (Object o : json.getJsonArray("files")) {
+        JsonObject f = (JsonObject) o;
+        files.add(new ConfigSources.File(f.getString("path"), f.getString("text")));
+      }
+      ConfigSources sources = ConfigSources.of(files);
+      String version = json.getString("version");
+      if (!sources.hash().equals(version)) {
+        throw new IllegalStateException(
+            "its files hash to "
+                + sources.hash()
+                + ", not to the version "
+                + version
+                + " it names");
+      }
+      return sources;
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          base + " sent a configuration the agent can't use: " + e.getMessage(), e);
+    }
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() > 300 ? text.substring(0, 300) + "..." : text;
   }
 
   private Future<JsonObject> attempt(String path, Buffer body, int triesLeft) {

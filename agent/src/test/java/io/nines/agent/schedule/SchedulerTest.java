@@ -6,12 +6,15 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nines.agent.TestChecks;
 import io.nines.common.testing.ManualTimeSource;
 import io.nines.config.Check;
+import io.nines.config.ConfigSources;
+import io.nines.config.FleetLoader;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -152,6 +155,70 @@ class SchedulerTest {
     s.poll();
     assertThat(started).containsOnly("a");
     assertThat(s.nextDueMillis("b")).isEqualTo(-1);
+  }
+
+  private static List<Check> loaded(String url) throws Exception {
+    ConfigSources sources =
+        ConfigSources.of(
+            List.of(
+                new ConfigSources.File(
+                    "fleet.yaml",
+                    """
+                    locations: [eu-west]
+                    services: {svc: {tier: important}}
+                    checks:
+                      - id: keep
+                        service: svc
+                        every: 10s
+                        http: {get: "%s", expect: [status == 200]}
+                    """
+                        .formatted(url))));
+    return new FleetLoader(new ManualTimeSource(Instant.now()), Map.of(), Map.of())
+        .load(sources)
+        .checks();
+  }
+
+  @Test
+  void whenAReloadedConfigurationHasAnEqualCheck_thenItKeepsItsSlotAndItsRunInFlight()
+      throws Exception {
+    Scheduler s = scheduler(100, 100, false);
+    s.setChecks(loaded("http://shop.example/"));
+    long due = s.nextDueMillis("keep");
+    time.advance(Duration.ofMillis(due - time.wallMillis()));
+    s.poll();
+    assertThat(started).containsExactly("keep");
+
+    // Another load of the same files: other objects, equal checks.
+    s.setChecks(loaded("http://shop.example/"));
+
+    assertThat(s.nextDueMillis("keep")).isEqualTo(due + 10_000);
+    time.advance(Duration.ofSeconds(10));
+    s.poll();
+    assertThat(started).as("the run in flight is not doubled").containsExactly("keep");
+    assertThat(skipped("still-running")).isEqualTo(1.0);
+  }
+
+  @Test
+  void whenACheckChangesWhileItRuns_thenTheNewDefinitionKeepsItsPhaseAndWaitsForTheRun()
+      throws Exception {
+    Scheduler s = scheduler(100, 100, false);
+    s.setChecks(loaded("http://shop.example/"));
+    long due = s.nextDueMillis("keep");
+    time.advance(Duration.ofMillis(due - time.wallMillis()));
+    s.poll();
+
+    s.setChecks(loaded("http://shop.example/changed"));
+
+    // Same phase (slots every 10 s from the same offset); the old run still counts as running.
+    assertThat(Math.floorMod(s.nextDueMillis("keep") - due, 10_000L)).isZero();
+    s.poll();
+    time.advance(Duration.ofSeconds(10));
+    s.poll();
+    assertThat(started).containsExactly("keep");
+    runs.get(0).complete();
+    time.advance(Duration.ofSeconds(10));
+    s.poll();
+    assertThat(started).containsExactly("keep", "keep");
   }
 
   @Test

@@ -48,6 +48,18 @@ public final class SourceFiles {
    */
   public static List<SourceFile> read(Path dir, Diagnostics d) {
     List<SourceFile> out = new ArrayList<>();
+    for (SourceFile f : list(dir, d)) {
+      out.add(new SourceFile(f.path(), f.bytes(), parse(f.path(), f.bytes(), d)));
+    }
+    return out;
+  }
+
+  /**
+   * Reads the files {@link #read} would, without parsing them: every root is null. Read errors are
+   * reported to {@code d}, and such files are left out.
+   */
+  public static List<SourceFile> list(Path dir, Diagnostics d) {
+    List<SourceFile> out = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
       d.error(
           dir.toString(),
@@ -81,7 +93,7 @@ public final class SourceFiles {
         d.error(rel, 0, "", "can't be read: " + e.getClass().getSimpleName());
         continue;
       }
-      out.add(new SourceFile(rel, bytes, parse(rel, bytes, d)));
+      out.add(new SourceFile(rel, bytes, null));
     }
     return out;
   }

@@ -30,6 +30,12 @@ public final class Access {
   /** Paths under {@code /api/v1/} that anyone may read: the public status and the API document. */
   public static final Set<String> PUBLIC = Set.of("/api/v1/status", "/api/v1/openapi.yaml");
 
+  /**
+   * Paths under {@code /api/v1/} that agents read with their own token, checked by the route itself
+   * ({@link io.nines.coordinator.fleet.AgentAuth}), not with a read token.
+   */
+  public static final Set<String> AGENT_READS = Set.of("/api/v1/agents/config");
+
   private final boolean readsGuarded;
   private final boolean writesGuarded;
   private final BearerAuth readers;
@@ -65,7 +71,8 @@ public final class Access {
   private void guardRead(RoutingContext ctx) {
     HttpMethod method = ctx.request().method();
     boolean read = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
-    if (!read || PUBLIC.contains(ctx.normalizedPath()) || permitsRead(ctx)) {
+    String path = ctx.normalizedPath();
+    if (!read || PUBLIC.contains(path) || AGENT_READS.contains(path) || permitsRead(ctx)) {
       ctx.next();
       return;
     }

@@ -2,11 +2,13 @@ package io.nines.coordinator.internal;
 
 import io.nines.common.AgentInfo;
 import io.nines.common.TimeSource;
+import io.nines.config.ConfigSources;
 import io.nines.config.Fleet;
 import io.nines.coordinator.fleet.AgentAuth;
 import io.nines.coordinator.fleet.AgentRecord;
 import io.nines.coordinator.fleet.AgentRegistry;
 import io.nines.coordinator.fleet.Assignments;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -20,8 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The fleet endpoints: agents' heartbeats (which answer with the agent's assignment), and the lists
- * of agents and locations.
+ * The fleet endpoints: agents' heartbeats (which answer with the agent's assignment), the
+ * configuration files agents load ({@code GET /api/v1/agents/config}), and the lists of agents and
+ * locations.
  *
  * <p>Assignment versions only move forward: a version is the time the assignment's content last
  * changed as this member saw it, and is never lower than the one it gave before.
@@ -34,16 +37,30 @@ public final class FleetRoutes {
   private final TimeSource time;
   private final AgentRegistry registry;
   private final AgentAuth auth;
+  private final Supplier<ConfigSources> configSources;
+  private volatile Encoded encoded;
   private final Map<String, long[]> versions = new ConcurrentHashMap<>();
   private final Map<String, List<String>> lastContent = new ConcurrentHashMap<>();
 
+  /**
+   * @param configSources the files of the configuration {@code fleet} gives, served to agents; null
+   *     when there are none (the endpoint then answers 404)
+   */
   public FleetRoutes(
-      Supplier<Fleet> fleet, TimeSource time, AgentRegistry registry, AgentAuth auth) {
+      Supplier<Fleet> fleet,
+      TimeSource time,
+      AgentRegistry registry,
+      AgentAuth auth,
+      Supplier<ConfigSources> configSources) {
     this.fleet = fleet;
     this.time = time;
     this.registry = registry;
     this.auth = auth;
+    this.configSources = configSources;
   }
+
+  /** The JSON body of one version of the sources, encoded once. */
+  private record Encoded(ConfigSources sources, Buffer body) {}
 
   /** What alerting needs to route fleet health. */
   public io.nines.coordinator.alerting.Alerting.FleetView view() {
@@ -80,6 +97,7 @@ public final class FleetRoutes {
         .post("/api/v1/agents/heartbeat")
         .handler(BodyHandler.create(false).setBodyLimit(16 * 1024))
         .handler(this::heartbeat);
+    router.get("/api/v1/agents/config").handler(this::config);
     router.get("/api/v1/agents").handler(this::agents);
     router.get("/api/v1/locations").handler(this::locations);
   }
@@ -163,6 +181,67 @@ public final class FleetRoutes {
                       .put("checks", new JsonArray(mine)));
             })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The configuration's files as written, secrets as references, for the agent to load and resolve
+   * on its host. {@code ETag} is the quoted hash; a request whose {@code If-None-Match} names it
+   * gets 304 and no body.
+   */
+  private void config(RoutingContext ctx) {
+    AgentAuth.Verdict verdict = auth.check(ctx.request().getHeader("Authorization"));
+    if (!verdict.ok()) {
+      error(
+          ctx,
+          401,
+          "unauthorized",
+          "a valid agent token is required: send 'Authorization: Bearer <token>'");
+      return;
+    }
+    ConfigSources sources = configSources == null ? null : configSources.get();
+    if (sources == null) {
+      error(
+          ctx,
+          404,
+          "not_found",
+          "this coordinator has no configuration files to send: it was not started from a"
+              + " configuration directory; give the agent its own with --config");
+      return;
+    }
+    String etag = "\"" + sources.hash() + "\"";
+    ctx.response().putHeader("ETag", etag).putHeader("Cache-Control", "no-cache");
+    String ifNoneMatch = ctx.request().getHeader("If-None-Match");
+    if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
+      ctx.response().setStatusCode(304).end();
+      return;
+    }
+    Encoded e = encoded;
+    if (e == null || e.sources() != sources) {
+      JsonArray files = new JsonArray();
+      for (ConfigSources.File f : sources.files()) {
+        files.add(new JsonObject().put("path", f.path()).put("text", f.text()));
+      }
+      e =
+          new Encoded(
+              sources,
+              new JsonObject().put("version", sources.hash()).put("files", files).toBuffer());
+      encoded = e;
+    }
+    ctx.response().putHeader("Content-Type", "application/json").end(e.body());
+  }
+
+  /** Whether an {@code If-None-Match} list names {@code etag} (or is {@code *}). */
+  private static boolean matches(String ifNoneMatch, String etag) {
+    for (String part : ifNoneMatch.split(",")) {
+      String t = part.strip();
+      if (t.startsWith("W/")) {
+        t = t.substring(2);
+      }
+      if (t.equals(etag) || t.equals("*")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The last placement, reused while the fleet and the set of live agents stay the same. */
