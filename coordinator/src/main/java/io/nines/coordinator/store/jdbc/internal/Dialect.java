@@ -26,7 +26,9 @@ enum Dialect {
           + " KEY (check_id, location, minute_epoch_s)"
           + " SELECT CAST(? AS VARCHAR), CAST(? AS VARCHAR), CAST(? AS BIGINT), COUNT(*),"
           + " COALESCE(SUM(CASE WHEN ok THEN 0 ELSE 1 END), 0) FROM results"
-          + " WHERE check_id = ? AND location = ? AND started_at_ns >= ? AND started_at_ns < ?"),
+          + " WHERE check_id = ? AND location = ? AND started_at_ns >= ? AND started_at_ns < ?",
+      "MERGE INTO documents (kind, doc_key, body, updated_at_ms) KEY (kind, doc_key)"
+          + " VALUES (?, ?, ?, ?)"),
   POSTGRESQL(
       "INSERT INTO results (check_id, agent_id, seq, location, started_at_ns, duration_ms, ok,"
           + " failure_kind, failure_step, failure_message, attempts, phases, diagnostics)"
@@ -43,7 +45,10 @@ enum Dialect {
           + " COALESCE(SUM(CASE WHEN ok THEN 0 ELSE 1 END), 0) FROM results"
           + " WHERE check_id = ? AND location = ? AND started_at_ns >= ? AND started_at_ns < ?"
           + " ON CONFLICT (check_id, location, minute_epoch_s) DO UPDATE SET"
-          + " total = EXCLUDED.total, failed = EXCLUDED.failed");
+          + " total = EXCLUDED.total, failed = EXCLUDED.failed",
+      "INSERT INTO documents (kind, doc_key, body, updated_at_ms) VALUES (?, ?, ?, ?)"
+          + " ON CONFLICT (kind, doc_key) DO UPDATE SET body = EXCLUDED.body,"
+          + " updated_at_ms = EXCLUDED.updated_at_ms");
 
   /** Inserts a result unless one with its key exists; 13 parameters in column order. */
   final String insertResult;
@@ -63,11 +68,20 @@ enum Dialect {
    */
   final String upsertRollup;
 
-  Dialect(String insertResult, String insertRefused, String upsertEvaluation, String upsertRollup) {
+  /** Inserts or replaces a document: kind, key, body, updated_at_ms. */
+  final String upsertDocument;
+
+  Dialect(
+      String insertResult,
+      String insertRefused,
+      String upsertEvaluation,
+      String upsertRollup,
+      String upsertDocument) {
     this.insertResult = insertResult;
     this.insertRefused = insertRefused;
     this.upsertEvaluation = upsertEvaluation;
     this.upsertRollup = upsertRollup;
+    this.upsertDocument = upsertDocument;
   }
 
   static Dialect ofUrl(String url) {
