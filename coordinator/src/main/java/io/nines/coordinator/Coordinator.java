@@ -45,6 +45,7 @@ import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -115,6 +116,10 @@ public final class Coordinator {
   private final Database database;
 
   private volatile WorkerExecutor alertingWriter;
+
+  /** The registration of the cluster's maintenance listener; null when none. */
+  private volatile UUID maintenanceListener;
+
   private volatile Router router;
   private volatile long configTimer = -1;
   private volatile Vertx vertx;
@@ -221,7 +226,8 @@ public final class Coordinator {
               if (cluster != null) {
                 IMap<String, String> windows =
                     cluster.hazelcast().getMap(ClusterMember.MAINTENANCE_MAP);
-                windows.addEntryListener(new MaintenanceListener(maintenance), true);
+                maintenanceListener =
+                    windows.addEntryListener(new MaintenanceListener(maintenance), true);
               }
               maintenance.load();
               configHistory.load();
@@ -357,6 +363,26 @@ public final class Coordinator {
     if (a != null) {
       a.stop();
     }
+    UUID listener = maintenanceListener;
+    ClusterMember cluster = options.cluster();
+    maintenanceListener = null;
+    Future<Void> unlistened =
+        listener == null || cluster == null || !cluster.running()
+            ? Future.succeededFuture()
+            // Hazelcast's call blocks: on a worker, never on the caller's (maybe event-loop)
+            // thread.
+            : cluster
+                .vertx()
+                .<Void>executeBlocking(
+                    () -> {
+                      cluster
+                          .hazelcast()
+                          .<String, String>getMap(ClusterMember.MAINTENANCE_MAP)
+                          .removeEntryListener(listener);
+                      return null;
+                    },
+                    false)
+                .recover(e -> Future.succeededFuture());
     AgentAuth agentAuth = auth;
     if (agentAuth != null && vertxOf != null) {
       agentAuth.stop(vertxOf);
@@ -369,6 +395,7 @@ public final class Coordinator {
     alertingWriter = null;
     Future<Void> closed = s == null ? Future.succeededFuture() : s.close();
     return closed
+        .eventually(() -> unlistened)
         .eventually(() -> w == null ? Future.succeededFuture() : w.close())
         .eventually(() -> writer == null ? Future.succeededFuture() : writer.close());
   }

@@ -165,13 +165,15 @@ public final class ConfigHistory {
     if (f == null || f == lastSeen || f.version() == null) {
       return;
     }
-    lastSeen = f;
+    // lastSeen is set only once the fleet is recorded (or known), so that a failed write is
+    // tried again by the next call.
     for (int tries = 0; tries < 10; tries++) {
       Version newest = versions.peekFirst();
       if (newest != null && newest.hash().equals(f.version().hash())) {
         if (lastRecorded == null || !lastRecorded.version().hash().equals(newest.hash())) {
           lastRecorded = f;
         }
+        lastSeen = f;
         return;
       }
       boolean known =
@@ -193,6 +195,7 @@ public final class ConfigHistory {
         versions.addFirst(v);
         newestSeq = seq;
         lastRecorded = f;
+        lastSeen = f;
         if (documents != null && seq > MAX_VERSIONS) {
           documents.remove(key(seq - MAX_VERSIONS));
         }
