@@ -1,5 +1,11 @@
 package io.nines.coordinator;
 
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryLoadedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.nines.common.Checks;
 import io.nines.config.Fleet;
 import io.nines.coordinator.alerting.AlertStore;
@@ -8,6 +14,8 @@ import io.nines.coordinator.alerting.HazelcastAlertStore;
 import io.nines.coordinator.alerting.HazelcastOutbox;
 import io.nines.coordinator.alerting.InMemoryAlertStore;
 import io.nines.coordinator.alerting.InMemoryOutbox;
+import io.nines.coordinator.alerting.JdbcAlertStore;
+import io.nines.coordinator.alerting.JdbcOutbox;
 import io.nines.coordinator.alerting.Outbox;
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.fleet.AgentAuth;
@@ -22,7 +30,11 @@ import io.nines.coordinator.internal.FleetRoutes;
 import io.nines.coordinator.internal.MaintenanceRegistry;
 import io.nines.coordinator.internal.MaintenanceRoutes;
 import io.nines.coordinator.internal.OpenApiRoutes;
+import io.nines.coordinator.store.Documents;
+import io.nines.coordinator.store.HazelcastDocuments;
+import io.nines.coordinator.store.JdbcResultStore;
 import io.nines.coordinator.store.ResultStore;
+import io.nines.coordinator.store.jdbc.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -30,7 +42,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -43,6 +58,13 @@ import java.util.logging.Logger;
  * thread; their futures complete on a Vert.x context. Request handlers never block the event loop:
  * the store is asynchronous (a cluster's answers come back on the handler's context), and timeline
  * arithmetic runs on a named worker pool ({@value #WORKER_POOL}).
+ *
+ * <p><b>Durability.</b> When results are durable, so is the rest: with a {@link JdbcResultStore}
+ * (single process) alerting state, the outbox, ad hoc maintenance windows and configuration history
+ * are written through to the same {@link Database} (JDBC on the worker pools {@value
+ * #ALERTING_WRITER_POOL} and {@value #WORKER_POOL}), and read back by {@link #start}; in a cluster
+ * whose member has a database ({@link ClusterMember#database()}) they live in the cluster's maps,
+ * written behind to it. See docs/storage.md.
  *
  * <pre>{@code
  * PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -66,6 +88,11 @@ public final class Coordinator {
 
   private static final int WORKER_POOL_SIZE = 4;
 
+  /** The worker pool (one thread) that writes alerting state and the outbox in a single process. */
+  public static final String ALERTING_WRITER_POOL = "nines-alerting-jdbc";
+
+  private static final int OUTBOX_CAPACITY = 100_000;
+
   /** How often the fleet supplier is asked whether the configuration changed. */
   public static final long CONFIG_POLL_MILLIS = 5_000;
 
@@ -85,6 +112,14 @@ public final class Coordinator {
   /** The configuration as loaded, with the ad hoc maintenance windows: what everything reads. */
   private final Supplier<Fleet> fleet;
 
+  /** The database of a single process with durable results; null otherwise. */
+  private final Database database;
+
+  private volatile WorkerExecutor alertingWriter;
+
+  /** The registration of the cluster's maintenance listener; null when none. */
+  private volatile UUID maintenanceListener;
+
   private volatile Router router;
   private volatile long configTimer = -1;
   private volatile Vertx vertx;
@@ -101,9 +136,33 @@ public final class Coordinator {
   public Coordinator(CoordinatorOptions options, AlertingOptions alertingOptions) {
     this.options = Checks.notNull(options, "options");
     this.alertingOptions = alertingOptions;
-    this.maintenance = new MaintenanceRegistry(options.timeSource());
-    this.configHistory = new ConfigHistory(options.fleet(), options.timeSource());
+    ClusterMember cluster = options.cluster();
+    this.database =
+        cluster == null && options.store() instanceof JdbcResultStore durable
+            ? durable.database()
+            : null;
+    this.maintenance =
+        new MaintenanceRegistry(
+            options.timeSource(),
+            documents(ClusterMember.MAINTENANCE_MAP, MaintenanceRegistry.KIND));
+    this.configHistory =
+        new ConfigHistory(
+            options.fleet(),
+            options.timeSource(),
+            documents(ClusterMember.CONFIG_MAP, ConfigHistory.KIND));
     this.fleet = maintenance.overlay(options.fleet());
+  }
+
+  /**
+   * Where maintenance windows or configuration versions are kept: the cluster's map (shared, and
+   * durable when the member has a database), the single process's database, or nowhere (memory).
+   */
+  private Documents documents(String mapName, String kind) {
+    ClusterMember cluster = options.cluster();
+    if (cluster != null) {
+      return new HazelcastDocuments(cluster.hazelcast().getMap(mapName));
+    }
+    return database == null ? null : database.documents(kind);
   }
 
   /**
@@ -159,19 +218,49 @@ public final class Coordinator {
     access.mount(router);
     new OpenApiRoutes().mount(router);
     new ConfigRoutes(pool, options.fleet(), options.timeSource(), configHistory).mount(router);
-    new MaintenanceRoutes(options.fleet(), options.timeSource(), maintenance, access).mount(router);
-    configHistory.observe();
+    new MaintenanceRoutes(pool, options.fleet(), options.timeSource(), maintenance, access)
+        .mount(router);
+    List<Future<Void>> loads = new ArrayList<>();
+    loads.add(
+        pool.executeBlocking(
+            () -> {
+              if (cluster != null) {
+                IMap<String, String> windows =
+                    cluster.hazelcast().getMap(ClusterMember.MAINTENANCE_MAP);
+                maintenanceListener =
+                    windows.addEntryListener(new MaintenanceListener(maintenance), true);
+              }
+              maintenance.load();
+              configHistory.load();
+              configHistory.observe();
+              return null;
+            },
+            false));
     if (alertingOptions != null) {
       // In a cluster, alerting state and the outbox live in replicated maps, so the member that
       // takes over a crashed one's keys continues its escalations and delivers what it queued.
-      Outbox outbox =
-          cluster == null
-              ? new InMemoryOutbox(100_000)
-              : new HazelcastOutbox(vertx, cluster.hazelcast());
-      AlertStore alertStore =
-          cluster == null
-              ? new InMemoryAlertStore(fleet)
-              : new HazelcastAlertStore(vertx, cluster.hazelcast(), fleet, outbox);
+      // A single process with a database writes them through to it.
+      Outbox outbox;
+      AlertStore alertStore;
+      if (cluster != null) {
+        outbox = new HazelcastOutbox(vertx, cluster.hazelcast());
+        alertStore = new HazelcastAlertStore(vertx, cluster.hazelcast(), fleet, outbox);
+      } else if (database != null) {
+        WorkerExecutor writer = vertx.createSharedWorkerExecutor(ALERTING_WRITER_POOL, 1);
+        alertingWriter = writer;
+        JdbcOutbox durableOutbox =
+            new JdbcOutbox(database.documents(JdbcOutbox.KIND), writer, OUTBOX_CAPACITY);
+        JdbcAlertStore durableAlerts =
+            new JdbcAlertStore(
+                fleet, database.documents(JdbcAlertStore.KIND), writer, durableOutbox);
+        loads.add(durableOutbox.load());
+        loads.add(durableAlerts.load());
+        outbox = durableOutbox;
+        alertStore = durableAlerts;
+      } else {
+        outbox = new InMemoryOutbox(OUTBOX_CAPACITY);
+        alertStore = new InMemoryAlertStore(fleet);
+      }
       Alerting a =
           new Alerting(
               vertx,
@@ -199,8 +288,8 @@ public final class Coordinator {
                       return null;
                     },
                     false));
-    return agentAuth
-        .start(vertx)
+    return Future.all(loads)
+        .compose(v -> agentAuth.start(vertx))
         .compose(
             v ->
                 vertx
@@ -216,7 +305,41 @@ public final class Coordinator {
               }
               return s.actualPort();
             })
-        .onFailure(e -> pool.close());
+        .onFailure(
+            e -> {
+              pool.close();
+              WorkerExecutor writer = alertingWriter;
+              if (writer != null) {
+                writer.close();
+              }
+            });
+  }
+
+  /** Applies the cluster's changes of ad hoc maintenance windows to this member's view. */
+  private record MaintenanceListener(MaintenanceRegistry registry)
+      implements EntryAddedListener<String, String>,
+          EntryUpdatedListener<String, String>,
+          EntryRemovedListener<String, String>,
+          EntryLoadedListener<String, String> {
+    @Override
+    public void entryAdded(EntryEvent<String, String> event) {
+      registry.applied(event.getKey(), event.getValue());
+    }
+
+    @Override
+    public void entryUpdated(EntryEvent<String, String> event) {
+      registry.applied(event.getKey(), event.getValue());
+    }
+
+    @Override
+    public void entryRemoved(EntryEvent<String, String> event) {
+      registry.applied(event.getKey(), null);
+    }
+
+    @Override
+    public void entryLoaded(EntryEvent<String, String> event) {
+      registry.applied(event.getKey(), event.getValue());
+    }
   }
 
   private HttpServerOptions serverOptions() {
@@ -241,16 +364,41 @@ public final class Coordinator {
     if (a != null) {
       a.stop();
     }
+    UUID listener = maintenanceListener;
+    ClusterMember cluster = options.cluster();
+    maintenanceListener = null;
+    Future<Void> unlistened =
+        listener == null || cluster == null || !cluster.running()
+            ? Future.succeededFuture()
+            // Hazelcast's call blocks: on a worker, never on the caller's (maybe event-loop)
+            // thread.
+            : cluster
+                .vertx()
+                .<Void>executeBlocking(
+                    () -> {
+                      cluster
+                          .hazelcast()
+                          .<String, String>getMap(ClusterMember.MAINTENANCE_MAP)
+                          .removeEntryListener(listener);
+                      return null;
+                    },
+                    false)
+                .recover(e -> Future.succeededFuture());
     AgentAuth agentAuth = auth;
     if (agentAuth != null && vertxOf != null) {
       agentAuth.stop(vertxOf);
     }
     HttpServer s = server;
     WorkerExecutor w = worker;
+    WorkerExecutor writer = alertingWriter;
     server = null;
     worker = null;
+    alertingWriter = null;
     Future<Void> closed = s == null ? Future.succeededFuture() : s.close();
-    return closed.eventually(() -> w == null ? Future.succeededFuture() : w.close());
+    return closed
+        .eventually(() -> unlistened)
+        .eventually(() -> w == null ? Future.succeededFuture() : w.close())
+        .eventually(() -> writer == null ? Future.succeededFuture() : writer.close());
   }
 
   /**

@@ -2,6 +2,7 @@ package io.nines.coordinator.alerting;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.nines.common.Checks;
@@ -26,6 +27,9 @@ import java.util.function.Supplier;
  * <p>The blocking Hazelcast calls run on Vert.x worker threads. Thread-safe.
  */
 public final class HazelcastAlertStore implements AlertStore {
+  /** The documents' kind in the database. */
+  public static final String KIND = "alerts";
+
   /** The map's name. */
   public static final String MAP_NAME = "nines.alerts";
 
@@ -49,11 +53,24 @@ public final class HazelcastAlertStore implements AlertStore {
   }
 
   /**
-   * Declares the map in {@code config}: one synchronous backup. Members that do not declare it get
-   * Hazelcast's default, which is the same.
+   * Declares the map in {@code config}: one synchronous backup, memory only. Members that do not
+   * declare it get Hazelcast's default, which is the same.
    */
   public static Config configure(Config config) {
-    config.addMapConfig(new MapConfig(MAP_NAME).setBackupCount(1).setAsyncBackupCount(0));
+    return configure(config, null);
+  }
+
+  /**
+   * Declares the map in {@code config}: one synchronous backup, and written behind to the database
+   * by {@code mapStore} (from {@code Database.documentMapStoreConfig(KIND)}; null for memory only),
+   * so that a restart of the whole cluster keeps it.
+   */
+  public static Config configure(Config config, MapStoreConfig mapStore) {
+    MapConfig map = new MapConfig(MAP_NAME).setBackupCount(1).setAsyncBackupCount(0);
+    if (mapStore != null) {
+      map.setMapStoreConfig(mapStore);
+    }
+    config.addMapConfig(map);
     return config;
   }
 

@@ -2,6 +2,7 @@ package io.nines.coordinator.alerting;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.nines.common.Checks;
@@ -28,6 +29,9 @@ import java.util.List;
  * Vert.x worker threads. Thread-safe.
  */
 public final class HazelcastOutbox implements Outbox {
+  /** The documents' kind in the database. */
+  public static final String KIND = "outbox";
+
   /** The map's name. */
   public static final String MAP_NAME = "nines.outbox";
 
@@ -41,9 +45,22 @@ public final class HazelcastOutbox implements Outbox {
     this.map = Checks.notNull(hazelcast, "hazelcast").getMap(MAP_NAME);
   }
 
-  /** Declares the map in {@code config}: one synchronous backup. */
+  /** Declares the map in {@code config}: one synchronous backup, memory only. */
   public static Config configure(Config config) {
-    config.addMapConfig(new MapConfig(MAP_NAME).setBackupCount(1).setAsyncBackupCount(0));
+    return configure(config, null);
+  }
+
+  /**
+   * Declares the map in {@code config}: one synchronous backup, and written behind to the database
+   * by {@code mapStore} (from {@code Database.documentMapStoreConfig(KIND)}; null for memory only),
+   * so that a restart of the whole cluster keeps what was queued and the delivery log.
+   */
+  public static Config configure(Config config, MapStoreConfig mapStore) {
+    MapConfig map = new MapConfig(MAP_NAME).setBackupCount(1).setAsyncBackupCount(0);
+    if (mapStore != null) {
+      map.setMapStoreConfig(mapStore);
+    }
+    config.addMapConfig(map);
     return config;
   }
 

@@ -42,6 +42,16 @@ public final class InMemoryAlertStore implements AlertStore {
     return Future.succeededFuture(step[0]);
   }
 
+  /** Puts states read back from a durable copy; before the first {@link #apply}. */
+  void restore(List<ServiceAlerts> loaded) {
+    loaded.forEach(a -> states.put(a.serviceId(), a));
+  }
+
+  /** The service's state now, or null. */
+  ServiceAlerts current(String serviceId) {
+    return states.get(serviceId);
+  }
+
   @Override
   public Future<Optional<ServiceAlerts>> get(String serviceId) {
     return Future.succeededFuture(Optional.ofNullable(states.get(serviceId)));

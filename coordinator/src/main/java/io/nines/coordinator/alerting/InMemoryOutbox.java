@@ -16,6 +16,7 @@ public final class InMemoryOutbox implements Outbox {
   private final int capacity;
   private final Map<String, OutboxEntry> entries = new LinkedHashMap<>();
   private final Map<String, Instant> leases = new LinkedHashMap<>();
+  private final List<String> dropped = new ArrayList<>();
 
   public InMemoryOutbox(int capacity) {
     this.capacity = capacity;
@@ -40,8 +41,31 @@ public final class InMemoryOutbox implements Outbox {
       OutboxEntry e = it.next().getValue();
       if (e.nextAttemptAt() == null) {
         it.remove();
+        dropped.add(e.notification().key());
       }
     }
+  }
+
+  /**
+   * Puts entries read back from a durable copy, oldest queued first, before the first {@link
+   * #enqueue}. They carry no lease: an attempt that was in flight is made again.
+   */
+  synchronized void restore(List<OutboxEntry> loaded) {
+    loaded.stream()
+        .sorted(Comparator.comparing(OutboxEntry::queuedAt))
+        .forEach(e -> entries.put(e.notification().key(), e));
+  }
+
+  /** The entry of {@code key}, or null when there is none (never was, or dropped). */
+  synchronized OutboxEntry entry(String key) {
+    return entries.get(key);
+  }
+
+  /** The keys of the finished entries dropped to stay within the capacity since the last call. */
+  synchronized List<String> drainDropped() {
+    List<String> out = List.copyOf(dropped);
+    dropped.clear();
+    return out;
   }
 
   @Override

@@ -41,15 +41,29 @@ import java.util.logging.Logger;
 public final class ClusterMember {
   private static final Logger LOG = Logger.getLogger(ClusterMember.class.getName());
 
+  /** The map of ad hoc maintenance windows: id to JSON, shared by every member. */
+  public static final String MAINTENANCE_MAP = "nines.maintenance";
+
+  /** The map of applied configuration versions: sequence number to JSON. */
+  public static final String CONFIG_MAP = "nines.config";
+
+  /** The documents' kinds of {@link #MAINTENANCE_MAP} and {@link #CONFIG_MAP} in the database. */
+  public static final String MAINTENANCE_KIND = "maintenance";
+
+  public static final String CONFIG_KIND = "config";
+
   private final ClusterOptions options;
+  private final Database database;
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
   private final HazelcastResultStore store;
   private volatile String memberId;
   private final int port;
 
-  private ClusterMember(ClusterOptions options, Vertx vertx, HazelcastInstance hazelcast) {
+  private ClusterMember(
+      ClusterOptions options, Database database, Vertx vertx, HazelcastInstance hazelcast) {
     this.options = options;
+    this.database = database;
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.store = new HazelcastResultStore(hazelcast, vertx);
@@ -70,10 +84,11 @@ public final class ClusterMember {
   }
 
   /**
-   * {@link #start(ClusterOptions, VertxOptions)} with the checks map backed by {@code database}:
-   * changes are written behind to it, and a member of a cluster that restarts whole loads what it
-   * holds. Every member of a cluster must be started with the same database (or none). Close the
-   * member before the database: a graceful stop writes what is still queued.
+   * {@link #start(ClusterOptions, VertxOptions)} with the coordinator's maps backed by {@code
+   * database}: results, alerting state, the outbox, ad hoc maintenance and configuration history
+   * are written behind to it, and a member of a cluster that restarts whole loads what it holds.
+   * Every member of a cluster must be started with the same database (or none). Close the member
+   * before the database: a graceful stop writes what is still queued.
    *
    * @param database the durable store, opened by the caller; null for memory only
    */
@@ -94,7 +109,8 @@ public final class ClusterMember {
         .buildClustered()
         .map(
             vertx -> {
-              ClusterMember m = new ClusterMember(options, vertx, manager.getHazelcastInstance());
+              ClusterMember m =
+                  new ClusterMember(options, database, vertx, manager.getHazelcastInstance());
               LOG.info(
                   "cluster member "
                       + m.memberId()
@@ -124,8 +140,9 @@ public final class ClusterMember {
   }
 
   /**
-   * {@link #hazelcastConfig(ClusterOptions)} with the checks map written behind to {@code database}
-   * (null for none).
+   * {@link #hazelcastConfig(ClusterOptions)} with the coordinator's maps written behind to {@code
+   * database} (null for none): {@code nines.checks}, {@code nines.alerts}, {@code nines.outbox},
+   * {@value #MAINTENANCE_MAP} and {@value #CONFIG_MAP}.
    */
   public static Config hazelcastConfig(ClusterOptions options, Database database) {
     Config c = new Config();
@@ -155,8 +172,18 @@ public final class ClusterMember {
 
     HazelcastResultStore.configure(
         c, options.backupCount(), database == null ? null : database.mapStoreConfig());
-    HazelcastAlertStore.configure(c);
-    HazelcastOutbox.configure(c);
+    HazelcastAlertStore.configure(
+        c, database == null ? null : database.documentMapStoreConfig(HazelcastAlertStore.KIND));
+    HazelcastOutbox.configure(
+        c, database == null ? null : database.documentMapStoreConfig(HazelcastOutbox.KIND));
+    for (String[] map :
+        new String[][] {{MAINTENANCE_MAP, MAINTENANCE_KIND}, {CONFIG_MAP, CONFIG_KIND}}) {
+      MapConfig mc = new MapConfig(map[0]).setBackupCount(1).setAsyncBackupCount(0);
+      if (database != null) {
+        mc.setMapStoreConfig(database.documentMapStoreConfig(map[1]));
+      }
+      c.addMapConfig(mc);
+    }
     return c;
   }
 
@@ -180,6 +207,11 @@ public final class ClusterMember {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The database the maps are written behind to, or null when they are memory only. */
+  public Database database() {
+    return database;
   }
 
   /** The member's Hazelcast instance, shared with Vert.x. */

@@ -7,14 +7,21 @@ import io.nines.config.Fleet;
 import io.nines.config.FleetDiff;
 import io.nines.config.MaintenanceWindow;
 import io.nines.config.Service;
+import io.nines.coordinator.cluster.ClusterMember;
+import io.nines.coordinator.store.Documents;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -27,24 +34,44 @@ import java.util.function.Supplier;
  * calls it on a timer and before answering the configuration endpoints. A reload of identical files
  * (same hash) is not a new version. Fleets without a version are ignored.
  *
- * <p>In memory, at most {@value #MAX_VERSIONS} versions (the oldest are dropped); lost on restart
- * until the durable store keeps them. Thread-safe: every method is synchronized, and {@link
- * #observe()} computes a diff (proportional to the fleet's size), so call it off the event loop for
- * large fleets.
+ * <p>At most {@value #MAX_VERSIONS} versions are kept (the oldest are dropped). Durable when given
+ * {@link Documents} (kind {@value #KIND}), one document per version under its sequence number: the
+ * database's table in a single process, written through; in a cluster the shared map {@code
+ * nines.config}, written behind to the database. {@link #load} reads them at start, so the history
+ * from before a restart is still listed. In a cluster the members share one history: the first
+ * member to notice a new hash records it (under the next sequence number, with compare-and-set),
+ * and each member's {@link #observe()} reads the versions others recorded.
+ *
+ * <p>After a restart the coordinator knows the previous version's hash but not its fleet: a
+ * configuration that changed while no coordinator ran is recorded with {@code previous} set and no
+ * diff. A restart with the same configuration records nothing.
+ *
+ * <p>Thread-safe: every method is synchronized. {@link #observe()} and {@link #load()} block on the
+ * documents and compute a diff (proportional to the fleet's size): call them on a worker. The
+ * readers ({@link #newestFirst()}, {@link #find}, {@link #touching}) only read memory.
  */
 public final class ConfigHistory {
   public static final int MAX_VERSIONS = 1000;
+
+  /** The documents' kind in the database. */
+  public static final String KIND = ClusterMember.CONFIG_KIND;
 
   /**
    * One applied version.
    *
    * @param version its hash and when it was loaded
-   * @param appliedAt when this coordinator first served it
-   * @param diff what changed from the previous version; null for the first one this coordinator saw
+   * @param appliedAt when a coordinator first served it
+   * @param previous the hash of the version before; null for the first one recorded
+   * @param diff what changed from the previous version; null for the first one recorded, and when
+   *     the previous version's fleet was not known (it changed while no coordinator ran)
    * @param changes the diff's changes, each with the services it touches
    */
   public record Version(
-      ConfigVersion version, Instant appliedAt, FleetDiff diff, List<Touch> changes) {
+      ConfigVersion version,
+      Instant appliedAt,
+      String previous,
+      FleetDiff diff,
+      List<Touch> changes) {
     public Version {
       changes = List.copyOf(changes);
     }
@@ -75,40 +102,203 @@ public final class ConfigHistory {
 
   private final Supplier<Fleet> source;
   private final TimeSource time;
+  private final Documents documents;
   private final Deque<Version> versions = new ArrayDeque<>();
+
+  /** The sequence number of the newest version in {@link #versions}; 0 when there is none. */
+  private long newestSeq;
+
   private Fleet lastSeen;
+
+  /** The fleet of the newest version, when this coordinator has seen it; else null. */
   private Fleet lastRecorded;
 
   /**
+   * A history in memory only.
+   *
    * @param source the configuration as loaded (without ad hoc maintenance); may return null
    */
   public ConfigHistory(Supplier<Fleet> source, TimeSource time) {
-    this.source = source;
-    this.time = time;
+    this(source, time, null);
   }
 
-  /** Records the source's fleet as a new version if it is one; see the class comment. */
+  /**
+   * @param source the configuration as loaded (without ad hoc maintenance); may return null
+   * @param documents where versions are kept; null for memory only
+   */
+  public ConfigHistory(Supplier<Fleet> source, TimeSource time, Documents documents) {
+    this.source = source;
+    this.time = time;
+    this.documents = documents;
+  }
+
+  /** Reads the stored versions, replacing what is in memory. Blocking: once at start. */
+  public synchronized void load() {
+    if (documents == null) {
+      return;
+    }
+    TreeMap<Long, String> bySeq = new TreeMap<>();
+    for (Map.Entry<String, String> e : documents.all().entrySet()) {
+      bySeq.put(Long.parseLong(e.getKey()), e.getValue());
+    }
+    versions.clear();
+    newestSeq = 0;
+    bySeq.forEach(
+        (seq, json) -> {
+          versions.addFirst(decode(json));
+          newestSeq = seq;
+        });
+    trim();
+    lastRecorded = null;
+    lastSeen = null;
+  }
+
+  /**
+   * Records the source's fleet as a new version if it is one; see the class comment. Blocking when
+   * durable.
+   *
+   * @throws IllegalStateException when the documents cannot be read or written
+   */
   public synchronized void observe() {
+    catchUp();
     Fleet f = source.get();
     if (f == null || f == lastSeen || f.version() == null) {
       return;
     }
-    lastSeen = f;
-    if (lastRecorded != null && lastRecorded.version().hash().equals(f.version().hash())) {
+    // lastSeen is set only once the fleet is recorded (or known), so that a failed write is
+    // tried again by the next call.
+    for (int tries = 0; tries < 10; tries++) {
+      Version newest = versions.peekFirst();
+      if (newest != null && newest.hash().equals(f.version().hash())) {
+        if (lastRecorded == null || !lastRecorded.version().hash().equals(newest.hash())) {
+          lastRecorded = f;
+        }
+        lastSeen = f;
+        return;
+      }
+      boolean known =
+          newest != null
+              && lastRecorded != null
+              && lastRecorded.version().hash().equals(newest.hash());
+      FleetDiff diff = known ? FleetDiff.between(lastRecorded, f) : null;
+      List<Touch> touches = new ArrayList<>();
+      if (diff != null) {
+        for (FleetDiff.Change c : diff.changes()) {
+          touches.add(new Touch(c, touched(c, lastRecorded, f)));
+        }
+      }
+      Version v =
+          new Version(
+              f.version(), time.now(), newest == null ? null : newest.hash(), diff, touches);
+      long seq = newestSeq + 1;
+      if (documents == null || documents.putIfAbsent(key(seq), encode(v))) {
+        versions.addFirst(v);
+        newestSeq = seq;
+        lastRecorded = f;
+        lastSeen = f;
+        if (documents != null && seq > MAX_VERSIONS) {
+          documents.remove(key(seq - MAX_VERSIONS));
+        }
+        trim();
+        return;
+      }
+      // Another member recorded a version under that number first: read it, and decide again.
+      catchUp();
+    }
+    throw new IllegalStateException(
+        "configuration version "
+            + f.version().shortHash()
+            + ": 10 concurrent records in a row (expected: members agreeing within a few tries)");
+  }
+
+  /** Reads the versions other members recorded since this one last looked. */
+  private void catchUp() {
+    if (documents == null) {
       return;
     }
-    FleetDiff diff = lastRecorded == null ? null : FleetDiff.between(lastRecorded, f);
-    List<Touch> touches = new ArrayList<>();
-    if (diff != null) {
-      for (FleetDiff.Change c : diff.changes()) {
-        touches.add(new Touch(c, touched(c, lastRecorded, f)));
-      }
+    String json;
+    while ((json = documents.get(key(newestSeq + 1))) != null) {
+      versions.addFirst(decode(json));
+      newestSeq++;
     }
-    versions.addFirst(new Version(f.version(), time.now(), diff, touches));
+    trim();
+  }
+
+  private void trim() {
     while (versions.size() > MAX_VERSIONS) {
       versions.removeLast();
     }
-    lastRecorded = f;
+  }
+
+  /** A version's document key: its sequence number, zero-padded so keys sort as numbers. */
+  static String key(long seq) {
+    return String.format(Locale.ROOT, "%019d", seq);
+  }
+
+  /** A version as its document keeps it: the API's form, plus the services each change touches. */
+  static String encode(Version v) {
+    JsonArray touches = new JsonArray();
+    for (Touch t : v.changes()) {
+      touches.add(change(t.change()).put("services", new JsonArray(new ArrayList<>(t.services()))));
+    }
+    return new JsonObject()
+        .put("hash", v.hash())
+        .put("loadedAt", v.version().loadedAt().toString())
+        .put("appliedAt", v.appliedAt().toString())
+        .put("previous", v.previous())
+        .put("diff", v.diff() == null ? null : new JsonObject().put("from", v.diff().from()))
+        .put("changes", touches)
+        .encode();
+  }
+
+  private static JsonObject change(FleetDiff.Change c) {
+    JsonArray fields = new JsonArray();
+    for (FleetDiff.FieldChange f : c.fields()) {
+      fields.add(
+          new JsonObject()
+              .put("field", f.field())
+              .put("before", f.before())
+              .put("after", f.after()));
+    }
+    return new JsonObject()
+        .put("op", c.op().name())
+        .put("kind", c.kind())
+        .put("id", c.id())
+        .put("fields", fields);
+  }
+
+  static Version decode(String json) {
+    JsonObject j = new JsonObject(json);
+    List<Touch> touches = new ArrayList<>();
+    List<FleetDiff.Change> changes = new ArrayList<>();
+    for (Object o : j.getJsonArray("changes")) {
+      JsonObject c = (JsonObject) o;
+      List<FleetDiff.FieldChange> fields = new ArrayList<>();
+      for (Object fo : c.getJsonArray("fields")) {
+        JsonObject f = (JsonObject) fo;
+        fields.add(
+            new FleetDiff.FieldChange(
+                f.getString("field"), f.getString("before"), f.getString("after")));
+      }
+      FleetDiff.Change change =
+          new FleetDiff.Change(
+              FleetDiff.Op.valueOf(c.getString("op")),
+              c.getString("kind"),
+              c.getString("id"),
+              fields);
+      changes.add(change);
+      Set<String> services = new LinkedHashSet<>();
+      c.getJsonArray("services").forEach(s -> services.add((String) s));
+      touches.add(new Touch(change, services));
+    }
+    String hash = j.getString("hash");
+    JsonObject diff = j.getJsonObject("diff");
+    return new Version(
+        new ConfigVersion(hash, Instant.parse(j.getString("loadedAt"))),
+        Instant.parse(j.getString("appliedAt")),
+        j.getString("previous"),
+        diff == null ? null : new FleetDiff(diff.getString("from"), hash, changes),
+        touches);
   }
 
   /** Every version kept, newest first. */

@@ -151,7 +151,7 @@ public final class ConfigRoutes {
         .put("shortHash", v.version().shortHash())
         .put("loadedAt", v.version().loadedAt().toString())
         .put("appliedAt", v.appliedAt().toString())
-        .put("previous", v.diff() == null ? null : v.diff().from());
+        .put("previous", v.previous());
   }
 
   static JsonObject versionJson(ConfigHistory.Version v) {

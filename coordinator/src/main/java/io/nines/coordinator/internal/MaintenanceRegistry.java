@@ -3,9 +3,15 @@ package io.nines.coordinator.internal;
 import io.nines.common.TimeSource;
 import io.nines.config.Fleet;
 import io.nines.config.MaintenanceWindow;
+import io.nines.coordinator.cluster.ClusterMember;
+import io.nines.coordinator.store.Documents;
+import io.nines.coordinator.store.StoreUnavailableException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +28,14 @@ import java.util.function.Supplier;
  * <p>History is kept: a window that has started can be ended early but not erased, and one that has
  * ended cannot be deleted, because availability already reported counted it.
  *
- * <p>In memory, on this coordinator only: lost on restart, and in a cluster not seen by the other
- * members, until the durable store keeps them. Thread-safe.
+ * <p>Durable when given {@link Documents} (kind {@value #KIND}): in a single process the database's
+ * table, written through; in a cluster the shared map {@code nines.maintenance}, written behind to
+ * the database, whose changes every member applies to its own view through {@link #applied} (an
+ * entry listener). {@link #load} reads them when the coordinator starts. Without documents they
+ * live in this process's memory only.
+ *
+ * <p>{@link #add}, {@link #remove} and {@link #load} block on the documents: call them on a worker.
+ * The view ({@link #windows}, {@link #overlay}) is memory and never blocks on I/O. Thread-safe.
  */
 public final class MaintenanceRegistry {
   /** The most windows kept; ended ones older than the fleet's roll-up retention are dropped. */
@@ -37,6 +49,9 @@ public final class MaintenanceRegistry {
 
   /** The id prefix that sets ad hoc windows apart from configured ones. */
   public static final String ID_PREFIX = "adhoc-";
+
+  /** The documents' kind in the database. */
+  public static final String KIND = ClusterMember.MAINTENANCE_KIND;
 
   /**
    * One ad hoc window, {@code [from, to)}.
@@ -67,12 +82,70 @@ public final class MaintenanceRegistry {
   }
 
   private final TimeSource time;
+  private final Documents documents;
   private final Map<String, AdHoc> windows = new LinkedHashMap<>();
   private long nextId = 1;
   private long generation;
 
+  /** Windows in memory only. */
   public MaintenanceRegistry(TimeSource time) {
+    this(time, null);
+  }
+
+  /**
+   * @param documents where the windows are kept; null for memory only
+   */
+  public MaintenanceRegistry(TimeSource time, Documents documents) {
     this.time = time;
+    this.documents = documents;
+  }
+
+  /**
+   * Reads the stored windows into the view, replacing it. Blocking; call once at start, on a worker
+   * (in a cluster after the entry listener is registered, so no change is missed).
+   */
+  public void load() {
+    if (documents == null) {
+      return;
+    }
+    List<AdHoc> loaded = new ArrayList<>();
+    for (String json : stored(() -> documents.all(), "reading them").values()) {
+      loaded.add(decode(json));
+    }
+    loaded.sort(Comparator.comparing(AdHoc::createdAt).thenComparing(AdHoc::id));
+    synchronized (this) {
+      windows.clear();
+      loaded.forEach(w -> windows.put(w.id(), w));
+      generation++;
+    }
+  }
+
+  /**
+   * Applies a change another member made (or this one: applying twice is harmless) to the view.
+   *
+   * @param json the window's document, or null when it was deleted
+   */
+  public synchronized void applied(String id, String json) {
+    if (json == null) {
+      windows.remove(id);
+    } else {
+      windows.put(id, decode(json));
+    }
+    generation++;
+  }
+
+  private <T> T stored(Supplier<T> io, String doing) {
+    try {
+      return io.get();
+    } catch (RuntimeException e) {
+      throw new StoreUnavailableException(
+          "the ad hoc maintenance windows could not be stored ("
+              + doing
+              + "): "
+              + e.getMessage()
+              + "; retry shortly",
+          e);
+    }
   }
 
   /**
@@ -82,9 +155,9 @@ public final class MaintenanceRegistry {
    * @param from its start; null for now
    * @throws IllegalArgumentException naming the field, its value and what would be right
    * @throws IllegalStateException when {@value #MAX_WINDOWS} windows are kept already
+   * @throws StoreUnavailableException when the documents could not be written; nothing was added
    */
-  public synchronized AdHoc add(
-      Fleet fleet, List<String> services, Instant from, Instant to, String reason) {
+  public AdHoc add(Fleet fleet, List<String> services, Instant from, Instant to, String reason) {
     Instant now = time.now();
     if (services.isEmpty()) {
       throw new IllegalArgumentException(
@@ -128,49 +201,137 @@ public final class MaintenanceRegistry {
               + " days; configure recurring maintenance in the fleet instead");
     }
     prune(fleet, now);
-    if (windows.size() >= MAX_WINDOWS) {
-      throw new IllegalStateException(
-          "this coordinator already keeps " + MAX_WINDOWS + " ad hoc windows, the most it allows");
+    for (int tries = 0; ; tries++) {
+      AdHoc w;
+      synchronized (this) {
+        if (windows.size() >= MAX_WINDOWS) {
+          throw new IllegalStateException(
+              "this coordinator already keeps "
+                  + MAX_WINDOWS
+                  + " ad hoc windows, the most it allows");
+        }
+        String id;
+        do {
+          id = ID_PREFIX + nextId++;
+        } while (windows.containsKey(id) || configured(fleet, id));
+        w = new AdHoc(id, List.copyOf(services), start, to, reason == null ? "" : reason, now);
+      }
+      String json = encode(w);
+      // Another member may have taken the id meanwhile: its window arrives through applied().
+      if (documents == null
+          || stored(() -> documents.putIfAbsent(w.id(), json), "adding " + w.id())) {
+        synchronized (this) {
+          windows.put(w.id(), w);
+          generation++;
+        }
+        return w;
+      }
+      if (tries >= 100) {
+        throw new StoreUnavailableException(
+            "no free ad hoc maintenance window id after 100 tries; retry shortly", null);
+      }
     }
-    String id;
-    do {
-      id = ID_PREFIX + nextId++;
-    } while (windows.containsKey(id) || configured(fleet, id));
-    AdHoc w =
-        new AdHoc(id, List.copyOf(services), start, to, reason == null ? "" : reason, time.now());
-    windows.put(id, w);
-    generation++;
-    return w;
   }
 
   private static boolean configured(Fleet fleet, String id) {
     return fleet.maintenance().stream().anyMatch(m -> m.id().equals(id));
   }
 
+  /** Forgets the windows that ended before the fleet's roll-up retention. */
   private void prune(Fleet fleet, Instant now) {
     Instant horizon = now.minus(fleet.settings().retentionRollup());
-    if (windows.values().removeIf(w -> w.to().isBefore(horizon))) {
-      generation++;
+    List<String> old;
+    synchronized (this) {
+      old = windows.values().stream().filter(w -> w.to().isBefore(horizon)).map(AdHoc::id).toList();
+    }
+    for (String id : old) {
+      if (documents != null) {
+        stored(
+            () -> {
+              documents.remove(id);
+              return null;
+            },
+            "deleting " + id);
+      }
+      synchronized (this) {
+        windows.remove(id);
+        generation++;
+      }
     }
   }
 
-  /** Deletes a window that has not started, or ends one under way now; see {@link Removal}. */
-  public synchronized Removal remove(String id) {
-    AdHoc w = windows.get(id);
+  /**
+   * Deletes a window that has not started, or ends one under way now; see {@link Removal}.
+   *
+   * @throws StoreUnavailableException when the documents could not be written; nothing changed
+   */
+  public Removal remove(String id) {
+    AdHoc w;
+    Instant now = time.now();
+    synchronized (this) {
+      w = windows.get(id);
+    }
     if (w == null) {
       return Removal.NOT_FOUND;
     }
-    Instant now = time.now();
     if (!w.to().isAfter(now)) {
       return Removal.ALREADY_ENDED;
     }
-    generation++;
     if (w.from().isAfter(now)) {
-      windows.remove(id);
+      if (documents != null) {
+        stored(
+            () -> {
+              documents.remove(id);
+              return null;
+            },
+            "deleting " + id);
+      }
+      synchronized (this) {
+        windows.remove(id);
+        generation++;
+      }
       return Removal.REMOVED;
     }
-    windows.put(id, new AdHoc(w.id(), w.services(), w.from(), now, w.reason(), w.createdAt()));
+    AdHoc ended = new AdHoc(w.id(), w.services(), w.from(), now, w.reason(), w.createdAt());
+    if (documents != null) {
+      String json = encode(ended);
+      stored(
+          () -> {
+            documents.put(id, json);
+            return null;
+          },
+          "ending " + id);
+    }
+    synchronized (this) {
+      windows.put(id, ended);
+      generation++;
+    }
     return Removal.ENDED_EARLY;
+  }
+
+  /** A window as its document keeps it. */
+  static String encode(AdHoc w) {
+    return new JsonObject()
+        .put("id", w.id())
+        .put("services", new JsonArray(w.services()))
+        .put("from", w.from().toString())
+        .put("to", w.to().toString())
+        .put("reason", w.reason())
+        .put("createdAt", w.createdAt().toString())
+        .encode();
+  }
+
+  static AdHoc decode(String json) {
+    JsonObject j = new JsonObject(json);
+    List<String> services = new ArrayList<>();
+    j.getJsonArray("services").forEach(s -> services.add((String) s));
+    return new AdHoc(
+        j.getString("id"),
+        services,
+        Instant.parse(j.getString("from")),
+        Instant.parse(j.getString("to")),
+        j.getString("reason"),
+        Instant.parse(j.getString("createdAt")));
   }
 
   /** Every window kept, in the order created. */

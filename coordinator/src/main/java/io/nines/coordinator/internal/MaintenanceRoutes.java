@@ -4,6 +4,8 @@ import io.nines.common.TimeRange;
 import io.nines.common.TimeSource;
 import io.nines.config.Fleet;
 import io.nines.config.MaintenanceWindow;
+import io.nines.coordinator.store.StoreUnavailableException;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +23,8 @@ import java.util.function.Supplier;
  * Maintenance windows: {@code GET /api/v1/maintenance} lists the configured and the ad hoc ones
  * with their next occurrences; {@code POST /api/v1/maintenance} creates an ad hoc window and {@code
  * DELETE /api/v1/maintenance/{id}} deletes or ends one, both with an admin token ({@link Access}).
- * Handlers only touch memory, so they run on the event loop.
+ * Listing reads memory on the event loop; creating and deleting write the registry's durable copy,
+ * so they run on the worker pool, and answer 503 when it cannot be written.
  */
 public final class MaintenanceRoutes {
   private static final String LIST = "GET /api/v1/maintenance";
@@ -33,16 +36,23 @@ public final class MaintenanceRoutes {
 
   static final Duration HORIZON = Duration.ofDays(366);
 
+  private final WorkerExecutor worker;
   private final Supplier<Fleet> fleet;
   private final TimeSource time;
   private final MaintenanceRegistry registry;
   private final Access access;
 
   /**
+   * @param worker where the registry's blocking writes run
    * @param fleet the configuration as loaded, without the ad hoc windows
    */
   public MaintenanceRoutes(
-      Supplier<Fleet> fleet, TimeSource time, MaintenanceRegistry registry, Access access) {
+      WorkerExecutor worker,
+      Supplier<Fleet> fleet,
+      TimeSource time,
+      MaintenanceRegistry registry,
+      Access access) {
+    this.worker = worker;
     this.fleet = fleet;
     this.time = time;
     this.registry = registry;
@@ -181,23 +191,38 @@ public final class MaintenanceRoutes {
       Replies.error(ctx, 503, "not_ready", "no fleet configuration is loaded yet; retry shortly");
       return;
     }
-    MaintenanceRegistry.AdHoc created;
+    List<String> services;
+    Instant from;
+    Instant to;
+    String reason;
     try {
       JsonObject body = body(ctx.body().buffer());
-      created =
-          registry.add(
-              f,
-              services(body.getValue("services")),
-              Replies.instant("from", text(body, "from")),
-              Replies.instant("to", text(body, "to")),
-              reason(body.getValue("reason")));
+      services = services(body.getValue("services"));
+      from = Replies.instant("from", text(body, "from"));
+      to = Replies.instant("to", text(body, "to"));
+      reason = reason(body.getValue("reason"));
     } catch (IllegalArgumentException e) {
       Replies.badRequest(ctx, e.getMessage());
       return;
-    } catch (IllegalStateException e) {
-      Replies.error(ctx, 409, "conflict", e.getMessage());
-      return;
     }
+    worker
+        .executeBlocking(() -> registry.add(f, services, from, to, reason), false)
+        .onSuccess(created -> created(ctx, created))
+        .onFailure(
+            e -> {
+              if (e instanceof IllegalArgumentException) {
+                Replies.badRequest(ctx, e.getMessage());
+              } else if (e instanceof StoreUnavailableException) {
+                Replies.error(ctx, 503, "unavailable", e.getMessage());
+              } else if (e instanceof IllegalStateException) {
+                Replies.error(ctx, 409, "conflict", e.getMessage());
+              } else {
+                ctx.fail(e);
+              }
+            });
+  }
+
+  private void created(RoutingContext ctx, MaintenanceRegistry.AdHoc created) {
     MaintenanceWindow.Once once = new MaintenanceWindow.Once(created.from(), created.to());
     Listed listed =
         new Listed(
@@ -292,7 +317,21 @@ public final class MaintenanceRoutes {
               + "' is configured in the fleet; remove it from the configuration instead");
       return;
     }
-    switch (registry.remove(id)) {
+    worker
+        .executeBlocking(() -> registry.remove(id), false)
+        .onSuccess(removal -> removed(ctx, id, removal))
+        .onFailure(
+            e -> {
+              if (e instanceof StoreUnavailableException) {
+                Replies.error(ctx, 503, "unavailable", e.getMessage());
+              } else {
+                ctx.fail(e);
+              }
+            });
+  }
+
+  private void removed(RoutingContext ctx, String id, MaintenanceRegistry.Removal removal) {
+    switch (removal) {
       case REMOVED -> ctx.json(new JsonObject().put("id", id).put("result", "removed"));
       case ENDED_EARLY ->
           ctx.json(

@@ -150,6 +150,11 @@ public final class JdbcResultStore implements ResultStore, AutoCloseable {
     return writer.executeBlocking(() -> database.deleteExpired(now, raw, rollup), false);
   }
 
+  /** The database this store writes to. */
+  public Database database() {
+    return database;
+  }
+
   /** How many changes wait for the database (after failed writes); 0 normally. */
   public int unwrittenChanges() {
     synchronized (unwritten) {

@@ -16,6 +16,7 @@ import io.nines.coordinator.AlertingOptions;
 import io.nines.coordinator.Coordinator;
 import io.nines.coordinator.CoordinatorOptions;
 import io.nines.coordinator.alerting.Inbox;
+import io.nines.coordinator.alerting.Sender;
 import io.nines.coordinator.testing.TestFleets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,6 +45,10 @@ final class ApiFixture {
   final ManualTimeSource time = new ManualTimeSource(T0);
   final AtomicReference<Fleet> fleet = new AtomicReference<>(fleet(7));
   final Inbox inbox = new Inbox(time, 1000);
+
+  /** Who delivers notifications; null (the default) for {@link #inbox}. Set before start. */
+  Sender sender;
+
   Coordinator coordinator;
   WebClient client;
   int port;
@@ -120,7 +125,8 @@ final class ApiFixture {
             .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     coordinator =
         new Coordinator(
-            options.apply(b).build(), new AlertingOptions(inbox, alertingAdminTokens, 3_600_000));
+            options.apply(b).build(),
+            new AlertingOptions(sender == null ? inbox : sender, alertingAdminTokens, 3_600_000));
     port = await(coordinator.start(vertx));
     client = WebClient.create(vertx);
     return this;

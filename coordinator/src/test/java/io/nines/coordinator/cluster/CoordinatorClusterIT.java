@@ -345,6 +345,45 @@ class CoordinatorClusterIT {
 
   @Test
   @Order(2)
+  void whenAnAdHocWindowIsCreatedOrDeletedThroughOneMember_thenEveryMemberSeesIt()
+      throws Exception {
+    // Far ahead, so that it changes no availability the other tests compute.
+    Instant from = time.now().plus(Duration.ofDays(200));
+    HttpResponse<Buffer> created =
+        client
+            .post(ports.get(0), "127.0.0.1", "/api/v1/maintenance")
+            .sendJsonObject(
+                new JsonObject()
+                    .put("services", new JsonArray().add("lab"))
+                    .put("from", from.toString())
+                    .put("to", from.plus(Duration.ofHours(1)).toString()))
+            .await(30, TimeUnit.SECONDS);
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    String id = created.bodyAsJsonObject().getString("id");
+    for (int member : List.of(1, 2)) {
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> adHocIds(member).contains(id));
+    }
+    HttpResponse<Buffer> deleted =
+        client
+            .delete(ports.get(2), "127.0.0.1", "/api/v1/maintenance/" + id)
+            .send()
+            .await(30, TimeUnit.SECONDS);
+    assertThat(deleted.statusCode()).as(deleted.bodyAsString()).isEqualTo(200);
+    for (int member : List.of(0, 1)) {
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !adHocIds(member).contains(id));
+    }
+  }
+
+  static Set<String> adHocIds(int member) throws Exception {
+    Set<String> ids = new HashSet<>();
+    get(member, "/api/v1/maintenance?service=lab")
+        .getJsonArray("items")
+        .forEach(w -> ids.add(((JsonObject) w).getString("id")));
+    return ids;
+  }
+
+  @Test
+  @Order(2)
   void whenBatchesAreReplayedThroughOtherMembers_thenNothingChanges() throws Exception {
     List<JsonObject> batches = new ArrayList<>();
     for (int tick = 0; tick < 20; tick++) {

@@ -8,12 +8,24 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.common.TimeSource;
+import io.nines.common.testing.ManualTimeSource;
 import io.nines.config.Check;
 import io.nines.config.DownWhen;
 import io.nines.config.Fleet;
+import io.nines.config.FleetLoader;
+import io.nines.coordinator.alerting.Command;
+import io.nines.coordinator.alerting.HazelcastAlertStore;
+import io.nines.coordinator.alerting.HazelcastOutbox;
+import io.nines.coordinator.alerting.IncidentEngine;
+import io.nines.coordinator.alerting.Notification;
+import io.nines.coordinator.alerting.OutboxEntry;
+import io.nines.coordinator.alerting.ServiceAlerts;
+import io.nines.coordinator.internal.ConfigHistory;
+import io.nines.coordinator.internal.MaintenanceRegistry;
 import io.nines.coordinator.internal.Queries;
 import io.nines.coordinator.store.AppendOutcome;
 import io.nines.coordinator.store.Evaluation;
+import io.nines.coordinator.store.HazelcastDocuments;
 import io.nines.coordinator.store.HazelcastResultStore;
 import io.nines.coordinator.store.ResultStore;
 import io.nines.coordinator.store.internal.CheckLog;
@@ -23,7 +35,10 @@ import io.nines.coordinator.testing.TestCluster;
 import io.nines.coordinator.testing.TestFleets;
 import io.nines.coordinator.timeline.Availability;
 import io.nines.coordinator.timeline.AvailabilityReport;
+import io.nines.coordinator.timeline.State;
 import io.nines.coordinator.timeline.Timeline;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -31,14 +46,18 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A whole cluster stops and a new one starts on the same database: it must answer the same
@@ -204,5 +223,159 @@ abstract class FullClusterRestartContract {
     assertThat(snapshot(second.member(1).store()))
         .as("replays change nothing and evaluate nothing")
         .isEqualTo(before);
+  }
+
+  @TempDir Path fleets;
+
+  static final String ALERTING_FLEET =
+      """
+      locations: [eu]
+      teams:
+        shop:
+          email: [shop@shop.example]
+      services:
+        checkout: { tier: critical, owners: [shop] }
+      checks:
+        - { id: checkout-api, service: checkout, every: %s, locations: [eu], http: { get: "http://127.0.0.1:1/k" } }
+      """;
+
+  Fleet alertingFleet(String every) throws Exception {
+    Path d = Files.createTempDirectory(fleets, "fleet");
+    Files.writeString(d.resolve("fleet.yaml"), ALERTING_FLEET.formatted(every));
+    return new FleetLoader(new ManualTimeSource(START), Map.of(), Map.of()).load(d);
+  }
+
+  static MaintenanceRegistry maintenance(ClusterMember m, TimeSource time) {
+    return new MaintenanceRegistry(
+        time, new HazelcastDocuments(m.hazelcast().getMap(ClusterMember.MAINTENANCE_MAP)));
+  }
+
+  static ConfigHistory history(ClusterMember m, AtomicReference<Fleet> fleet, TimeSource time) {
+    return new ConfigHistory(
+        fleet::get, time, new HazelcastDocuments(m.hazelcast().getMap(ClusterMember.CONFIG_MAP)));
+  }
+
+  static long documents(Database db, String kind) {
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT COUNT(*) FROM documents WHERE kind = '" + kind + "'")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static long dirtyEntries(TestCluster cluster, String map) {
+    long n = 0;
+    for (ClusterMember m : cluster.members()) {
+      n += m.hazelcast().getMap(map).getLocalMapStats().getDirtyEntryCount();
+    }
+    return n;
+  }
+
+  @Test
+  void whenEveryMemberCrashesAndANewClusterStarts_thenIncidentsOutboxMaintenanceAndHistoryRemain()
+      throws Exception {
+    DatabaseOptions options = freshDatabase();
+    TestCluster first = startCluster(options);
+    ManualTimeSource time = new ManualTimeSource(NOW);
+    Fleet v1 = alertingFleet("30s");
+    Fleet v2 = alertingFleet("1m");
+    AtomicReference<Fleet> current = new AtomicReference<>(v1);
+
+    // Configuration history: member 0 records v1, then v2; member 1 sees the same two versions.
+    ConfigHistory history0 = history(first.member(0), current, time);
+    history0.load();
+    history0.observe();
+    time.advance(Duration.ofMinutes(1));
+    current.set(v2);
+    history0.observe();
+    ConfigHistory history1 = history(first.member(1), current, time);
+    history1.load();
+    history1.observe();
+    List<ConfigHistory.Version> versions = history0.newestFirst();
+    assertThat(versions).hasSize(2);
+    assertThat(versions.get(0).diff()).isNotNull();
+    assertThat(history1.newestFirst()).as("one history for the cluster").isEqualTo(versions);
+
+    // An incident opens on member 0; its page is queued (written ahead) in the outbox.
+    ClusterMember m0 = first.member(0);
+    HazelcastOutbox outbox0 = new HazelcastOutbox(m0.vertx(), m0.hazelcast());
+    HazelcastAlertStore alerts0 =
+        new HazelcastAlertStore(m0.vertx(), m0.hazelcast(), () -> v2, outbox0);
+    IncidentEngine.Step step =
+        alerts0
+            .apply(
+                "checkout",
+                Command.state(State.DOWN, time.now(), Set.of("checkout"), false, Map.of()))
+            .await();
+    assertThat(step.notifications()).filteredOn(Notification::isPage).isNotEmpty();
+    ServiceAlerts alertsBefore = alerts0.get("checkout").await().orElseThrow();
+    assertThat(alertsBefore.incident()).isNotNull();
+
+    // An ad hoc window created through member 1 is seen by member 0's view too once loaded.
+    MaintenanceRegistry maintenance1 = maintenance(first.member(1), time);
+    MaintenanceRegistry.AdHoc window =
+        maintenance1.add(
+            v2,
+            List.of("checkout"),
+            time.now().plus(Duration.ofHours(1)),
+            time.now().plus(Duration.ofHours(2)),
+            "database upgrade");
+    MaintenanceRegistry maintenance0 = maintenance(first.member(0), time);
+    maintenance0.load();
+    assertThat(maintenance0.windows()).containsExactly(window);
+
+    Database db = databases.get(0);
+    int pages = step.notifications().size();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                documents(db, HazelcastAlertStore.KIND) == 1
+                    && documents(db, HazelcastOutbox.KIND) == pages
+                    && documents(db, ClusterMember.MAINTENANCE_KIND) == 1
+                    && documents(db, ClusterMember.CONFIG_KIND) == 2
+                    && dirtyEntries(first, HazelcastAlertStore.MAP_NAME)
+                            + dirtyEntries(first, HazelcastOutbox.MAP_NAME)
+                            + dirtyEntries(first, ClusterMember.MAINTENANCE_MAP)
+                            + dirtyEntries(first, ClusterMember.CONFIG_MAP)
+                        == 0);
+    for (ClusterMember m : first.members()) {
+      TestCluster.kill(m);
+    }
+    first.close();
+
+    TestCluster second = startCluster(options);
+    time.advance(Duration.ofMinutes(1));
+    ClusterMember n1 = second.member(1);
+    HazelcastAlertStore alerts1 =
+        new HazelcastAlertStore(n1.vertx(), n1.hazelcast(), () -> v2, null);
+    assertThat(alerts1.get("checkout").await()).as("the open incident").contains(alertsBefore);
+
+    Set<String> taken = new HashSet<>();
+    for (ClusterMember m : second.members()) {
+      for (OutboxEntry e :
+          new HazelcastOutbox(m.vertx(), m.hazelcast()).take(time.now(), 100, 60).await()) {
+        taken.add(e.notification().key());
+      }
+    }
+    assertThat(taken)
+        .as("the queued pages are delivered after the restart")
+        .containsExactlyInAnyOrderElementsOf(
+            step.notifications().stream().map(Notification::key).toList());
+
+    MaintenanceRegistry maintenanceAfter = maintenance(n1, time);
+    maintenanceAfter.load();
+    assertThat(maintenanceAfter.windows()).containsExactly(window);
+
+    ConfigHistory historyAfter = history(n1, current, time);
+    historyAfter.load();
+    historyAfter.observe();
+    assertThat(historyAfter.newestFirst())
+        .as("the same history, and the same files after the restart are no new version")
+        .isEqualTo(versions);
   }
 }

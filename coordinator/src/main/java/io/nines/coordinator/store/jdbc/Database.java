@@ -6,8 +6,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nines.common.Checks;
 import io.nines.common.TimeSource;
+import io.nines.coordinator.store.Documents;
 import io.nines.coordinator.store.jdbc.internal.CheckLogMapStore;
 import io.nines.coordinator.store.jdbc.internal.CheckRepository;
+import io.nines.coordinator.store.jdbc.internal.DocumentMapStore;
+import io.nines.coordinator.store.jdbc.internal.DocumentRepository;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -151,6 +154,35 @@ public final class Database implements AutoCloseable {
         .setImplementation(
             new CheckLogMapStore(
                 new CheckRepository(dataSource, options.url()), timeSource, registry))
+        .setWriteDelaySeconds((int) options.writeDelay().getSeconds())
+        .setWriteBatchSize(options.writeBatchSize())
+        .setWriteCoalescing(true)
+        .setInitialLoadMode(MapStoreConfig.InitialLoadMode.LAZY);
+  }
+
+  /**
+   * One kind of document in the {@code documents} table (alerting state, the outbox, ad hoc
+   * maintenance, configuration history), written through: each write is committed when the call
+   * returns. Blocking, like everything here.
+   *
+   * @param kind the collection, e.g. {@code alerts}
+   */
+  public Documents documents(String kind) {
+    return new DocumentRepository(dataSource, options.url(), kind, timeSource);
+  }
+
+  /**
+   * The MapStore of a cluster map of JSON strings kept as documents of {@code kind}: write-behind
+   * every {@link DatabaseOptions#writeDelay()} in batches of at most {@link
+   * DatabaseOptions#writeBatchSize()}, coalescing the writes of one key, and lazy initial loading
+   * (the first operation on the map loads every stored document). Each member needs its own.
+   */
+  public MapStoreConfig documentMapStoreConfig(String kind) {
+    return new MapStoreConfig()
+        .setEnabled(true)
+        .setImplementation(
+            new DocumentMapStore(
+                new DocumentRepository(dataSource, options.url(), kind, timeSource)))
         .setWriteDelaySeconds((int) options.writeDelay().getSeconds())
         .setWriteBatchSize(options.writeBatchSize())
         .setWriteCoalescing(true)

@@ -39,7 +39,9 @@ enum Dialect {
           + " AND t.minute_epoch_s = s.minute_epoch_s"
           + " WHEN MATCHED THEN UPDATE SET total = t.total + s.total, failed = t.failed + s.failed"
           + " WHEN NOT MATCHED THEN INSERT (check_id, location, minute_epoch_s, total, failed)"
-          + " VALUES (s.check_id, s.location, s.minute_epoch_s, s.total, s.failed)"),
+          + " VALUES (s.check_id, s.location, s.minute_epoch_s, s.total, s.failed)",
+      "MERGE INTO documents (kind, doc_key, body, updated_at_ms) KEY (kind, doc_key)"
+          + " VALUES (?, ?, ?, ?)"),
   POSTGRESQL(
       "INSERT INTO results (check_id, agent_id, seq, location, started_at_ns, duration_ms, ok,"
           + " failure_kind, failure_step, failure_message, attempts, phases, diagnostics)"
@@ -61,7 +63,10 @@ enum Dialect {
       "INSERT INTO rollups (check_id, location, minute_epoch_s, total, failed)"
           + " VALUES (?, ?, ?, ?, ?)"
           + " ON CONFLICT (check_id, location, minute_epoch_s) DO UPDATE SET"
-          + " total = rollups.total + EXCLUDED.total, failed = rollups.failed + EXCLUDED.failed");
+          + " total = rollups.total + EXCLUDED.total, failed = rollups.failed + EXCLUDED.failed",
+      "INSERT INTO documents (kind, doc_key, body, updated_at_ms) VALUES (?, ?, ?, ?)"
+          + " ON CONFLICT (kind, doc_key) DO UPDATE SET body = EXCLUDED.body,"
+          + " updated_at_ms = EXCLUDED.updated_at_ms");
 
   /**
    * Inserts a result unless one with its key exists: 13 parameters in column order, then (when
@@ -95,19 +100,24 @@ enum Dialect {
    */
   final String addToRollup;
 
+  /** Inserts or replaces a document: kind, key, body, updated_at_ms. */
+  final String upsertDocument;
+
   Dialect(
       String insertResult,
       boolean resultKeyAgain,
       String insertRefused,
       String upsertEvaluation,
       String upsertRollup,
-      String addToRollup) {
+      String addToRollup,
+      String upsertDocument) {
     this.insertResult = insertResult;
     this.resultKeyAgain = resultKeyAgain;
     this.addToRollup = addToRollup;
     this.insertRefused = insertRefused;
     this.upsertEvaluation = upsertEvaluation;
     this.upsertRollup = upsertRollup;
+    this.upsertDocument = upsertDocument;
   }
 
   static Dialect ofUrl(String url) {

@@ -1,0 +1,12 @@
+package io.nines.coordinator.api;
+
+import io.nines.coordinator.store.jdbc.DatabaseOptions;
+import io.nines.coordinator.testing.TestDatabases;
+
+/** A single-process restart on an H2 file. */
+class DurableRestartH2Test extends DurableRestartContract {
+  @Override
+  DatabaseOptions freshDatabase() {
+    return TestDatabases.h2(dir.resolve("db"));
+  }
+}

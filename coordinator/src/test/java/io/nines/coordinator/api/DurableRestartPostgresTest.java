@@ -1,0 +1,15 @@
+package io.nines.coordinator.api;
+
+import io.nines.coordinator.store.jdbc.DatabaseOptions;
+import io.nines.coordinator.testing.TestDatabases;
+
+/**
+ * A single-process restart on a real PostgreSQL (from {@code scripts/test-peers}); skipped with a
+ * reason where there is none, except under {@code CI=true}.
+ */
+class DurableRestartPostgresTest extends DurableRestartContract {
+  @Override
+  DatabaseOptions freshDatabase() {
+    return TestDatabases.freshPostgres();
+  }
+}
