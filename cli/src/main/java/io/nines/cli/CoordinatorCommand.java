@@ -141,10 +141,45 @@ final class CoordinatorCommand implements Callable<Integer> {
     Map<String, String> env = System.getenv();
     ClusterMember member = null;
     Vertx vertx;
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Database clusterDatabase = null;
     if (env.containsKey(ClusterOptions.ENV_MEMBERS) || env.containsKey(ClusterOptions.ENV_NAME)) {
       ClusterOptions clusterOptions = ClusterOptions.fromEnvironment(env);
+      if (!inMemory) {
+        String url = env.get(DatabaseOptions.ENV_URL);
+        if (url == null || !url.startsWith("jdbc:postgresql:")) {
+          spec.commandLine()
+              .getErr()
+              .println(
+                  "error: a cluster member needs the database all members share, so that a"
+                      + " restart of the whole cluster keeps its data: set "
+                      + DatabaseOptions.ENV_URL
+                      + "=jdbc:postgresql://host:5432/nines (with "
+                      + DatabaseOptions.ENV_USER
+                      + " and "
+                      + DatabaseOptions.ENV_PASSWORD_FILE
+                      + ")"
+                      + (url == null
+                          ? ""
+                          : " (it names "
+                              + (url.startsWith("jdbc:h2:") ? "an H2 file" : "no PostgreSQL")
+                              + ")")
+                      + "; an H2 file can't be shared between processes. Or pass --in-memory"
+                      + " (NINES_IN_MEMORY=true) to keep everything in the members' memory only.");
+          return 2;
+        }
+        try {
+          clusterDatabase =
+              Database.open(DatabaseOptions.fromEnvironment(env), registry, TimeSource.SYSTEM);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+          spec.commandLine()
+              .getErr()
+              .println("error: the cluster member can't open its database: " + Main.messageOf(e));
+          return 1;
+        }
+      }
       member =
-          ClusterMember.start(clusterOptions, new VertxOptions())
+          ClusterMember.start(clusterOptions, new VertxOptions(), clusterDatabase)
               .toCompletionStage()
               .toCompletableFuture()
               .get(120, TimeUnit.SECONDS);
@@ -152,7 +187,6 @@ final class CoordinatorCommand implements Callable<Integer> {
     } else {
       vertx = Vertx.vertx();
     }
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     CoordinatorOptions.Builder builder =
         CoordinatorOptions.builder()
             .host(host)
@@ -168,6 +202,17 @@ final class CoordinatorCommand implements Callable<Integer> {
     RetentionTask retention = null;
     if (member != null) {
       builder.cluster(member);
+      if (clusterDatabase != null) {
+        database = clusterDatabase;
+        // Every member deletes what left the retentions; deleting is idempotent.
+        retention =
+            RetentionTask.start(
+                vertx,
+                database,
+                () -> configDir.fleet().settings(),
+                TimeSource.SYSTEM,
+                Duration.ofMinutes(5));
+      }
     } else if (!inMemory) {
       Map<String, String> dbEnv = new HashMap<>(env);
       dbEnv.put(DatabaseOptions.ENV_DATA_DIR, dataDir.toString());
@@ -289,13 +334,14 @@ final class CoordinatorCommand implements Callable<Integer> {
           if (store != null) {
             store.close();
           }
-          if (db != null) {
-            db.close();
-          }
           if (clustered != null) {
+            // A graceful stop writes the member's write-behind queue: before the database closes.
             clustered.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
           } else {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+          }
+          if (db != null) {
+            db.close();
           }
         });
     return 0;

@@ -90,7 +90,7 @@ final class FleetProcesses implements AutoCloseable {
     coordinatorPort = freePort();
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
@@ -126,18 +126,15 @@ final class FleetProcesses implements AutoCloseable {
 
   /** Starts the coordinator on its port with its H2 store in {@code <dir>/data}; awaits ready. */
   void startCoordinator() throws IOException {
-    coordinator =
-        java(
-            "coordinator",
-            List.of(
-                "coordinator",
-                "--config",
-                dir.resolve("fleet").toString(),
-                "--port",
-                Integer.toString(coordinatorPort),
-                "--data-dir",
-                dir.resolve("data").toString()),
-            Map.of("NINES_AGENT_TOKEN", AGENT_TOKEN, "NINES_ADMIN_TOKEN", ADMIN_TOKEN));
+    startCoordinator(Map.of());
+  }
+
+  /**
+   * Starts the coordinator on its port with {@code env} added to its environment (e.g. cluster mode
+   * and a database); awaits ready.
+   */
+  void startCoordinator(Map<String, String> env) throws IOException {
+    coordinator = launchCoordinator(env);
     Process p = coordinator;
     awaitWithLogs(
         "the coordinator is ready",
@@ -146,6 +143,29 @@ final class FleetProcesses implements AutoCloseable {
           assertThat(p.isAlive()).as("coordinator alive").isTrue();
           return status(coordinatorUrl("/health/ready")) == 200;
         });
+  }
+
+  /** Launches the coordinator with {@code env} added to its environment; does not wait. */
+  Process launchCoordinator(Map<String, String> env) throws IOException {
+    Map<String, String> all = new HashMap<>(env);
+    all.put("NINES_AGENT_TOKEN", AGENT_TOKEN);
+    all.put("NINES_ADMIN_TOKEN", ADMIN_TOKEN);
+    return java(
+        "coordinator",
+        List.of(
+            "coordinator",
+            "--config",
+            dir.resolve("fleet").toString(),
+            "--port",
+            Integer.toString(coordinatorPort),
+            "--data-dir",
+            dir.resolve("data").toString()),
+        all);
+  }
+
+  /** What the last process started as {@code name} has written so far. */
+  String lastLog(String name) throws IOException {
+    return Files.readString(lastLog.get(name), StandardCharsets.UTF_8);
   }
 
   /**
