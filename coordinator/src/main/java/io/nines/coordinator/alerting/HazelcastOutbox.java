@@ -8,6 +8,7 @@ import com.hazelcast.map.IMap;
 import io.nines.common.Checks;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,8 +26,10 @@ import java.util.List;
  * that reached the receiver but was not recorded before the crash is sent again, with the same
  * idempotency key.
  *
- * <p>Finished entries are kept (nothing trims the map yet). The blocking Hazelcast calls run on
- * Vert.x worker threads. Thread-safe.
+ * <p>Finished entries (sent, or failed for good) are the delivery log: each member drops its own
+ * once their notification is older than {@link #FINISHED_KEPT}, while taking, so the map (and its
+ * rows in the database) stays bounded however long the cluster runs. The blocking Hazelcast calls
+ * run on Vert.x worker threads. Thread-safe.
  */
 public final class HazelcastOutbox implements Outbox {
   /** The documents' kind in the database. */
@@ -36,6 +39,9 @@ public final class HazelcastOutbox implements Outbox {
   public static final String MAP_NAME = "nines.outbox";
 
   private static final int MAX_TRIES = 20;
+
+  /** How long a finished entry stays in the delivery log, from its notification's time. */
+  public static final Duration FINISHED_KEPT = Duration.ofDays(30);
 
   private final Vertx vertx;
   private final IMap<String, String> map;
@@ -97,6 +103,10 @@ public final class HazelcastOutbox implements Outbox {
               continue;
             }
             OutboxEntry e = AlertJson.decodeOutboxEntry(json);
+            if (finished(e) && e.notification().at().isBefore(now.minus(FINISHED_KEPT))) {
+              map.remove(key, json);
+              continue;
+            }
             Instant lease = AlertJson.leaseUntil(json);
             if (e.nextAttemptAt() == null
                 || e.nextAttemptAt().isAfter(now)
@@ -111,6 +121,10 @@ public final class HazelcastOutbox implements Outbox {
           return due;
         },
         false);
+  }
+
+  private static boolean finished(OutboxEntry e) {
+    return e.status() == OutboxEntry.Status.SENT || e.status() == OutboxEntry.Status.FAILED;
   }
 
   @Override
