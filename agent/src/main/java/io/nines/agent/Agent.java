@@ -30,6 +30,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -487,11 +488,28 @@ public final class Agent {
 
     /** Runs on a worker: the loaded fleet, or the problems that keep it from loading. */
     private Loaded load(ConfigSources sources) {
+      Fleet loaded;
       try {
-        return new Loaded(sources.hash(), new FleetLoader(time, Map.of(), env).load(sources), null);
+        loaded = new FleetLoader(time, Map.of(), env).load(sources);
       } catch (ConfigException e) {
         return new Loaded(sources.hash(), null, e.problems());
       }
+      // Kept for a restart while no coordinator answers (see ConfigCache).
+      Path cache = ConfigCache.fileIn(options.spool().dir());
+      try {
+        ConfigCache.write(cache, sources);
+      } catch (java.io.IOException | RuntimeException e) {
+        LOG.warning(
+            "agent "
+                + options.agentId()
+                + " could not keep configuration "
+                + shortHash(sources.hash())
+                + " in "
+                + cache
+                + " (a restart while no coordinator answers would not have it): "
+                + e);
+      }
+      return new Loaded(sources.hash(), loaded, null);
     }
 
     /** Makes {@code next} the configuration this agent runs, and applies the newest assignment. */

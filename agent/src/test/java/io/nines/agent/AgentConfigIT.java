@@ -229,6 +229,9 @@ class AgentConfigIT {
     assertThat(fetches.get())
         .as("an unchanged configuration is not fetched again")
         .isEqualTo(fetched);
+    assertThat(ConfigCache.read(ConfigCache.fileIn(spoolDir)))
+        .as("kept in the state directory for a restart while no coordinator answers")
+        .contains(v1);
   }
 
   @Test

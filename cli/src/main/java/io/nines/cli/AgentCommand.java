@@ -4,9 +4,13 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nines.agent.Agent;
 import io.nines.agent.AgentOptions;
+import io.nines.agent.ConfigCache;
 import io.nines.agent.spool.SpoolOptions;
 import io.nines.common.TimeSource;
+import io.nines.config.ConfigException;
+import io.nines.config.ConfigSources;
 import io.nines.config.Fleet;
+import io.nines.config.FleetLoader;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,6 +20,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -142,6 +147,11 @@ final class AgentCommand implements Callable<Integer> {
       } catch (Fleets.Invalid e) {
         return 2;
       }
+    } else {
+      fleet = cachedFleet();
+      if (fleet != null && !fleet.locations().contains(location)) {
+        fleet = null;
+      }
     }
     if (fleet != null && !fleet.locations().contains(location)) {
       spec.commandLine()
@@ -202,6 +212,40 @@ final class AgentCommand implements Callable<Integer> {
           vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         });
     return 0;
+  }
+
+  /**
+   * The configuration this agent last fetched from the coordinator ({@link ConfigCache} in the
+   * spool directory), so that a restart while no coordinator answers goes on probing; null when
+   * there is none, or when it no longer loads (then the agent waits for the coordinator's).
+   */
+  private Fleet cachedFleet() {
+    Path file = ConfigCache.fileIn(spoolDir);
+    try {
+      Optional<ConfigSources> cached = ConfigCache.read(file);
+      if (cached.isEmpty()) {
+        return null;
+      }
+      Fleet fleet =
+          new FleetLoader(TimeSource.SYSTEM, Map.of(), System.getenv()).load(cached.get());
+      spec.commandLine()
+          .getOut()
+          .println(
+              "agent: runs configuration "
+                  + fleet.version().shortHash()
+                  + ", the last it fetched (from "
+                  + file
+                  + "), until a coordinator answers");
+      return fleet;
+    } catch (IOException | ConfigException e) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "warning: the agent ignores its cached configuration and waits for the"
+                  + " coordinator's: "
+                  + e.getMessage());
+      return null;
+    }
   }
 
   /** The spool options from the flags; a bad value is a usage error naming the flag. */
