@@ -4,6 +4,7 @@ import io.nines.common.Failure;
 import io.nines.common.FailureKind;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
+import io.nines.common.TimeSource;
 import io.nines.config.Check;
 import io.nines.config.CheckSpec;
 import io.nines.config.ConfigVersion;
@@ -109,6 +110,9 @@ public final class ClusterBench {
         ingest(members);
       }
     }
+    if (phases.contains("writebehind")) {
+      writeBehind();
+    }
     if (phases.contains("query")) {
       query90d();
     }
@@ -145,6 +149,72 @@ public final class ClusterBench {
               .put("resultsPerSecond", Math.round(accepted / seconds)));
     } finally {
       close(cluster);
+    }
+  }
+
+  /**
+   * Ingest into one member whose checks map is written behind to an H2 file (the MapStore, {@code
+   * writeDelay} 1 s), sampling the write-behind lag gauge every 100 ms while results arrive; then
+   * how long the queue takes to empty once they stop.
+   */
+  private void writeBehind() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("nines-bench-wb");
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    io.nines.coordinator.store.jdbc.Database db =
+        io.nines.coordinator.store.jdbc.Database.open(
+            io.nines.coordinator.store.jdbc.DatabaseOptions.builder()
+                .url(io.nines.coordinator.store.jdbc.DatabaseOptions.h2Url(dir))
+                .writeDelay(Duration.ofSeconds(1))
+                .build(),
+            registry,
+            TimeSource.SYSTEM);
+    String name = "nines-bench-" + UUID.randomUUID();
+    ClusterMember member = await(ClusterMember.start(options(name, List.of()), vertxOptions(), db));
+    List<ClusterMember> cluster = List.of(member);
+    try {
+      Feeder feeder = new Feeder(cluster, NOW.minus(Duration.ofDays(1)));
+      // The lag is measured against the system clock, so results carry the real time here.
+      feeder.realTime = true;
+      feeder.feedTicks(20);
+      List<Double> lags = new ArrayList<>();
+      long t0 = System.nanoTime();
+      long deadline = t0 + TimeUnit.SECONDS.toNanos(intArg("ingestSeconds", 15));
+      long before = feeder.accepted.get();
+      long nextSample = t0;
+      while (System.nanoTime() < deadline && feeder.tick < 2880) {
+        feeder.feedTicks(1);
+        if (System.nanoTime() >= nextSample) {
+          lags.add(registry.get("nines.store.writebehind.lag").gauge().value());
+          nextSample = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+        }
+      }
+      feeder.drain();
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      long accepted = feeder.accepted.get() - before;
+      long drainStart = System.nanoTime();
+      while (registry.get("nines.store.writebehind.queue").gauge().value() > 0
+          && System.nanoTime() - drainStart < TimeUnit.SECONDS.toNanos(60)) {
+        lags.add(registry.get("nines.store.writebehind.lag").gauge().value());
+        Thread.sleep(100);
+      }
+      double drained = (System.nanoTime() - drainStart) / 1e9;
+      List<Double> sorted = new ArrayList<>(lags);
+      sorted.sort(null);
+      print(
+          new JsonObject()
+              .put("phase", "writebehind")
+              .put("members", 1)
+              .put("database", "h2 file, writeDelay 1 s")
+              .put("results", accepted)
+              .put("resultsPerSecond", Math.round(accepted / seconds))
+              .put("lagSamples", sorted.size())
+              .put("lagP50Seconds", round(sorted.get(sorted.size() / 2)))
+              .put("lagMaxSeconds", round(sorted.get(sorted.size() - 1)))
+              .put("queueEmptyAfterSeconds", round(drained)));
+    } finally {
+      close(cluster);
+      db.close();
     }
   }
 
@@ -291,6 +361,9 @@ public final class ClusterBench {
     private int tick;
     private int next;
 
+    /** Each tick's results ran a second ago by the system clock, not in simulated time. */
+    boolean realTime;
+
     Feeder(List<ClusterMember> cluster, Instant start) {
       this.cluster = cluster;
       this.start = start;
@@ -299,7 +372,10 @@ public final class ClusterBench {
 
     void feedTicks(int ticks) throws Exception {
       for (int k = 0; k < ticks; k++, tick++) {
-        Instant at = start.plus(EVERY.multipliedBy(tick));
+        Instant at =
+            realTime
+                ? TimeSource.SYSTEM.now().minusSeconds(1)
+                : start.plus(EVERY.multipliedBy(tick));
         Instant now = at.plusSeconds(1);
         List<ProbeResult> batch = new ArrayList<>(batchSize);
         for (int i = 0; i < CHECKS; i++) {
