@@ -202,17 +202,8 @@ final class CoordinatorCommand implements Callable<Integer> {
     RetentionTask retention = null;
     if (member != null) {
       builder.cluster(member);
-      if (clusterDatabase != null) {
-        database = clusterDatabase;
-        // Every member deletes what left the retentions; deleting is idempotent.
-        retention =
-            RetentionTask.start(
-                vertx,
-                database,
-                () -> configDir.fleet().settings(),
-                TimeSource.SYSTEM,
-                Duration.ofMinutes(5));
-      }
+      // Every member deletes what left the retentions; deleting is idempotent.
+      database = clusterDatabase;
     } else if (!inMemory) {
       Map<String, String> dbEnv = new HashMap<>(env);
       dbEnv.put(DatabaseOptions.ENV_DATA_DIR, dataDir.toString());
@@ -239,6 +230,8 @@ final class CoordinatorCommand implements Callable<Integer> {
         return 1;
       }
       builder.store(durable);
+    }
+    if (database != null) {
       retention =
           RetentionTask.start(
               vertx,

@@ -102,14 +102,23 @@ public final class FleetRoutes {
     router.get("/api/v1/locations").handler(this::locations);
   }
 
-  private void heartbeat(RoutingContext ctx) {
+  /** The agent's verdict; null after answering 401 when its token is missing or not valid. */
+  private AgentAuth.Verdict agentOrRefuse(RoutingContext ctx) {
     AgentAuth.Verdict verdict = auth.check(ctx.request().getHeader("Authorization"));
-    if (!verdict.ok()) {
-      error(
-          ctx,
-          401,
-          "unauthorized",
-          "a valid agent token is required: send 'Authorization: Bearer <token>'");
+    if (verdict.ok()) {
+      return verdict;
+    }
+    error(
+        ctx,
+        401,
+        "unauthorized",
+        "a valid agent token is required: send 'Authorization: Bearer <token>'");
+    return null;
+  }
+
+  private void heartbeat(RoutingContext ctx) {
+    AgentAuth.Verdict verdict = agentOrRefuse(ctx);
+    if (verdict == null) {
       return;
     }
     Fleet f = fleet.get();
@@ -189,13 +198,8 @@ public final class FleetRoutes {
    * gets 304 and no body.
    */
   private void config(RoutingContext ctx) {
-    AgentAuth.Verdict verdict = auth.check(ctx.request().getHeader("Authorization"));
-    if (!verdict.ok()) {
-      error(
-          ctx,
-          401,
-          "unauthorized",
-          "a valid agent token is required: send 'Authorization: Bearer <token>'");
+    AgentAuth.Verdict verdict = agentOrRefuse(ctx);
+    if (verdict == null) {
       return;
     }
     ConfigSources sources = configSources == null ? null : configSources.get();

@@ -245,18 +245,23 @@ public final class MaintenanceRegistry {
       old = windows.values().stream().filter(w -> w.to().isBefore(horizon)).map(AdHoc::id).toList();
     }
     for (String id : old) {
-      if (documents != null) {
-        stored(
-            () -> {
-              documents.remove(id);
-              return null;
-            },
-            "deleting " + id);
-      }
-      synchronized (this) {
-        windows.remove(id);
-        generation++;
-      }
+      forget(id);
+    }
+  }
+
+  /** Deletes window {@code id} from the documents (first), then from memory. */
+  private void forget(String id) {
+    if (documents != null) {
+      stored(
+          () -> {
+            documents.remove(id);
+            return null;
+          },
+          "deleting " + id);
+    }
+    synchronized (this) {
+      windows.remove(id);
+      generation++;
     }
   }
 
@@ -278,18 +283,7 @@ public final class MaintenanceRegistry {
       return Removal.ALREADY_ENDED;
     }
     if (w.from().isAfter(now)) {
-      if (documents != null) {
-        stored(
-            () -> {
-              documents.remove(id);
-              return null;
-            },
-            "deleting " + id);
-      }
-      synchronized (this) {
-        windows.remove(id);
-        generation++;
-      }
+      forget(id);
       return Removal.REMOVED;
     }
     AdHoc ended = new AdHoc(w.id(), w.services(), w.from(), now, w.reason(), w.createdAt());
