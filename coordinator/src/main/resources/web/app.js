@@ -1,6 +1,6 @@
 // The dashboard shell: a hash router over a few page modules, and one EventSource on
 // /api/v1/events whose `services` snapshots pages subscribe to, so they update without reloads.
-import { getJson, h } from '/ui/lib.js';
+import { getJson, h, token, setToken, onUnauthorized } from '/ui/lib.js';
 import * as overview from '/ui/pages/overview.js';
 import * as service from '/ui/pages/service.js';
 import * as risk from '/ui/pages/risk.js';
@@ -39,9 +39,13 @@ function publish(snapshot) {
   }
 }
 
+let es = null;
+
 function connect() {
   if (!window.EventSource) { poll(); return; }
-  const es = new EventSource('/api/v1/events');
+  if (es) es.close();
+  const t = token();
+  es = new EventSource(t ? `/api/v1/events?key=${encodeURIComponent(t)}` : '/api/v1/events');
   es.addEventListener('services', (e) => {
     live.textContent = `● live, updated ${new Date().toISOString().slice(11, 19)} UTC`;
     publish(JSON.parse(e.data));
@@ -78,6 +82,39 @@ async function route() {
   view.replaceChildren(h('p', { class: 'error' }, `No page at ${hash}.`), h('a', { href: '#/' }, 'Back to the overview'));
 }
 
+/**
+ * Asks for a token when the coordinator refused one (401): a read or admin token to read, an admin
+ * token to change things. Kept for this tab; the pages and the stream start again with it.
+ */
+function signIn(message, method) {
+  let box = document.getElementById('signin');
+  if (!box) {
+    box = h('section', { id: 'signin', class: 'signin', 'aria-live': 'polite' });
+    view.before(box);
+  }
+  const input = h('input', { id: 'token-input', type: 'password', autocomplete: 'off', size: 40 });
+  const use = () => {
+    if (!input.value.trim()) return;
+    setToken(input.value.trim());
+    box.remove();
+    connect();
+    route();
+  };
+  input.addEventListener('keydown', (e) => { if (e.key === 'Enter') use(); });
+  const needs = method && method !== 'GET' ? 'an admin token to change things' : 'a read or admin token';
+  const forget = token()
+    ? [' ', h('button', { type: 'button', onclick: () => { setToken(null); location.reload(); } }, 'Forget the token')]
+    : [];
+  box.replaceChildren(
+    h('p', {}, `This coordinator asks for ${needs}`, message ? ` (${message})` : '', '.'),
+    h('label', { for: 'token-input' }, 'Token '), input, ' ',
+    h('button', { id: 'token-use', type: 'button', onclick: use }, 'Use this token'),
+    ...forget,
+    h('p', { class: 'muted' }, 'The token stays in this browser tab only (session storage).'));
+  input.focus();
+}
+
+onUnauthorized(signIn);
 window.addEventListener('hashchange', route);
 connect();
 route();

@@ -10,10 +10,35 @@ export class ApiError extends Error {
   }
 }
 
+// A coordinator with read tokens wants one to read, and with admin tokens one to change things
+// (acknowledge, maintenance). The dashboard keeps the token the user gives it for this browser tab
+// only (sessionStorage), sends it as a bearer token, and on the event stream as ?key=.
+const TOKEN_KEY = 'nines.token';
+
+export function token() {
+  try { return sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
+}
+
+export function setToken(value) {
+  try {
+    if (value) sessionStorage.setItem(TOKEN_KEY, value);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  } catch (e) { /* storage disabled: the token lasts until the page is left */ }
+}
+
+let unauthorized = () => {};
+
+/** Registers what to do when a request is refused for its token (401): fn(message, method). */
+export function onUnauthorized(fn) { unauthorized = fn; }
+
 export async function getJson(path, init) {
-  const r = await fetch(path, Object.assign({ headers: { Accept: 'application/json' } }, init));
+  const headers = Object.assign({ Accept: 'application/json' }, (init && init.headers) || {});
+  const t = token();
+  if (t) headers.Authorization = `Bearer ${t}`;
+  const r = await fetch(path, Object.assign({}, init, { headers }));
   let body = null;
   try { body = await r.json(); } catch (e) { body = null; }
+  if (r.status === 401) unauthorized(body && body.message, (init && init.method) || 'GET');
   if (!r.ok) throw new ApiError(r.status, body);
   return body;
 }

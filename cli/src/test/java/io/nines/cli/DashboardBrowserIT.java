@@ -1,8 +1,16 @@
 package io.nines.cli;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nines.common.TimeSource;
+import io.nines.config.ConfigDirectory;
+import io.nines.config.FleetLoader;
+import io.nines.coordinator.Coordinator;
+import io.nines.coordinator.CoordinatorOptions;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -259,5 +268,59 @@ class DashboardBrowserIT {
     assertThat(text("#summary")).contains("problems");
     assertThat(driver.getPageSource()).doesNotContain("checkout-journey", "127.0.0.1:");
     browser.screenshot("10-status");
+  }
+
+  @Test
+  void whenTheCoordinatorWantsTokens_thenTheDashboardAsksForOneAndReadsWithIt() throws Exception {
+    browser = Browser.startOrSkip();
+    String read = "dashboard-read-token-0123456789";
+    Vertx vertx = Vertx.vertx();
+    try {
+      ConfigDirectory config =
+          ConfigDirectory.open(
+              Path.of("..", "config", "examples", "shopsmart"),
+              new FleetLoader(TimeSource.SYSTEM, Map.of()));
+      Coordinator coordinator =
+          new Coordinator(
+              CoordinatorOptions.builder()
+                  .host("127.0.0.1")
+                  .port(0)
+                  .agentTokens(Set.of("dashboard-agent-token-0123456789"))
+                  .readTokens(Set.of(read))
+                  .adminTokens(Set.of("dashboard-admin-token-0123456789"))
+                  .config(config)
+                  .timeSource(TimeSource.SYSTEM)
+                  .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                  .build());
+      int port =
+          coordinator.start(vertx).toCompletionStage().toCompletableFuture().get(30, SECONDS);
+      var driver = browser.driver;
+      var wait = browser.waitUpTo(WAIT);
+
+      // Without a token: asked for one, and nothing is listed.
+      driver.get("http://127.0.0.1:" + port + "/ui/");
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signin")));
+      assertThat(text("#signin")).contains("asks for a read or admin token").doesNotContain("null");
+      assertThat(count("#services tbody tr")).isZero();
+      browser.screenshot("10-token-asked");
+
+      // A wrong token is refused, and asked for again.
+      driver.findElement(By.id("token-input")).sendKeys("not-the-token");
+      driver.findElement(By.id("token-use")).click();
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("signin")));
+      assertThat(count("#services tbody tr")).isZero();
+
+      // The read token lists the services, and stays for the tab: a reload needs no new one.
+      driver.findElement(By.id("token-input")).sendKeys(read);
+      driver.findElement(By.id("token-use")).click();
+      int services = config.fleet().services().size();
+      wait.until(d -> count("#services tbody tr") == services);
+      driver.navigate().refresh();
+      wait.until(d -> count("#services tbody tr") == services);
+      assertThat(count("#signin")).isZero();
+      browser.screenshot("11-token-used");
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, SECONDS);
+    }
   }
 }
