@@ -1,5 +1,7 @@
 package io.nines.coordinator.internal;
 
+import static io.nines.coordinator.internal.Replies.error;
+
 import io.nines.coordinator.alerting.Alerting;
 import io.nines.coordinator.alerting.Delivery;
 import io.nines.coordinator.alerting.Inbox;
@@ -271,10 +273,5 @@ public final class AlertingRoutes {
       json.put("nextAttemptAt", e.nextAttemptAt().toString());
     }
     return json;
-  }
-
-  private static void error(RoutingContext ctx, int status, String error, String message) {
-    ctx.response().setStatusCode(status);
-    ctx.json(new JsonObject().put("error", error).put("message", message));
   }
 }

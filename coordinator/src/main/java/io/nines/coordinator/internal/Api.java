@@ -1,5 +1,8 @@
 package io.nines.coordinator.internal;
 
+import static io.nines.coordinator.internal.Replies.badRequest;
+import static io.nines.coordinator.internal.Replies.error;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nines.common.ProbeResult;
@@ -54,7 +57,6 @@ import java.util.logging.Logger;
  */
 public final class Api {
   private static final Logger LOG = Logger.getLogger(Api.class.getName());
-  private static final String JSON = "application/json; charset=utf-8";
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   private static final int DEFAULT_RESULTS_LIMIT = 50;
   private static final String AGENT_VERDICT = "nines.agent";
@@ -177,7 +179,7 @@ public final class Api {
     router.errorHandler(
         404,
         ctx ->
-            send(
+            error(
                 ctx,
                 404,
                 "not_found",
@@ -185,7 +187,7 @@ public final class Api {
     router.errorHandler(
         405,
         ctx ->
-            send(
+            error(
                 ctx,
                 405,
                 "method_not_allowed",
@@ -211,7 +213,7 @@ public final class Api {
                 ? ": revoked token of agent " + verdict.identity().agentId()
                 : ": missing or unknown token"));
     ctx.response().putHeader("WWW-Authenticate", "Bearer");
-    send(
+    error(
         ctx,
         401,
         "unauthorized",
@@ -257,7 +259,7 @@ public final class Api {
               + verdict.identity().agentId()
               + "'s token was used to post results as agent "
               + batch.agentId());
-      send(
+      error(
           ctx,
           403,
           "forbidden",
@@ -310,7 +312,7 @@ public final class Api {
     if (f.isEmpty()) {
       return;
     }
-    Pages.Request page = pageOrBadRequest(ctx, SERVICES);
+    Pages.Request page = Replies.page(ctx, SERVICES);
     if (page == null) {
       return;
     }
@@ -377,7 +379,7 @@ public final class Api {
     String id = ctx.pathParam("id");
     Service service = fleet.services().get(id);
     if (service == null) {
-      send(ctx, 404, "not_found", "unknown service '" + id + "'; GET /api/v1/services lists them");
+      error(ctx, 404, "not_found", "unknown service '" + id + "'; GET /api/v1/services lists them");
       return;
     }
     Instant now = time.now();
@@ -460,7 +462,7 @@ public final class Api {
     if (f.isEmpty()) {
       return;
     }
-    Pages.Request page = pageOrBadRequest(ctx, CHECKS);
+    Pages.Request page = Replies.page(ctx, CHECKS);
     if (page == null) {
       return;
     }
@@ -502,11 +504,11 @@ public final class Api {
     }
     String id = ctx.pathParam("id");
     if (f.get().check(id).isEmpty()) {
-      send(ctx, 404, "not_found", "unknown check '" + id + "'; GET /api/v1/checks lists them");
+      error(ctx, 404, "not_found", "unknown check '" + id + "'; GET /api/v1/checks lists them");
       return;
     }
     String list = "GET /api/v1/checks/" + id + "/results";
-    Pages.Request page = pageOrBadRequest(ctx, list);
+    Pages.Request page = Replies.page(ctx, list);
     if (page == null) {
       return;
     }
@@ -563,7 +565,7 @@ public final class Api {
   private Optional<Fleet> fleetOrNotReady(RoutingContext ctx) {
     Fleet f = fleet.get();
     if (f == null) {
-      send(ctx, 503, "not_ready", "no fleet configuration is loaded yet; retry shortly");
+      error(ctx, 503, "not_ready", "no fleet configuration is loaded yet; retry shortly");
     }
     return Optional.ofNullable(f);
   }
@@ -584,30 +586,6 @@ public final class Api {
         .onSuccess(t -> blocking(ctx, () -> answer.apply(t)).onSuccess(ctx::json));
   }
 
-  /** The page asked for, or null after answering 400. */
-  private static Pages.Request pageOrBadRequest(RoutingContext ctx, String list) {
-    try {
-      return Pages.parse(ctx, list);
-    } catch (IllegalArgumentException e) {
-      badRequest(ctx, e.getMessage());
-      return null;
-    }
-  }
-
-  private static void badRequest(RoutingContext ctx, String message) {
-    send(ctx, 400, "bad_request", message);
-  }
-
-  private static void send(RoutingContext ctx, int status, String error, String message) {
-    if (ctx.response().ended()) {
-      return;
-    }
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-        .end(Views.error(error, message).encode());
-  }
-
   /** Every failure ends here: one JSON shape, and no stack trace leaves the process. */
   private void onFailure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
@@ -625,7 +603,7 @@ public final class Api {
               + ctx.request().path()
               + ": "
               + failure.getMessage());
-      send(
+      error(
           ctx,
           503,
           "unavailable",
@@ -647,19 +625,19 @@ public final class Api {
       return;
     }
     switch (status) {
-      case 401 -> send(ctx, 401, "unauthorized", "a valid agent token is required");
-      case 404 -> send(ctx, 404, "not_found", "no resource at " + ctx.request().path());
-      case 405 -> send(ctx, 405, "method_not_allowed", "method not allowed");
+      case 401 -> error(ctx, 401, "unauthorized", "a valid agent token is required");
+      case 404 -> error(ctx, 404, "not_found", "no resource at " + ctx.request().path());
+      case 405 -> error(ctx, 405, "method_not_allowed", "method not allowed");
       case 413 ->
-          send(
+          error(
               ctx,
               413,
               "payload_too_large",
               "the request body is larger than the limit of " + bodyLimitBytes + " bytes");
       case 500 ->
-          send(ctx, 500, "internal", "the coordinator failed to answer; its log has the details");
+          error(ctx, 500, "internal", "the coordinator failed to answer; its log has the details");
       default ->
-          send(
+          error(
               ctx,
               status,
               status < 500 ? "bad_request" : "unavailable",

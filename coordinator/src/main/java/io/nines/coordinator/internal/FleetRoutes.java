@@ -1,5 +1,7 @@
 package io.nines.coordinator.internal;
 
+import static io.nines.coordinator.internal.Replies.error;
+
 import io.nines.common.AgentInfo;
 import io.nines.common.TimeSource;
 import io.nines.config.ConfigSources;
@@ -343,10 +345,5 @@ public final class FleetRoutes {
               ctx.json(new JsonObject().put("items", items));
             })
         .onFailure(ctx::fail);
-  }
-
-  private static void error(RoutingContext ctx, int status, String error, String message) {
-    ctx.response().setStatusCode(status);
-    ctx.json(new JsonObject().put("error", error).put("message", message));
   }
 }

@@ -6,15 +6,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
-/** Answers and query parameters shared by the route classes. Stateless. */
-final class Replies {
-  static final String JSON = "application/json; charset=utf-8";
+/** Answers and query parameters shared by the route classes (and the dashboard's). Stateless. */
+public final class Replies {
+  public static final String JSON = "application/json; charset=utf-8";
   static final String INSTANT_FORMAT = "an ISO-8601 UTC instant such as 2026-04-01T00:00:00Z";
 
   private Replies() {}
 
   /** Sends the API's one error shape, unless the response has ended already. */
-  static void error(RoutingContext ctx, int status, String error, String message) {
+  public static void error(RoutingContext ctx, int status, String error, String message) {
     if (ctx.response().ended()) {
       return;
     }
@@ -24,7 +24,7 @@ final class Replies {
         .end(Views.error(error, message).encode());
   }
 
-  static void badRequest(RoutingContext ctx, String message) {
+  public static void badRequest(RoutingContext ctx, String message) {
     error(ctx, 400, "bad_request", message);
   }
 

@@ -596,8 +596,4 @@ final class DashboardViews {
   static double seconds(Duration d) {
     return d.toMillis() / 1000.0;
   }
-
-  static JsonObject error(String error, String message) {
-    return new JsonObject().put("error", error).put("message", message);
-  }
 }

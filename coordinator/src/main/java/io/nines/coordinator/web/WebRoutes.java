@@ -1,5 +1,8 @@
 package io.nines.coordinator.web;
 
+import static io.nines.coordinator.internal.Replies.badRequest;
+import static io.nines.coordinator.internal.Replies.error;
+
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.common.TimeSource;
@@ -7,6 +10,7 @@ import io.nines.config.Check;
 import io.nines.config.Fleet;
 import io.nines.config.Service;
 import io.nines.coordinator.internal.Queries;
+import io.nines.coordinator.internal.Replies;
 import io.nines.coordinator.store.ResultStore;
 import io.nines.coordinator.timeline.DowntimeBudget;
 import io.vertx.core.Future;
@@ -48,7 +52,6 @@ import java.util.regex.Pattern;
  * API's one shape, {@code {"error", "message"}}.
  */
 public final class WebRoutes {
-  private static final String JSON = "application/json; charset=utf-8";
   private static final String INSTANT_FORMAT =
       "an ISO-8601 UTC instant such as 2026-04-01T00:00:00Z";
   private static final Pattern MONTH = Pattern.compile("\\d{4}-\\d{2}");
@@ -185,7 +188,7 @@ public final class WebRoutes {
 
   private void events(RoutingContext ctx) {
     if (!events.add(ctx.response())) {
-      send(
+      error(
           ctx,
           503,
           "unavailable",
@@ -384,7 +387,7 @@ public final class WebRoutes {
     }
     String service = ctx.pathParam("service");
     if (!SERVICE_ID.matcher(service).matches()) {
-      send(ctx, 404, "not_found", "unknown demo service '" + service + "'");
+      error(ctx, 404, "not_found", "unknown demo service '" + service + "'");
       return;
     }
     Buffer body = ctx.body().buffer();
@@ -406,7 +409,7 @@ public final class WebRoutes {
 
   private boolean noDemoShop(RoutingContext ctx) {
     if (demoShop == null) {
-      send(
+      error(
           ctx,
           404,
           "not_found",
@@ -438,11 +441,11 @@ public final class WebRoutes {
             r ->
                 ctx.response()
                     .setStatusCode(r.getKey())
-                    .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, Replies.JSON)
                     .end(r.getValue()))
         .onFailure(
             e ->
-                send(
+                error(
                     ctx,
                     502,
                     "bad_gateway",
@@ -470,7 +473,7 @@ public final class WebRoutes {
     String id = ctx.pathParam("id");
     Service s = f.services().get(id);
     if (s == null) {
-      send(ctx, 404, "not_found", "unknown service '" + id + "'; GET /api/v1/services lists them");
+      error(ctx, 404, "not_found", "unknown service '" + id + "'; GET /api/v1/services lists them");
       return;
     }
     handler.handle(f, s);
@@ -540,7 +543,7 @@ public final class WebRoutes {
   private Fleet fleetOrNotReady(RoutingContext ctx) {
     Fleet f = fleet.get();
     if (f == null) {
-      send(ctx, 503, "not_ready", "no fleet configuration is loaded yet; retry shortly");
+      error(ctx, 503, "not_ready", "no fleet configuration is loaded yet; retry shortly");
     }
     return f;
   }
@@ -555,19 +558,5 @@ public final class WebRoutes {
 
   private static void redirect(RoutingContext ctx, String to) {
     ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, to).end();
-  }
-
-  private static void badRequest(RoutingContext ctx, String message) {
-    send(ctx, 400, "bad_request", message);
-  }
-
-  private static void send(RoutingContext ctx, int status, String error, String message) {
-    if (ctx.response().ended()) {
-      return;
-    }
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
-        .end(DashboardViews.error(error, message).encode());
   }
 }
