@@ -10,15 +10,15 @@ import java.time.Duration;
 import java.util.List;
 
 /** JSON shapes of the API; units are in the field names (seconds, percent, fraction). */
-final class Views {
+public final class Views {
   private Views() {}
 
   /** A duration as seconds with millisecond precision. */
-  static double seconds(Duration d) {
+  public static double seconds(Duration d) {
     return d.toMillis() / 1000.0;
   }
 
-  static JsonArray ranges(List<TimeRange> ranges) {
+  public static JsonArray ranges(List<TimeRange> ranges) {
     JsonArray out = new JsonArray();
     for (TimeRange r : ranges) {
       out.add(
@@ -54,7 +54,7 @@ final class Views {
         .put("maintenance", ranges(r.maintenanceWindows()));
   }
 
-  static JsonObject budget(DowntimeBudget b) {
+  public static JsonObject budget(DowntimeBudget b) {
     return new JsonObject()
         .put("month", b.month().toString())
         .put("targetPercent", b.targetPercent())

@@ -1,5 +1,8 @@
 package io.nines.coordinator.web;
 
+import static io.nines.coordinator.internal.Views.ranges;
+import static io.nines.coordinator.internal.Views.seconds;
+
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.config.Check;
@@ -7,6 +10,7 @@ import io.nines.config.Fleet;
 import io.nines.config.Service;
 import io.nines.coordinator.alerting.RiskMatrix;
 import io.nines.coordinator.internal.Queries;
+import io.nines.coordinator.internal.Views;
 import io.nines.coordinator.timeline.Availability;
 import io.nines.coordinator.timeline.AvailabilityReport;
 import io.nines.coordinator.timeline.DowntimeBudget;
@@ -93,7 +97,7 @@ final class DashboardViews {
               .put("availability", availability)
               .put("percent", percent)
               .put("nines", nines)
-              .put("budget", budget(budget)));
+              .put("budget", Views.budget(budget)));
     }
     return new JsonObject().put("at", now.toString()).put("items", items);
   }
@@ -166,7 +170,7 @@ final class DashboardViews {
             .put("dependsOn", dependsOn)
             .put("dependents", dependents)
             .put("checks", checks)
-            .put("budget", budget(budget(fleet, s, timeline, now)));
+            .put("budget", Views.budget(budget(fleet, s, timeline, now)));
     if (s.runbook() != null) {
       json.put("runbook", s.runbook());
     } else {
@@ -569,31 +573,5 @@ final class DashboardViews {
           "availabilityExcludingMaintenance", r.availabilityExcludingMaintenance().getAsDouble());
     }
     return json.putNull("availabilityExcludingMaintenance");
-  }
-
-  static JsonObject budget(DowntimeBudget b) {
-    return new JsonObject()
-        .put("month", b.month().toString())
-        .put("targetPercent", b.targetPercent())
-        .put("allowedSeconds", seconds(b.allowed()))
-        .put("spentSeconds", seconds(b.spent()))
-        .put("leftSeconds", seconds(b.left()));
-  }
-
-  static JsonArray ranges(List<TimeRange> ranges) {
-    JsonArray out = new JsonArray();
-    for (TimeRange r : ranges) {
-      out.add(
-          new JsonObject()
-              .put("start", r.start().toString())
-              .put("end", r.end().toString())
-              .put("seconds", seconds(r.length())));
-    }
-    return out;
-  }
-
-  /** A duration as seconds with millisecond precision. */
-  static double seconds(Duration d) {
-    return d.toMillis() / 1000.0;
   }
 }
