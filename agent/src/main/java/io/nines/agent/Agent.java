@@ -12,6 +12,7 @@ import io.nines.agent.ship.ShipperOptions;
 import io.nines.agent.spool.ResultSpool;
 import io.nines.common.AgentInfo;
 import io.nines.common.ProbeResult;
+import io.nines.common.ProcessMeters;
 import io.nines.common.TimeSource;
 import io.nines.config.Check;
 import io.nines.config.CheckSpec;
@@ -80,11 +81,13 @@ public final class Agent {
   private final Map<String, String> env;
   private AgentVerticle verticle;
   private String deploymentId;
+  private ProcessMeters processMeters;
 
   /**
    * @param fleet the configuration to start with; the agent runs the checks that list its location.
    *     Null to start with none and wait for the coordinator's
-   * @param registry created once by the caller; the agent registers its meters on it
+   * @param registry created once by the caller; the agent registers its meters on it, and the JVM's
+   *     and the process's own ({@code jvm_*}, {@code process_*}) when it starts
    * @param env where {@code ${env:NAME}} secrets are read from
    */
   public Agent(
@@ -104,6 +107,7 @@ public final class Agent {
 
   /** Starts the agent; completes with the port of its HTTP endpoints. */
   public Future<Integer> start() {
+    processMeters = ProcessMeters.bindTo(registry);
     verticle = new AgentVerticle();
     return vertx
         .deployVerticle(verticle)
@@ -116,6 +120,10 @@ public final class Agent {
 
   /** Stops probing and shipping; completes when everything is closed. */
   public Future<Void> stop() {
+    if (processMeters != null) {
+      processMeters.close();
+      processMeters = null;
+    }
     if (deploymentId == null) {
       return Future.succeededFuture();
     }

@@ -46,6 +46,20 @@ public sealed interface Channel {
     }
   }
 
+  /**
+   * A Prometheus Alertmanager (API v2): each notification is an alert labelled {@code alertname},
+   * {@code service}, {@code team}, {@code severity}, {@code tier} and {@code incident}, reposted
+   * while its incident is open and resolved when it closes.
+   *
+   * @param url Alertmanager's base URL, such as {@code http://alertmanager:9093}; alerts go to
+   *     {@code <url>/api/v2/alerts}
+   */
+  record Alertmanager(Template url) implements Channel {
+    public String kind() {
+      return "alertmanager";
+    }
+  }
+
   /** A Slack-compatible incoming webhook. */
   record Slack(Template url) implements Channel {
     public String kind() {

@@ -83,10 +83,10 @@ class LoaderTest {
                 + " fails; add owners: [team-id]",
             "services.yaml:11 services.idle.tier was 'silver' but it must be one of critical,"
                 + " important, non-critical",
-            "teams.yaml:2 warning: teams.web has no channels (email, pagerduty, webhook, slack),"
-                + " so it is never notified",
+            "teams.yaml:2 warning: teams.web has no channels (email, pagerduty, webhook, slack,"
+                + " alertmanager), so it is never notified",
             "teams.yaml:3 teams.web.emial is an unknown key; did you mean 'email'? (allowed here:"
-                + " name, email, pagerduty, webhook, slack, escalation, notices)",
+                + " name, email, pagerduty, webhook, slack, alertmanager, escalation, notices)",
             "teams.yaml:6 warning: teams.ops.pagerduty.routing-key is written in the file in"
                 + " clear; refer to it as ${env:NAME} or ${file:/path} so that it stays out of"
                 + " version control");
@@ -213,7 +213,10 @@ class LoaderTest {
         .isEqualTo(DownWhen.ANY);
     assertThat(fleet.teams().get("ops").channels())
         .extracting(Channel::kind)
-        .containsExactly("email", "pagerduty", "webhook", "slack");
+        .containsExactly("email", "pagerduty", "webhook", "slack", "alertmanager");
+    assertThat(fleet.teams().get("ops").channelsOf("alertmanager"))
+        .extracting(c -> ((Channel.Alertmanager) c).url().source())
+        .containsExactly("http://alertmanager.shop.example:9093");
     assertThat(fleet.vars()).containsEntry("port", "8443");
 
     CheckSpec.Http health = (CheckSpec.Http) fleet.check("api-health").orElseThrow().spec();

@@ -150,6 +150,18 @@ class ProblemsTest {
             3,
             "teams.t.webhook",
             "is missing required key 'url'"),
+        error(
+            "alertmanager without url",
+            "teams:\n  t:\n    alertmanager: {}\n",
+            3,
+            "teams.t.alertmanager",
+            "is missing required key 'url'"),
+        error(
+            "alertmanager url without scheme",
+            "teams:\n  t:\n    alertmanager: {url: \"alertmanager:9093\"}\n",
+            3,
+            "teams.t.alertmanager.url",
+            "it must be an absolute http:// or https:// URL"),
         // wrong types
         error(
             "list for a duration",

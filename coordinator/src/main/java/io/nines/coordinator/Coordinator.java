@@ -7,6 +7,7 @@ import com.hazelcast.map.listener.EntryLoadedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.nines.common.Checks;
+import io.nines.common.ProcessMeters;
 import io.nines.config.Fleet;
 import io.nines.coordinator.alerting.AlertStore;
 import io.nines.coordinator.alerting.Alerting;
@@ -122,6 +123,7 @@ public final class Coordinator {
 
   private volatile Router router;
   private volatile long configTimer = -1;
+  private volatile ProcessMeters processMeters;
   private volatile Vertx vertx;
 
   public Coordinator(CoordinatorOptions options) {
@@ -185,6 +187,7 @@ public final class Coordinator {
       throw new IllegalStateException("start: already called (expected: once per coordinator)");
     }
     started = true;
+    processMeters = ProcessMeters.bindTo(options.meterRegistry());
     WorkerExecutor pool = vertx.createSharedWorkerExecutor(WORKER_POOL, WORKER_POOL_SIZE);
     AgentAuth agentAuth = new AgentAuth(options.agentTokens(), options.agentTokenFile());
     vertxOf = vertx;
@@ -363,6 +366,11 @@ public final class Coordinator {
     Alerting a = alerting;
     if (a != null) {
       a.stop();
+    }
+    ProcessMeters meters = processMeters;
+    processMeters = null;
+    if (meters != null) {
+      meters.close();
     }
     UUID listener = maintenanceListener;
     ClusterMember cluster = options.cluster();

@@ -199,8 +199,10 @@ public final class CheckRunner {
                         .minimumExpectedValue(Duration.ofMillis(1))
                         .maximumExpectedValue(Duration.ofSeconds(60))
                         .register(registry),
-                    registry.counter(
-                        "nines.probe.results", "type", check.type(), "outcome", outcome)));
+                    Counter.builder("nines.probe.results")
+                        .description("Probe results by check type and outcome")
+                        .tags("type", check.type(), "outcome", outcome)
+                        .register(registry)));
     meters.duration.record(result.durationMillis(), TimeUnit.MILLISECONDS);
     meters.results.increment();
   }

@@ -142,6 +142,8 @@ public final class Flatten {
         putIf(m, "webhook.secret", w.secret() == null ? null : w.secret().source());
       } else if (c instanceof Channel.Slack s) {
         m.put("slack.url", s.url().source());
+      } else if (c instanceof Channel.Alertmanager am) {
+        m.put("alertmanager.url", am.url().source());
       }
     }
     return m;

@@ -49,11 +49,21 @@ public final class FleetBuilder {
   static final List<String> NOTICES_KEYS = List.of("upstream", "budget", "root-cause-suppression");
   static final List<String> RETENTION_KEYS = List.of("raw", "rollup");
   static final List<String> TEAM_KEYS =
-      List.of("name", "email", "pagerduty", "webhook", "slack", "escalation", "notices");
-  static final List<String> CHANNEL_KINDS = List.of("email", "pagerduty", "webhook", "slack");
+      List.of(
+          "name",
+          "email",
+          "pagerduty",
+          "webhook",
+          "slack",
+          "alertmanager",
+          "escalation",
+          "notices");
+  static final List<String> CHANNEL_KINDS =
+      List.of("email", "pagerduty", "webhook", "slack", "alertmanager");
   static final List<String> PAGERDUTY_KEYS = List.of("routing-key", "url");
   static final List<String> WEBHOOK_KEYS = List.of("url", "secret");
   static final List<String> SLACK_KEYS = List.of("url");
+  static final List<String> ALERTMANAGER_KEYS = List.of("url");
   static final List<String> SERVICE_KEYS =
       List.of("name", "tier", "target", "owners", "depends-on", "runbook", "down-when");
   static final List<String> MAINTENANCE_KEYS =
@@ -348,6 +358,7 @@ public final class FleetBuilder {
             case "pagerduty" -> pagerDuty(c);
             case "webhook" -> webhook(c);
             case "slack" -> slack(c);
+            case "alertmanager" -> alertmanager(c);
             default -> null;
           };
       if (channel != null) {
@@ -355,7 +366,9 @@ public final class FleetBuilder {
       }
     }
     if (f.keys().stream().noneMatch(CHANNEL_KINDS::contains)) {
-      key.warning("has no channels (email, pagerduty, webhook, slack), so it is never notified");
+      key.warning(
+          "has no channels (email, pagerduty, webhook, slack, alertmanager), so it is never"
+              + " notified");
     }
     List<String> kinds = f.keys().stream().filter(CHANNEL_KINDS::contains).distinct().toList();
     Escalation escalation = f.has("escalation") ? escalation(f.get("escalation"), kinds) : null;
@@ -512,6 +525,17 @@ public final class FleetBuilder {
     Template url = urlAt == null ? null : ctx.template(urlAt, LoadContext.Scope.FLEET, true);
     ctx.checkUrl(urlAt, url);
     return url == null ? null : new Channel.Slack(url);
+  }
+
+  private Channel alertmanager(At at) {
+    Fields f = at.fields(ALERTMANAGER_KEYS);
+    if (f == null) {
+      return null;
+    }
+    At urlAt = f.require("url", "Alertmanager's base URL, e.g. http://alertmanager:9093");
+    Template url = urlAt == null ? null : ctx.template(urlAt, LoadContext.Scope.FLEET, true);
+    ctx.checkUrl(urlAt, url);
+    return url == null ? null : new Channel.Alertmanager(url);
   }
 
   /** A template that should be a secret reference; plain text works but gets a warning. */

@@ -68,6 +68,7 @@ public final class Alerting {
   private boolean running;
   private boolean busy;
   private Instant lastBudget = Instant.EPOCH;
+  private Instant lastRepost = Instant.EPOCH;
 
   public Alerting(
       Vertx vertx,
@@ -89,7 +90,10 @@ public final class Alerting {
     this.sender = sender;
     this.owns = owns;
     this.registry = registry;
-    registry.gauge("nines.alerting.incidents.open", openIncidents);
+    io.micrometer.core.instrument.Gauge.builder(
+            "nines.alerting.incidents.open", openIncidents, AtomicInteger::get)
+        .description("Incidents open now, of the services this coordinator decides for")
+        .register(registry);
   }
 
   public AlertStore alerts() {
@@ -138,7 +142,66 @@ public final class Alerting {
     return evaluate(f, now)
         .compose(v -> budgetIfDue(f, now))
         .compose(v -> fleetHealth(f, now))
-        .compose(v -> deliverDue(now));
+        .compose(v -> deliverDue(now))
+        .compose(v -> repostIfDue(now));
+  }
+
+  /**
+   * Posts the open incidents' alerts again to Alertmanager channels, once every {@link
+   * Reposts#EVERY}, and recent resolutions for a while (see {@link Reposts}). Reposts bypass the
+   * outbox: each is superseded by the next a minute later, so a failed one is not retried.
+   */
+  private Future<Void> repostIfDue(Instant now) {
+    if (now.isBefore(lastRepost.plus(Reposts.EVERY))) {
+      return Future.succeededFuture();
+    }
+    lastRepost = now;
+    return alerts
+        .all()
+        .compose(
+            all -> {
+              List<Future<Void>> sends = new ArrayList<>();
+              for (Reposts.Due due :
+                  Reposts.due(all.stream().filter(a -> owns.test(a.serviceId())).toList(), now)) {
+                Future<Delivery> sent;
+                try {
+                  sent = sender.repost(due.firing(), due.resolvedAt());
+                } catch (RuntimeException ex) {
+                  sent = Future.failedFuture(ex);
+                }
+                sends.add(
+                    sent.recover(
+                            ex ->
+                                Future.succeededFuture(
+                                    new Delivery(
+                                        now,
+                                        false,
+                                        "error",
+                                        String.valueOf(ex.getMessage()),
+                                        true)))
+                        .map(
+                            d -> {
+                              repostCounter(due, d.ok()).increment();
+                              if (!d.ok()) {
+                                LOG.fine(
+                                    "repost of " + due.firing().key() + " failed: " + d.message());
+                              }
+                              return null;
+                            }));
+              }
+              return Future.join(sends).mapEmpty();
+            });
+  }
+
+  private io.micrometer.core.instrument.Counter repostCounter(Reposts.Due due, boolean ok) {
+    return io.micrometer.core.instrument.Counter.builder("nines.alerting.reposts")
+        .description(
+            "Alerts posted again to Alertmanager channels: firing while their incident is open,"
+                + " resolved for a while after it closed; by channel, state and outcome")
+        .tag("channel", due.firing().channelKind())
+        .tag("state", due.resolvedAt() == null ? "firing" : "resolved")
+        .tag("outcome", ok ? "sent" : "failed")
+        .register(registry);
   }
 
   /**
@@ -347,15 +410,15 @@ public final class Alerting {
                     new Delivery(now, false, "error", String.valueOf(ex.getMessage()), true)))
         .compose(
             d -> {
-              registry
-                  .counter(
-                      "nines.alerting.deliveries",
-                      "kind",
-                      e.notification().kind().name().toLowerCase(),
-                      "channel",
-                      e.notification().channelKind(),
-                      "outcome",
-                      d.ok() ? "sent" : "failed")
+              io.micrometer.core.instrument.Counter.builder("nines.alerting.deliveries")
+                  .description(
+                      "Attempts to deliver a notification from the outbox, by notification kind,"
+                          + " channel kind and outcome (sent or failed; a failed one may be"
+                          + " retried)")
+                  .tag("kind", e.notification().kind().name().toLowerCase())
+                  .tag("channel", e.notification().channelKind())
+                  .tag("outcome", d.ok() ? "sent" : "failed")
+                  .register(registry)
                   .increment();
               Instant next = d.ok() ? null : nextAttempt(e, d, now);
               return outbox.record(e.notification().key(), d, next);

@@ -12,11 +12,12 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * Delivers the engine's notifications through the real channels the team configured (PagerDuty,
- * email, Slack, webhook).
+ * email, Slack, webhook, Alertmanager).
  */
 public final class ChannelSender implements Sender {
   private final Channels channels;
@@ -60,6 +61,47 @@ public final class ChannelSender implements Sender {
         .map(r -> toDelivery(r, time.now()));
   }
 
+  /**
+   * Sends {@code firing} again through the team's channel of its kind: unchanged while its incident
+   * is open, or as resolved at {@code resolvedAt} with the topic and severity it fired with (so
+   * with the same Alertmanager labels).
+   */
+  @Override
+  public Future<Delivery> repost(Notification firing, Instant resolvedAt) {
+    Fleet f = fleet.get();
+    Team team = f == null ? null : f.teams().get(firing.team());
+    List<Channel> configured = team == null ? List.of() : team.channelsOf(firing.channelKind());
+    if (configured.isEmpty()) {
+      return Future.succeededFuture(
+          new Delivery(
+              time.now(),
+              false,
+              "no-channel",
+              "team '" + firing.team() + "' has no " + firing.channelKind() + " channel any more",
+              false));
+    }
+    var n = toChannel(firing, f.services().get(firing.serviceId()));
+    if (resolvedAt != null) {
+      n =
+          new io.nines.coordinator.channel.Notification(
+              firing.key() + "/resolved",
+              n.incidentId(),
+              io.nines.coordinator.channel.Notification.Kind.RESOLVE,
+              n.topic(),
+              n.serviceId(),
+              n.serviceName(),
+              n.tier(),
+              n.teamId(),
+              n.severity(),
+              n.serviceName() + " is UP again",
+              n.startedAt(),
+              resolvedAt,
+              n.details(),
+              n.links());
+    }
+    return channels.send(n, configured.get(0)).map(r -> toDelivery(r, time.now()));
+  }
+
   static Delivery toDelivery(DeliveryResult r, Instant at) {
     return new Delivery(at, r.ok(), String.valueOf(r.code()), r.message(), r.retryable());
   }
@@ -72,8 +114,16 @@ public final class ChannelSender implements Sender {
           case RESOLVE -> io.nines.coordinator.channel.Notification.Kind.RESOLVE;
           default -> io.nines.coordinator.channel.Notification.Kind.NOTICE;
         };
+    // A recovery or an acknowledgement is about what the team was told: an outage of its own
+    // service, or an upstream outage when it does not own the service. It carries that topic and
+    // severity, so that Alertmanager resolves the alert it fired (its labels are its identity).
+    boolean owner = service == null || service.owners().contains(n.team());
     var topic =
         switch (n.kind()) {
+          case ACKNOWLEDGE, RESOLVE ->
+              owner
+                  ? io.nines.coordinator.channel.Notification.Topic.OUTAGE
+                  : io.nines.coordinator.channel.Notification.Topic.UPSTREAM_OUTAGE;
           case UPSTREAM, ROOT_CAUSE ->
               io.nines.coordinator.channel.Notification.Topic.UPSTREAM_OUTAGE;
           case FLAPPING -> io.nines.coordinator.channel.Notification.Topic.FLAPPING;
@@ -85,7 +135,13 @@ public final class ChannelSender implements Sender {
     boolean critical = service != null && service.tier() == io.nines.config.Tier.CRITICAL;
     var severity =
         switch (n.kind()) {
-          case PAGE, ACKNOWLEDGE, RESOLVE ->
+          case ACKNOWLEDGE, RESOLVE ->
+              !owner
+                  ? io.nines.coordinator.channel.Notification.Severity.WARNING
+                  : critical
+                      ? io.nines.coordinator.channel.Notification.Severity.CRITICAL
+                      : io.nines.coordinator.channel.Notification.Severity.ERROR;
+          case PAGE ->
               critical
                   ? io.nines.coordinator.channel.Notification.Severity.CRITICAL
                   : io.nines.coordinator.channel.Notification.Severity.ERROR;
@@ -93,27 +149,7 @@ public final class ChannelSender implements Sender {
               io.nines.coordinator.channel.Notification.Severity.WARNING;
           default -> io.nines.coordinator.channel.Notification.Severity.INFO;
         };
-    Map<String, String> details = new LinkedHashMap<>();
-    rename(
-        n.details(),
-        details,
-        "location",
-        io.nines.coordinator.channel.Notification.DETAIL_LOCATION);
-    rename(
-        n.details(),
-        details,
-        "failingStep",
-        io.nines.coordinator.channel.Notification.DETAIL_FAILING_STEP);
-    rename(n.details(), details, "actual", io.nines.coordinator.channel.Notification.DETAIL_ACTUAL);
-    rename(n.details(), details, "target", io.nines.coordinator.channel.Notification.DETAIL_TARGET);
-    rename(
-        n.details(),
-        details,
-        "rootCause",
-        io.nines.coordinator.channel.Notification.DETAIL_ROOT_CAUSE);
-    for (Map.Entry<String, String> e : n.details().entrySet()) {
-      details.putIfAbsent(e.getKey(), e.getValue());
-    }
+    Map<String, String> details = channelDetails(n.details());
     // Notices that belong to no incident (budget, flapping) are grouped by their key's prefix: the
     // key without its team, channel and step.
     String incident = n.incidentId().isEmpty() ? withoutLast(n.key(), 3) : n.incidentId();
@@ -157,11 +193,58 @@ public final class ChannelSender implements Sender {
     return key.substring(0, end);
   }
 
-  private static void rename(
-      Map<String, String> from, Map<String, String> to, String key, String as) {
-    String v = from.get(key);
-    if (v != null) {
-      to.put(as, v);
+  /**
+   * The engine's details as channels show them: keys in snake_case (the webhook's and
+   * Alertmanager's convention; {@code failingStep} becomes {@code failing_step}), the well-known
+   * ones first, and without those every channel shows in its own field ({@code since} is {@code
+   * startedAt}, {@code tier} the service's tier, {@code runbook} a link), so no fact appears twice.
+   */
+  static Map<String, String> channelDetails(Map<String, String> engine) {
+    Map<String, String> details = new LinkedHashMap<>();
+    for (String known : WELL_KNOWN) {
+      engine.forEach(
+          (k, v) -> {
+            if (snakeCase(k).equals(known)) {
+              details.put(known, v);
+            }
+          });
     }
+    engine.forEach(
+        (k, v) -> {
+          String key = snakeCase(k);
+          if (!SHOWN_ELSEWHERE.contains(key)) {
+            details.putIfAbsent(key, v);
+          }
+        });
+    return details;
+  }
+
+  private static final List<String> WELL_KNOWN =
+      List.of(
+          io.nines.coordinator.channel.Notification.DETAIL_LOCATION,
+          io.nines.coordinator.channel.Notification.DETAIL_FAILING_STEP,
+          io.nines.coordinator.channel.Notification.DETAIL_ACTUAL,
+          io.nines.coordinator.channel.Notification.DETAIL_AVAILABILITY,
+          io.nines.coordinator.channel.Notification.DETAIL_TARGET,
+          io.nines.coordinator.channel.Notification.DETAIL_ACKNOWLEDGED_BY,
+          io.nines.coordinator.channel.Notification.DETAIL_ROOT_CAUSE);
+
+  private static final Set<String> SHOWN_ELSEWHERE = Set.of("since", "tier", "runbook");
+
+  /** {@code failingStep} as {@code failing_step}; a key already in snake_case stays as it is. */
+  static String snakeCase(String key) {
+    StringBuilder sb = new StringBuilder(key.length() + 4);
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (Character.isUpperCase(c)) {
+        if (i > 0) {
+          sb.append('_');
+        }
+        sb.append(Character.toLowerCase(c));
+      } else {
+        sb.append(c == '-' ? '_' : c);
+      }
+    }
+    return sb.toString();
   }
 }

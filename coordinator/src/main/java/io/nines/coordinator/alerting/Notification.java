@@ -1,7 +1,9 @@
 package io.nines.coordinator.alerting;
 
 import io.nines.common.Checks;
+import io.nines.coordinator.channel.internal.Texts;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -16,7 +18,7 @@ import java.util.Map;
  * @param channelKind {@code pagerduty}, {@code email}, {@code slack} or {@code webhook}
  * @param kind what it is
  * @param at when the engine decided it
- * @param summary one line: what is down, where, since when
+ * @param summary one line: what is down, where, since when; instants in it are cut to the second
  * @param details what the responder needs (failing step, actual value, root cause, exposed
  *     services...), all strings
  */
@@ -34,7 +36,11 @@ public record Notification(
   public Notification {
     Checks.checkNotBlank(key, "key");
     Checks.notNull(kind, "kind");
-    details = Map.copyOf(details);
+    // People read these: instants in them are shown to the second, not the nanosecond.
+    summary = Texts.toSeconds(summary);
+    Map<String, String> shown = new HashMap<>();
+    details.forEach((k, v) -> shown.put(k, Texts.toSeconds(v)));
+    details = Map.copyOf(shown);
   }
 
   /** What a notification is. */

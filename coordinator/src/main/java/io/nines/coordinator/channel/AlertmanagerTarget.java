@@ -4,8 +4,9 @@ import io.nines.common.Checks;
 import io.nines.config.Template;
 
 /**
- * A Prometheus Alertmanager to post alerts to. The configuration has no {@code alertmanager}
- * channel yet; until it has, the coordinator builds this from its own settings.
+ * A Prometheus Alertmanager to post alerts to. Teams configure theirs as an {@code alertmanager}
+ * channel ({@link io.nines.config.Channel.Alertmanager}), which {@link Channels#send} turns into
+ * this; {@link Channels#sendToAlertmanager} takes one directly.
  *
  * @param url Alertmanager's base URL, such as {@code http://alertmanager:9093}; alerts go to {@code
  *     <url>/api/v2/alerts}. May hold secret references (basic auth in a proxy's path).

@@ -22,8 +22,9 @@ import java.util.function.Function;
 
 /**
  * Every channel behind one door: {@link #send} picks the channel for a team's configured {@link
- * Channel}, {@link #sendToAlertmanager} posts to Alertmanager, and {@link #circuits} shows the
- * breaker of every endpoint used so far.
+ * Channel} (PagerDuty, email, Slack, webhook or Alertmanager), {@link #sendToAlertmanager} posts to
+ * an Alertmanager given directly, and {@link #circuits} shows the breaker of every endpoint used so
+ * far.
  *
  * <p>Sends follow the {@link NotificationChannel} contract: callable from any thread, never
  * blocking, never throwing, always completing with a {@link DeliveryResult} within the send timeout
@@ -111,13 +112,15 @@ public final class Channels implements NotificationChannel<Channel> {
       return slack.send(notification, s);
     } else if (config instanceof Channel.Webhook w) {
       return webhook.send(notification, w);
+    } else if (config instanceof Channel.Alertmanager am) {
+      return alertmanager.send(notification, new AlertmanagerTarget(am.url()));
     }
     return Future.succeededFuture(
         DeliveryResult.permanent(
             0,
             "channel kind '"
                 + config.kind()
-                + "' has no sender (expected: pagerduty, email, slack or webhook)"));
+                + "' has no sender (expected: pagerduty, email, slack, webhook or alertmanager)"));
   }
 
   /** Posts {@code notification} to the Alertmanager at {@code target}. */

@@ -1,7 +1,9 @@
 package io.nines.coordinator.channel;
 
 import io.nines.common.Checks;
+import io.nines.coordinator.channel.internal.Texts;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -10,6 +12,10 @@ import java.util.Map;
 /**
  * One message about one incident (or notice) for one recipient, as decided by routing. Channels
  * render it into their own payloads; none of them adds facts of its own.
+ *
+ * <p>Times are kept to the second, in every channel: {@code startedAt} and {@code at} are cut to
+ * the second, and so is every ISO-8601 instant written in {@code summary} or a detail value ({@code
+ * 2026-12-06T22:40:02.274812478Z} reads {@code 2026-12-06T22:40:02Z}).
  *
  * @param idempotencyKey the same for every attempt at the same delivery: {@link #key(String,
  *     String, String) incident, recipient and step}. Sent as the webhook's {@code Idempotency-Key}
@@ -79,15 +85,18 @@ public record Notification(
       serviceName = serviceId;
     }
     Checks.notNull(severity, "severity");
-    Checks.checkNotBlank(summary, "summary");
-    Checks.notNull(startedAt, "startedAt");
-    Checks.notNull(at, "at");
-    details =
-        details == null
-            ? Map.of()
-            : Collections.unmodifiableMap(new LinkedHashMap<>(Checks.notNull(details, "details")));
-    details.forEach(
-        (k, v) -> Checks.checkArgument(v != null, "details.%s: null (expected: a value)", k));
+    summary = Texts.toSeconds(Checks.checkNotBlank(summary, "summary"));
+    startedAt = Checks.notNull(startedAt, "startedAt").truncatedTo(ChronoUnit.SECONDS);
+    at = Checks.notNull(at, "at").truncatedTo(ChronoUnit.SECONDS);
+    Map<String, String> copy = new LinkedHashMap<>();
+    if (details != null) {
+      details.forEach(
+          (k, v) -> {
+            Checks.checkArgument(v != null, "details.%s: null (expected: a value)", k);
+            copy.put(k, Texts.toSeconds(v));
+          });
+    }
+    details = Collections.unmodifiableMap(copy);
     links = links == null ? Links.NONE : links;
   }
 

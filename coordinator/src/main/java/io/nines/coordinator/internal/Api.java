@@ -277,8 +277,12 @@ public final class Api {
               if (batch.dropped() > 0) {
                 // The agent's spool overflowed while it could not reach us: those results are
                 // lost for good, and the operators should know.
-                registry
-                    .counter("nines.agent.dropped", "agent", batch.agentId())
+                Counter.builder("nines.agent.dropped")
+                    .description(
+                        "Results an agent reported it dropped because its spool was full, by"
+                            + " agent")
+                    .tag("agent", batch.agentId())
+                    .register(registry)
                     .increment(batch.dropped());
                 LOG.warning(
                     "agent "

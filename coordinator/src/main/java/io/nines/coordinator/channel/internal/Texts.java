@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The words of messages: short, actionable, the same facts in every channel. What is down, where,
@@ -15,6 +16,10 @@ import java.util.Map;
 public final class Texts {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+  /** An ISO-8601 UTC instant with a fraction of a second, as {@link Instant#toString} writes it. */
+  private static final Pattern FRACTIONAL_INSTANT =
+      Pattern.compile("(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2})\\.\\d+Z");
 
   /** Longest email subject, in characters; mail clients cut longer ones anyway. */
   static final int MAX_SUBJECT = 150;
@@ -49,6 +54,17 @@ public final class Texts {
   /** A time as {@code 2025-03-01 03:12:00 UTC}. */
   public static String time(Instant t) {
     return TIME.format(t);
+  }
+
+  /**
+   * {@code text} with every ISO-8601 UTC instant cut to the second: {@code
+   * 2026-12-06T22:40:02.274812478Z} becomes {@code 2026-12-06T22:40:02Z}. Readers of a page need
+   * the second, not the nanosecond.
+   */
+  public static String toSeconds(String text) {
+    return text == null || text.indexOf('.') < 0
+        ? text
+        : FRACTIONAL_INSTANT.matcher(text).replaceAll("$1Z");
   }
 
   /** The facts, labelled, in display order: well-known details first, then the others. */

@@ -1,0 +1,136 @@
+package io.nines.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nines.agent.bench.ProbeBench;
+import io.nines.agent.spool.SpoolOptions;
+import io.nines.common.TimeSource;
+import io.nines.common.testing.Promtool;
+import io.nines.config.Fleet;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent's {@code /metrics} as Prometheus sees it: {@code promtool check metrics} finds nothing
+ * to say (every meter has help text), and the JVM's and the process's own meters are there.
+ */
+class AgentMetricsIT {
+  private Vertx vertx;
+  private String target;
+  private String coordinator;
+  @TempDir Path spoolDir;
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx(Agent.vertxOptions());
+    target =
+        "http://127.0.0.1:"
+            + join(vertx
+                    .createHttpServer()
+                    .requestHandler(req -> req.response().end("nines-bench-ok"))
+                    .listen(0, "127.0.0.1"))
+                .actualPort()
+            + "/";
+    // A coordinator that takes every batch and knows no assignments.
+    coordinator =
+        "http://127.0.0.1:"
+            + join(vertx
+                    .createHttpServer()
+                    .requestHandler(
+                        req ->
+                            req.body()
+                                .onSuccess(
+                                    b ->
+                                        req.response()
+                                            .setStatusCode(
+                                                req.path().equals("/api/v1/results") ? 200 : 404)
+                                            .end("{}")))
+                    .listen(0, "127.0.0.1"))
+                .actualPort();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    join(vertx.close());
+  }
+
+  private static <T> T join(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void whenMetricsAreScraped_thenPromtoolFindsNothingAndJvmAndProcessMetersAreThere()
+      throws Exception {
+    Fleet fleet = ProbeBench.fleet(target, "nines-bench-ok", 2, Duration.ofSeconds(1));
+    AgentOptions options =
+        new AgentOptions(
+            "agent-1",
+            "bench",
+            List.of(coordinator),
+            "token",
+            "127.0.0.1",
+            0,
+            64,
+            64,
+            10,
+            1000,
+            50,
+            1,
+            SpoolOptions.defaults(spoolDir),
+            null);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Agent agent = new Agent(vertx, options, fleet, TimeSource.SYSTEM, registry, Map.of());
+    int port = join(agent.start());
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      // Probes have run and results were shipped, so their meters exist too.
+      String page =
+          await()
+              .atMost(Duration.ofSeconds(15))
+              .until(
+                  () ->
+                      http.send(
+                              HttpRequest.newBuilder(
+                                      URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                  .timeout(Duration.ofSeconds(5))
+                                  .build(),
+                              HttpResponse.BodyHandlers.ofString())
+                          .body(),
+                  body ->
+                      body.contains("nines_probe_results_total")
+                          && body.contains("nines_shipper_shipped_total"));
+
+      Promtool.Verdict verdict = Promtool.checkMetrics(page);
+
+      assertThat(verdict.output()).as("promtool check metrics").isEmpty();
+      assertThat(verdict.exitCode()).isZero();
+      assertThat(page)
+          .contains("jvm_memory_used_bytes")
+          .contains("jvm_gc_")
+          .contains("jvm_threads_live_threads")
+          .contains("jvm_classes_loaded_classes")
+          .contains("process_cpu_usage")
+          .contains("process_uptime_seconds")
+          .contains("process_files_open_files")
+          .contains("process_cpu_seconds_total");
+    } finally {
+      join(agent.stop());
+    }
+  }
+}
