@@ -87,11 +87,20 @@ final class UpCommand implements Callable<Integer> {
     out.println("  Readiness                  " + api + "/health/ready");
     out.println("  The demo shop              " + stack.shopUrl() + "/api/catalog");
     out.println();
-    out.println("Break something:  ./nines demo fault payments outage --for 2m");
+    out.println("Break something:  " + faultHint(stack.shopUrl()));
     out.println("Stop with Ctrl-C.");
     out.flush();
     Processes.awaitShutdown(stack::stop);
     return 0;
+  }
+
+  /**
+   * The banner's fault command: it names the shop when the shop is not where {@code nines demo
+   * fault} looks by default, so that the hint works as printed.
+   */
+  static String faultHint(String shopUrl) {
+    return "./nines demo fault payments outage --for 2m"
+        + (shopUrl.equals(DemoCommand.DEFAULT_SHOP) ? "" : " --shop " + shopUrl);
   }
 
   /** The example fleet next to the launcher, or below the working directory. */
