@@ -1,7 +1,9 @@
 package io.nines.cli;
 
 import io.nines.common.TimeSource;
+import io.nines.config.ConfigDirectory;
 import io.nines.config.ConfigException;
+import io.nines.config.FleetLoader;
 import io.nines.config.Problem;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -51,6 +53,23 @@ final class UpCommand implements Callable<Integer> {
             new QuickStart.Options(dir, "127.0.0.1", port, shopPort),
             TimeSource.SYSTEM,
             System.getenv());
+    stack.onReload(
+        r -> {
+          String version = r.loaded().fleet().version().shortHash();
+          if (r.outcome() == ConfigDirectory.Outcome.APPLIED) {
+            out.printf("config version %s applied from %s%n", version, dir);
+            out.flush();
+          } else {
+            err.println(
+                "error: "
+                    + dir
+                    + " changed but does not load; config version "
+                    + version
+                    + " stays in force:");
+            err.println(FleetLoader.formatProblems(r.problems()));
+            err.flush();
+          }
+        });
     try {
       stack.start();
     } catch (ConfigException e) {
@@ -88,6 +107,7 @@ final class UpCommand implements Callable<Integer> {
     out.println("  The demo shop              " + stack.shopUrl() + "/api/catalog");
     out.println();
     out.println("Break something:  " + faultHint(stack.shopUrl()));
+    out.println("Change something: edit the YAML in " + dir + "; changes apply within a second.");
     out.println("Stop with Ctrl-C.");
     out.flush();
     Processes.awaitShutdown(stack::stop);
