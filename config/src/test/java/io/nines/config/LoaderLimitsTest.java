@@ -154,6 +154,21 @@ class LoaderLimitsTest {
   }
 
   @Test
+  void whenAliasesInsideTheirOwnAnchorsAreTooMany_thenTheLineIsNamedToo() throws IOException {
+    StringBuilder yaml = new StringBuilder("vars:\n  loop: &l\n");
+    for (int i = 0; i < 51; i++) {
+      yaml.append("    - *l\n");
+    }
+    write("fleet.yaml", yaml.toString());
+
+    Problem p = onlyProblem();
+
+    assertThat(p.line()).isEqualTo(53);
+    assertThat(p.path()).isEqualTo("vars.loop[50]");
+    assertThat(p.message()).startsWith("was *l, alias number 51 to a list or mapping");
+  }
+
+  @Test
   void whenAFileHoldsALatin1Byte_thenItsLineIsNamed() throws IOException {
     Files.write(
         dir.resolve("fleet.yaml"),

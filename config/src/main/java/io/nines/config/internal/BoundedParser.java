@@ -155,13 +155,11 @@ final class BoundedParser implements Parser {
   private void alias(AliasEvent event) {
     String name = event.getAlias().getValue();
     Anchored target = anchors.get(name);
-    if (target == null) {
-      // Undefined, or an alias inside its own anchor: the composer and the loop check report them.
-      completed(null);
-      return;
-    }
     String path = childPath();
-    if (target.height() > 0) {
+    boolean inOwnAnchor = target == null && open.stream().anyMatch(o -> name.equals(o.anchor));
+    if (inOwnAnchor || (target != null && target.height() > 0)) {
+      // Counted as the composer counts them, so that its own limit (which names no line) is
+      // never the one reached.
       collectionAliases++;
       if (collectionAliases > MAX_COLLECTION_ALIASES) {
         throw new LimitPassed(
@@ -175,6 +173,11 @@ final class BoundedParser implements Parser {
                 + MAX_COLLECTION_ALIASES
                 + "; write the values out or split the file");
       }
+    }
+    if (target == null) {
+      // Undefined, or an alias inside its own anchor: the composer and the loop check report them.
+      completed(null);
+      return;
     }
     int depth = open.size() + target.height();
     if (depth > MAX_DEPTH) {
