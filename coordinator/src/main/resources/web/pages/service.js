@@ -119,8 +119,11 @@ function latency(box, l, from, to) {
   // The x-axis spans the selected window, not just the points in it: a few probes a second
   // apart would otherwise stretch over the whole chart with a 2 ms scale.
   const range = [from.getTime() / 1000, to.getTime() / 1000];
-  const chart = new uPlot({ width, height: 240, series, axes: [{}, { label: 'ms' }], scales: { x: { time: true, range: () => range } } }, data, box);
-  box.dataset.xSpanSeconds = String(Math.round(chart.scales.x.max - chart.scales.x.min));
+  // The span the chart drew, for tests (uPlot sets its scales after the constructor returns).
+  const drawn = (u, key) => { if (key === 'x') box.dataset.xSpanSeconds = String(Math.round(u.scales.x.max - u.scales.x.min)); };
+  // eslint-disable-next-line no-new
+  new uPlot({ width, height: 240, series, axes: [{}, { label: 'ms' }], scales: { x: { time: true, range: () => range } },
+    hooks: { setScale: [drawn] } }, data, box);
   box.append(h('p', { class: 'muted' }, 'Each point is one probe (the slowest of its time slice when there are many); red dots failed.'));
 }
 
