@@ -45,7 +45,7 @@ export async function render(root, app, id) {
     getJson(`/api/v1/services/${encodeURIComponent(id)}/timeline?${q}`)
       .then((t) => timelineBox.replaceChildren(...timeline(t))).catch((e) => timelineBox.replaceChildren(notAvailable('the timeline', e)));
     getJson(`/api/v1/services/${encodeURIComponent(id)}/latency?${q}&points=400`)
-      .then((l) => latency(latencyBox, l)).catch((e) => latencyBox.replaceChildren(notAvailable('latency', e)));
+      .then((l) => latency(latencyBox, l, from, to)).catch((e) => latencyBox.replaceChildren(notAvailable('latency', e)));
     failures(failuresBox, detail.checks);
   };
   windowSel.addEventListener('change', load);
@@ -90,7 +90,7 @@ function timeline(t) {
   return [bar, h('div', { class: 'axis' }, h('span', {}, utc(t.from)), h('span', {}, utc(t.to))), legend, outages];
 }
 
-function latency(box, l) {
+function latency(box, l, from, to) {
   const withData = l.series.filter((s) => s.points.length);
   if (!withData.length) { box.replaceChildren(h('p', { class: 'muted' }, 'No results in this window.')); return; }
   // uPlot wants one shared x array: merge the series' timestamps, nulls where a series has none.
@@ -116,7 +116,14 @@ function latency(box, l) {
   const width = Math.max(320, box.clientWidth - 32);
   box.replaceChildren();
   // eslint-disable-next-line no-new
-  new uPlot({ width, height: 240, series, axes: [{}, { label: 'ms' }], scales: { x: { time: true } } }, data, box);
+  // The x-axis spans the selected window, not just the points in it: a few probes a second
+  // apart would otherwise stretch over the whole chart with a 2 ms scale.
+  const range = [from.getTime() / 1000, to.getTime() / 1000];
+  // The span the chart drew, for tests (uPlot sets its scales after the constructor returns).
+  const drawn = (u, key) => { if (key === 'x') box.dataset.xSpanSeconds = String(Math.round(u.scales.x.max - u.scales.x.min)); };
+  // eslint-disable-next-line no-new
+  new uPlot({ width, height: 240, series, axes: [{}, { label: 'ms' }], scales: { x: { time: true, range: () => range } },
+    hooks: { setScale: [drawn] } }, data, box);
   box.append(h('p', { class: 'muted' }, 'Each point is one probe (the slowest of its time slice when there are many); red dots failed.'));
 }
 

@@ -79,6 +79,7 @@ public final class Agent {
   private final TimeSource time;
   private final PrometheusMeterRegistry registry;
   private final Map<String, String> env;
+  private final Map<String, String> varOverrides;
   private AgentVerticle verticle;
   private String deploymentId;
   private ProcessMeters processMeters;
@@ -97,12 +98,29 @@ public final class Agent {
       TimeSource time,
       PrometheusMeterRegistry registry,
       Map<String, String> env) {
+    this(vertx, options, fleet, time, registry, env, Map.of());
+  }
+
+  /**
+   * As {@link #Agent(Vertx, AgentOptions, Fleet, TimeSource, PrometheusMeterRegistry, Map)}, with
+   * {@code varOverrides} replacing values of {@code vars:} in every configuration it loads from the
+   * coordinator, as {@link FleetLoader}'s do (e.g. the real port of {@code nines up}'s demo shop).
+   */
+  public Agent(
+      Vertx vertx,
+      AgentOptions options,
+      Fleet fleet,
+      TimeSource time,
+      PrometheusMeterRegistry registry,
+      Map<String, String> env,
+      Map<String, String> varOverrides) {
     this.vertx = vertx;
     this.options = options;
     this.fleet = fleet;
     this.time = time;
     this.registry = registry;
     this.env = Map.copyOf(env);
+    this.varOverrides = Map.copyOf(varOverrides);
   }
 
   /** Starts the agent; completes with the port of its HTTP endpoints. */
@@ -498,7 +516,7 @@ public final class Agent {
     private Loaded load(ConfigSources sources) {
       Fleet loaded;
       try {
-        loaded = new FleetLoader(time, Map.of(), env).load(sources);
+        loaded = new FleetLoader(time, varOverrides, env).load(sources);
       } catch (ConfigException e) {
         return new Loaded(sources.hash(), null, e.problems());
       }

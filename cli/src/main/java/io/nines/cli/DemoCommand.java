@@ -20,6 +20,9 @@ import picocli.CommandLine.Parameters;
     description = "Drive the ShopSmart demo shop that 'nines up' starts.",
     subcommands = {DemoCommand.FaultCmd.class})
 final class DemoCommand implements Runnable {
+  /** Where {@code nines up} starts the shop unless told otherwise ({@code --shop-port}). */
+  static final String DEFAULT_SHOP = "http://127.0.0.1:8070";
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -66,7 +69,7 @@ final class DemoCommand implements Runnable {
     @Option(
         names = "--shop",
         paramLabel = "URL",
-        defaultValue = "${env:NINES_SHOP:-http://127.0.0.1:8070}",
+        defaultValue = "${env:NINES_SHOP:-" + DEFAULT_SHOP + "}",
         description = "the shop's base URL (default: ${DEFAULT-VALUE})")
     String shop;
 

@@ -31,7 +31,21 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns its exit code: 0 ok, 1 a failure found, 2 bad usage. */
   public static int run(String... args) {
-    return commandLine().execute(args);
+    return run(commandLine(), args);
+  }
+
+  /**
+   * Executes {@code cl}, then flushes its output and error writers: picocli's writers over the
+   * standard streams flush only on a line end, and {@code main} exits right after, so text printed
+   * without one (a CSV report's last line) would be lost.
+   */
+  static int run(CommandLine cl, String... args) {
+    try {
+      return cl.execute(args);
+    } finally {
+      cl.getOut().flush();
+      cl.getErr().flush();
+    }
   }
 
   static CommandLine commandLine() {

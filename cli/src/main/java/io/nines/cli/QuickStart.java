@@ -6,6 +6,7 @@ import io.nines.agent.Agent;
 import io.nines.agent.AgentOptions;
 import io.nines.agent.spool.SpoolOptions;
 import io.nines.common.TimeSource;
+import io.nines.config.ConfigDirectory;
 import io.nines.config.ConfigException;
 import io.nines.config.Fleet;
 import io.nines.config.FleetLoader;
@@ -28,6 +29,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -37,6 +40,9 @@ import java.util.stream.Stream;
 final class QuickStart {
   /** The variable in the example fleets that holds the shop's base URL. */
   static final String SHOP_VAR = "shop";
+
+  /** How often the configuration directory is read again. */
+  static final long RELOAD_MILLIS = 1000;
 
   /** What to start. Port 0 picks a free port. */
   record Options(Path config, String host, int port, int shopPort) {}
@@ -49,7 +55,8 @@ final class QuickStart {
   private Coordinator coordinator;
   private Inbox inbox;
   private final List<Agent> agents = new ArrayList<>();
-  private Fleet fleet;
+  private ConfigDirectory config;
+  private Consumer<ConfigDirectory.Reload> onReload = r -> {};
   private int coordinatorPort;
   private int shopPort;
   private Path spoolRoot;
@@ -75,7 +82,9 @@ final class QuickStart {
       String shopUrl = "http://" + options.host() + ":" + shopPort;
       Map<String, String> agentEnv = new HashMap<>(env);
       agentEnv.putIfAbsent("SHOP_PROBE_PASSWORD", ShopServer.PROBE_PASSWORD);
-      fleet = new FleetLoader(time, Map.of(SHOP_VAR, shopUrl), agentEnv).load(options.config());
+      Map<String, String> vars = Map.of(SHOP_VAR, shopUrl);
+      config = ConfigDirectory.open(options.config(), new FleetLoader(time, vars, agentEnv));
+      Fleet fleet = config.fleet();
       String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
       inbox = new Inbox(time, 1000);
       coordinator =
@@ -84,7 +93,7 @@ final class QuickStart {
                   .host(options.host())
                   .port(options.port())
                   .agentTokens(Set.of(token))
-                  .fleet(fleet)
+                  .config(config)
                   .timeSource(time)
                   .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
                   .demoShopUrl(shopUrl)
@@ -105,14 +114,50 @@ final class QuickStart {
                 fleet,
                 time,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                agentEnv);
+                agentEnv,
+                vars);
         await(agent.start(), "the agent for " + location, 0);
         agents.add(agent);
       }
+      follow();
     } catch (Exception e) {
       stop();
       throw e;
     }
+  }
+
+  /** Called on a Vert.x worker after each reload that applied or rejected the directory. */
+  void onReload(Consumer<ConfigDirectory.Reload> listener) {
+    this.onReload = listener;
+  }
+
+  /**
+   * Reads the configuration directory again every {@link #RELOAD_MILLIS} ms, as {@code nines
+   * coordinator} does: the coordinator applies a changed directory, and the agents fetch it from
+   * the coordinator and load it with the demo shop's real URL.
+   */
+  private void follow() {
+    AtomicBoolean busy = new AtomicBoolean();
+    vertx.setPeriodic(
+        RELOAD_MILLIS,
+        id -> {
+          if (!busy.compareAndSet(false, true)) {
+            return;
+          }
+          vertx.executeBlocking(
+              () -> {
+                try {
+                  ConfigDirectory.Reload r = config.reload();
+                  if (r.outcome() != ConfigDirectory.Outcome.UNCHANGED) {
+                    onReload.accept(r);
+                  }
+                  return r;
+                } finally {
+                  busy.set(false);
+                }
+              },
+              false);
+        });
   }
 
   private static <T> T await(Future<T> future, String what, int port) throws Exception {
@@ -147,8 +192,9 @@ final class QuickStart {
     }
   }
 
+  /** The configuration in force: the directory's last version that loaded. */
   Fleet fleet() {
-    return fleet;
+    return config.fleet();
   }
 
   List<Agent> agents() {

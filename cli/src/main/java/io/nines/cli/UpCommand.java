@@ -1,7 +1,9 @@
 package io.nines.cli;
 
 import io.nines.common.TimeSource;
+import io.nines.config.ConfigDirectory;
 import io.nines.config.ConfigException;
+import io.nines.config.FleetLoader;
 import io.nines.config.Problem;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -51,6 +53,23 @@ final class UpCommand implements Callable<Integer> {
             new QuickStart.Options(dir, "127.0.0.1", port, shopPort),
             TimeSource.SYSTEM,
             System.getenv());
+    stack.onReload(
+        r -> {
+          String version = r.loaded().fleet().version().shortHash();
+          if (r.outcome() == ConfigDirectory.Outcome.APPLIED) {
+            out.printf("config version %s applied from %s%n", version, dir);
+            out.flush();
+          } else {
+            err.println(
+                "error: "
+                    + dir
+                    + " changed but does not load; config version "
+                    + version
+                    + " stays in force:");
+            err.println(FleetLoader.formatProblems(r.problems()));
+            err.flush();
+          }
+        });
     try {
       stack.start();
     } catch (ConfigException e) {
@@ -87,11 +106,21 @@ final class UpCommand implements Callable<Integer> {
     out.println("  Readiness                  " + api + "/health/ready");
     out.println("  The demo shop              " + stack.shopUrl() + "/api/catalog");
     out.println();
-    out.println("Break something:  ./nines demo fault payments outage --for 2m");
+    out.println("Break something:  " + faultHint(stack.shopUrl()));
+    out.println("Change something: edit the YAML in " + dir + "; changes apply within a second.");
     out.println("Stop with Ctrl-C.");
     out.flush();
     Processes.awaitShutdown(stack::stop);
     return 0;
+  }
+
+  /**
+   * The banner's fault command: it names the shop when the shop is not where {@code nines demo
+   * fault} looks by default, so that the hint works as printed.
+   */
+  static String faultHint(String shopUrl) {
+    return "./nines demo fault payments outage --for 2m"
+        + (shopUrl.equals(DemoCommand.DEFAULT_SHOP) ? "" : " --shop " + shopUrl);
   }
 
   /** The example fleet next to the launcher, or below the working directory. */

@@ -242,6 +242,9 @@ class DashboardBrowserIT {
     assertThat(text("#failures tr.failure")).contains("checkout");
     assertThat(text("#dependencies")).contains("Payments API", "Catalog");
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#latency canvas")));
+    // The latency chart spans the selected window (24 h), not the few seconds of its points.
+    wait.until(d -> attribute("#latency", "data-x-span-seconds") != null);
+    assertThat(attribute("#latency", "data-x-span-seconds")).isEqualTo("86400");
     browser.screenshot("07-service-checkout");
 
     // The risk matrix and the monthly report render from their endpoints.

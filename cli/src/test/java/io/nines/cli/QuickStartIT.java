@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.nines.common.TimeSource;
+import io.nines.config.ConfigDirectory;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -69,6 +70,67 @@ class QuickStartIT {
       states.put(items.getJsonObject(i).getString("id"), items.getJsonObject(i).getString("state"));
     }
     return states;
+  }
+
+  @Test
+  void whenACheckIsEditedWhileUp_thenTheAgentsRunTheNewCheckAgainstTheRealShop() throws Exception {
+    Path config = fastExample();
+    stack =
+        new QuickStart(
+            new QuickStart.Options(config, "127.0.0.1", 0, 0), TimeSource.SYSTEM, Map.of());
+    List<ConfigDirectory.Reload> reloads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    stack.onReload(reloads::add);
+    stack.start();
+    String before = stack.fleet().version().hash();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(() -> assertThat(catalogResults()).anyMatch(r -> r.getBoolean("ok")));
+
+    // The README's tour: edit a check in the directory `nines up` runs.
+    Path checks = config.resolve("checks.yaml");
+    String yaml = Files.readString(checks);
+    assertThat(yaml).contains("'body.$.items[0].sku == \"A1\"'");
+    Files.writeString(
+        checks, yaml.replace("'body.$.items[0].sku == \"A1\"'", "'body.$.items[0].sku == \"Z9\"'"));
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () ->
+                assertThat(reloads)
+                    .extracting(ConfigDirectory.Reload::outcome)
+                    .contains(ConfigDirectory.Outcome.APPLIED));
+    assertThat(stack.fleet().version().hash()).isNotEqualTo(before);
+    // Every agent fetches it and probes the shop on its real (random) port: the new assertion
+    // fails on the body, not on a refused connection.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () ->
+                assertThat(stack.agents())
+                    .allSatisfy(
+                        a ->
+                            assertThat(a.fleet().version().hash())
+                                .isEqualTo(stack.fleet().version().hash())));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () ->
+                assertThat(catalogResults())
+                    .anyMatch(
+                        r ->
+                            !r.getBoolean("ok")
+                                && r.getJsonObject("failure").getString("message").contains("Z9")));
+  }
+
+  private List<JsonObject> catalogResults() throws Exception {
+    return get("/api/v1/checks/catalog-list/results?limit=20").getJsonArray("items").stream()
+        .map(JsonObject.class::cast)
+        .toList();
   }
 
   @Test

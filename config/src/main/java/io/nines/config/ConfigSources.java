@@ -2,9 +2,6 @@ package io.nines.config;
 
 import io.nines.config.internal.Diagnostics;
 import io.nines.config.internal.SourceFiles;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,24 +70,16 @@ public final class ConfigSources {
    * Path)} does (recursively, sorted by relative path, skipping names starting with {@code .}).
    * Blocking.
    *
-   * @throws ConfigException when the directory is missing or empty, or a file can't be read or is
-   *     not UTF-8 text; every such problem is listed
+   * @throws ConfigException when the directory is missing or empty, or a file can't be read, is
+   *     larger than 1 MiB or is not UTF-8 text; every such problem is listed, by file and line
    */
   public static ConfigSources read(Path dir) throws ConfigException {
     Diagnostics d = new Diagnostics();
     List<File> files = new ArrayList<>();
     for (SourceFiles.SourceFile f : SourceFiles.list(dir, d)) {
-      try {
-        String text =
-            StandardCharsets.UTF_8
-                .newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT)
-                .decode(ByteBuffer.wrap(f.bytes()))
-                .toString();
+      String text = SourceFiles.decode(f.path(), f.bytes(), d);
+      if (text != null) {
         files.add(new File(f.path(), text));
-      } catch (CharacterCodingException e) {
-        d.error(f.path(), 0, "", "is not valid UTF-8 text");
       }
     }
     if (d.hasErrors()) {

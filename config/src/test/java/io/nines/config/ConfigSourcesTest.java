@@ -112,7 +112,9 @@ class ConfigSourcesTest {
     Files.write(dir.resolve("bad.yaml"), new byte[] {'a', ':', ' ', (byte) 0xff});
     ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigSources.read(dir));
     assertThat(e.problems().stream().map(Problem::format))
-        .containsExactly("bad.yaml is not valid UTF-8 text");
+        .containsExactly(
+            "bad.yaml:1 is not valid UTF-8 text: byte 4 of this line, 0xFF, is not UTF-8 (a"
+                + " Latin-1 or Windows-1252 accent is a common cause); save the file as UTF-8");
   }
 
   @Test

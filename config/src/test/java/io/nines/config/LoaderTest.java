@@ -402,6 +402,8 @@ class LoaderTest {
 
     assertThat(e.problems())
         .extracting(Problem::format)
-        .contains("bad.yaml is not valid UTF-8 text");
+        .contains(
+            "bad.yaml:1 is not valid UTF-8 text: byte 4 of this line, 0xC3, is not UTF-8 (a"
+                + " Latin-1 or Windows-1252 accent is a common cause); save the file as UTF-8");
   }
 }

@@ -1,8 +1,11 @@
 package io.nines.config.internal;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -26,6 +29,8 @@ import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /** Finds, reads, parses and hashes the files of a configuration directory. Blocking. */
 public final class SourceFiles {
@@ -38,6 +43,9 @@ public final class SourceFiles {
    * @param root the document's root node, or null when the file is empty or does not parse
    */
   public record SourceFile(String path, byte[] bytes, Node root) {}
+
+  /** The largest file read: 1 MiB. Larger ones are refused before they are decoded or parsed. */
+  public static final int MAX_FILE_BYTES = 1024 * 1024;
 
   private SourceFiles() {}
 
@@ -87,10 +95,14 @@ public final class SourceFiles {
     for (Path p : files) {
       String rel = relative(dir, p);
       byte[] bytes;
-      try {
-        bytes = Files.readAllBytes(p);
+      try (InputStream in = Files.newInputStream(p)) {
+        // Reads one byte past the limit, never the whole of a file that is too large.
+        bytes = in.readNBytes(MAX_FILE_BYTES + 1);
       } catch (IOException e) {
         d.error(rel, 0, "", "can't be read: " + e.getClass().getSimpleName());
+        continue;
+      }
+      if (tooLarge(rel, bytes, d)) {
         continue;
       }
       out.add(new SourceFile(rel, bytes, null));
@@ -98,25 +110,34 @@ public final class SourceFiles {
     return out;
   }
 
-  /** Parses one file's content to its root node; null when empty or on an error reported. */
+  /**
+   * Parses one file's content to its root node; null when empty or on an error reported. Every
+   * problem names the line: a file larger than {@link #MAX_FILE_BYTES}, bytes that are not UTF-8,
+   * characters YAML does not allow, syntax errors, and the limits on nesting, scalar length and
+   * aliases, which stop the parse at the first event that passes them.
+   */
   public static Node parse(String rel, byte[] bytes, Diagnostics d) {
-    String text;
-    try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes))
-              .toString();
-    } catch (CharacterCodingException e) {
-      d.error(rel, 0, "", "is not valid UTF-8 text");
+    if (tooLarge(rel, bytes, d)) {
+      return null;
+    }
+    String text = decode(rel, bytes, d);
+    if (text == null || !printable(rel, text, d)) {
       return null;
     }
     LoadSettings settings =
-        LoadSettings.builder().setLabel(rel).setMaxAliasesForCollections(50).build();
+        LoadSettings.builder()
+            .setLabel(rel)
+            .setMaxAliasesForCollections(BoundedParser.MAX_COLLECTION_ALIASES)
+            .setCodePointLimit(MAX_FILE_BYTES + 1)
+            // The reader copies its unread window on every refill: one refill for the whole text
+            // keeps a long token's scan linear instead of quadratic.
+            .setBufferSize(text.length() + 1)
+            .build();
     try {
-      Iterator<Node> docs = new Compose(settings).composeAllFromString(text).iterator();
+      Iterator<Node> docs =
+          new Composer(
+              settings,
+              new BoundedParser(new ParserImpl(settings, new StreamReader(settings, text))));
       if (!docs.hasNext()) {
         return null;
       }
@@ -146,6 +167,9 @@ public final class SourceFiles {
         return null;
       }
       return root;
+    } catch (BoundedParser.LimitPassed e) {
+      d.error(rel, e.line(), e.path(), e.getMessage());
+      return null;
     } catch (MarkedYamlEngineException e) {
       Mark mark = e.getProblemMark().or(e::getContextMark).orElse(null);
       int line = mark == null ? 0 : mark.getLine() + 1;
@@ -157,6 +181,101 @@ public final class SourceFiles {
       d.error(rel, 0, "", "is not valid YAML: " + e.getMessage());
       return null;
     }
+  }
+
+  /** Reports a file larger than {@link #MAX_FILE_BYTES} at the line where it passes the limit. */
+  private static boolean tooLarge(String rel, byte[] bytes, Diagnostics d) {
+    if (bytes.length <= MAX_FILE_BYTES) {
+      return false;
+    }
+    d.error(
+        rel,
+        lineAt(bytes, MAX_FILE_BYTES),
+        "",
+        "passes "
+            + MAX_FILE_BYTES
+            + " bytes on this line but a file must be at most "
+            + MAX_FILE_BYTES
+            + " bytes (1 MiB); split the configuration into several files");
+    return true;
+  }
+
+  /**
+   * The file's text, or null after reporting the first byte that is not UTF-8, at its line and
+   * column.
+   */
+  public static String decode(String rel, byte[] bytes, Diagnostics d) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (result.isError()) {
+      int at = in.position();
+      int lineStart = at;
+      while (lineStart > 0 && bytes[lineStart - 1] != '\n') {
+        lineStart--;
+      }
+      d.error(
+          rel,
+          lineAt(bytes, at),
+          "",
+          String.format(
+              "is not valid UTF-8 text: byte %d of this line, 0x%02X, is not UTF-8 (a Latin-1"
+                  + " or Windows-1252 accent is a common cause); save the file as UTF-8",
+              at - lineStart + 1, bytes[at] & 0xff));
+      return null;
+    }
+    return out.flip().toString();
+  }
+
+  /**
+   * Reports the first character YAML does not allow in a file (control characters such as NUL), at
+   * its line and column, before the parser would refuse it without one.
+   */
+  private static boolean printable(String rel, String text, Diagnostics d) {
+    int line = 1;
+    int column = 1;
+    for (int i = 0; i < text.length(); ) {
+      int c = text.codePointAt(i);
+      if (!StreamReader.isPrintable(c)) {
+        d.error(
+            rel,
+            line,
+            "",
+            String.format(
+                "holds the control character U+%04X at column %d, but YAML text must be"
+                    + " printable; write it as an escape such as \\u%04X in a double-quoted"
+                    + " string",
+                c, column, c));
+        return false;
+      }
+      if (c == '\n') {
+        line++;
+        column = 1;
+      } else {
+        column++;
+      }
+      i += Character.charCount(c);
+    }
+    return true;
+  }
+
+  /** 1-based line of byte {@code offset}. */
+  private static int lineAt(byte[] bytes, int offset) {
+    int line = 1;
+    for (int i = 0; i < offset && i < bytes.length; i++) {
+      if (bytes[i] == '\n') {
+        line++;
+      }
+    }
+    return line;
   }
 
   /**

@@ -1,0 +1,145 @@
+package io.nines.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launchers ({@code ./nines} and the agent distribution's {@code bin/nines-agent}) start the
+ * JVM with heap and metaspace limits by default, and {@code NINES_JAVA_OPTS} overrides them. A
+ * stand-in {@code java} (through {@code JAVA_HOME}) records the command line; the real JVM then
+ * says which heap limit that command line gives.
+ */
+class LaunchersTest {
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+  @TempDir Path tmp;
+  private Path javaHome;
+  private Path fakeBin;
+  private Path argsFile;
+
+  @BeforeEach
+  void fakeJava() throws IOException {
+    javaHome = Files.createDirectories(tmp.resolve("jdk/bin")).getParent();
+    argsFile = tmp.resolve("args");
+    executable(javaHome.resolve("bin/java"), "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$ARGS_FILE\"\n");
+    // ./nines builds when the sources are newer than its jar: a stand-in mvn keeps that a no-op.
+    fakeBin = Files.createDirectories(tmp.resolve("bin"));
+    executable(fakeBin.resolve("mvn"), "#!/bin/sh\nexit 0\n");
+  }
+
+  @Test
+  void whenNinesStartsAnAgent_thenTheJvmHasASmallHeapAndMetaspaceLimit() throws Exception {
+    List<String> args = launch(ROOT.resolve("nines"), Map.of(), "agent", "--help");
+
+    assertThat(jvmOptions(args))
+        .contains("-Xmx128m", "-XX:MaxMetaspaceSize=96m", "-XX:+ExitOnOutOfMemoryError");
+    assertThat(args).endsWith("io.nines.cli.Main", "agent", "--help");
+    assertThat(maxHeapMiB(jvmOptions(args))).isEqualTo(128);
+  }
+
+  @Test
+  void whenNinesStartsOtherCommands_thenEachHasItsLimit() throws Exception {
+    assertThat(jvmOptions(launch(ROOT.resolve("nines"), Map.of(), "coordinator")))
+        .contains("-Xmx1g", "-XX:MaxMetaspaceSize=192m");
+    assertThat(jvmOptions(launch(ROOT.resolve("nines"), Map.of(), "up")))
+        .contains("-Xmx512m", "-XX:MaxMetaspaceSize=192m");
+    assertThat(jvmOptions(launch(ROOT.resolve("nines"), Map.of(), "config", "validate", "x")))
+        .contains("-Xmx256m", "-XX:MaxMetaspaceSize=128m");
+  }
+
+  @Test
+  void whenNinesJavaOptsGivesAHeap_thenItWins() throws Exception {
+    List<String> args =
+        launch(
+            ROOT.resolve("nines"),
+            Map.of("NINES_JAVA_OPTS", "-Xmx64m -XX:MaxMetaspaceSize=80m"),
+            "agent");
+
+    List<String> jvm = jvmOptions(args);
+    assertThat(jvm.lastIndexOf("-Xmx64m")).isGreaterThan(jvm.indexOf("-Xmx128m"));
+    assertThat(maxHeapMiB(jvm)).isEqualTo(64);
+  }
+
+  @Test
+  void whenTheAgentDistributionStarts_thenItsDefaultsBoundTheJvmAndNinesJavaOptsWins()
+      throws Exception {
+    Path launcher = ROOT.resolve("cli/src/dist/agent/bin/nines-agent");
+
+    List<String> defaults = jvmOptions(launch(launcher, Map.of()));
+    List<String> overridden = jvmOptions(launch(launcher, Map.of("NINES_JAVA_OPTS", "-Xmx256m")));
+
+    assertThat(defaults).contains("-Xmx128m", "-XX:MaxMetaspaceSize=96m", "-XX:+UseSerialGC");
+    assertThat(maxHeapMiB(defaults)).isEqualTo(128);
+    assertThat(maxHeapMiB(overridden)).isEqualTo(256);
+  }
+
+  /** Runs {@code launcher} with the stand-in java; returns the arguments java was given. */
+  private List<String> launch(Path launcher, Map<String, String> env, String... args)
+      throws Exception {
+    List<String> command = new ArrayList<>(List.of("sh", launcher.toString()));
+    if (launcher.getFileName().toString().equals("nines")) {
+      command.set(0, "bash");
+    }
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    Map<String, String> e = pb.environment();
+    e.remove("NINES_JAVA_OPTS");
+    e.remove("JAVA_OPTS");
+    e.remove("NINES_AGENT_JAVA_OPTS");
+    e.put("JAVA_HOME", javaHome.toString());
+    e.put("ARGS_FILE", argsFile.toString());
+    e.put("PATH", fakeBin + ":" + e.getOrDefault("PATH", "/usr/bin:/bin"));
+    e.putAll(env);
+    Files.deleteIfExists(argsFile);
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(output).isZero();
+    return Files.readAllLines(argsFile);
+  }
+
+  /** The options before the class path: what the JVM itself reads. */
+  private static List<String> jvmOptions(List<String> args) {
+    int cp = args.indexOf("-cp");
+    assertThat(cp).as("a -cp in %s", args).isPositive();
+    return args.subList(0, cp);
+  }
+
+  /** The maximum heap the real JVM of this test takes from {@code options}, in MiB. */
+  private static long maxHeapMiB(List<String> options) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(options);
+    command.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(output).isZero();
+    Map<String, String> flags = new HashMap<>();
+    for (String line : output.split("\n")) {
+      String[] words = line.trim().split("\\s+");
+      if (words.length >= 4 && words[2].equals("=")) {
+        flags.put(words[1], words[3]);
+      }
+    }
+    return Long.parseLong(flags.get("MaxHeapSize")) / (1024 * 1024);
+  }
+
+  private static void executable(Path file, String text) throws IOException {
+    Files.writeString(file, text);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+}
