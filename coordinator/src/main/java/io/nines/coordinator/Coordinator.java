@@ -24,6 +24,7 @@ import io.nines.coordinator.fleet.InMemoryAgentRegistry;
 import io.nines.coordinator.internal.Access;
 import io.nines.coordinator.internal.AlertingRoutes;
 import io.nines.coordinator.internal.Api;
+import io.nines.coordinator.internal.AuthFailures;
 import io.nines.coordinator.internal.ConfigHistory;
 import io.nines.coordinator.internal.ConfigRoutes;
 import io.nines.coordinator.internal.FleetRoutes;
@@ -189,6 +190,7 @@ public final class Coordinator {
     AgentAuth agentAuth = new AgentAuth(options.agentTokens(), options.agentTokenFile());
     vertxOf = vertx;
     auth = agentAuth;
+    AuthFailures authFailures = new AuthFailures(options.meterRegistry());
     worker = pool;
     Api api =
         new Api(
@@ -202,7 +204,8 @@ public final class Coordinator {
             options.bodyLimitBytes(),
             () -> server != null,
             cluster,
-            options.demoShopUrl());
+            options.demoShopUrl(),
+            authFailures);
     Router router = api.router();
     FleetRoutes fleetRoutes =
         new FleetRoutes(
@@ -212,9 +215,10 @@ public final class Coordinator {
                 ? new InMemoryAgentRegistry()
                 : new HazelcastAgentRegistry(vertx, cluster.hazelcast()),
             agentAuth,
-            options.configSources());
+            options.configSources(),
+            authFailures);
     fleetRoutes.mount(router);
-    Access access = new Access(options.readTokens(), adminTokens(), options.meterRegistry());
+    Access access = new Access(options.readTokens(), adminTokens(), authFailures);
     access.mount(router);
     new OpenApiRoutes().mount(router);
     new ConfigRoutes(pool, options.fleet(), options.timeSource(), configHistory).mount(router);

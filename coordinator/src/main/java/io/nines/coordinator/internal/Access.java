@@ -1,7 +1,5 @@
 package io.nines.coordinator.internal;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -40,21 +38,18 @@ public final class Access {
   private final boolean writesGuarded;
   private final BearerAuth readers;
   private final BearerAuth admins;
-  private final Counter failures;
+  private final AuthFailures failures;
 
   /**
    * @param readTokens tokens that may read; empty leaves reads open
    * @param adminTokens tokens that may read and write; empty leaves writes open
    */
-  public Access(Set<String> readTokens, Set<String> adminTokens, MeterRegistry registry) {
+  public Access(Set<String> readTokens, Set<String> adminTokens, AuthFailures failures) {
     this.readsGuarded = !readTokens.isEmpty();
     this.writesGuarded = !adminTokens.isEmpty();
     this.readers = new BearerAuth(readTokens);
     this.admins = new BearerAuth(adminTokens);
-    this.failures =
-        Counter.builder("nines.auth.failures")
-            .description("Requests refused for a missing or wrong token")
-            .register(registry);
+    this.failures = failures;
   }
 
   /**
@@ -78,6 +73,8 @@ public final class Access {
     }
     refuse(
         ctx,
+        ctx.request().getHeader(HttpHeaders.AUTHORIZATION) == null
+            && ctx.request().getParam("key") == null,
         "reading the API needs a read or admin token: send 'Authorization: Bearer <token>' or add"
             + " '?key=<token>'");
   }
@@ -101,12 +98,23 @@ public final class Access {
     if (!writesGuarded || admins.permits(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
       return true;
     }
-    refuse(ctx, what + " needs an admin token: send 'Authorization: Bearer <token>'");
+    refuse(
+        ctx,
+        ctx.request().getHeader(HttpHeaders.AUTHORIZATION) == null,
+        what + " needs an admin token: send 'Authorization: Bearer <token>'");
     return false;
   }
 
-  private void refuse(RoutingContext ctx, String message) {
-    failures.increment();
+  private void refuse(RoutingContext ctx, boolean missing, String message) {
+    AuthFailures.Reason reason =
+        missing ? AuthFailures.Reason.MISSING_TOKEN : AuthFailures.Reason.WRONG_TOKEN;
+    failures.count(reason, 1);
+    String host =
+        ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host();
+    failures.logOnce(
+        host,
+        reason,
+        "refused " + ctx.request().method() + " " + ctx.request().path() + " from " + host);
     if (ctx.response().ended()) {
       return;
     }

@@ -93,12 +93,13 @@ public final class Api {
   private final Counter rejected;
   private final Counter batchesOk;
   private final Counter batchesInvalid;
-  private final Counter authFailures;
+  private final AuthFailures authFailures;
 
   /**
    * @param bound whether the server is listening, for readiness
    * @param cluster the member this API runs on, or null in a single process
    * @param demoShopUrl the demo shop the dashboard's demo panel drives, or null
+   * @param authFailures where refusals for a token are counted and logged
    */
   public Api(
       Vertx vertx,
@@ -111,7 +112,8 @@ public final class Api {
       long bodyLimitBytes,
       BooleanSupplier bound,
       ClusterMember cluster,
-      String demoShopUrl) {
+      String demoShopUrl,
+      AuthFailures authFailures) {
     this.vertx = vertx;
     this.worker = worker;
     this.fleet = fleet;
@@ -150,10 +152,7 @@ public final class Api {
             .description(batchesHelp)
             .tag("outcome", "invalid")
             .register(registry);
-    this.authFailures =
-        Counter.builder("nines.auth.failures")
-            .description("Requests refused for a missing or wrong token")
-            .register(registry);
+    this.authFailures = authFailures;
   }
 
   /** A new router with every route, error handler and failure handler. */
@@ -199,19 +198,30 @@ public final class Api {
   // ---- ingest ----
 
   private void authenticate(RoutingContext ctx) {
-    AgentAuth.Verdict verdict = auth.check(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    AgentAuth.Verdict verdict = auth.check(header);
     if (verdict.ok()) {
       ctx.put(AGENT_VERDICT, verdict);
       ctx.next();
       return;
     }
-    authFailures.increment();
-    LOG.warning(
+    AuthFailures.Reason reason =
+        verdict.revoked()
+            ? AuthFailures.Reason.REVOKED_TOKEN
+            : header == null || header.isBlank()
+                ? AuthFailures.Reason.MISSING_TOKEN
+                : AuthFailures.Reason.WRONG_TOKEN;
+    authFailures.count(reason, 1);
+    String host =
+        ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host();
+    authFailures.logOnce(
+        verdict.revoked() ? verdict.identity().agentId() : host,
+        reason,
         "refused results from "
-            + ctx.request().remoteAddress()
+            + host
             + (verdict.revoked()
                 ? ": revoked token of agent " + verdict.identity().agentId()
-                : ": missing or unknown token"));
+                : ": " + reason.tag().replace('_', ' ')));
     ctx.response().putHeader("WWW-Authenticate", "Bearer");
     error(
         ctx,
@@ -253,8 +263,12 @@ public final class Api {
     }
     AgentAuth.Verdict verdict = ctx.get(AGENT_VERDICT);
     if (verdict != null && !verdict.mayPostAs(batch.agentId())) {
-      authFailures.increment();
-      LOG.warning(
+      // The whole batch is another agent's: refused with 403, which the agent retries later (a
+      // token put right), so nothing is lost to a mix-up of token files.
+      authFailures.count(AuthFailures.Reason.OTHER_AGENT, batch.results().size());
+      authFailures.logOnce(
+          verdict.identity().agentId(),
+          AuthFailures.Reason.OTHER_AGENT,
           "agent "
               + verdict.identity().agentId()
               + "'s token was used to post results as agent "
@@ -268,8 +282,13 @@ public final class Api {
     }
     Instant now = time.now();
     Fleet current = f.get();
-    store
-        .append(batch.results(), current, now)
+    TokenScope.Bound bound = TokenScope.bind(batch, verdict, current, authFailures);
+    Future<AppendOutcome> appended =
+        bound.allowed().isEmpty()
+            ? Future.succeededFuture(new AppendOutcome(0, 0, List.of()))
+            : store.append(bound.allowed(), current, now);
+    appended
+        .map(outcome -> bound.merge(outcome, batch.results()))
         .onFailure(ctx::fail)
         .onSuccess(
             outcome -> {

@@ -39,6 +39,7 @@ public final class FleetRoutes {
   private final TimeSource time;
   private final AgentRegistry registry;
   private final AgentAuth auth;
+  private final AuthFailures authFailures;
   private final Supplier<ConfigSources> configSources;
   private volatile Encoded encoded;
   private final Map<String, long[]> versions = new ConcurrentHashMap<>();
@@ -53,8 +54,10 @@ public final class FleetRoutes {
       TimeSource time,
       AgentRegistry registry,
       AgentAuth auth,
-      Supplier<ConfigSources> configSources) {
+      Supplier<ConfigSources> configSources,
+      AuthFailures authFailures) {
     this.fleet = fleet;
+    this.authFailures = authFailures;
     this.time = time;
     this.registry = registry;
     this.auth = auth;
@@ -106,10 +109,30 @@ public final class FleetRoutes {
 
   /** The agent's verdict; null after answering 401 when its token is missing or not valid. */
   private AgentAuth.Verdict agentOrRefuse(RoutingContext ctx) {
-    AgentAuth.Verdict verdict = auth.check(ctx.request().getHeader("Authorization"));
+    String header = ctx.request().getHeader("Authorization");
+    AgentAuth.Verdict verdict = auth.check(header);
     if (verdict.ok()) {
       return verdict;
     }
+    AuthFailures.Reason reason =
+        verdict.revoked()
+            ? AuthFailures.Reason.REVOKED_TOKEN
+            : header == null || header.isBlank()
+                ? AuthFailures.Reason.MISSING_TOKEN
+                : AuthFailures.Reason.WRONG_TOKEN;
+    authFailures.count(reason, 1);
+    String host =
+        ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host();
+    authFailures.logOnce(
+        verdict.revoked() ? verdict.identity().agentId() : host,
+        reason,
+        "refused "
+            + ctx.request().path()
+            + " from "
+            + host
+            + ": "
+            + reason.tag().replace('_', ' '));
+    ctx.response().putHeader("WWW-Authenticate", "Bearer");
     error(
         ctx,
         401,
@@ -143,6 +166,14 @@ public final class FleetRoutes {
       return;
     }
     if (!verdict.mayPostAs(record.info().id())) {
+      authFailures.count(AuthFailures.Reason.OTHER_AGENT, 1);
+      authFailures.logOnce(
+          verdict.identity().agentId(),
+          AuthFailures.Reason.OTHER_AGENT,
+          "agent "
+              + verdict.identity().agentId()
+              + "'s token was used for heartbeats as agent "
+              + record.info().id());
       error(
           ctx,
           403,
@@ -150,8 +181,18 @@ public final class FleetRoutes {
           "this token belongs to another agent; each agent uses its own token");
       return;
     }
-    if (verdict.identity() != null
-        && !verdict.identity().location().equals(record.info().location())) {
+    if (!verdict.mayPostFrom(record.info().location())) {
+      authFailures.count(AuthFailures.Reason.OTHER_LOCATION, 1);
+      authFailures.logOnce(
+          record.info().id(),
+          AuthFailures.Reason.OTHER_LOCATION,
+          "agent "
+              + record.info().id()
+              + " sent heartbeats as location '"
+              + record.info().location()
+              + "' but its token was issued for '"
+              + verdict.identity().location()
+              + "'");
       error(
           ctx,
           403,
@@ -164,6 +205,15 @@ public final class FleetRoutes {
       return;
     }
     if (!f.locations().contains(record.info().location())) {
+      authFailures.count(AuthFailures.Reason.UNDECLARED_LOCATION, 1);
+      authFailures.logOnce(
+          record.info().id(),
+          AuthFailures.Reason.UNDECLARED_LOCATION,
+          "agent "
+              + record.info().id()
+              + " sent heartbeats as location '"
+              + record.info().location()
+              + "', which the configuration does not declare");
       error(
           ctx,
           400,
