@@ -304,6 +304,21 @@ public final class Coordinator {
             s -> {
               server = s;
               LOG.info("coordinator listening on " + options.host() + ":" + s.actualPort());
+              LOG.info(
+                  access.readsGuarded()
+                      ? "reads of the API and /metrics need a read or admin token ("
+                          + options.readTokens().size()
+                          + " read tokens); the status page and /health stay public"
+                      : "reads of the API and /metrics are public: anyone who reaches "
+                          + options.host()
+                          + ":"
+                          + s.actualPort()
+                          + " may read them (no read tokens were given)");
+              LOG.info(
+                  access.writesGuarded()
+                      ? "changes (acknowledging incidents, maintenance windows) need an admin token"
+                      : "changes (acknowledging incidents, maintenance windows) are open to anyone"
+                          + " who reaches the port (no admin tokens were given)");
               if (alerting != null) {
                 alerting.start(alertingOptions.periodMillis());
               }

@@ -13,7 +13,12 @@ import java.util.Set;
  *   <li><b>Reads.</b> With read tokens configured, every {@code GET} under {@code /api/v1/} except
  *       the public ones ({@link #PUBLIC}) needs a read or an admin token, as {@code Authorization:
  *       Bearer <token>} or as {@code ?key=<token>} (for browsers' {@code EventSource}, which cannot
- *       send headers). Without read tokens, reads are open.
+ *       send headers); so does {@code GET /metrics}, which names checks, services and agents
+ *       (Prometheus sends the token with {@code authorization: credentials_file}). Without read
+ *       tokens, reads and metrics are open: an explicit choice of the operator ({@code nines
+ *       coordinator --public-read}) or of the Java caller. The public status ({@code
+ *       /api/v1/status}, {@code /status}), {@code /health/*} and the dashboard's static pages stay
+ *       open either way.
  *   <li><b>Writes</b> (acknowledging incidents, creating and deleting maintenance windows) need an
  *       admin token in the {@code Authorization} header. Without admin tokens, writes are open:
  *       only sensible on loopback, as {@code nines up} runs. (The options refuse read tokens
@@ -61,6 +66,18 @@ public final class Access {
       return;
     }
     router.route("/api/v1/*").order(Integer.MIN_VALUE).handler(this::guardRead);
+    // Metrics follow the same choice: they name checks, services and agents.
+    router.route("/metrics").order(Integer.MIN_VALUE).handler(this::guardRead);
+  }
+
+  /** Whether reads need a token; false when reads are open to anyone who reaches the port. */
+  public boolean readsGuarded() {
+    return readsGuarded;
+  }
+
+  /** Whether writes need an admin token; false when they are open. */
+  public boolean writesGuarded() {
+    return writesGuarded;
   }
 
   private void guardRead(RoutingContext ctx) {

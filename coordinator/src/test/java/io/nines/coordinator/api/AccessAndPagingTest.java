@@ -62,6 +62,26 @@ class AccessAndPagingTest {
   }
 
   @Test
+  void whenReadTokensAreSet_thenMetricsNeedOneToo_butHealthAndTheStatusPageStayPublic(Vertx vertx)
+      throws Exception {
+    guarded(vertx);
+
+    error(api.get("/metrics"), 401, "unauthorized");
+    assertThat(api.get("/metrics", READ).statusCode()).isEqualTo(200);
+    assertThat(api.get("/metrics?key=" + ADMIN).statusCode()).isEqualTo(200);
+    assertThat(api.get("/health/live").statusCode()).isEqualTo(200);
+    assertThat(api.get("/status").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void whenNoReadTokensAreSet_thenReadsAndMetricsArePublic(Vertx vertx) throws Exception {
+    api.start(vertx, b -> b, Set.of());
+
+    assertThat(api.get("/api/v1/services").statusCode()).isEqualTo(200);
+    assertThat(api.get("/metrics").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void whenAdminTokensAreSet_thenWritesNeedOneAndAReadTokenIsNotEnough(Vertx vertx)
       throws Exception {
     guarded(vertx);
