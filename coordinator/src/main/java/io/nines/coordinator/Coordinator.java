@@ -28,6 +28,7 @@ import io.nines.coordinator.internal.AuthFailures;
 import io.nines.coordinator.internal.ConfigHistory;
 import io.nines.coordinator.internal.ConfigRoutes;
 import io.nines.coordinator.internal.FleetRoutes;
+import io.nines.coordinator.internal.HttpErrors;
 import io.nines.coordinator.internal.MaintenanceRegistry;
 import io.nines.coordinator.internal.MaintenanceRoutes;
 import io.nines.coordinator.internal.OpenApiRoutes;
@@ -296,9 +297,7 @@ public final class Coordinator {
         .compose(v -> agentAuth.start(vertx))
         .compose(
             v ->
-                vertx
-                    .createHttpServer(serverOptions())
-                    .requestHandler(router)
+                HttpErrors.install(vertx.createHttpServer(serverOptions()), router)
                     .listen(options.port(), options.host()))
         .map(
             s -> {

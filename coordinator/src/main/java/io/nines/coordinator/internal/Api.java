@@ -38,7 +38,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,8 +62,6 @@ public final class Api {
   private static final int MAX_RESULTS_LIMIT = 1000;
   private static final String SERVICES = "GET /api/v1/services";
   private static final String CHECKS = "GET /api/v1/checks";
-  private static final String INSTANT_FORMAT =
-      "an ISO-8601 UTC instant such as 2026-04-01T00:00:00Z";
 
   /** The windows the service list reports, by label. */
   private static final Map<String, Duration> LIST_WINDOWS = new LinkedHashMap<>();
@@ -402,27 +399,13 @@ public final class Api {
       return;
     }
     Instant now = time.now();
-    Instant to;
-    Instant from;
+    TimeRange window;
     try {
-      Instant askedTo = instantParam(ctx, "to");
-      Instant askedFrom = instantParam(ctx, "from");
-      if (askedTo != null && askedFrom != null && !askedFrom.isBefore(askedTo)) {
-        throw new IllegalArgumentException(
-            "from was '" + askedFrom + "' but it must be before to '" + askedTo + "'");
-      }
-      // The future has no measurements; a window reaching past now ends at now.
-      to = askedTo == null || askedTo.isAfter(now) ? now : askedTo;
-      from = askedFrom == null ? to.minus(Duration.ofHours(24)) : askedFrom;
-      if (!from.isBefore(to)) {
-        throw new IllegalArgumentException(
-            "from was '" + from + "' but it must be before now (" + now + ")");
-      }
+      window = Replies.window(ctx, now, Duration.ofHours(24));
     } catch (IllegalArgumentException e) {
       badRequest(ctx, e.getMessage());
       return;
     }
-    TimeRange window = new TimeRange(from, to);
     TimeRange month =
         new TimeRange(DowntimeBudget.monthRange(DowntimeBudget.monthOf(now)).start(), now);
     // One read covers both the window and the month so far.
@@ -459,19 +442,6 @@ public final class Api {
     json.mergeIn(Views.report(r));
     return json.put("budgetLeftSeconds", Views.seconds(budget.left()))
         .put("budget", Views.budget(budget));
-  }
-
-  private static Instant instantParam(RoutingContext ctx, String name) {
-    String raw = ctx.request().getParam(name);
-    if (raw == null || raw.isEmpty()) {
-      return null;
-    }
-    try {
-      return Instant.parse(raw);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          name + " was '" + raw + "' but it must be " + INSTANT_FORMAT);
-    }
   }
 
   // ---- checks ----
@@ -608,6 +578,11 @@ public final class Api {
   /** Every failure ends here: one JSON shape, and no stack trace leaves the process. */
   private void onFailure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
+    if (failure != null && HttpErrors.isDisconnect(failure)) {
+      // The client went away mid-request: routine, and there is no one to answer.
+      LOG.fine("request " + ctx.request().method() + " " + ctx.request().path() + ": " + failure);
+      return;
+    }
     int status = ctx.statusCode();
     if (failure instanceof HttpException h) {
       status = h.getStatusCode();

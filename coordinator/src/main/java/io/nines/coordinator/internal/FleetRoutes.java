@@ -3,6 +3,7 @@ package io.nines.coordinator.internal;
 import static io.nines.coordinator.internal.Replies.error;
 
 import io.nines.common.AgentInfo;
+import io.nines.common.Json;
 import io.nines.common.TimeSource;
 import io.nines.config.ConfigSources;
 import io.nines.config.Fleet;
@@ -153,16 +154,21 @@ public final class FleetRoutes {
     }
     AgentRecord record;
     try {
-      JsonObject body = ctx.body().asJsonObject();
-      if (body == null) {
-        throw new IllegalArgumentException("the body must be a JSON object");
-      }
+      JsonObject body = heartbeatBody(ctx);
       AgentInfo info = AgentInfo.fromJson(body);
       record =
           new AgentRecord(
-              info, time.now(), body.getInteger("inFlight", 0), body.getLong("buffered", 0L));
-    } catch (RuntimeException e) {
-      error(ctx, 400, "bad_request", String.valueOf(e.getMessage()));
+              info,
+              time.now(),
+              body.getValue("inFlight") == null
+                  ? 0
+                  : (int) Json.requireLong(body, "inFlight", "agent", 0, Integer.MAX_VALUE),
+              body.getValue("buffered") == null
+                  ? 0L
+                  : Json.requireLong(body, "buffered", "agent", 0, Long.MAX_VALUE));
+    } catch (IllegalArgumentException e) {
+      // Messages name the field and what would be right; never a Java class.
+      error(ctx, 400, "bad_request", e.getMessage());
       return;
     }
     if (!verdict.mayPostAs(record.info().id())) {
@@ -242,6 +248,32 @@ public final class FleetRoutes {
                       .put("checks", new JsonArray(mine)));
             })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The heartbeat's body as a JSON object.
+   *
+   * @throws IllegalArgumentException when it is empty, not JSON, or JSON but not an object
+   */
+  private static JsonObject heartbeatBody(RoutingContext ctx) {
+    Buffer raw = ctx.body().buffer();
+    Object value;
+    try {
+      value = raw == null || raw.length() == 0 ? null : io.vertx.core.json.Json.decodeValue(raw);
+    } catch (io.vertx.core.json.DecodeException e) {
+      // The decoder's own text may quote the body back; a fixed message is enough.
+      value = e;
+    }
+    if (value instanceof JsonObject o) {
+      return o;
+    }
+    throw new IllegalArgumentException(
+        "the body was "
+            + (value == null
+                ? "empty"
+                : value instanceof Exception ? "not JSON" : "JSON but not an object")
+            + "; it must be a heartbeat such as {\"id\":\"eu-west-1\",\"location\":\"eu-west\","
+            + "\"capacity\":100,\"inFlight\":0,\"buffered\":0}");
   }
 
   /**
