@@ -627,7 +627,13 @@ public final class Api {
               ctx,
               413,
               "payload_too_large",
-              "the request body is larger than the limit of " + bodyLimitBytes + " bytes");
+              ctx.request().path().equals("/api/v1/results")
+                  ? "the request body is larger than the limit of " + bodyLimitBytes + " bytes"
+                  : "the request body is larger than the limit of "
+                      + ctx.request().method()
+                      + " "
+                      + ctx.request().path()
+                      + " (16 KiB at most)");
       case 500 ->
           error(ctx, 500, "internal", "the coordinator failed to answer; its log has the details");
       default ->
