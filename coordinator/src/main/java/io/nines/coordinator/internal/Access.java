@@ -126,8 +126,7 @@ public final class Access {
     AuthFailures.Reason reason =
         missing ? AuthFailures.Reason.MISSING_TOKEN : AuthFailures.Reason.WRONG_TOKEN;
     failures.count(reason, 1);
-    String host =
-        ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host();
+    String host = AuthFailures.hostOf(ctx.request());
     failures.logOnce(
         host,
         reason,

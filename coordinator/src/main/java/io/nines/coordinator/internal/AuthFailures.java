@@ -63,6 +63,24 @@ public final class AuthFailures {
     }
   }
 
+  /**
+   * Why an agent's token was refused: revoked, missing (no or a blank {@code Authorization}
+   * header), or wrong.
+   */
+  public static Reason agentRefusal(boolean revoked, String authorizationHeader) {
+    if (revoked) {
+      return Reason.REVOKED_TOKEN;
+    }
+    return authorizationHeader == null || authorizationHeader.isBlank()
+        ? Reason.MISSING_TOKEN
+        : Reason.WRONG_TOKEN;
+  }
+
+  /** The remote host of {@code request}, to log refusals that have no agent by; never null. */
+  public static String hostOf(io.vertx.core.http.HttpServerRequest request) {
+    return request.remoteAddress() == null ? "?" : request.remoteAddress().host();
+  }
+
   /** Counts {@code n} refusals (requests or results) for {@code reason}. */
   public void count(Reason reason, int n) {
     counters.get(reason).increment(n);

@@ -115,15 +115,9 @@ public final class FleetRoutes {
     if (verdict.ok()) {
       return verdict;
     }
-    AuthFailures.Reason reason =
-        verdict.revoked()
-            ? AuthFailures.Reason.REVOKED_TOKEN
-            : header == null || header.isBlank()
-                ? AuthFailures.Reason.MISSING_TOKEN
-                : AuthFailures.Reason.WRONG_TOKEN;
+    AuthFailures.Reason reason = AuthFailures.agentRefusal(verdict.revoked(), header);
     authFailures.count(reason, 1);
-    String host =
-        ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().host();
+    String host = AuthFailures.hostOf(ctx.request());
     authFailures.logOnce(
         verdict.revoked() ? verdict.identity().agentId() : host,
         reason,
