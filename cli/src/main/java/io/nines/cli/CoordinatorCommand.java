@@ -49,7 +49,12 @@ import picocli.CommandLine.Option;
       "Runs a coordinator: takes results from agents and serves availability, the API and"
           + " /metrics.",
       "Every option can also be given by the environment variable named in its description.",
-      "Acknowledging incidents needs an admin token: NINES_ADMIN_TOKEN_FILE or NINES_ADMIN_TOKEN.",
+      "Tokens: agents post with agent tokens (--agent-token-file, or NINES_AGENT_TOKEN shared);"
+          + " changes (acknowledging incidents, maintenance windows) need an admin token"
+          + " (NINES_ADMIN_TOKEN_FILE or NINES_ADMIN_TOKEN, required); reading the API and"
+          + " /metrics needs a read or admin token (--read-token-file, NINES_READ_TOKEN) unless"
+          + " --public-read says that anyone who reaches the port may read. One of the two is"
+          + " required. The status page and /health/* are always public. See docs/api.md.",
       "Results are kept in an H2 file under --data-dir (or the database NINES_DB_URL names) and"
           + " acknowledged once written there; --in-memory keeps them in memory only. See"
           + " docs/storage.md.",
@@ -97,6 +102,25 @@ final class CoordinatorCommand implements Callable<Integer> {
   Path tokenFile;
 
   @Option(
+      names = "--read-token-file",
+      paramLabel = "FILE",
+      defaultValue = "${env:NINES_READ_TOKEN_FILE}",
+      description =
+          "tokens that may read the API and /metrics, one a line ('#' starts a comment)"
+              + " (NINES_READ_TOKEN_FILE; or NINES_READ_TOKEN for one token); admin tokens may read"
+              + " too")
+  Path readTokenFile;
+
+  @Option(
+      names = "--public-read",
+      defaultValue = "${env:NINES_PUBLIC_READ:-false}",
+      description =
+          "let anyone who reaches the port read the API and /metrics, without a token: for a"
+              + " coordinator on loopback or behind a proxy that authenticates (NINES_PUBLIC_READ;"
+              + " default: ${DEFAULT-VALUE}); without it, read tokens are required")
+  boolean publicRead;
+
+  @Option(
       names = "--data-dir",
       paramLabel = "DIR",
       defaultValue = "${env:NINES_DATA_DIR:-data}",
@@ -131,6 +155,40 @@ final class CoordinatorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Set<String> tokens = readTokens();
+    Map<String, String> environment = System.getenv();
+    Set<String> readers = readReadTokens(environment);
+    if (readers.isEmpty() && !publicRead) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "error: who may read the API is not decided: give read tokens (--read-token-file"
+                  + " FILE with one token a line, NINES_READ_TOKEN_FILE, or NINES_READ_TOKEN), or"
+                  + " pass --public-read (NINES_PUBLIC_READ=true) to let anyone who reaches"
+                  + " "
+                  + host
+                  + ":"
+                  + port
+                  + " read the API and /metrics");
+      return 2;
+    }
+    if (!readers.isEmpty() && publicRead) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "error: --public-read and read tokens were both given: reads are either public or"
+                  + " need a token; drop one of them");
+      return 2;
+    }
+    Set<String> adminTokens = readAdminTokens(environment);
+    for (String t : readers) {
+      if (adminTokens.contains(t)) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "error: a read token is also the admin token: give readers a token of their own");
+        return 2;
+      }
+    }
     ConfigDirectory configDir;
     try {
       configDir = Fleets.open(config, Map.of(), spec.commandLine().getErr());
@@ -196,6 +254,8 @@ final class CoordinatorCommand implements Callable<Integer> {
             .timeSource(TimeSource.SYSTEM)
             .meterRegistry(registry)
             .agentTokenFile(tokenFile)
+            .readTokens(readers)
+            .adminTokens(adminTokens)
             .tls(tlsCert, tlsKey);
     Database database = null;
     JdbcResultStore durable = null;
@@ -266,7 +326,6 @@ final class CoordinatorCommand implements Callable<Integer> {
     Channels channels =
         Channels.create(
             vertx, registry, TimeSource.SYSTEM, channelOptions, ref -> ref.resolve(env));
-    Set<String> adminTokens = readAdminTokens(env);
     Coordinator coordinator =
         new Coordinator(
             builder.build(),
@@ -276,7 +335,8 @@ final class CoordinatorCommand implements Callable<Integer> {
                     configDir::fleet,
                     TimeSource.SYSTEM,
                     env.getOrDefault("NINES_PUBLIC_URL", "http://" + host + ":" + port)),
-                adminTokens,
+                // The admin tokens are the coordinator's (CoordinatorOptions.adminTokens).
+                Set.of(),
                 1000));
     int bound;
     try {
@@ -307,10 +367,13 @@ final class CoordinatorCommand implements Callable<Integer> {
         .printf(
             "coordinator listening on "
                 + (tlsCert == null ? "http" : "https")
-                + "://%s:%d (config version %s)%n",
+                + "://%s:%d (config version %s); reads %s%n",
             host,
             bound,
-            fleet.version().shortHash());
+            fleet.version().shortHash(),
+            publicRead
+                ? "are public (--public-read)"
+                : "need a read or admin token (" + readers.size() + " read tokens)");
     spec.commandLine().getOut().flush();
     long reloadTimer = watch(vertx, configDir);
     ClusterMember clustered = member;
@@ -390,12 +453,12 @@ final class CoordinatorCommand implements Callable<Integer> {
   private Set<String> readAdminTokens(Map<String, String> env) {
     String file = env.get("NINES_ADMIN_TOKEN_FILE");
     if (file != null && !file.isBlank()) {
-      try {
-        return Set.of(Files.readString(Path.of(file), StandardCharsets.UTF_8).strip());
-      } catch (IOException e) {
+      Set<String> tokens = tokensFromFile(Path.of(file), "admin");
+      if (tokens.isEmpty()) {
         throw new CommandLine.ParameterException(
-            spec.commandLine(), "can't read the admin token file " + file + ": " + e.getMessage());
+            spec.commandLine(), "the admin token file " + file + " holds no token");
       }
+      return tokens;
     }
     String token = env.get("NINES_ADMIN_TOKEN");
     if (token == null || token.isBlank()) {
@@ -405,6 +468,40 @@ final class CoordinatorCommand implements Callable<Integer> {
               + " NINES_ADMIN_TOKEN_FILE or NINES_ADMIN_TOKEN");
     }
     return Set.of(token.strip());
+  }
+
+  /** The read tokens of {@code --read-token-file} or {@code NINES_READ_TOKEN}; empty when none. */
+  private Set<String> readReadTokens(Map<String, String> env) {
+    if (readTokenFile != null) {
+      Set<String> tokens = tokensFromFile(readTokenFile, "read");
+      if (tokens.isEmpty()) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "the read token file "
+                + readTokenFile
+                + " holds no token (one a line); or pass --public-read instead");
+      }
+      return tokens;
+    }
+    String token = env.get("NINES_READ_TOKEN");
+    return token == null || token.isBlank() ? Set.of() : Set.of(token.strip());
+  }
+
+  /** The tokens of a file, one a line; blank lines and lines starting with '#' are skipped. */
+  private Set<String> tokensFromFile(Path file, String kind) {
+    try {
+      Set<String> tokens = new java.util.LinkedHashSet<>();
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        String t = line.strip();
+        if (!t.isEmpty() && !t.startsWith("#")) {
+          tokens.add(t);
+        }
+      }
+      return Set.copyOf(tokens);
+    } catch (IOException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "can't read the " + kind + " token file " + file + ": " + e);
+    }
   }
 
   private Set<String> readTokens() {

@@ -93,6 +93,9 @@ final class QuickStart {
                   .host(options.host())
                   .port(options.port())
                   .agentTokens(Set.of(token))
+                  // Public read, decided here: everything listens on loopback only, and the
+                  // printed dashboard URL must open without a token step. No read tokens means
+                  // reads (and /metrics) are open, as 'nines coordinator --public-read'.
                   .config(config)
                   .timeSource(time)
                   .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))

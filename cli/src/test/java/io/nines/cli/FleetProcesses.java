@@ -150,6 +150,8 @@ final class FleetProcesses implements AutoCloseable {
     Map<String, String> all = new HashMap<>(env);
     all.put("NINES_AGENT_TOKEN", AGENT_TOKEN);
     all.put("NINES_ADMIN_TOKEN", ADMIN_TOKEN);
+    // Loopback only: the tests read the API without a token.
+    all.put("NINES_PUBLIC_READ", "true");
     return java(
         "coordinator",
         List.of(

@@ -29,12 +29,23 @@ public record AgentInfo(String id, String location, String host, String version,
         .put("capacity", capacity);
   }
 
+  /** The most checks an agent may say it carries. */
+  public static final int MAX_CAPACITY = 1_000_000;
+
+  /**
+   * Reads an agent's description.
+   *
+   * @throws IllegalArgumentException naming the first field that is wrong, e.g. {@code
+   *     agent.capacity was 'lots' but it must be a whole number from 1 to 1000000}
+   */
   public static AgentInfo fromJson(JsonObject json) {
     return new AgentInfo(
         Json.requireString(json, "id", "agent"),
         Json.requireString(json, "location", "agent"),
-        json.getString("host", ""),
-        json.getString("version", ""),
-        json.getInteger("capacity", 1000));
+        Json.optionalString(json, "host", "agent", ""),
+        Json.optionalString(json, "version", "agent", ""),
+        json.getValue("capacity") == null
+            ? 1000
+            : (int) Json.requireLong(json, "capacity", "agent", 1, MAX_CAPACITY));
   }
 }

@@ -18,13 +18,58 @@ public final class Json {
     return s;
   }
 
+  /**
+   * A whole number: an integral JSON number that fits a {@code long}. Fractions ({@code 1.5}) and
+   * numbers beyond a {@code long} are refused rather than rounded or wrapped.
+   */
   public static long requireLong(JsonObject json, String key, String where) {
+    return requireLong(json, key, where, Long.MIN_VALUE, Long.MAX_VALUE);
+  }
+
+  /**
+   * A whole number from {@code min} to {@code max}.
+   *
+   * @throws IllegalArgumentException naming {@code where.key}, the value and the range
+   */
+  public static long requireLong(JsonObject json, String key, String where, long min, long max) {
     Object value = json.getValue(key);
+    String range =
+        min == Long.MIN_VALUE && max == Long.MAX_VALUE
+            ? "a whole number"
+            : max == Long.MAX_VALUE
+                ? "a whole number of at least " + min
+                : "a whole number from " + min + " to " + max;
     if (!(value instanceof Number n)) {
       throw new IllegalArgumentException(
-          where + "." + key + " was " + describe(value) + " but it must be a number");
+          where + "." + key + " was " + describe(value) + " but it must be " + range);
     }
-    return n.longValue();
+    java.math.BigDecimal exact;
+    try {
+      exact = new java.math.BigDecimal(n.toString());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          where + "." + key + " was " + describe(value) + " but it must be " + range);
+    }
+    if (exact.signum() != 0 && exact.stripTrailingZeros().scale() > 0
+        || exact.compareTo(java.math.BigDecimal.valueOf(min)) < 0
+        || exact.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
+      throw new IllegalArgumentException(
+          where + "." + key + " was " + describe(value) + " but it must be " + range);
+    }
+    return exact.longValueExact();
+  }
+
+  /** An optional string: {@code fallback} when absent or null. */
+  public static String optionalString(JsonObject json, String key, String where, String fallback) {
+    Object value = json.getValue(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof String s)) {
+      throw new IllegalArgumentException(
+          where + "." + key + " was " + describe(value) + " but it must be a string");
+    }
+    return s;
   }
 
   public static boolean requireBoolean(JsonObject json, String key, String where) {
@@ -65,7 +110,7 @@ public final class Json {
       return "missing";
     }
     if (value instanceof String s) {
-      return "'" + s + "'";
+      return "'" + (s.length() <= 100 ? s : s.substring(0, 100) + "...") + "'";
     }
     if (value instanceof JsonObject) {
       return "an object";

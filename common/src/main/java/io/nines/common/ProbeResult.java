@@ -120,21 +120,12 @@ public record ProbeResult(
       throw new IllegalArgumentException(
           where + ".failure was present but it must be absent when ok is true");
     }
-    long seq = Json.requireLong(json, "seq", where);
-    if (seq < 1) {
-      throw new IllegalArgumentException(where + ".seq was " + seq + " but it must be at least 1");
-    }
-    long duration = Json.requireLong(json, "durationMillis", where);
-    if (duration < 0) {
-      throw new IllegalArgumentException(
-          where + ".durationMillis was " + duration + " but it must be at least 0");
-    }
+    long seq = Json.requireLong(json, "seq", where, 1, Long.MAX_VALUE);
+    long duration = Json.requireLong(json, "durationMillis", where, 0, Long.MAX_VALUE);
     int attempts =
-        json.getValue("attempts") == null ? 1 : (int) Json.requireLong(json, "attempts", where);
-    if (attempts < 1) {
-      throw new IllegalArgumentException(
-          where + ".attempts was " + attempts + " but it must be at least 1");
-    }
+        json.getValue("attempts") == null
+            ? 1
+            : (int) Json.requireLong(json, "attempts", where, 1, Integer.MAX_VALUE);
     Object diagnostics = json.getValue("diagnostics");
     if (diagnostics != null && !(diagnostics instanceof JsonObject)) {
       throw new IllegalArgumentException(where + ".diagnostics must be an object");

@@ -87,11 +87,9 @@ public record ResultBatch(String agentId, List<ProbeResult> results, long droppe
       results.add(r);
     }
     long dropped =
-        json.getValue("dropped") == null ? 0 : Json.requireLong(json, "dropped", "batch");
-    if (dropped < 0) {
-      throw new IllegalArgumentException(
-          "batch.dropped was " + dropped + " but it must be at least 0");
-    }
+        json.getValue("dropped") == null
+            ? 0
+            : Json.requireLong(json, "dropped", "batch", 0, Long.MAX_VALUE);
     return new ResultBatch(agent, results, dropped);
   }
 }

@@ -67,6 +67,6 @@ class ResultBatchTest {
     assertThat(old.containsKey("dropped")).isFalse();
     assertThat(ResultBatch.fromJson(old).dropped()).isZero();
     assertThatThrownBy(() -> ResultBatch.fromJson(old.copy().put("dropped", -1)))
-        .hasMessageContaining("batch.dropped was -1");
+        .hasMessageContaining("batch.dropped was '-1'");
   }
 }

@@ -25,9 +25,11 @@ import io.nines.coordinator.fleet.InMemoryAgentRegistry;
 import io.nines.coordinator.internal.Access;
 import io.nines.coordinator.internal.AlertingRoutes;
 import io.nines.coordinator.internal.Api;
+import io.nines.coordinator.internal.AuthFailures;
 import io.nines.coordinator.internal.ConfigHistory;
 import io.nines.coordinator.internal.ConfigRoutes;
 import io.nines.coordinator.internal.FleetRoutes;
+import io.nines.coordinator.internal.HttpErrors;
 import io.nines.coordinator.internal.MaintenanceRegistry;
 import io.nines.coordinator.internal.MaintenanceRoutes;
 import io.nines.coordinator.internal.OpenApiRoutes;
@@ -192,6 +194,7 @@ public final class Coordinator {
     AgentAuth agentAuth = new AgentAuth(options.agentTokens(), options.agentTokenFile());
     vertxOf = vertx;
     auth = agentAuth;
+    AuthFailures authFailures = new AuthFailures(options.meterRegistry());
     worker = pool;
     Api api =
         new Api(
@@ -205,7 +208,8 @@ public final class Coordinator {
             options.bodyLimitBytes(),
             () -> server != null,
             cluster,
-            options.demoShopUrl());
+            options.demoShopUrl(),
+            authFailures);
     Router router = api.router();
     FleetRoutes fleetRoutes =
         new FleetRoutes(
@@ -215,9 +219,10 @@ public final class Coordinator {
                 ? new InMemoryAgentRegistry()
                 : new HazelcastAgentRegistry(vertx, cluster.hazelcast()),
             agentAuth,
-            options.configSources());
+            options.configSources(),
+            authFailures);
     fleetRoutes.mount(router);
-    Access access = new Access(options.readTokens(), adminTokens(), options.meterRegistry());
+    Access access = new Access(options.readTokens(), adminTokens(), authFailures);
     access.mount(router);
     new OpenApiRoutes().mount(router);
     new ConfigRoutes(pool, options.fleet(), options.timeSource(), configHistory).mount(router);
@@ -295,14 +300,27 @@ public final class Coordinator {
         .compose(v -> agentAuth.start(vertx))
         .compose(
             v ->
-                vertx
-                    .createHttpServer(serverOptions())
-                    .requestHandler(router)
+                HttpErrors.install(vertx.createHttpServer(serverOptions()), router)
                     .listen(options.port(), options.host()))
         .map(
             s -> {
               server = s;
               LOG.info("coordinator listening on " + options.host() + ":" + s.actualPort());
+              LOG.info(
+                  access.readsGuarded()
+                      ? "reads of the API and /metrics need a read or admin token ("
+                          + options.readTokens().size()
+                          + " read tokens); the status page and /health stay public"
+                      : "reads of the API and /metrics are public: anyone who reaches "
+                          + options.host()
+                          + ":"
+                          + s.actualPort()
+                          + " may read them (no read tokens were given)");
+              LOG.info(
+                  access.writesGuarded()
+                      ? "changes (acknowledging incidents, maintenance windows) need an admin token"
+                      : "changes (acknowledging incidents, maintenance windows) are open to anyone"
+                          + " who reaches the port (no admin tokens were given)");
               if (alerting != null) {
                 alerting.start(alertingOptions.periodMillis());
               }

@@ -172,7 +172,10 @@ class CoordinatorHttpTest {
     assertThat(wrong.bodyAsString()).isEqualTo(missing.bodyAsString());
     assertThat(coordinator.store().size().await()).isZero();
     assertThat(post(body, "another-token").statusCode()).isEqualTo(200);
-    assertThat(registry.get("nines.auth.failures").counter().count()).isEqualTo(2.0);
+    assertThat(registry.get("nines.auth.failures").tag("reason", "missing_token").counter().count())
+        .isEqualTo(1.0);
+    assertThat(registry.get("nines.auth.failures").tag("reason", "wrong_token").counter().count())
+        .isEqualTo(1.0);
   }
 
   @Test
@@ -423,7 +426,7 @@ class CoordinatorHttpTest {
     assertThat(r.bodyAsString())
         .contains("nines_ingest_results_total{outcome=\"accepted\"} 1.0")
         .contains("nines_ingest_batches_total{outcome=\"ok\"} 1.0")
-        .contains("nines_auth_failures_total 0.0");
+        .contains("nines_auth_failures_total{reason=\"other_location\"} 0.0");
   }
 
   @Test

@@ -36,6 +36,15 @@ public final class AgentAuth {
     public boolean mayPostAs(String agentId) {
       return identity == null || identity.agentId().equals(agentId);
     }
+
+    /**
+     * Whether this token may post results and heartbeats from {@code location}: a per-agent token
+     * only from the location it was issued for; a shared fleet token from any (the caller still
+     * checks that the fleet declares it).
+     */
+    public boolean mayPostFrom(String location) {
+      return identity == null || identity.location().equals(location);
+    }
   }
 
   /**

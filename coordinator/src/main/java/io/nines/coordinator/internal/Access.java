@@ -1,7 +1,5 @@
 package io.nines.coordinator.internal;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -15,7 +13,12 @@ import java.util.Set;
  *   <li><b>Reads.</b> With read tokens configured, every {@code GET} under {@code /api/v1/} except
  *       the public ones ({@link #PUBLIC}) needs a read or an admin token, as {@code Authorization:
  *       Bearer <token>} or as {@code ?key=<token>} (for browsers' {@code EventSource}, which cannot
- *       send headers). Without read tokens, reads are open.
+ *       send headers); so does {@code GET /metrics}, which names checks, services and agents
+ *       (Prometheus sends the token with {@code authorization: credentials_file}). Without read
+ *       tokens, reads and metrics are open: an explicit choice of the operator ({@code nines
+ *       coordinator --public-read}) or of the Java caller. The public status ({@code
+ *       /api/v1/status}, {@code /status}), {@code /health/*} and the dashboard's static pages stay
+ *       open either way.
  *   <li><b>Writes</b> (acknowledging incidents, creating and deleting maintenance windows) need an
  *       admin token in the {@code Authorization} header. Without admin tokens, writes are open:
  *       only sensible on loopback, as {@code nines up} runs. (The options refuse read tokens
@@ -40,21 +43,18 @@ public final class Access {
   private final boolean writesGuarded;
   private final BearerAuth readers;
   private final BearerAuth admins;
-  private final Counter failures;
+  private final AuthFailures failures;
 
   /**
    * @param readTokens tokens that may read; empty leaves reads open
    * @param adminTokens tokens that may read and write; empty leaves writes open
    */
-  public Access(Set<String> readTokens, Set<String> adminTokens, MeterRegistry registry) {
+  public Access(Set<String> readTokens, Set<String> adminTokens, AuthFailures failures) {
     this.readsGuarded = !readTokens.isEmpty();
     this.writesGuarded = !adminTokens.isEmpty();
     this.readers = new BearerAuth(readTokens);
     this.admins = new BearerAuth(adminTokens);
-    this.failures =
-        Counter.builder("nines.auth.failures")
-            .description("Requests refused for a missing or wrong token")
-            .register(registry);
+    this.failures = failures;
   }
 
   /**
@@ -66,6 +66,18 @@ public final class Access {
       return;
     }
     router.route("/api/v1/*").order(Integer.MIN_VALUE).handler(this::guardRead);
+    // Metrics follow the same choice: they name checks, services and agents.
+    router.route("/metrics").order(Integer.MIN_VALUE).handler(this::guardRead);
+  }
+
+  /** Whether reads need a token; false when reads are open to anyone who reaches the port. */
+  public boolean readsGuarded() {
+    return readsGuarded;
+  }
+
+  /** Whether writes need an admin token; false when they are open. */
+  public boolean writesGuarded() {
+    return writesGuarded;
   }
 
   private void guardRead(RoutingContext ctx) {
@@ -78,6 +90,8 @@ public final class Access {
     }
     refuse(
         ctx,
+        ctx.request().getHeader(HttpHeaders.AUTHORIZATION) == null
+            && ctx.request().getParam("key") == null,
         "reading the API needs a read or admin token: send 'Authorization: Bearer <token>' or add"
             + " '?key=<token>'");
   }
@@ -101,12 +115,22 @@ public final class Access {
     if (!writesGuarded || admins.permits(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
       return true;
     }
-    refuse(ctx, what + " needs an admin token: send 'Authorization: Bearer <token>'");
+    refuse(
+        ctx,
+        ctx.request().getHeader(HttpHeaders.AUTHORIZATION) == null,
+        what + " needs an admin token: send 'Authorization: Bearer <token>'");
     return false;
   }
 
-  private void refuse(RoutingContext ctx, String message) {
-    failures.increment();
+  private void refuse(RoutingContext ctx, boolean missing, String message) {
+    AuthFailures.Reason reason =
+        missing ? AuthFailures.Reason.MISSING_TOKEN : AuthFailures.Reason.WRONG_TOKEN;
+    failures.count(reason, 1);
+    String host = AuthFailures.hostOf(ctx.request());
+    failures.logOnce(
+        host,
+        reason,
+        "refused " + ctx.request().method() + " " + ctx.request().path() + " from " + host);
     if (ctx.response().ended()) {
       return;
     }

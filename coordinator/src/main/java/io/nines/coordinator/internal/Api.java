@@ -38,7 +38,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,8 +62,6 @@ public final class Api {
   private static final int MAX_RESULTS_LIMIT = 1000;
   private static final String SERVICES = "GET /api/v1/services";
   private static final String CHECKS = "GET /api/v1/checks";
-  private static final String INSTANT_FORMAT =
-      "an ISO-8601 UTC instant such as 2026-04-01T00:00:00Z";
 
   /** The windows the service list reports, by label. */
   private static final Map<String, Duration> LIST_WINDOWS = new LinkedHashMap<>();
@@ -93,12 +90,13 @@ public final class Api {
   private final Counter rejected;
   private final Counter batchesOk;
   private final Counter batchesInvalid;
-  private final Counter authFailures;
+  private final AuthFailures authFailures;
 
   /**
    * @param bound whether the server is listening, for readiness
    * @param cluster the member this API runs on, or null in a single process
    * @param demoShopUrl the demo shop the dashboard's demo panel drives, or null
+   * @param authFailures where refusals for a token are counted and logged
    */
   public Api(
       Vertx vertx,
@@ -111,7 +109,8 @@ public final class Api {
       long bodyLimitBytes,
       BooleanSupplier bound,
       ClusterMember cluster,
-      String demoShopUrl) {
+      String demoShopUrl,
+      AuthFailures authFailures) {
     this.vertx = vertx;
     this.worker = worker;
     this.fleet = fleet;
@@ -150,10 +149,7 @@ public final class Api {
             .description(batchesHelp)
             .tag("outcome", "invalid")
             .register(registry);
-    this.authFailures =
-        Counter.builder("nines.auth.failures")
-            .description("Requests refused for a missing or wrong token")
-            .register(registry);
+    this.authFailures = authFailures;
   }
 
   /** A new router with every route, error handler and failure handler. */
@@ -199,19 +195,24 @@ public final class Api {
   // ---- ingest ----
 
   private void authenticate(RoutingContext ctx) {
-    AgentAuth.Verdict verdict = auth.check(ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    AgentAuth.Verdict verdict = auth.check(header);
     if (verdict.ok()) {
       ctx.put(AGENT_VERDICT, verdict);
       ctx.next();
       return;
     }
-    authFailures.increment();
-    LOG.warning(
+    AuthFailures.Reason reason = AuthFailures.agentRefusal(verdict.revoked(), header);
+    authFailures.count(reason, 1);
+    String host = AuthFailures.hostOf(ctx.request());
+    authFailures.logOnce(
+        verdict.revoked() ? verdict.identity().agentId() : host,
+        reason,
         "refused results from "
-            + ctx.request().remoteAddress()
+            + host
             + (verdict.revoked()
                 ? ": revoked token of agent " + verdict.identity().agentId()
-                : ": missing or unknown token"));
+                : ": " + reason.tag().replace('_', ' ')));
     ctx.response().putHeader("WWW-Authenticate", "Bearer");
     error(
         ctx,
@@ -253,8 +254,12 @@ public final class Api {
     }
     AgentAuth.Verdict verdict = ctx.get(AGENT_VERDICT);
     if (verdict != null && !verdict.mayPostAs(batch.agentId())) {
-      authFailures.increment();
-      LOG.warning(
+      // The whole batch is another agent's: refused with 403, which the agent retries later (a
+      // token put right), so nothing is lost to a mix-up of token files.
+      authFailures.count(AuthFailures.Reason.OTHER_AGENT, batch.results().size());
+      authFailures.logOnce(
+          verdict.identity().agentId(),
+          AuthFailures.Reason.OTHER_AGENT,
           "agent "
               + verdict.identity().agentId()
               + "'s token was used to post results as agent "
@@ -268,8 +273,13 @@ public final class Api {
     }
     Instant now = time.now();
     Fleet current = f.get();
-    store
-        .append(batch.results(), current, now)
+    TokenScope.Bound bound = TokenScope.bind(batch, verdict, current, authFailures);
+    Future<AppendOutcome> appended =
+        bound.allowed().isEmpty()
+            ? Future.succeededFuture(new AppendOutcome(0, 0, List.of()))
+            : store.append(bound.allowed(), current, now);
+    appended
+        .map(outcome -> bound.merge(outcome, batch.results()))
         .onFailure(ctx::fail)
         .onSuccess(
             outcome -> {
@@ -387,27 +397,13 @@ public final class Api {
       return;
     }
     Instant now = time.now();
-    Instant to;
-    Instant from;
+    TimeRange window;
     try {
-      Instant askedTo = instantParam(ctx, "to");
-      Instant askedFrom = instantParam(ctx, "from");
-      if (askedTo != null && askedFrom != null && !askedFrom.isBefore(askedTo)) {
-        throw new IllegalArgumentException(
-            "from was '" + askedFrom + "' but it must be before to '" + askedTo + "'");
-      }
-      // The future has no measurements; a window reaching past now ends at now.
-      to = askedTo == null || askedTo.isAfter(now) ? now : askedTo;
-      from = askedFrom == null ? to.minus(Duration.ofHours(24)) : askedFrom;
-      if (!from.isBefore(to)) {
-        throw new IllegalArgumentException(
-            "from was '" + from + "' but it must be before now (" + now + ")");
-      }
+      window = Replies.window(ctx, now, Duration.ofHours(24));
     } catch (IllegalArgumentException e) {
       badRequest(ctx, e.getMessage());
       return;
     }
-    TimeRange window = new TimeRange(from, to);
     TimeRange month =
         new TimeRange(DowntimeBudget.monthRange(DowntimeBudget.monthOf(now)).start(), now);
     // One read covers both the window and the month so far.
@@ -444,19 +440,6 @@ public final class Api {
     json.mergeIn(Views.report(r));
     return json.put("budgetLeftSeconds", Views.seconds(budget.left()))
         .put("budget", Views.budget(budget));
-  }
-
-  private static Instant instantParam(RoutingContext ctx, String name) {
-    String raw = ctx.request().getParam(name);
-    if (raw == null || raw.isEmpty()) {
-      return null;
-    }
-    try {
-      return Instant.parse(raw);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          name + " was '" + raw + "' but it must be " + INSTANT_FORMAT);
-    }
   }
 
   // ---- checks ----
@@ -593,6 +576,11 @@ public final class Api {
   /** Every failure ends here: one JSON shape, and no stack trace leaves the process. */
   private void onFailure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
+    if (failure != null && HttpErrors.isDisconnect(failure)) {
+      // The client went away mid-request: routine, and there is no one to answer.
+      LOG.fine("request " + ctx.request().method() + " " + ctx.request().path() + ": " + failure);
+      return;
+    }
     int status = ctx.statusCode();
     if (failure instanceof HttpException h) {
       status = h.getStatusCode();
@@ -637,7 +625,13 @@ public final class Api {
               ctx,
               413,
               "payload_too_large",
-              "the request body is larger than the limit of " + bodyLimitBytes + " bytes");
+              ctx.request().path().equals("/api/v1/results")
+                  ? "the request body is larger than the limit of " + bodyLimitBytes + " bytes"
+                  : "the request body is larger than the limit of "
+                      + ctx.request().method()
+                      + " "
+                      + ctx.request().path()
+                      + " (16 KiB at most)");
       case 500 ->
           error(ctx, 500, "internal", "the coordinator failed to answer; its log has the details");
       default ->

@@ -3,6 +3,7 @@ package io.nines.coordinator.internal;
 import static io.nines.coordinator.internal.Replies.error;
 
 import io.nines.common.AgentInfo;
+import io.nines.common.Json;
 import io.nines.common.TimeSource;
 import io.nines.config.ConfigSources;
 import io.nines.config.Fleet;
@@ -39,6 +40,7 @@ public final class FleetRoutes {
   private final TimeSource time;
   private final AgentRegistry registry;
   private final AgentAuth auth;
+  private final AuthFailures authFailures;
   private final Supplier<ConfigSources> configSources;
   private volatile Encoded encoded;
   private final Map<String, long[]> versions = new ConcurrentHashMap<>();
@@ -53,8 +55,10 @@ public final class FleetRoutes {
       TimeSource time,
       AgentRegistry registry,
       AgentAuth auth,
-      Supplier<ConfigSources> configSources) {
+      Supplier<ConfigSources> configSources,
+      AuthFailures authFailures) {
     this.fleet = fleet;
+    this.authFailures = authFailures;
     this.time = time;
     this.registry = registry;
     this.auth = auth;
@@ -106,10 +110,24 @@ public final class FleetRoutes {
 
   /** The agent's verdict; null after answering 401 when its token is missing or not valid. */
   private AgentAuth.Verdict agentOrRefuse(RoutingContext ctx) {
-    AgentAuth.Verdict verdict = auth.check(ctx.request().getHeader("Authorization"));
+    String header = ctx.request().getHeader("Authorization");
+    AgentAuth.Verdict verdict = auth.check(header);
     if (verdict.ok()) {
       return verdict;
     }
+    AuthFailures.Reason reason = AuthFailures.agentRefusal(verdict.revoked(), header);
+    authFailures.count(reason, 1);
+    String host = AuthFailures.hostOf(ctx.request());
+    authFailures.logOnce(
+        verdict.revoked() ? verdict.identity().agentId() : host,
+        reason,
+        "refused "
+            + ctx.request().path()
+            + " from "
+            + host
+            + ": "
+            + reason.tag().replace('_', ' '));
+    ctx.response().putHeader("WWW-Authenticate", "Bearer");
     error(
         ctx,
         401,
@@ -130,19 +148,32 @@ public final class FleetRoutes {
     }
     AgentRecord record;
     try {
-      JsonObject body = ctx.body().asJsonObject();
-      if (body == null) {
-        throw new IllegalArgumentException("the body must be a JSON object");
-      }
+      JsonObject body = heartbeatBody(ctx);
       AgentInfo info = AgentInfo.fromJson(body);
       record =
           new AgentRecord(
-              info, time.now(), body.getInteger("inFlight", 0), body.getLong("buffered", 0L));
-    } catch (RuntimeException e) {
-      error(ctx, 400, "bad_request", String.valueOf(e.getMessage()));
+              info,
+              time.now(),
+              body.getValue("inFlight") == null
+                  ? 0
+                  : (int) Json.requireLong(body, "inFlight", "agent", 0, Integer.MAX_VALUE),
+              body.getValue("buffered") == null
+                  ? 0L
+                  : Json.requireLong(body, "buffered", "agent", 0, Long.MAX_VALUE));
+    } catch (IllegalArgumentException e) {
+      // Messages name the field and what would be right; never a Java class.
+      error(ctx, 400, "bad_request", e.getMessage());
       return;
     }
     if (!verdict.mayPostAs(record.info().id())) {
+      authFailures.count(AuthFailures.Reason.OTHER_AGENT, 1);
+      authFailures.logOnce(
+          verdict.identity().agentId(),
+          AuthFailures.Reason.OTHER_AGENT,
+          "agent "
+              + verdict.identity().agentId()
+              + "'s token was used for heartbeats as agent "
+              + record.info().id());
       error(
           ctx,
           403,
@@ -150,8 +181,18 @@ public final class FleetRoutes {
           "this token belongs to another agent; each agent uses its own token");
       return;
     }
-    if (verdict.identity() != null
-        && !verdict.identity().location().equals(record.info().location())) {
+    if (!verdict.mayPostFrom(record.info().location())) {
+      authFailures.count(AuthFailures.Reason.OTHER_LOCATION, 1);
+      authFailures.logOnce(
+          record.info().id(),
+          AuthFailures.Reason.OTHER_LOCATION,
+          "agent "
+              + record.info().id()
+              + " sent heartbeats as location '"
+              + record.info().location()
+              + "' but its token was issued for '"
+              + verdict.identity().location()
+              + "'");
       error(
           ctx,
           403,
@@ -164,6 +205,15 @@ public final class FleetRoutes {
       return;
     }
     if (!f.locations().contains(record.info().location())) {
+      authFailures.count(AuthFailures.Reason.UNDECLARED_LOCATION, 1);
+      authFailures.logOnce(
+          record.info().id(),
+          AuthFailures.Reason.UNDECLARED_LOCATION,
+          "agent "
+              + record.info().id()
+              + " sent heartbeats as location '"
+              + record.info().location()
+              + "', which the configuration does not declare");
       error(
           ctx,
           400,
@@ -192,6 +242,32 @@ public final class FleetRoutes {
                       .put("checks", new JsonArray(mine)));
             })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The heartbeat's body as a JSON object.
+   *
+   * @throws IllegalArgumentException when it is empty, not JSON, or JSON but not an object
+   */
+  private static JsonObject heartbeatBody(RoutingContext ctx) {
+    Buffer raw = ctx.body().buffer();
+    Object value;
+    try {
+      value = raw == null || raw.length() == 0 ? null : io.vertx.core.json.Json.decodeValue(raw);
+    } catch (io.vertx.core.json.DecodeException e) {
+      // The decoder's own text may quote the body back; a fixed message is enough.
+      value = e;
+    }
+    if (value instanceof JsonObject o) {
+      return o;
+    }
+    throw new IllegalArgumentException(
+        "the body was "
+            + (value == null
+                ? "empty"
+                : value instanceof Exception ? "not JSON" : "JSON but not an object")
+            + "; it must be a heartbeat such as {\"id\":\"eu-west-1\",\"location\":\"eu-west\","
+            + "\"capacity\":100,\"inFlight\":0,\"buffered\":0}");
   }
 
   /**

@@ -11,6 +11,16 @@ public final class Replies {
   public static final String JSON = "application/json; charset=utf-8";
   static final String INSTANT_FORMAT = "an ISO-8601 UTC instant such as 2026-04-01T00:00:00Z";
 
+  /**
+   * The earliest instant a query may name: nothing was measured before it, and windows from it to
+   * any instant up to {@link #LATEST} stay well inside what {@code long} milli- and nanosecond
+   * arithmetic can hold.
+   */
+  public static final Instant EARLIEST = Instant.EPOCH;
+
+  /** The latest instant a query may name (a window's end is cut to now anyway). */
+  public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
   private Replies() {}
 
   /** Sends the API's one error shape, unless the response has ended already. */
@@ -34,16 +44,27 @@ public final class Replies {
    * @param name the field or parameter, for the message
    * @throws IllegalArgumentException naming it and the format
    */
-  static Instant instant(String name, String raw) {
+  public static Instant instant(String name, String raw) {
     if (raw == null || raw.isEmpty()) {
       return null;
     }
+    Instant parsed;
     try {
-      return Instant.parse(raw);
+      parsed = Instant.parse(raw);
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
-          name + " was '" + raw + "' but it must be " + INSTANT_FORMAT);
+          name + " was '" + abbreviate(raw) + "' but it must be " + INSTANT_FORMAT);
     }
+    if (parsed.isBefore(EARLIEST) || parsed.isAfter(LATEST)) {
+      throw new IllegalArgumentException(
+          name + " was '" + raw + "' but it must be an instant from " + EARLIEST + " to " + LATEST);
+    }
+    return parsed;
+  }
+
+  /** A value as quoted in a message: at most 100 characters, so a huge one is not echoed. */
+  public static String abbreviate(String raw) {
+    return raw.length() <= 100 ? raw : raw.substring(0, 100) + "...(" + raw.length() + " chars)";
   }
 
   /**
@@ -53,7 +74,8 @@ public final class Replies {
    *
    * @throws IllegalArgumentException naming the parameter that is wrong
    */
-  static io.nines.common.TimeRange window(RoutingContext ctx, Instant now, Duration defaultLength) {
+  public static io.nines.common.TimeRange window(
+      RoutingContext ctx, Instant now, Duration defaultLength) {
     Instant askedTo = instant("to", ctx.request().getParam("to"));
     Instant askedFrom = instant("from", ctx.request().getParam("from"));
     if (askedTo != null && askedFrom != null && !askedFrom.isBefore(askedTo)) {

@@ -52,9 +52,11 @@ import java.util.regex.Pattern;
  * API's one shape, {@code {"error", "message"}}.
  */
 public final class WebRoutes {
-  private static final String INSTANT_FORMAT =
-      "an ISO-8601 UTC instant such as 2026-04-01T00:00:00Z";
   private static final Pattern MONTH = Pattern.compile("\\d{4}-\\d{2}");
+
+  /** The first month a report may cover: the month of {@link Replies#EARLIEST}. */
+  private static final YearMonth EARLIEST_MONTH = YearMonth.of(1970, 1);
+
   private static final Pattern SERVICE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
   /** The most event streams open at once; browsers beyond it poll {@code /api/v1/services}. */
@@ -340,14 +342,24 @@ public final class WebRoutes {
 
   static YearMonth month(String raw) {
     if (MONTH.matcher(raw).matches()) {
+      YearMonth month = null;
       try {
-        return YearMonth.parse(raw);
+        month = YearMonth.parse(raw);
       } catch (DateTimeParseException e) {
         // falls through to the message below
       }
+      if (month != null && month.isBefore(EARLIEST_MONTH)) {
+        throw new IllegalArgumentException(
+            "month was '" + raw + "' but it must be " + EARLIEST_MONTH + " or later");
+      }
+      if (month != null) {
+        return month;
+      }
     }
     throw new IllegalArgumentException(
-        "month was '" + raw + "' but it must be a month as YYYY-MM, such as 2026-04");
+        "month was '"
+            + Replies.abbreviate(raw)
+            + "' but it must be a month as YYYY-MM, such as 2026-04");
   }
 
   private void status(RoutingContext ctx) {
@@ -485,37 +497,11 @@ public final class WebRoutes {
    * 400 and returns null when they are wrong.
    */
   private TimeRange window(RoutingContext ctx, Duration defaultLength) {
-    Instant now = time.now();
     try {
-      Instant askedTo = instantParam(ctx, "to");
-      Instant askedFrom = instantParam(ctx, "from");
-      if (askedTo != null && askedFrom != null && !askedFrom.isBefore(askedTo)) {
-        throw new IllegalArgumentException(
-            "from was '" + askedFrom + "' but it must be before to '" + askedTo + "'");
-      }
-      Instant to = askedTo == null || askedTo.isAfter(now) ? now : askedTo;
-      Instant from = askedFrom == null ? to.minus(defaultLength) : askedFrom;
-      if (!from.isBefore(to)) {
-        throw new IllegalArgumentException(
-            "from was '" + from + "' but it must be before now (" + now + ")");
-      }
-      return new TimeRange(from, to);
+      return Replies.window(ctx, time.now(), defaultLength);
     } catch (IllegalArgumentException e) {
       badRequest(ctx, e.getMessage());
       return null;
-    }
-  }
-
-  private static Instant instantParam(RoutingContext ctx, String name) {
-    String raw = ctx.request().getParam(name);
-    if (raw == null || raw.isEmpty()) {
-      return null;
-    }
-    try {
-      return Instant.parse(raw);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          name + " was '" + raw + "' but it must be " + INSTANT_FORMAT);
     }
   }
 

@@ -62,6 +62,72 @@ class AccessAndPagingTest {
   }
 
   @Test
+  void whenReadTokensAreSet_thenMetricsNeedOneToo_butHealthAndTheStatusPageStayPublic(Vertx vertx)
+      throws Exception {
+    guarded(vertx);
+
+    error(api.get("/metrics"), 401, "unauthorized");
+    assertThat(api.get("/metrics", READ).statusCode()).isEqualTo(200);
+    assertThat(api.get("/metrics?key=" + ADMIN).statusCode()).isEqualTo(200);
+    assertThat(api.get("/health/live").statusCode()).isEqualTo(200);
+    assertThat(api.get("/status").statusCode()).isEqualTo(200);
+  }
+
+  /** What the coordinator logs while {@code start} runs. */
+  static List<String> logOf(ThrowingRunnable start) throws Exception {
+    List<String> lines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    java.util.logging.Logger logger =
+        java.util.logging.Logger.getLogger(io.nines.coordinator.Coordinator.class.getName());
+    java.util.logging.Handler handler =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord r) {
+            lines.add(r.getMessage());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    logger.addHandler(handler);
+    try {
+      start.run();
+    } finally {
+      logger.removeHandler(handler);
+    }
+    return lines;
+  }
+
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  @Test
+  void whenTheCoordinatorStarts_thenItsLogSaysWhetherReadsArePublic(Vertx vertx) throws Exception {
+    assertThat(logOf(() -> guarded(vertx)))
+        .anyMatch(l -> l.startsWith("reads of the API and /metrics need a read or admin token"))
+        .anyMatch(l -> l.startsWith("changes (acknowledging incidents, maintenance windows) need"));
+    ApiFixture open = new ApiFixture();
+    try {
+      assertThat(logOf(() -> open.start(vertx, b -> b, Set.of())))
+          .anyMatch(l -> l.startsWith("reads of the API and /metrics are public"))
+          .anyMatch(l -> l.contains("are open to anyone who reaches the port"));
+    } finally {
+      open.stop();
+    }
+  }
+
+  @Test
+  void whenNoReadTokensAreSet_thenReadsAndMetricsArePublic(Vertx vertx) throws Exception {
+    api.start(vertx, b -> b, Set.of());
+
+    assertThat(api.get("/api/v1/services").statusCode()).isEqualTo(200);
+    assertThat(api.get("/metrics").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void whenAdminTokensAreSet_thenWritesNeedOneAndAReadTokenIsNotEnough(Vertx vertx)
       throws Exception {
     guarded(vertx);

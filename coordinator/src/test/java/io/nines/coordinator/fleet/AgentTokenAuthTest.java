@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Per-agent tokens against a real coordinator: none, wrong, revoked, and another agent's. */
 class AgentTokenAuthTest {
   static final Instant T0 = Instant.parse("2026-04-10T00:00:00Z");
+  static final String SHARED = "shared-fleet-token-0123456789";
 
   @TempDir Path dir;
   final ManualTimeSource time = new ManualTimeSource(T0);
@@ -61,6 +62,7 @@ class AgentTokenAuthTest {
             .service("shop", Tier.CRITICAL)
             .check(
                 "shop-home", "shop", Duration.ofSeconds(30), List.of("eu", "us"), DownWhen.MAJORITY)
+            .check("shop-pay", "shop", Duration.ofSeconds(30), List.of("eu", "us"), new DownWhen(2))
             .build();
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     coordinator =
@@ -68,6 +70,7 @@ class AgentTokenAuthTest {
             CoordinatorOptions.builder()
                 .port(0)
                 .agentTokenFile(file)
+                .agentTokens(java.util.Set.of(SHARED))
                 .fleet(fleet)
                 .timeSource(time)
                 .meterRegistry(registry)
@@ -90,8 +93,23 @@ class AgentTokenAuthTest {
     return await(request.sendJsonObject(new ResultBatch(agent, List.of(r)).toJson()));
   }
 
+  private HttpResponse<Buffer> postBatch(String token, String agent, List<ProbeResult> results)
+      throws Exception {
+    return await(
+        client
+            .post(port, "127.0.0.1", "/api/v1/results")
+            .putHeader("Authorization", "Bearer " + token)
+            .sendJsonObject(new ResultBatch(agent, results).toJson()));
+  }
+
+  private double authFailures(String reason) {
+    return registry.get("nines.auth.failures").tag("reason", reason).counter().count();
+  }
+
   private double authFailures() {
-    return registry.get("nines.auth.failures").counter().count();
+    return registry.get("nines.auth.failures").counters().stream()
+        .mapToDouble(io.micrometer.core.instrument.Counter::count)
+        .sum();
   }
 
   @Test
@@ -133,5 +151,149 @@ class AgentTokenAuthTest {
         .pollInterval(Duration.ofMillis(200))
         .untilAsserted(() -> assertThat(post("eu-1", 2, eu.token()).statusCode()).isEqualTo(401));
     assertThat(post("us-1", 1, us.token()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void whenAnAgentsTokenPostsResultsForAnotherLocation_thenEachIsRefusedWithAReason()
+      throws Exception {
+    HttpResponse<Buffer> r =
+        postBatch(
+            eu.token(),
+            "eu-1",
+            List.of(
+                TestFleets.ok("eu-1", 1, "shop-home", "eu", T0),
+                TestFleets.fail("eu-1", 2, "shop-home", "us", T0),
+                TestFleets.fail("eu-1", 3, "shop-home", "nowhere", T0)));
+
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    io.vertx.core.json.JsonObject body = r.bodyAsJsonObject();
+    assertThat(body.getInteger("accepted")).isEqualTo(1);
+    io.vertx.core.json.JsonArray rejected = body.getJsonArray("rejected");
+    assertThat(rejected.size()).isEqualTo(2);
+    assertThat(rejected.getJsonObject(0).getString("id")).isEqualTo("eu-1/2");
+    assertThat(rejected.getJsonObject(0).getString("reason"))
+        .isEqualTo("location 'us' is not this agent's: its token was issued for location 'eu'");
+    assertThat(rejected.getJsonObject(1).getString("id")).isEqualTo("eu-1/3");
+    assertThat(await(coordinator.store().size())).isEqualTo(1);
+    assertThat(authFailures("other_location")).isEqualTo(2.0);
+  }
+
+  @Test
+  void whenASharedTokenPostsForAnUndeclaredLocation_thenThatResultIsRefused() throws Exception {
+    HttpResponse<Buffer> r =
+        postBatch(
+            SHARED,
+            "any-1",
+            List.of(
+                TestFleets.ok("any-1", 1, "shop-home", "us", T0),
+                TestFleets.fail("any-1", 2, "shop-home", "mars", T0)));
+
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    assertThat(r.bodyAsJsonObject().getInteger("accepted")).isEqualTo(1);
+    assertThat(r.bodyAsJsonObject().getJsonArray("rejected").getJsonObject(0).getString("reason"))
+        .isEqualTo("location 'mars' is not declared in the configuration (it declares eu, us)");
+    assertThat(authFailures("undeclared_location")).isEqualTo(1.0);
+  }
+
+  @Test
+  void whenOneAgentFakesFailuresFromTwoLocations_thenATwoOfTwoCheckIsNotDown() throws Exception {
+    // The attack: one leaked token turns "2 of 2 locations fail" DOWN alone.
+    postBatch(
+        eu.token(),
+        "eu-1",
+        List.of(
+            TestFleets.fail("eu-1", 1, "shop-pay", "eu", T0),
+            TestFleets.fail("eu-1", 2, "shop-pay", "us", T0)));
+    postBatch(us.token(), "us-1", List.of(TestFleets.ok("us-1", 1, "shop-pay", "us", T0)));
+    time.advance(Duration.ofSeconds(5));
+
+    HttpResponse<Buffer> checks = await(client.get(port, "127.0.0.1", "/api/v1/checks").send());
+
+    io.vertx.core.json.JsonObject pay =
+        checks.bodyAsJsonObject().getJsonArray("items").stream()
+            .map(io.vertx.core.json.JsonObject.class::cast)
+            .filter(c -> c.getString("id").equals("shop-pay"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(pay.getString("state")).isEqualTo("DEGRADED");
+    assertThat(pay.getJsonObject("locationStates").getString("us")).isEqualTo("UP");
+  }
+
+  @Test
+  void whenAnAgentKeepsPostingForAnotherLocation_thenItIsLoggedOnceButCountedEachTime()
+      throws Exception {
+    java.util.logging.Logger logger =
+        java.util.logging.Logger.getLogger(
+            io.nines.coordinator.internal.AuthFailures.class.getName());
+    List<java.util.logging.LogRecord> records =
+        java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    java.util.logging.Handler handler =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord record) {
+            records.add(record);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    logger.addHandler(handler);
+    try {
+      for (int i = 1; i <= 3; i++) {
+        postBatch(
+            eu.token(),
+            "eu-1",
+            List.of(
+                TestFleets.fail("eu-1", 2L * i, "shop-home", "us", T0),
+                TestFleets.fail("eu-1", 2L * i + 1, "shop-home", "us", T0)));
+      }
+    } finally {
+      logger.removeHandler(handler);
+    }
+
+    assertThat(authFailures("other_location")).isEqualTo(6.0);
+    assertThat(records)
+        .filteredOn(r -> r.getMessage().contains("eu-1"))
+        .hasSize(1)
+        .first()
+        .satisfies(r -> assertThat(r.getMessage()).contains("'eu'").contains("logged once"));
+  }
+
+  @Test
+  void whenAnAgentSendsHeartbeatsForAnotherLocation_then403AndCounted() throws Exception {
+    HttpResponse<Buffer> r =
+        await(
+            client
+                .post(port, "127.0.0.1", "/api/v1/agents/heartbeat")
+                .putHeader("Authorization", "Bearer " + eu.token())
+                .sendJsonObject(
+                    new io.vertx.core.json.JsonObject()
+                        .put("id", "eu-1")
+                        .put("location", "us")
+                        .put("capacity", 10)));
+
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(authFailures("other_location")).isEqualTo(1.0);
+  }
+
+  @Test
+  void whenAnAgentEndpointRefusesAToken_thenItSaysBearer() throws Exception {
+    HttpResponse<Buffer> heartbeat =
+        await(
+            client
+                .post(port, "127.0.0.1", "/api/v1/agents/heartbeat")
+                .sendJsonObject(new io.vertx.core.json.JsonObject()));
+    HttpResponse<Buffer> config =
+        await(client.get(port, "127.0.0.1", "/api/v1/agents/config").send());
+    HttpResponse<Buffer> results = post("eu-1", 1, null);
+
+    for (HttpResponse<Buffer> r : List.of(heartbeat, config, results)) {
+      assertThat(r.statusCode()).isEqualTo(401);
+      assertThat(r.getHeader("WWW-Authenticate")).isEqualTo("Bearer");
+    }
+    assertThat(authFailures("missing_token")).isEqualTo(3.0);
   }
 }
