@@ -72,16 +72,10 @@ public final class ChannelSender implements Sender {
           case RESOLVE -> io.nines.coordinator.channel.Notification.Kind.RESOLVE;
           default -> io.nines.coordinator.channel.Notification.Kind.NOTICE;
         };
-    var topic =
-        switch (n.kind()) {
-          case UPSTREAM, ROOT_CAUSE ->
-              io.nines.coordinator.channel.Notification.Topic.UPSTREAM_OUTAGE;
-          case FLAPPING -> io.nines.coordinator.channel.Notification.Topic.FLAPPING;
-          case BUDGET_BURN -> io.nines.coordinator.channel.Notification.Topic.BUDGET_BURN;
-          case BUDGET_SPENT -> io.nines.coordinator.channel.Notification.Topic.BUDGET_SPENT;
-          case FLEET -> io.nines.coordinator.channel.Notification.Topic.FLEET;
-          default -> io.nines.coordinator.channel.Notification.Topic.OUTAGE;
-        };
+    // A resolve of a budget page has that page's topic, so that Alertmanager resolves that alert.
+    String resolves =
+        n.kind() == Notification.Kind.RESOLVE ? n.details().get(Notification.RESOLVES) : null;
+    var topic = topic(resolves == null ? n.kind() : Notification.Kind.valueOf(resolves));
     boolean critical = service != null && service.tier() == io.nines.config.Tier.CRITICAL;
     var severity =
         switch (n.kind()) {
@@ -112,7 +106,9 @@ public final class ChannelSender implements Sender {
         "rootCause",
         io.nines.coordinator.channel.Notification.DETAIL_ROOT_CAUSE);
     for (Map.Entry<String, String> e : n.details().entrySet()) {
-      details.putIfAbsent(e.getKey(), e.getValue());
+      if (!e.getKey().equals(Notification.RESOLVES)) {
+        details.putIfAbsent(e.getKey(), e.getValue());
+      }
     }
     // Notices that belong to no incident (budget, flapping) are grouped by their key's prefix: the
     // key without its team, channel and step.
@@ -143,6 +139,21 @@ public final class ChannelSender implements Sender {
         n.at(),
         details,
         links);
+  }
+
+  /**
+   * The channel topic of a kind. A root-cause notice is about the team's own service being down (a
+   * service it depends on is the probable cause), so it is an outage, not an upstream one.
+   */
+  private static io.nines.coordinator.channel.Notification.Topic topic(Notification.Kind kind) {
+    return switch (kind) {
+      case UPSTREAM -> io.nines.coordinator.channel.Notification.Topic.UPSTREAM_OUTAGE;
+      case FLAPPING -> io.nines.coordinator.channel.Notification.Topic.FLAPPING;
+      case BUDGET_BURN -> io.nines.coordinator.channel.Notification.Topic.BUDGET_BURN;
+      case BUDGET_SPENT -> io.nines.coordinator.channel.Notification.Topic.BUDGET_SPENT;
+      case FLEET -> io.nines.coordinator.channel.Notification.Topic.FLEET;
+      default -> io.nines.coordinator.channel.Notification.Topic.OUTAGE;
+    };
   }
 
   static String withoutLast(String key, int segments) {
