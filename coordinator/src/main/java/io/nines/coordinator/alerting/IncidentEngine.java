@@ -362,14 +362,40 @@ public final class IncidentEngine {
 
     void resolve(Instant at) {
       Incident i = incident;
-      Set<String> notified = new LinkedHashSet<>();
+      // Each team and channel told, with what it was told first (a page, or an upstream notice).
+      Map<String, Notification.Kind> notified = new LinkedHashMap<>();
       for (Notification n : log) {
-        notified.add(n.team() + "\u0000" + n.channelKind());
+        notified.putIfAbsent(n.team() + "\u0000" + n.channelKind(), n.kind());
       }
-      for (String pair : notified) {
-        String[] parts = pair.split("\u0000");
-        send(parts[0], parts[1], Notification.Kind.RESOLVE, i.id(), "resolve", i.id());
-      }
+      notified.forEach(
+          (pair, told) -> {
+            String[] parts = pair.split("\u0000");
+            if (told == Notification.Kind.UPSTREAM) {
+              // Resolves the upstream notice: same topic, so Alertmanager resolves that alert.
+              Notification n =
+                  notification(
+                      i.id() + "/" + parts[0] + "/" + parts[1] + "/resolve",
+                      i.id(),
+                      parts[0],
+                      parts[1],
+                      Notification.Kind.RESOLVE);
+              Map<String, String> details = new LinkedHashMap<>(n.details());
+              details.put(Notification.RESOLVES, told.name());
+              add(
+                  new Notification(
+                      n.key(),
+                      n.incidentId(),
+                      n.serviceId(),
+                      n.team(),
+                      n.channelKind(),
+                      n.kind(),
+                      n.at(),
+                      n.summary(),
+                      details));
+            } else {
+              send(parts[0], parts[1], Notification.Kind.RESOLVE, i.id(), "resolve", i.id());
+            }
+          });
       Incident done =
           new Incident(
               i.id(),

@@ -174,6 +174,13 @@ class OneNoticePerOutageTest {
     assertThat(sentTo("storefront"))
         .containsExactly("storefront:email:UPSTREAM", "storefront:email:RESOLVE");
     assertThat(sentTo("mobile")).containsExactly("mobile:email:UPSTREAM", "mobile:email:RESOLVE");
+    Notification recovered =
+        recovery.stream().filter(n -> n.team().equals("mobile")).findFirst().orElseThrow();
+    var channel = new ChannelSender(null, () -> null, clock, "").toChannel(recovered, null);
+    assertThat(channel.topic())
+        .as("resolves the upstream notice")
+        .isEqualTo(io.nines.coordinator.channel.Notification.Topic.UPSTREAM_OUTAGE);
+    assertThat(channel.incidentId()).isEqualTo(storefront.incidentId());
   }
 
   @Test
