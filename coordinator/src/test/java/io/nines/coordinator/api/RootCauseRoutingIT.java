@@ -182,6 +182,56 @@ class RootCauseRoutingIT {
   }
 
   @Test
+  void whenABudgetBurns_thenOnlyATeamThatAskedIsPagedAndItsPageResolvesWhenTheBurnStops()
+      throws Exception {
+    Files.writeString(
+        dir.resolve("fleet.yaml"),
+        """
+        locations: [eu]
+        teams:
+          core:
+            pagerduty: { routing-key: "${env:PD_CORE}", url: "%1$s" }
+            notices: { budget: page }
+          storefront:
+            pagerduty: { routing-key: "${env:PD_STOREFRONT}", url: "%1$s" }
+        services:
+          web: { tier: critical, owners: [core] }
+          shop: { tier: critical, owners: [storefront] }
+          cart: { tier: critical, owners: [storefront] }
+        checks:
+          - { id: web-home, service: web, every: 5s, http: { get: "http://127.0.0.1:1/" } }
+          - { id: shop-home, service: shop, every: 5s, http: { get: "http://127.0.0.1:1/" } }
+          - { id: cart-api, service: cart, every: 5s, http: { get: "http://127.0.0.1:1/" } }
+        """
+            .formatted(pagerDuty.url()));
+    api.fleet.set(new FleetLoader(api.time, Map.of(), ENV).load(dir));
+    run(true, true, true);
+    for (int i = 0; i < 13; i++) {
+      run(false, false, true); // a minute down: a fast burn of a 99.99 % budget
+    }
+    run(true, true, true);
+    List<String> core =
+        events("PD_CORE").stream()
+            .map(e -> e.getString("event_action") + " " + e.getString("dedup_key"))
+            .toList();
+    assertThat(core).contains("trigger budget/web/2026-04-10");
+    assertThat(events("PD_STOREFRONT"))
+        .as("a team with only PagerDuty and budget notices hears of no budget on PagerDuty")
+        .noneMatch(e -> e.getString("dedup_key").startsWith("budget/"));
+
+    // Six hours later the burn has stopped (nothing down in the last 6 h): the page resolves.
+    api.time.advance(Duration.ofHours(6));
+    run(true, true, true);
+    List<String> after =
+        events("PD_CORE").stream()
+            .filter(e -> e.getString("dedup_key").startsWith("budget/"))
+            .map(e -> e.getString("event_action") + " " + e.getString("dedup_key"))
+            .toList();
+    assertThat(after)
+        .containsExactly("trigger budget/web/2026-04-10", "resolve budget/web/2026-04-10");
+  }
+
+  @Test
   void whenABlipIsShorterThanTheConfirmationTime_thenNobodyIsPagedButTheFiguresCountIt()
       throws Exception {
     run(true, true, true);
