@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nines.common.ProbeResult;
+import io.nines.common.ResultBatch;
 import io.nines.config.FleetLoader;
 import io.nines.coordinator.alerting.ChannelSender;
 import io.nines.coordinator.channel.ChannelOptions;
 import io.nines.coordinator.channel.Channels;
 import io.nines.coordinator.channel.PagerDutyReceiver;
 import io.nines.coordinator.channel.SmtpSettings;
+import io.nines.coordinator.testing.TestFleets;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
@@ -34,12 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>{@code web} (owned by core) goes down; {@code shop} and {@code cart}, which depend on it, go
  * down with it five seconds later. storefront owns both dependants, mobile owns {@code cart} too.
- * The confirmation time is the default ({@code 3 failures}), checks run every 5 s.
+ * The confirmation time is the default ({@code 3 failures}); checks run every 5 s from three
+ * locations and are DOWN when two of them fail.
  */
 class RootCauseRoutingIT {
   private static final String FLEET =
       """
-      locations: [eu]
+      locations: [eu, us, ap]
       teams:
         core:
           pagerduty: { routing-key: "${env:PD_CORE}", url: "%1$s" }
@@ -56,9 +60,9 @@ class RootCauseRoutingIT {
         shop: { tier: important, owners: [storefront], depends-on: [web] }
         cart: { tier: important, owners: [storefront, mobile], depends-on: [web] }
       checks:
-        - { id: web-home, service: web, every: 5s, http: { get: "http://127.0.0.1:1/" } }
-        - { id: shop-home, service: shop, every: 5s, http: { get: "http://127.0.0.1:1/" } }
-        - { id: cart-api, service: cart, every: 5s, http: { get: "http://127.0.0.1:1/" } }
+        - { id: web-home, service: web, every: 5s, down-when: 2 of 3 locations fail, http: { get: "http://127.0.0.1:1/" } }
+        - { id: shop-home, service: shop, every: 5s, down-when: 2 of 3 locations fail, http: { get: "http://127.0.0.1:1/" } }
+        - { id: cart-api, service: cart, every: 5s, down-when: 2 of 3 locations fail, http: { get: "http://127.0.0.1:1/" } }
       """;
 
   private static final Map<String, String> ENV =
@@ -107,12 +111,25 @@ class RootCauseRoutingIT {
 
   /** One run of every check at the clock's now, then one alerting run a second later. */
   private void run(boolean webOk, boolean shopOk, boolean cartOk) throws Exception {
-    api.result("web-home", webOk);
-    api.result("shop-home", shopOk);
-    api.result("cart-api", cartOk);
+    post("web-home", webOk);
+    post("shop-home", shopOk);
+    post("cart-api", cartOk);
     api.time.advance(Duration.ofSeconds(1));
     ApiFixture.await(api.coordinator.alerting().runOnce());
     api.time.advance(Duration.ofSeconds(4));
+  }
+
+  /** One run of {@code check} from the three locations; a failing run fails in two of them. */
+  private void post(String check, boolean ok) throws Exception {
+    List<ProbeResult> results = new ArrayList<>();
+    for (String location : List.of("eu", "us", "ap")) {
+      results.add(
+          ok || location.equals("ap")
+              ? TestFleets.ok("a1", ++api.seq, check, location, api.time.now())
+              : TestFleets.fail("a1", ++api.seq, check, location, api.time.now()));
+    }
+    var r = api.post("/api/v1/results", new ResultBatch("a1", results).toJson(), ApiFixture.AGENT);
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
   }
 
   private List<JsonObject> events(String routingKeyEnv) {
@@ -187,7 +204,7 @@ class RootCauseRoutingIT {
     Files.writeString(
         dir.resolve("fleet.yaml"),
         """
-        locations: [eu]
+        locations: [eu, us, ap]
         teams:
           core:
             pagerduty: { routing-key: "${env:PD_CORE}", url: "%1$s" }
@@ -199,9 +216,9 @@ class RootCauseRoutingIT {
           shop: { tier: critical, owners: [storefront] }
           cart: { tier: critical, owners: [storefront] }
         checks:
-          - { id: web-home, service: web, every: 5s, http: { get: "http://127.0.0.1:1/" } }
-          - { id: shop-home, service: shop, every: 5s, http: { get: "http://127.0.0.1:1/" } }
-          - { id: cart-api, service: cart, every: 5s, http: { get: "http://127.0.0.1:1/" } }
+          - { id: web-home, service: web, every: 5s, down-when: 2 of 3 locations fail, http: { get: "http://127.0.0.1:1/" } }
+          - { id: shop-home, service: shop, every: 5s, down-when: 2 of 3 locations fail, http: { get: "http://127.0.0.1:1/" } }
+          - { id: cart-api, service: cart, every: 5s, down-when: 2 of 3 locations fail, http: { get: "http://127.0.0.1:1/" } }
         """
             .formatted(pagerDuty.url()));
     api.fleet.set(new FleetLoader(api.time, Map.of(), ENV).load(dir));
