@@ -611,7 +611,7 @@ public final class IncidentEngine {
                 + since
                 + ", probably because "
                 + incident.rootCause()
-                + " is down; see its incident";
+                + " is down, in a maintenance window";
         case FLAPPING ->
             name()
                 + " is flapping: "
