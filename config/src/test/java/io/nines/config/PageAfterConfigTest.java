@@ -49,6 +49,16 @@ class PageAfterConfigTest {
     assertThat(f.settings().alerting().pageAfter()).isEqualTo(PageAfter.of(Duration.ofMinutes(2)));
   }
 
+  @Test
+  void whenPageAfterChanges_thenTheConfigurationDiffSaysSo() throws Exception {
+    Fleet before = load("", "");
+    Fleet after = load("settings: { alerting: { page-after: 1m } }", ", page-after: 30s");
+    assertThat(FleetDiff.between(before, after).lines())
+        .containsExactly(
+            "~ service shop: page-after (none) -> 30s",
+            "~ settings: alerting.page-after 3 failures -> 1m");
+  }
+
   @ParameterizedTest
   @CsvSource({"0 failures", "101 failures", "2d", "soon", "-1s"})
   void whenPageAfterIsNotATimeOrFailures_thenTheErrorSaysWhatWouldBeRight(String written) {
