@@ -202,6 +202,24 @@ class AlertingScenariosTest {
   }
 
   @Test
+  void whenStillDownAfterMaintenanceEnds_thenPagedThenWithEscalationCountingFromThatPage() {
+    maintenance = true;
+    Instant down = clock.now();
+    assertThat(state("payments", State.DOWN)).isEmpty();
+    clock.advance(Duration.ofHours(2));
+    assertThat(tickAll()).isEmpty();
+    maintenance = false;
+    assertThat(who(tickAll()))
+        .containsExactlyInAnyOrder("payments:pagerduty:PAGE", "shop:email:UPSTREAM");
+    assertThat(of("payments").incident().start()).isEqualTo(down);
+    clock.advance(Duration.ofMinutes(9));
+    assertThat(tickAll()).isEmpty();
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(who(tickAll()))
+        .containsExactlyInAnyOrder("payments:pagerduty:PAGE", "payments:email:PAGE");
+  }
+
+  @Test
   void whenAServiceFlaps_thenOneFlappingNoticeAndNoIncidentPerFlapUntilStable() {
     state("search", State.DOWN); // incident 1: paged
     clock.advance(Duration.ofMinutes(1));
