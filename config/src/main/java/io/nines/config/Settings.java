@@ -40,8 +40,22 @@ public record Settings(
    *     spools), or null for nobody
    * @param flapChanges how many state changes within {@code flapWindow} make a service flapping
    * @param flapWindow the window state changes are counted in
+   * @param pageAfter the confirmation time of services that do not set their own {@code
+   *     page-after}; {@link PageAfter#DEFAULT} when not written
    */
-  public record Alerting(String operators, int flapChanges, Duration flapWindow) {
+  public record Alerting(
+      String operators, int flapChanges, Duration flapWindow, PageAfter pageAfter) {
+    public Alerting {
+      if (pageAfter == null) {
+        pageAfter = PageAfter.DEFAULT;
+      }
+    }
+
+    /** With the default confirmation time. */
+    public Alerting(String operators, int flapChanges, Duration flapWindow) {
+      this(operators, flapChanges, flapWindow, null);
+    }
+
     public static final Alerting DEFAULTS = new Alerting(null, 5, Duration.ofMinutes(30));
   }
 

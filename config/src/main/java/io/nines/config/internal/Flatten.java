@@ -125,6 +125,7 @@ public final class Flatten {
     if (!s.downWhen().equals(DownWhen.ANY)) {
       m.put("down-when", s.downWhen().printForService());
     }
+    putIf(m, "page-after", s.pageAfter() == null ? null : s.pageAfter().toString());
     return m;
   }
 
@@ -181,6 +182,7 @@ public final class Flatten {
     for (Tier t : Tier.values()) {
       m.put("tiers." + t.configName(), percent(s.tierTargets().get(t)));
     }
+    m.put("alerting.page-after", s.alerting().pageAfter().toString());
     return m;
   }
 

@@ -8,6 +8,7 @@ import io.nines.config.Escalation;
 import io.nines.config.Fleet;
 import io.nines.config.MaintenanceWindow;
 import io.nines.config.Notices;
+import io.nines.config.PageAfter;
 import io.nines.config.Service;
 import io.nines.config.Settings;
 import io.nines.config.Team;
@@ -42,7 +43,7 @@ public final class FleetBuilder {
   static final List<String> TOP_KEYS =
       List.of("locations", "vars", "settings", "teams", "services", "checks", "maintenance");
   static final List<String> SETTINGS_KEYS = List.of("retention", "tiers", "alerting");
-  static final List<String> ALERTING_KEYS = List.of("operators", "flapping");
+  static final List<String> ALERTING_KEYS = List.of("operators", "flapping", "page-after");
   static final List<String> FLAPPING_KEYS = List.of("changes", "window");
   static final List<String> ESCALATION_KEYS = List.of("steps", "repeat");
   static final List<String> STEP_KEYS = List.of("after", "notify");
@@ -65,7 +66,8 @@ public final class FleetBuilder {
   static final List<String> SLACK_KEYS = List.of("url");
   static final List<String> ALERTMANAGER_KEYS = List.of("url");
   static final List<String> SERVICE_KEYS =
-      List.of("name", "tier", "target", "owners", "depends-on", "runbook", "down-when");
+      List.of(
+          "name", "tier", "target", "owners", "depends-on", "runbook", "down-when", "page-after");
   static final List<String> MAINTENANCE_KEYS =
       List.of("id", "services", "every", "for", "timezone", "from", "to", "reason");
 
@@ -270,6 +272,7 @@ public final class FleetBuilder {
     String operators = Settings.Alerting.DEFAULTS.operators();
     int changes = Settings.Alerting.DEFAULTS.flapChanges();
     Duration window = Settings.Alerting.DEFAULTS.flapWindow();
+    PageAfter pageAfter = Settings.Alerting.DEFAULTS.pageAfter();
     for (At section : sections.get("settings")) {
       Fields f = section.fields(SETTINGS_KEYS);
       if (f == null || !f.has("alerting")) {
@@ -283,6 +286,11 @@ public final class FleetBuilder {
           && !twice(defined, "alerting.operators", a.owner().keyAt("operators"), "setting")) {
         operatorsAt = a.get("operators");
         operators = operatorsAt.id();
+      }
+      if (a.has("page-after")
+          && !twice(defined, "alerting.page-after", a.owner().keyAt("page-after"), "setting")) {
+        PageAfter v = pageAfter(a.get("page-after"));
+        pageAfter = v == null ? pageAfter : v;
       }
       Fields fl = a.has("flapping") ? a.get("flapping").fields(FLAPPING_KEYS) : null;
       if (fl != null
@@ -302,7 +310,7 @@ public final class FleetBuilder {
         }
       }
     }
-    return new Settings.Alerting(operators, changes, window);
+    return new Settings.Alerting(operators, changes, window, pageAfter);
   }
 
   private static Double percent(At at) {
@@ -616,11 +624,47 @@ public final class FleetBuilder {
         serviceDownWhenAt.put(id, f.get("down-when"));
       }
     }
+    PageAfter pageAfter = f.has("page-after") ? pageAfter(f.get("page-after")) : null;
     if (tier == null || target == null) {
       return null;
     }
     return new Service(
-        id, name == null ? id : name, tier, target, owners, dependsOn, runbook, downWhen);
+        id,
+        name == null ? id : name,
+        tier,
+        target,
+        owners,
+        dependsOn,
+        runbook,
+        downWhen,
+        pageAfter);
+  }
+
+  private static final Pattern FAILURES = Pattern.compile("([0-9]{1,4}) failures?");
+
+  /** A {@code page-after}: a duration up to a day, or 'N failures' with N from 1 to 100. */
+  private static PageAfter pageAfter(At at) {
+    String expected =
+        "a duration up to 1d such as 30s (DOWN that long; 0s pages at once), or 'N failures' with"
+            + " N from 1 to 100, e.g. '3 failures'";
+    String s = at.isString() ? at.scalar() : null;
+    if (s != null) {
+      Matcher m = FAILURES.matcher(s.trim());
+      if (m.matches()) {
+        int n = Integer.parseInt(m.group(1));
+        if (n >= 1 && n <= 100) {
+          return PageAfter.failures(n);
+        }
+        at.mustBe(expected);
+        return null;
+      }
+      Duration d = Units.parseDuration(s.trim());
+      if (d != null && d.compareTo(Duration.ofDays(1)) <= 0) {
+        return PageAfter.of(d);
+      }
+    }
+    at.mustBe(expected);
+    return null;
   }
 
   private static final Pattern SERVICE_DOWN_WHEN = Pattern.compile("([0-9]{1,9}) checks? fail");

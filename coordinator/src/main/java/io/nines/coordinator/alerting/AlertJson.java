@@ -29,6 +29,8 @@ final class AlertJson {
     s.changes().forEach(i -> changes.add(i.toString()));
     JsonArray resolved = new JsonArray();
     s.resolved().forEach(i -> resolved.add(incident(i)));
+    JsonArray budgetPages = new JsonArray();
+    s.budgetPages().forEach(n -> budgetPages.add(notification(n)));
     return new JsonObject()
         .put("serviceId", s.serviceId())
         .put("state", s.state() == null ? null : s.state().name())
@@ -38,7 +40,8 @@ final class AlertJson {
         .put("lastChange", str(s.lastChange()))
         .put("burnNoticeDay", s.burnNoticeDay())
         .put("spentNoticeMonth", s.spentNoticeMonth())
-        .put("resolved", resolved);
+        .put("resolved", resolved)
+        .put("budgetPages", budgetPages);
   }
 
   static ServiceAlerts serviceAlerts(JsonObject j) {
@@ -46,6 +49,12 @@ final class AlertJson {
     j.getJsonArray("changes").forEach(o -> changes.add(Instant.parse((String) o)));
     List<Incident> resolved = new ArrayList<>();
     j.getJsonArray("resolved").forEach(o -> resolved.add(incident((JsonObject) o)));
+    // Absent in states written before budget pages were resolved.
+    List<Notification> budgetPages = new ArrayList<>();
+    JsonArray pages = j.getJsonArray("budgetPages");
+    if (pages != null) {
+      pages.forEach(o -> budgetPages.add(notification((JsonObject) o)));
+    }
     JsonObject incident = j.getJsonObject("incident");
     String state = j.getString("state");
     return new ServiceAlerts(
@@ -57,7 +66,8 @@ final class AlertJson {
         instant(j.getString("lastChange")),
         j.getString("burnNoticeDay"),
         j.getString("spentNoticeMonth"),
-        resolved);
+        resolved,
+        budgetPages);
   }
 
   static JsonObject incident(Incident i) {
@@ -71,7 +81,8 @@ final class AlertJson {
                         .put("suppressed", p.suppressed())
                         .put("since", str(p.since()))
                         .put("stepsFired", p.stepsFired())
-                        .put("repeatsFired", p.repeatsFired())));
+                        .put("repeatsFired", p.repeatsFired())
+                        .put("causeRecoveredAt", str(p.causeRecoveredAt()))));
     JsonArray log = new JsonArray();
     i.log().forEach(n -> log.add(notification(n)));
     return new JsonObject()
@@ -97,7 +108,8 @@ final class AlertJson {
               t.getBoolean("suppressed"),
               instant(t.getString("since")),
               t.getInteger("stepsFired"),
-              t.getInteger("repeatsFired")));
+              t.getInteger("repeatsFired"),
+              instant(t.getString("causeRecoveredAt"))));
     }
     List<Notification> log = new ArrayList<>();
     j.getJsonArray("log").forEach(o -> log.add(notification((JsonObject) o)));

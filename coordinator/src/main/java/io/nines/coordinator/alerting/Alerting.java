@@ -6,6 +6,7 @@ import io.nines.common.TimeRange;
 import io.nines.common.TimeSource;
 import io.nines.config.Check;
 import io.nines.config.Fleet;
+import io.nines.config.PageAfter;
 import io.nines.config.Service;
 import io.nines.coordinator.internal.Queries;
 import io.nines.coordinator.store.ResultStore;
@@ -261,24 +262,39 @@ public final class Alerting {
                       down.add(id);
                     }
                   });
+              // Every service's maintenance, not only this member's: a root cause in maintenance
+              // has no incident to tell its dependants.
+              Set<String> maintenance = new HashSet<>();
+              for (String id : states.keySet()) {
+                if (!Queries.maintenance(f, id, new TimeRange(now, now.plusMillis(1))).isEmpty()) {
+                  maintenance.add(id);
+                }
+              }
               List<Future<Void>> work = new ArrayList<>();
               for (Map.Entry<String, State> e : states.entrySet()) {
                 String id = e.getKey();
                 if (!owns.test(id)) {
                   continue;
                 }
-                boolean inMaintenance =
-                    !Queries.maintenance(f, id, new TimeRange(now, now.plusMillis(1))).isEmpty();
-                Future<Map<String, String>> details =
+                boolean inMaintenance = maintenance.contains(id);
+                Future<Failures> failures =
                     e.getValue() == State.DOWN
-                        ? failureDetails(f, id)
-                        : Future.succeededFuture(Map.of());
+                        ? failures(f, id)
+                        : Future.succeededFuture(Failures.NONE);
                 work.add(
-                    details
+                    failures
                         .compose(
                             d ->
                                 alerts.apply(
-                                    id, Command.state(e.getValue(), now, down, inMaintenance, d)))
+                                    id,
+                                    Command.state(
+                                        e.getValue(),
+                                        now,
+                                        down,
+                                        inMaintenance,
+                                        d.details(),
+                                        maintenance,
+                                        d.runs())))
                         .compose(step -> outbox.enqueue(step.notifications(), now))
                         .mapEmpty());
               }
@@ -292,23 +308,43 @@ public final class Alerting {
             });
   }
 
-  /** What a responder needs from the newest failure of the service's checks. */
-  private Future<Map<String, String>> failureDetails(Fleet f, String serviceId) {
+  /**
+   * What a DOWN service's checks say: the responder's facts from the newest failure, and when its
+   * latest consecutive failed runs started (for {@code page-after: N failures}), newest first.
+   */
+  record Failures(Map<String, String> details, List<Instant> runs) {
+    static final Failures NONE = new Failures(Map.of(), List.of());
+  }
+
+  private Future<Failures> failures(Fleet f, String serviceId) {
     List<Check> checks = f.checksOf(serviceId);
+    Service service = f.services().get(serviceId);
+    PageAfter pageAfter =
+        service == null || service.pageAfter() == null
+            ? f.settings().alerting().pageAfter()
+            : service.pageAfter();
     List<Future<List<ProbeResult>>> reads = new ArrayList<>();
     for (Check c : checks) {
-      reads.add(store.recent(c.id(), 10));
+      // Enough results for the runs page-after counts, from every location, and one more run.
+      int limit = Math.max(10, (pageAfter.failures() + 1) * c.locations().size());
+      reads.add(store.recent(c.id(), Math.min(limit, 1_000)));
     }
     return Future.join(reads)
         .map(
             v -> {
               ProbeResult newest = null;
-              for (Future<List<ProbeResult>> r : reads) {
+              List<Instant> runs = List.of();
+              for (int i = 0; i < reads.size(); i++) {
+                Future<List<ProbeResult>> r = reads.get(i);
                 if (r.succeeded()) {
                   for (ProbeResult p : r.result()) {
                     if (!p.ok() && (newest == null || p.startedAt().isAfter(newest.startedAt()))) {
                       newest = p;
                     }
+                  }
+                  List<Instant> checkRuns = failedRuns(checks.get(i), r.result());
+                  if (checkRuns.size() > runs.size()) {
+                    runs = checkRuns;
                   }
                 }
               }
@@ -320,8 +356,44 @@ public final class Alerting {
                 d.put("failingStep", newest.failure().step());
                 d.put("actual", newest.failure().message());
               }
-              return d;
+              return new Failures(d, runs);
             });
+  }
+
+  /**
+   * A check's latest consecutive failed runs, newest first, each as its earliest result's start. A
+   * run is the i-th newest result of every location (each location runs the check once a period);
+   * it failed when at least as many of them failed as the check's {@code down-when} asks.
+   */
+  static List<Instant> failedRuns(Check check, List<ProbeResult> recent) {
+    Map<String, List<ProbeResult>> byLocation = new LinkedHashMap<>();
+    for (ProbeResult p : recent) {
+      byLocation.computeIfAbsent(p.location(), l -> new ArrayList<>()).add(p);
+    }
+    int deepest = 0;
+    for (List<ProbeResult> results : byLocation.values()) {
+      results.sort(Comparator.comparing(ProbeResult::startedAt).reversed());
+      deepest = Math.max(deepest, results.size());
+    }
+    List<Instant> runs = new ArrayList<>();
+    for (int i = 0; i < deepest; i++) {
+      int reporting = 0;
+      int failed = 0;
+      Instant start = null;
+      for (List<ProbeResult> results : byLocation.values()) {
+        if (i < results.size()) {
+          ProbeResult p = results.get(i);
+          reporting++;
+          failed += p.ok() ? 0 : 1;
+          start = start == null || p.startedAt().isBefore(start) ? p.startedAt() : start;
+        }
+      }
+      if (failed < check.downWhen().threshold(reporting)) {
+        break;
+      }
+      runs.add(start);
+    }
+    return List.copyOf(runs);
   }
 
   private Future<Void> budgetIfDue(Fleet f, Instant now) {
@@ -365,15 +437,13 @@ public final class Alerting {
         .compose(
             verdicts -> {
               List<Future<Integer>> work = new ArrayList<>();
+              // OK verdicts too: they resolve budget pages whose burn stopped or month ended.
               verdicts.forEach(
-                  (id, verdict) -> {
-                    if (verdict != BurnRate.Verdict.OK) {
+                  (id, verdict) ->
                       work.add(
                           alerts
                               .apply(id, Command.budget(verdict, now, Map.of()))
-                              .compose(step -> outbox.enqueue(step.notifications(), now)));
-                    }
-                  });
+                              .compose(step -> outbox.enqueue(step.notifications(), now))));
               return Future.join(work).mapEmpty();
             });
   }

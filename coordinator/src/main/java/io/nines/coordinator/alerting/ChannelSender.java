@@ -118,23 +118,23 @@ public final class ChannelSender implements Sender {
     // service, or an upstream outage when it does not own the service. It carries that topic and
     // severity, so that Alertmanager resolves the alert it fired (its labels are its identity).
     boolean owner = service == null || service.owners().contains(n.team());
+    // A resolve of a budget page has that page's topic, so that Alertmanager resolves that alert.
+    String resolves =
+        n.kind() == Notification.Kind.RESOLVE ? n.details().get(Notification.RESOLVES) : null;
     var topic =
-        switch (n.kind()) {
+        resolves != null
+            ? topic(Notification.Kind.valueOf(resolves))
+            : switch (n.kind()) {
           case ACKNOWLEDGE, RESOLVE ->
               owner
                   ? io.nines.coordinator.channel.Notification.Topic.OUTAGE
                   : io.nines.coordinator.channel.Notification.Topic.UPSTREAM_OUTAGE;
-          case UPSTREAM, ROOT_CAUSE ->
-              io.nines.coordinator.channel.Notification.Topic.UPSTREAM_OUTAGE;
-          case FLAPPING -> io.nines.coordinator.channel.Notification.Topic.FLAPPING;
-          case BUDGET_BURN -> io.nines.coordinator.channel.Notification.Topic.BUDGET_BURN;
-          case BUDGET_SPENT -> io.nines.coordinator.channel.Notification.Topic.BUDGET_SPENT;
-          case FLEET -> io.nines.coordinator.channel.Notification.Topic.FLEET;
-          default -> io.nines.coordinator.channel.Notification.Topic.OUTAGE;
+          default -> topic(n.kind());
         };
     boolean critical = service != null && service.tier() == io.nines.config.Tier.CRITICAL;
+    // A resolve carries the severity of what it resolves (a label of the alert's identity).
     var severity =
-        switch (n.kind()) {
+        switch (resolves != null ? Notification.Kind.valueOf(resolves) : n.kind()) {
           case ACKNOWLEDGE, RESOLVE ->
               !owner
                   ? io.nines.coordinator.channel.Notification.Severity.WARNING
@@ -181,6 +181,21 @@ public final class ChannelSender implements Sender {
         links);
   }
 
+  /**
+   * The channel topic of a kind. A root-cause notice is about the team's own service being down (a
+   * service it depends on is the probable cause), so it is an outage, not an upstream one.
+   */
+  private static io.nines.coordinator.channel.Notification.Topic topic(Notification.Kind kind) {
+    return switch (kind) {
+      case UPSTREAM -> io.nines.coordinator.channel.Notification.Topic.UPSTREAM_OUTAGE;
+      case FLAPPING -> io.nines.coordinator.channel.Notification.Topic.FLAPPING;
+      case BUDGET_BURN -> io.nines.coordinator.channel.Notification.Topic.BUDGET_BURN;
+      case BUDGET_SPENT -> io.nines.coordinator.channel.Notification.Topic.BUDGET_SPENT;
+      case FLEET -> io.nines.coordinator.channel.Notification.Topic.FLEET;
+      default -> io.nines.coordinator.channel.Notification.Topic.OUTAGE;
+    };
+  }
+
   static String withoutLast(String key, int segments) {
     int end = key.length();
     for (int i = 0; i < segments; i++) {
@@ -212,7 +227,7 @@ public final class ChannelSender implements Sender {
     engine.forEach(
         (k, v) -> {
           String key = snakeCase(k);
-          if (!SHOWN_ELSEWHERE.contains(key)) {
+          if (!SHOWN_ELSEWHERE.contains(key) && !k.equals(Notification.RESOLVES)) {
             details.putIfAbsent(key, v);
           }
         });

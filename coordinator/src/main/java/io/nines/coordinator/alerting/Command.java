@@ -2,6 +2,7 @@ package io.nines.coordinator.alerting;
 
 import io.nines.coordinator.timeline.State;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,6 +19,9 @@ import java.util.Set;
  * @param incidentId with {@link Type#ACK}: the incident acknowledged
  * @param who with {@link Type#ACK}: who acknowledged
  * @param verdict with {@link Type#BUDGET}: the burn-rate verdict
+ * @param servicesInMaintenance with {@link Type#STATE}: every service in maintenance now
+ * @param failedRuns with {@link Type#STATE}: when the service's consecutive failed runs started,
+ *     newest first
  */
 public record Command(
     Type type,
@@ -28,11 +32,16 @@ public record Command(
     Map<String, String> details,
     String incidentId,
     String who,
-    BurnRate.Verdict verdict) {
+    BurnRate.Verdict verdict,
+    Set<String> servicesInMaintenance,
+    List<Instant> failedRuns) {
 
   public Command {
     down = down == null ? Set.of() : Set.copyOf(down);
     details = details == null ? Map.of() : Map.copyOf(details);
+    servicesInMaintenance =
+        servicesInMaintenance == null ? Set.of() : Set.copyOf(servicesInMaintenance);
+    failedRuns = failedRuns == null ? List.of() : List.copyOf(failedRuns);
   }
 
   /** What a command asks. */
@@ -48,22 +57,51 @@ public record Command(
       Set<String> down,
       boolean inMaintenance,
       Map<String, String> details) {
-    return new Command(Type.STATE, state, at, down, inMaintenance, details, null, null, null);
+    return state(state, at, down, inMaintenance, details, Set.of(), List.of());
+  }
+
+  public static Command state(
+      State state,
+      Instant at,
+      Set<String> down,
+      boolean inMaintenance,
+      Map<String, String> details,
+      Set<String> servicesInMaintenance,
+      List<Instant> failedRuns) {
+    return new Command(
+        Type.STATE,
+        state,
+        at,
+        down,
+        inMaintenance,
+        details,
+        null,
+        null,
+        null,
+        servicesInMaintenance,
+        failedRuns);
   }
 
   public static Command ack(String incidentId, String who, Instant at) {
-    return new Command(Type.ACK, null, at, Set.of(), false, Map.of(), incidentId, who, null);
+    return new Command(
+        Type.ACK, null, at, Set.of(), false, Map.of(), incidentId, who, null, null, null);
   }
 
   public static Command budget(BurnRate.Verdict verdict, Instant at, Map<String, String> details) {
-    return new Command(Type.BUDGET, null, at, Set.of(), false, details, null, null, verdict);
+    return new Command(
+        Type.BUDGET, null, at, Set.of(), false, details, null, null, verdict, null, null);
   }
 
   /** Applies the command with {@code engine}. Pure. */
   public IncidentEngine.Step applyTo(IncidentEngine engine, ServiceAlerts s) {
     return switch (type) {
       case STATE ->
-          engine.onState(s, state, at, new IncidentEngine.Context(down, inMaintenance, details));
+          engine.onState(
+              s,
+              state,
+              at,
+              new IncidentEngine.Context(
+                  down, inMaintenance, details, servicesInMaintenance, failedRuns));
       case ACK -> engine.acknowledge(s, incidentId, who, at);
       case BUDGET -> engine.onBudget(s, verdict, at, details);
     };

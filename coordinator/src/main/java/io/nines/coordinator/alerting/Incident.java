@@ -47,9 +47,23 @@ public record Incident(
    *
    * @param suppressed whether the team got a root-cause notice instead of pages; it pages once the
    *     root cause recovers while this service stays down
-   * @param since when its escalation started (the incident's start, or when suppression ended)
+   * @param since when its escalation started (when the incident opened, or when suppression ended);
+   *     steps count from it
    * @param stepsFired how many escalation steps have fired
    * @param repeatsFired how many repeats of the last step have fired
+   * @param causeRecoveredAt while suppressed: when the root cause was first seen recovered with
+   *     this service still DOWN, the start of its own confirmation time; null otherwise
    */
-  public record Paging(boolean suppressed, Instant since, int stepsFired, int repeatsFired) {}
+  public record Paging(
+      boolean suppressed,
+      Instant since,
+      int stepsFired,
+      int repeatsFired,
+      Instant causeRecoveredAt) {
+
+    /** Paging that is not waiting on a recovered root cause. */
+    public Paging(boolean suppressed, Instant since, int stepsFired, int repeatsFired) {
+      this(suppressed, since, stepsFired, repeatsFired, null);
+    }
+  }
 }

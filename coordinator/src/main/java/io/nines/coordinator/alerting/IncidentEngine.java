@@ -4,6 +4,7 @@ import io.nines.config.Channel;
 import io.nines.config.Escalation;
 import io.nines.config.Fleet;
 import io.nines.config.Notices;
+import io.nines.config.PageAfter;
 import io.nines.config.Service;
 import io.nines.config.Settings;
 import io.nines.config.Team;
@@ -26,16 +27,26 @@ import java.util.Set;
  * <p>The rules:
  *
  * <ul>
- *   <li>One incident per outage: it opens when the service turns DOWN and resolves when it is UP
- *       again; DEGRADED and UNKNOWN neither open nor resolve one.
- *   <li>Owners are paged through their team's escalation; an acknowledgement stops it. Steps that
- *       fell due while the engine was not asked (a member failed over) fire at the next tick;
- *       missed repeats fire once, not in a burst.
- *   <li>Teams owning services that depend on the failing one, directly or transitively, get one
- *       upstream notice per incident naming their exposed services (a page if they asked for it).
- *   <li>Root-cause suppression: when a service the failing one depends on is down too, owners who
- *       opted in get one notice naming it instead of pages; if their service is still down when the
- *       root cause recovers, their escalation starts then.
+ *   <li>Confirmation: an outage is confirmed once the service has been DOWN for its {@link
+ *       PageAfter} ({@code page-after}: a time, or a number of consecutive failed runs). Only then
+ *       does its incident open, starting when the service turned DOWN; a blip shorter than that
+ *       opens none and tells nobody (the timeline and the figures still count it).
+ *   <li>One incident per outage: it opens when the outage is confirmed and resolves when the
+ *       service is UP again; DEGRADED and UNKNOWN neither open nor resolve one.
+ *   <li>Owners are paged through their team's escalation, whose steps count from when the incident
+ *       opened; an acknowledgement stops it. Steps that fell due while the engine was not asked (a
+ *       member failed over) fire at the next tick; missed repeats fire once, not in a burst.
+ *   <li>One notice per team per root-cause outage. The incident of a root cause (a DOWN service
+ *       none of whose dependencies is DOWN) tells each team owning services that depend on it,
+ *       directly or transitively, once, naming all of that team's exposed services (a page if the
+ *       team asked for it); a team that owns the root cause itself is paged and told nothing more.
+ *   <li>A service DOWN because a service it depends on is DOWN has an incident of its own, but it
+ *       tells nobody while the root cause is down: its owners (who opted in to root-cause
+ *       suppression, the default) already heard of the root cause's incident, and its dependants
+ *       too. When the root cause is in maintenance (so its incident tells nobody), the owners get
+ *       one root-cause notice and the dependants their upstream notice from this incident. If the
+ *       service is still DOWN after the root cause recovered, for its confirmation time counted
+ *       from that recovery, its owners' escalation starts then.
  *   <li>Maintenance: no incident opens while the service is in a maintenance window, and an open
  *       incident's escalation pauses during one. The outage is still on the timeline.
  *   <li>Flapping: {@code changes} changes into or out of DOWN within {@code window} send one
@@ -62,12 +73,33 @@ public final class IncidentEngine {
     }
   }
 
-  /** What the caller knows about the world when it asks for a decision. */
+  /**
+   * What the caller knows about the world when it asks for a decision.
+   *
+   * @param downServices the services DOWN now
+   * @param inMaintenance whether the service decided for is in a maintenance window now
+   * @param details what a responder needs (failing step, actual value...)
+   * @param servicesInMaintenance every service in a maintenance window now
+   * @param failedRuns when the service's latest consecutive failed runs started (a run failed when
+   *     its check's {@code down-when} held), newest first; empty when it is not DOWN or unknown
+   */
   public record Context(
-      Set<String> downServices, boolean inMaintenance, Map<String, String> details) {
+      Set<String> downServices,
+      boolean inMaintenance,
+      Map<String, String> details,
+      Set<String> servicesInMaintenance,
+      List<Instant> failedRuns) {
     public Context {
       downServices = Set.copyOf(downServices);
       details = Map.copyOf(details);
+      servicesInMaintenance =
+          servicesInMaintenance == null ? Set.of() : Set.copyOf(servicesInMaintenance);
+      failedRuns = failedRuns == null ? List.of() : List.copyOf(failedRuns);
+    }
+
+    /** With no other service in maintenance and no failed run known. */
+    public Context(Set<String> downServices, boolean inMaintenance, Map<String, String> details) {
+      this(downServices, inMaintenance, details, Set.of(), List.of());
     }
 
     public static Context of(Set<String> downServices) {
@@ -95,7 +127,9 @@ public final class IncidentEngine {
       b.toOwners(Notification.Kind.FLAPPING, s.serviceId() + "@" + at.getEpochSecond(), null);
     }
     if (state == State.DOWN && b.incident == null && !ctx.inMaintenance() && !b.flapping) {
-      b.open(at);
+      if (b.confirmed(at, null)) {
+        b.open(at);
+      }
     } else if (state == State.UP && b.incident != null) {
       b.resolve(at);
     }
@@ -104,8 +138,9 @@ public final class IncidentEngine {
   }
 
   /**
-   * Time passed: fires escalation steps and repeats that are due, starts paging teams whose root
-   * cause recovered, and ends flapping once the state is stable.
+   * Time passed: opens the incident of an outage confirmed now (or still DOWN after flapping or a
+   * maintenance window ended), fires escalation steps and repeats that are due, starts paging teams
+   * whose root cause recovered, and ends flapping once the state is stable.
    */
   public Step tick(ServiceAlerts s, Instant now, Context ctx) {
     Builder b = new Builder(s, now, ctx);
@@ -114,8 +149,11 @@ public final class IncidentEngine {
         && !now.isBefore(b.lastChange.plus(alerting.flapWindow().dividedBy(2)))) {
       b.flapping = false;
       b.changes.clear();
-      if (b.state == State.DOWN && b.incident == null && !ctx.inMaintenance()) {
-        b.open(b.lastChange);
+    }
+    if (b.state == State.DOWN && b.incident == null && !b.flapping && !ctx.inMaintenance()) {
+      Instant downSince = b.lastChange == null ? now : b.lastChange;
+      if (b.confirmed(downSince, null)) {
+        b.open(downSince);
       }
     }
     b.escalate();
@@ -150,20 +188,33 @@ public final class IncidentEngine {
   }
 
   /**
-   * A burn-rate verdict for the service at {@code now}. A fast burn is told at most once a UTC day,
-   * a spent budget once a month.
+   * A burn-rate verdict for the service at {@code now}, {@link BurnRate.Verdict#OK} included (so
+   * that open budget pages resolve). Owners hear through their non-paging channels, or through
+   * their first escalation step when their team set {@code notices.budget: page}. A fast burn is
+   * told at most once a UTC day (a team paged for it is not paged again while that page is open), a
+   * spent budget once a month. A budget page resolves: a burn page when the burn stops (any verdict
+   * but a fast burn), a spent page when its month has ended.
    */
   public Step onBudget(
       ServiceAlerts s, BurnRate.Verdict verdict, Instant now, Map<String, String> details) {
     Builder b = new Builder(s, now, new Context(Set.of(), false, details));
     String day = now.atZone(ZoneOffset.UTC).toLocalDate().toString();
     String month = day.substring(0, 7);
+    for (Notification open : List.copyOf(b.budgetPages)) {
+      boolean over =
+          open.kind() == Notification.Kind.BUDGET_SPENT
+              ? !open.key().startsWith("budget/" + s.serviceId() + "/" + month + "/")
+              : verdict != BurnRate.Verdict.FAST_BURN;
+      if (over) {
+        b.resolveBudget(open);
+      }
+    }
     if (verdict == BurnRate.Verdict.SPENT && !month.equals(s.spentNoticeMonth())) {
       b.spentNoticeMonth = month;
-      b.toOwners(Notification.Kind.BUDGET_SPENT, "budget/" + s.serviceId() + "/" + month, null);
+      b.budget(Notification.Kind.BUDGET_SPENT, "budget/" + s.serviceId() + "/" + month);
     } else if (verdict == BurnRate.Verdict.FAST_BURN && !day.equals(s.burnNoticeDay())) {
       b.burnNoticeDay = day;
-      b.toOwners(Notification.Kind.BUDGET_BURN, "budget/" + s.serviceId() + "/" + day, null);
+      b.budget(Notification.Kind.BUDGET_BURN, "budget/" + s.serviceId() + "/" + day);
     }
     return b.build();
   }
@@ -182,6 +233,7 @@ public final class IncidentEngine {
     String burnNoticeDay;
     String spentNoticeMonth;
     final List<Incident> resolved;
+    final List<Notification> budgetPages;
     final List<Notification> out = new ArrayList<>();
     final Map<String, Incident.Paging> paging = new LinkedHashMap<>();
     final List<Notification> log = new ArrayList<>();
@@ -199,6 +251,7 @@ public final class IncidentEngine {
       this.burnNoticeDay = s.burnNoticeDay();
       this.spentNoticeMonth = s.spentNoticeMonth();
       this.resolved = new ArrayList<>(s.resolved());
+      this.budgetPages = new ArrayList<>(s.budgetPages());
       if (incident != null) {
         paging.putAll(incident.paging());
         log.addAll(incident.log());
@@ -209,9 +262,35 @@ public final class IncidentEngine {
       return service == null ? List.of() : service.owners();
     }
 
+    PageAfter pageAfter() {
+      return service == null || service.pageAfter() == null
+          ? alerting.pageAfter()
+          : service.pageAfter();
+    }
+
+    /**
+     * Whether an outage is confirmed now: DOWN for the service's confirmation time since {@code
+     * since}, or with that many consecutive failed runs (those started after {@code runsAfter} when
+     * it is not null, else all of them).
+     */
+    boolean confirmed(Instant since, Instant runsAfter) {
+      PageAfter p = pageAfter();
+      if (p.byFailures()) {
+        long runs =
+            runsAfter == null
+                ? ctx.failedRuns().size()
+                : ctx.failedRuns().stream().filter(t -> t.isAfter(runsAfter)).count();
+        return runs >= p.failures();
+      }
+      return !now.isBefore(since.plus(p.duration()));
+    }
+
     void open(Instant start) {
       String id = before.serviceId() + "@" + start.getEpochSecond();
       String rootCause = dependencies.rootCause(before.serviceId(), ctx.downServices());
+      // The root cause's own incident tells everyone concerned, unless it is in maintenance (then
+      // it has none): this incident then speaks for it.
+      boolean causeTells = rootCause != null && !ctx.servicesInMaintenance().contains(rootCause);
       paging.clear();
       log.clear();
       incident =
@@ -221,12 +300,15 @@ public final class IncidentEngine {
         Team team = fleet.teams().get(owner);
         boolean suppressed =
             rootCause != null && team != null && team.notices().rootCauseSuppression();
-        paging.put(owner, new Incident.Paging(suppressed, start, 0, 0));
-        if (suppressed) {
+        paging.put(owner, new Incident.Paging(suppressed, now, 0, 0));
+        if (suppressed && !causeTells) {
           for (String kind : noticeKinds(team)) {
             send(owner, kind, Notification.Kind.ROOT_CAUSE, id, "root-cause", id);
           }
         }
+      }
+      if (causeTells) {
+        return;
       }
       // Dependent teams: one upstream notice each, naming the services of theirs that are exposed.
       Map<String, List<String>> exposed = new LinkedHashMap<>();
@@ -280,14 +362,40 @@ public final class IncidentEngine {
 
     void resolve(Instant at) {
       Incident i = incident;
-      Set<String> notified = new LinkedHashSet<>();
+      // Each team and channel told, with what it was told first (a page, or an upstream notice).
+      Map<String, Notification.Kind> notified = new LinkedHashMap<>();
       for (Notification n : log) {
-        notified.add(n.team() + "\u0000" + n.channelKind());
+        notified.putIfAbsent(n.team() + "\u0000" + n.channelKind(), n.kind());
       }
-      for (String pair : notified) {
-        String[] parts = pair.split("\u0000");
-        send(parts[0], parts[1], Notification.Kind.RESOLVE, i.id(), "resolve", i.id());
-      }
+      notified.forEach(
+          (pair, told) -> {
+            String[] parts = pair.split("\u0000");
+            if (told == Notification.Kind.UPSTREAM) {
+              // Resolves the upstream notice: same topic, so Alertmanager resolves that alert.
+              Notification n =
+                  notification(
+                      i.id() + "/" + parts[0] + "/" + parts[1] + "/resolve",
+                      i.id(),
+                      parts[0],
+                      parts[1],
+                      Notification.Kind.RESOLVE);
+              Map<String, String> details = new LinkedHashMap<>(n.details());
+              details.put(Notification.RESOLVES, told.name());
+              add(
+                  new Notification(
+                      n.key(),
+                      n.incidentId(),
+                      n.serviceId(),
+                      n.team(),
+                      n.channelKind(),
+                      n.kind(),
+                      n.at(),
+                      n.summary(),
+                      details));
+            } else {
+              send(parts[0], parts[1], Notification.Kind.RESOLVE, i.id(), "resolve", i.id());
+            }
+          });
       Incident done =
           new Incident(
               i.id(),
@@ -320,14 +428,21 @@ public final class IncidentEngine {
           continue;
         }
         if (p.suppressed()) {
-          if (incident.rootCause() != null
-              && !ctx.downServices().contains(incident.rootCause())
-              && state == State.DOWN) {
-            // The root cause recovered but this service is still down: its own incident pages.
-            p = new Incident.Paging(false, now, 0, 0);
-          } else {
+          if (incident.rootCause() == null
+              || ctx.downServices().contains(incident.rootCause())
+              || state != State.DOWN) {
+            // Still explained by the root cause, or not DOWN: wait (again).
+            paging.put(owner, new Incident.Paging(true, p.since(), 0, 0, null));
             continue;
           }
+          // The root cause recovered but this service is still down: once that is confirmed
+          // (its confirmation time, counted from the recovery), its own incident pages.
+          Instant recovered = p.causeRecoveredAt() == null ? now : p.causeRecoveredAt();
+          if (!confirmed(recovered, recovered)) {
+            paging.put(owner, new Incident.Paging(true, p.since(), 0, 0, recovered));
+            continue;
+          }
+          p = new Incident.Paging(false, now, 0, 0);
         }
         Escalation e = team.escalation();
         int fired = p.stepsFired();
@@ -366,23 +481,77 @@ public final class IncidentEngine {
       }
     }
 
-    /**
-     * Tells each owner team through its notice channels (or its first step when it asked to be
-     * paged).
-     */
+    /** Tells each owner team through its notice channels (flapping). */
     void toOwners(Notification.Kind kind, String keyPrefix, String incidentId) {
       for (String owner : owners()) {
         Team team = fleet.teams().get(owner);
         if (team == null) {
           continue;
         }
-        boolean page =
-            (kind == Notification.Kind.BUDGET_BURN || kind == Notification.Kind.BUDGET_SPENT)
-                && team.notices().budget() == Notices.Mode.PAGE;
-        for (String channel : page ? firstStepKinds(team) : noticeKinds(team)) {
+        for (String channel : noticeKinds(team)) {
           send(owner, channel, kind, keyPrefix, kind.name().toLowerCase(), incidentId);
         }
       }
+    }
+
+    /**
+     * A budget notice to each owner team: through its non-paging channels only, or as a page
+     * through its first escalation step when it set {@code notices.budget: page}; such a page is
+     * remembered until it resolves, and a team with an open burn page is not paged again for it.
+     */
+    void budget(Notification.Kind kind, String keyPrefix) {
+      for (String owner : owners()) {
+        Team team = fleet.teams().get(owner);
+        if (team == null) {
+          continue;
+        }
+        boolean page = team.notices().budget() == Notices.Mode.PAGE;
+        if (page
+            && budgetPages.stream().anyMatch(n -> n.team().equals(owner) && n.kind() == kind)) {
+          continue;
+        }
+        for (String channel : page ? firstStepKinds(team) : nonPagingKinds(team)) {
+          Notification n =
+              notification(
+                  keyPrefix + "/" + owner + "/" + channel + "/" + kind.name().toLowerCase(),
+                  null,
+                  owner,
+                  channel,
+                  kind);
+          add(n);
+          if (page) {
+            budgetPages.add(n);
+          }
+        }
+      }
+    }
+
+    /** Resolves an open budget page: same key prefix, so PagerDuty resolves the same alert. */
+    void resolveBudget(Notification open) {
+      budgetPages.remove(open);
+      String prefix = ChannelSender.withoutLast(open.key(), 3);
+      Notification n =
+          notification(
+              prefix + "/" + open.team() + "/" + open.channelKind() + "/resolve",
+              null,
+              open.team(),
+              open.channelKind(),
+              Notification.Kind.RESOLVE);
+      Map<String, String> details = new LinkedHashMap<>(n.details());
+      details.put(Notification.RESOLVES, open.kind().name());
+      add(
+          new Notification(
+              n.key(),
+              n.incidentId(),
+              n.serviceId(),
+              n.team(),
+              n.channelKind(),
+              n.kind(),
+              now,
+              open.kind() == Notification.Kind.BUDGET_SPENT
+                  ? name() + ": a new month, a new downtime budget"
+                  : name() + " no longer burns its downtime budget fast",
+              details));
     }
 
     void send(
@@ -442,7 +611,7 @@ public final class IncidentEngine {
                 + since
                 + ", probably because "
                 + incident.rootCause()
-                + " is down; see its incident";
+                + " is down, in a maintenance window";
         case FLAPPING ->
             name()
                 + " is flapping: "
@@ -490,7 +659,8 @@ public final class IncidentEngine {
               lastChange,
               burnNoticeDay,
               spentNoticeMonth,
-              resolved),
+              resolved,
+              budgetPages),
           out);
     }
   }
@@ -502,7 +672,19 @@ public final class IncidentEngine {
         : team.escalation().steps().get(0).channelKinds();
   }
 
-  /** The team's non-paging channel kinds; PagerDuty only when it has nothing else. */
+  /** The team's non-paging channel kinds (not PagerDuty); may be empty. */
+  static List<String> nonPagingKinds(Team team) {
+    return team.channels().stream()
+        .map(Channel::kind)
+        .filter(k -> !k.equals("pagerduty"))
+        .distinct()
+        .toList();
+  }
+
+  /**
+   * The team's non-paging channel kinds; PagerDuty only when it has nothing else (such a notice
+   * belongs to an incident and resolves with it).
+   */
   static List<String> noticeKinds(Team team) {
     List<String> kinds =
         team.channels().stream()

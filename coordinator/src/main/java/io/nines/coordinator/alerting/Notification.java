@@ -43,6 +43,12 @@ public record Notification(
     details = Map.copyOf(shown);
   }
 
+  /**
+   * The detail a {@link Kind#RESOLVE} that ends a notice rather than an incident carries: the name
+   * of the kind it resolves, e.g. {@code BUDGET_BURN}.
+   */
+  public static final String RESOLVES = "resolves";
+
   /** What a notification is. */
   public enum Kind {
     /** A page for an outage of a service the team owns. */
@@ -53,7 +59,10 @@ public record Notification(
     RESOLVE,
     /** A service the team depends on is down (an upstream outage). */
     UPSTREAM,
-    /** The team's service is down because a service it depends on is down; no page. */
+    /**
+     * The team's service is down because a service it depends on is down, and that one is in
+     * maintenance (so its incident tells nobody); no page.
+     */
     ROOT_CAUSE,
     /** The service changes state too often; one notice, then quiet until it is stable. */
     FLAPPING,

@@ -18,6 +18,8 @@ import java.util.List;
  * @param burnNoticeDay the UTC day ({@code 2026-11-25}) of the last burn notice, or null
  * @param spentNoticeMonth the month ({@code 2026-11}) the spent notice went out for, or null
  * @param resolved recent resolved incidents, newest last, at most {@link #KEEP_RESOLVED}
+ * @param budgetPages budget notices sent as pages (to teams with {@code notices.budget: page}) that
+ *     are not resolved yet: a burn page until the burn stops, a spent page until the month ends
  */
 public record ServiceAlerts(
     String serviceId,
@@ -28,7 +30,8 @@ public record ServiceAlerts(
     Instant lastChange,
     String burnNoticeDay,
     String spentNoticeMonth,
-    List<Incident> resolved) {
+    List<Incident> resolved,
+    List<Notification> budgetPages) {
 
   /** How many resolved incidents a service keeps in memory; the store keeps them all. */
   public static final int KEEP_RESOLVED = 20;
@@ -36,6 +39,31 @@ public record ServiceAlerts(
   public ServiceAlerts {
     changes = List.copyOf(changes);
     resolved = List.copyOf(resolved);
+    budgetPages = budgetPages == null ? List.of() : List.copyOf(budgetPages);
+  }
+
+  /** With no open budget page. */
+  public ServiceAlerts(
+      String serviceId,
+      State state,
+      Incident incident,
+      List<Instant> changes,
+      boolean flapping,
+      Instant lastChange,
+      String burnNoticeDay,
+      String spentNoticeMonth,
+      List<Incident> resolved) {
+    this(
+        serviceId,
+        state,
+        incident,
+        changes,
+        flapping,
+        lastChange,
+        burnNoticeDay,
+        spentNoticeMonth,
+        resolved,
+        List.of());
   }
 
   /** A service with no history, assumed UP. */

@@ -35,7 +35,8 @@ class AlertJsonTest {
         resolvedAt,
         Map.of(
             "shop", new Incident.Paging(false, T, 2, 1),
-            "ops", new Incident.Paging(true, null, 0, 0)),
+            "ops", new Incident.Paging(true, null, 0, 0),
+            "web", new Incident.Paging(true, T, 0, 0, T.plusSeconds(90))),
         List.of(page("k1"), page("k2")));
   }
 
@@ -51,10 +52,19 @@ class AlertJsonTest {
             T.plusSeconds(30),
             "2026-04-07",
             "2026-04",
-            List.of(incident(T.plusSeconds(600))));
+            List.of(incident(T.plusSeconds(600))),
+            List.of(page("budget/checkout/2026-04/shop/pagerduty/budget_spent")));
     assertThat(AlertJson.decodeServiceAlerts(AlertJson.encode(full))).isEqualTo(full);
     ServiceAlerts initial = ServiceAlerts.initial("catalog");
     assertThat(AlertJson.decodeServiceAlerts(AlertJson.encode(initial))).isEqualTo(initial);
+  }
+
+  @Test
+  void whenStateWasWrittenBeforeBudgetPages_thenItDecodesWithNone() {
+    ServiceAlerts initial = ServiceAlerts.initial("catalog");
+    io.vertx.core.json.JsonObject old = AlertJson.serviceAlerts(initial);
+    old.remove("budgetPages");
+    assertThat(AlertJson.serviceAlerts(old)).isEqualTo(initial);
   }
 
   @Test

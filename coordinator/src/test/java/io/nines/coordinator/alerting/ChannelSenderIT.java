@@ -71,7 +71,7 @@ class ChannelSenderIT {
           payments:
             pagerduty: { routing-key: "${env:PD_KEY}", url: "http://127.0.0.1:%d/v2/enqueue" }
         services:
-          payments: { tier: critical, owners: [payments], runbook: "https://runbooks.example/payments" }
+          payments: { tier: critical, owners: [payments], runbook: "https://runbooks.example/payments", page-after: 0s }
         checks:
           - { id: p, service: payments, http: { get: "http://127.0.0.1:1/" } }
         """

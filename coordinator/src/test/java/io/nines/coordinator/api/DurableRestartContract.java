@@ -46,8 +46,8 @@ abstract class DurableRestartContract {
         shop:
           email: [shop@shop.example]
       services:
-        checkout: { tier: critical, owners: [shop] }
-        catalog: { tier: important, owners: [shop] }
+        checkout: { tier: critical, owners: [shop], page-after: 0s }
+        catalog: { tier: important, owners: [shop], page-after: 0s }
       checks:
         - { id: checkout-journey, service: checkout, every: %s, locations: [eu], http: { get: "http://127.0.0.1:1/k" } }
         - { id: checkout-api, service: checkout, every: 30s, locations: [eu], http: { get: "http://127.0.0.1:1/a" } }

@@ -53,7 +53,7 @@ class AlertingFailoverIT {
               - { after: 0m, notify: [email] }
               - { after: 1m, notify: [email] }
       services:
-        checkout: { tier: critical, owners: [shop] }
+        checkout: { tier: critical, owners: [shop], page-after: 0s }
       checks:
         - { id: checkout-api, service: checkout, every: 30s, http: { get: "http://127.0.0.1:1/k" } }
       """;

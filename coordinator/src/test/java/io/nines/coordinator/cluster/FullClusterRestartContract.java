@@ -234,7 +234,7 @@ abstract class FullClusterRestartContract {
         shop:
           email: [shop@shop.example]
       services:
-        checkout: { tier: critical, owners: [shop] }
+        checkout: { tier: critical, owners: [shop], page-after: 0s }
       checks:
         - { id: checkout-api, service: checkout, every: %s, locations: [eu], http: { get: "http://127.0.0.1:1/k" } }
       """;

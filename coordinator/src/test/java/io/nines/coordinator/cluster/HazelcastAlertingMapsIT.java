@@ -147,7 +147,7 @@ class HazelcastAlertingMapsIT {
           shop:
             email: [shop@shop.example]
         services:
-          racy: { tier: critical, owners: [shop] }
+          racy: { tier: critical, owners: [shop], page-after: 0s }
         checks:
           - { id: racy-api, service: racy, http: { get: "http://127.0.0.1:1/k" } }
         """);

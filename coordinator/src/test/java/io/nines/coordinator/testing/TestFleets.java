@@ -9,6 +9,7 @@ import io.nines.config.ConfigVersion;
 import io.nines.config.DownWhen;
 import io.nines.config.Fleet;
 import io.nines.config.MaintenanceWindow;
+import io.nines.config.PageAfter;
 import io.nines.config.Service;
 import io.nines.config.Settings;
 import io.nines.config.Tier;
@@ -26,7 +27,24 @@ public final class TestFleets {
   private final Map<String, Service> services = new LinkedHashMap<>();
   private final List<Check> checks = new ArrayList<>();
   private final List<MaintenanceWindow> maintenance = new ArrayList<>();
-  private Settings settings = Settings.DEFAULTS;
+
+  /**
+   * Tests built without the loader page as soon as a service is DOWN, so that one failing result
+   * opens an incident; tests of the confirmation time use the loader or {@link #pageAfter}.
+   */
+  private static final Settings.Alerting PAGE_AT_ONCE =
+      new Settings.Alerting(
+          Settings.Alerting.DEFAULTS.operators(),
+          Settings.Alerting.DEFAULTS.flapChanges(),
+          Settings.Alerting.DEFAULTS.flapWindow(),
+          PageAfter.IMMEDIATELY);
+
+  private Settings settings =
+      new Settings(
+          Settings.DEFAULTS.retentionRaw(),
+          Settings.DEFAULTS.retentionRollup(),
+          Settings.DEFAULTS.tierTargets(),
+          PAGE_AT_ONCE);
 
   private TestFleets() {}
 
@@ -66,7 +84,21 @@ public final class TestFleets {
   }
 
   public TestFleets retentionRaw(Duration retention) {
-    settings = new Settings(retention, settings.retentionRollup(), settings.tierTargets());
+    settings =
+        new Settings(
+            retention, settings.retentionRollup(), settings.tierTargets(), settings.alerting());
+    return this;
+  }
+
+  /** The fleet's confirmation time ({@code settings.alerting.page-after}). */
+  public TestFleets pageAfter(PageAfter pageAfter) {
+    Settings.Alerting a = settings.alerting();
+    settings =
+        new Settings(
+            settings.retentionRaw(),
+            settings.retentionRollup(),
+            settings.tierTargets(),
+            new Settings.Alerting(a.operators(), a.flapChanges(), a.flapWindow(), pageAfter));
     return this;
   }
 
