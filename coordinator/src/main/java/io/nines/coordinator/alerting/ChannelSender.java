@@ -125,12 +125,12 @@ public final class ChannelSender implements Sender {
         resolves != null
             ? topic(Notification.Kind.valueOf(resolves))
             : switch (n.kind()) {
-          case ACKNOWLEDGE, RESOLVE ->
-              owner
-                  ? io.nines.coordinator.channel.Notification.Topic.OUTAGE
-                  : io.nines.coordinator.channel.Notification.Topic.UPSTREAM_OUTAGE;
-          default -> topic(n.kind());
-        };
+              case ACKNOWLEDGE, RESOLVE ->
+                  owner
+                      ? io.nines.coordinator.channel.Notification.Topic.OUTAGE
+                      : io.nines.coordinator.channel.Notification.Topic.UPSTREAM_OUTAGE;
+              default -> topic(n.kind());
+            };
     boolean critical = service != null && service.tier() == io.nines.config.Tier.CRITICAL;
     // A resolve carries the severity of what it resolves (a label of the alert's identity).
     var severity =
