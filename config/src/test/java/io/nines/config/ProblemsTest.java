@@ -187,6 +187,12 @@ class ProblemsTest {
             4,
             "checks[0].options.insecure",
             "was 'yes' but it must be true or false"),
+        error(
+            "follow-redirects not a boolean",
+            check("    options: {follow-redirects: 3}\n    http: {get: \"${shop}/x\"}\n"),
+            4,
+            "checks[0].options.follow-redirects",
+            "was '3' but it must be true or false"),
         // durations
         error(
             "bad duration unit",
@@ -713,6 +719,14 @@ class ProblemsTest {
             4,
             "checks[0].options.insecure",
             "is true: TLS certificates are not verified"),
+        warning(
+            "max-redirects without following",
+            check(
+                "    options: {follow-redirects: false, max-redirects: 3}\n"
+                    + "    http: {get: \"${shop}/x\"}\n"),
+            4,
+            "checks[0].options.max-redirects",
+            "is ignored because follow-redirects is false"),
         warning(
             "unset env secret",
             check(

@@ -217,7 +217,7 @@ class TlsProbeIT {
             TestChecks.check(
                 "https-ca",
                 Duration.ofSeconds(10),
-                new CheckSpec.Http(get, new HttpOptions(5, false, caFile, false, 1 << 20))));
+                new CheckSpec.Http(get, new HttpOptions(true, 5, false, caFile, false, 1 << 20))));
     assertThat(trusted.ok()).as("%s", trusted.failure()).isTrue();
     ProbeResult untrusted =
         harness.run(
@@ -236,7 +236,7 @@ class TlsProbeIT {
             TestChecks.check(
                 "https-phases",
                 Duration.ofSeconds(10),
-                new CheckSpec.Http(get, new HttpOptions(5, false, caFile, false, 1 << 20))));
+                new CheckSpec.Http(get, new HttpOptions(true, 5, false, caFile, false, 1 << 20))));
     assertThat(r.ok()).as("%s", r.failure()).isTrue();
     HttpProbeIT.assertPhasesInOrder(r, "dns", "connect", "tls", "firstByte", "total");
   }
@@ -266,7 +266,7 @@ class TlsProbeIT {
             TestChecks.check(
                 "https-insecure",
                 Duration.ofSeconds(10),
-                new CheckSpec.Http(get, new HttpOptions(5, true, null, false, 1 << 20))));
+                new CheckSpec.Http(get, new HttpOptions(true, 5, true, null, false, 1 << 20))));
     assertThat(r.ok()).as("%s", r.failure()).isTrue();
   }
 
@@ -288,7 +288,7 @@ class TlsProbeIT {
                 Duration.ofSeconds(10),
                 new CheckSpec.Http(
                     TestChecks.get("home", "https://localhost:" + port + "/"),
-                    new HttpOptions(5, false, caFile, false, 1 << 20))));
+                    new HttpOptions(true, 5, false, caFile, false, 1 << 20))));
     assertThat(r.failure().kind()).isEqualTo(FailureKind.TLS);
   }
 

@@ -68,7 +68,7 @@ final class CheckReader {
           "expect",
           "extract");
   static final List<String> OPTIONS_KEYS =
-      List.of("max-redirects", "insecure", "ca-file", "keep-alive", "max-body");
+      List.of("follow-redirects", "max-redirects", "insecure", "ca-file", "keep-alive", "max-body");
   static final List<String> TCP_KEYS = List.of("host", "port", "send", "expect");
   static final List<String> DNS_KEYS = List.of("name", "type", "server", "expect");
   static final List<String> TLS_KEYS = List.of("host", "port", "server-name", "ca-file", "expect");
@@ -261,10 +261,21 @@ final class CheckReader {
     if (f == null) {
       return d;
     }
+    boolean followRedirects = d.followRedirects();
+    if (f.has("follow-redirects")) {
+      Boolean v = f.get("follow-redirects").bool();
+      followRedirects = v == null ? followRedirects : v;
+    }
     int maxRedirects = d.maxRedirects();
     if (f.has("max-redirects")) {
       Integer v = f.get("max-redirects").integer(0, 20);
       maxRedirects = v == null ? maxRedirects : v;
+      if (!followRedirects) {
+        f.get("max-redirects")
+            .warning(
+                "is ignored because follow-redirects is false: the check judges the redirect"
+                    + " itself; remove one of them");
+      }
     }
     boolean insecure = d.insecure();
     if (f.has("insecure")) {
@@ -296,7 +307,7 @@ final class CheckReader {
         maxBody = bytes;
       }
     }
-    return new HttpOptions(maxRedirects, insecure, caFile, keepAlive, maxBody);
+    return new HttpOptions(followRedirects, maxRedirects, insecure, caFile, keepAlive, maxBody);
   }
 
   /** An absolute path to a file the agent reads; a missing one is a warning. */
