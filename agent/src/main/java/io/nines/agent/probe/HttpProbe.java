@@ -149,6 +149,9 @@ public final class HttpProbe implements Probe {
     private HttpTransport.Exchange inFlight;
     private String currentStep = "";
 
+    /** The secrets the current step uses, read before it is rendered. */
+    private Map<SecretRef, String> stepSecrets = Map.of();
+
     /** Whether the current step's timing is in {@link #stepTimings} already. */
     private boolean currentStepTimed;
 
@@ -208,6 +211,29 @@ public final class HttpProbe implements Probe {
       currentStepTimed = false;
       visited.clear();
       stepStartNanos = ctx.time().monotonicNanos();
+      // Secrets first: reading a ${file:...} one blocks, so it happens on a worker thread.
+      SecretReader.read(ctx, SecretReader.templates(step))
+          .onComplete(
+              read -> {
+                if (done) {
+                  return;
+                }
+                if (read.failed()) {
+                  fail(FailureKind.INTERNAL, read.cause().getMessage(), null, null, null);
+                  return;
+                }
+                try {
+                  stepSecrets = read.result();
+                  stepStartNanos = ctx.time().monotonicNanos();
+                  sendStep(index, step);
+                } catch (RuntimeException e) {
+                  internal(e);
+                }
+              });
+    }
+
+    /** Renders a step with its secrets read and sends its first request. */
+    private void sendStep(int index, Request step) {
       String url;
       MultiMap headers = MultiMap.caseInsensitiveMultiMap();
       Buffer body;
@@ -639,7 +665,10 @@ public final class HttpProbe implements Probe {
       return template.render(
           vars::get,
           ref -> {
-            String value = ctx.secrets().apply(ref);
+            String value = stepSecrets.get(ref);
+            if (value == null) {
+              throw new SecretRef.UnresolvedSecret(ref + " was not read before the request");
+            }
             if (!value.isEmpty()) {
               secretValues.add(value);
             }
