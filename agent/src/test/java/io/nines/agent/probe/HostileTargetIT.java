@@ -190,16 +190,28 @@ class HostileTargetIT {
     return target;
   }
 
-  /** Writes {@code chunk} as fast as the peer reads, up to {@link #TARGET_MAX_BYTES}. */
+  /**
+   * Writes {@code chunk} as fast as the peer reads, up to {@link #TARGET_MAX_BYTES}. At most 1 MiB
+   * per turn of the event loop, so that a close is noticed even when writes to a closed socket do
+   * not fill the queue.
+   */
   private static void pump(NetSocket s, Buffer chunk, Connection c) {
-    while (!c.closed && !s.writeQueueFull() && c.written.get() < TARGET_MAX_BYTES) {
+    long turnEnd = c.written.get() + 1024 * 1024;
+    while (!c.closed
+        && !s.writeQueueFull()
+        && c.written.get() < Math.min(turnEnd, TARGET_MAX_BYTES)) {
       s.write(chunk);
       c.written.addAndGet(chunk.length());
     }
+    if (c.closed) {
+      return;
+    }
     if (c.written.get() >= TARGET_MAX_BYTES) {
       s.close();
-    } else if (!c.closed) {
+    } else if (s.writeQueueFull()) {
       s.drainHandler(v -> pump(s, chunk, c));
+    } else {
+      targetVertx.runOnContext(v -> pump(s, chunk, c));
     }
   }
 
