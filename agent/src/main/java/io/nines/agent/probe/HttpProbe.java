@@ -183,12 +183,7 @@ public final class HttpProbe implements Probe {
                   timeoutMillis,
                   t -> {
                     timerId = -1;
-                    fail(
-                        FailureKind.TIMEOUT,
-                        "no complete response within " + format(check.timeout()),
-                        null,
-                        null,
-                        null);
+                    fail(FailureKind.TIMEOUT, timeoutMessage(), null, null, null);
                   });
       try {
         runStep(0);
@@ -489,11 +484,46 @@ public final class HttpProbe implements Probe {
             if (kind == FailureKind.INTERNAL) {
               LOG.log(Level.WARNING, "probe " + check.id() + " failed unexpectedly", error);
             }
-            message = Failures.describe(error);
+            // The pooled transport reports every failure in this phase, connecting included.
+            message =
+                (options.keepAlive()
+                        ? "the request to " + target + " failed: "
+                        : "reading the response from " + target + " failed: ")
+                    + Failures.describe(error);
           }
         }
         fail(kind, message, null, null, null);
       }
+    }
+
+    /** What the request in flight had reached when the check's timeout fired. */
+    private String timeoutMessage() {
+      String within = " within " + format(check.timeout());
+      URI uri;
+      try {
+        uri = parse(currentUrl);
+      } catch (IllegalArgumentException e) {
+        return "no complete response" + within;
+      }
+      String target = redact(uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()));
+      boolean https = "https".equalsIgnoreCase(uri.getScheme());
+      if (hopPhases.containsKey(HttpTransport.FIRST_BYTE)) {
+        return target + " sent the status and headers, but not the whole body" + within;
+      }
+      if (options.keepAlive()) {
+        return "no response from " + target + within; // pooled: no dns, connect or tls phase
+      }
+      if (hopPhases.containsKey(HttpTransport.TLS)
+          || (!https && hopPhases.containsKey(HttpTransport.CONNECT))) {
+        return "connected to " + target + ", but no response came" + within;
+      }
+      if (hopPhases.containsKey(HttpTransport.CONNECT)) {
+        return "connected to " + target + ", but the TLS handshake did not complete" + within;
+      }
+      if (hopPhases.containsKey(HttpTransport.DNS)) {
+        return "could not connect to " + target + within;
+      }
+      return "could not resolve " + redact(uri.getHost()) + within;
     }
 
     private JsonObject stepTiming(String step, Integer status, double stepMillis) {

@@ -273,37 +273,54 @@ class HostileTargetIT {
     return scheme + "://127.0.0.1:" + target.port + "/";
   }
 
-  /** Every hostile check, by name, with the failure kind it must end with. */
-  private static Map<Check, FailureKind> hostileChecks(int round) {
-    Map<Check, FailureKind> checks = new LinkedHashMap<>();
+  /** What a hostile check must end with: its kind, and words its message must hold. */
+  private record Expected(FailureKind kind, String message) {}
+
+  private static String at(Target t) {
+    return "127.0.0.1:" + t.port;
+  }
+
+  /** Every hostile check, with what it must end with. */
+  private static Map<Check, Expected> hostileChecks(int round) {
+    Map<Check, Expected> checks = new LinkedHashMap<>();
     String r = "-" + round;
+    Expected tooLarge =
+        new Expected(FailureKind.BODY_TOO_LARGE, "the body is larger than the cap of 65536 bytes");
+    checks.put(http("endless-body" + r, url(endless, "http"), false, LONG), tooLarge);
+    checks.put(http("endless-body-keep-alive" + r, url(endless, "http"), true, LONG), tooLarge);
+    // How far a request got before its timeout (connected, headers read) depends on the load of
+    // the machine; the message says which, and always ends with the timeout.
+    Expected timedOut = new Expected(FailureKind.TIMEOUT, " within 1s");
+    checks.put(http("drip-feed" + r, url(drip, "http"), false, SHORT), timedOut);
+    checks.put(http("drip-feed-keep-alive" + r, url(drip, "http"), true, SHORT), timedOut);
+    checks.put(http("never-answers" + r, url(silent, "http"), false, SHORT), timedOut);
+    checks.put(tcp("never-answers-tcp" + r, silent.port, "body contains \"OK\"", SHORT), timedOut);
+    checks.put(http("stalled-tls" + r, url(silent, "https"), false, SHORT), timedOut);
+    checks.put(http("stalled-tls-keep-alive" + r, url(silent, "https"), true, SHORT), timedOut);
+    checks.put(tls("stalled-tls-probe" + r, silent.port), timedOut);
     checks.put(
-        http("endless-body" + r, url(endless, "http"), false, LONG), FailureKind.BODY_TOO_LARGE);
+        http("reset" + r, url(reset, "http"), false, LONG),
+        new Expected(
+            FailureKind.CONNECT,
+            "reading the response from " + at(reset) + " failed: Connection reset"));
     checks.put(
-        http("endless-body-keep-alive" + r, url(endless, "http"), true, LONG),
-        FailureKind.BODY_TOO_LARGE);
-    checks.put(http("drip-feed" + r, url(drip, "http"), false, SHORT), FailureKind.TIMEOUT);
-    checks.put(
-        http("drip-feed-keep-alive" + r, url(drip, "http"), true, SHORT), FailureKind.TIMEOUT);
-    checks.put(http("never-answers" + r, url(silent, "http"), false, SHORT), FailureKind.TIMEOUT);
-    checks.put(
-        tcp("never-answers-tcp" + r, silent.port, "body contains \"OK\"", SHORT),
-        FailureKind.TIMEOUT);
-    checks.put(http("stalled-tls" + r, url(silent, "https"), false, SHORT), FailureKind.TIMEOUT);
-    checks.put(
-        http("stalled-tls-keep-alive" + r, url(silent, "https"), true, SHORT), FailureKind.TIMEOUT);
-    checks.put(tls("stalled-tls-probe" + r, silent.port), FailureKind.TIMEOUT);
-    checks.put(http("reset" + r, url(reset, "http"), false, LONG), FailureKind.CONNECT);
-    checks.put(
-        http("huge-headers" + r, url(hugeHeaders, "http"), false, LONG), FailureKind.PROTOCOL);
+        http("huge-headers" + r, url(hugeHeaders, "http"), false, LONG),
+        new Expected(
+            FailureKind.PROTOCOL,
+            "reading the response from "
+                + at(hugeHeaders)
+                + " failed: HTTP header is larger than 8192 bytes"));
     checks.put(
         http("huge-headers-keep-alive" + r, url(hugeHeaders, "http"), true, LONG),
-        FailureKind.PROTOCOL);
+        new Expected(
+            FailureKind.PROTOCOL,
+            "the request to " + at(hugeHeaders) + " failed: HTTP header is larger than"));
     checks.put(
-        http("redirect-loop" + r, url(loop, "http"), false, LONG), FailureKind.REDIRECT_LOOP);
+        http("redirect-loop" + r, url(loop, "http"), false, LONG),
+        new Expected(FailureKind.REDIRECT_LOOP, "redirect loop: still redirected (302 to"));
     checks.put(
         tcp("endless-tcp" + r, endless.port, "body contains \"never sent\"", LONG),
-        FailureKind.BODY_TOO_LARGE);
+        new Expected(FailureKind.BODY_TOO_LARGE, "the peer sent more than 1048576 bytes"));
     return checks;
   }
 
@@ -311,10 +328,10 @@ class HostileTargetIT {
   void whenEveryHostileTargetIsProbedAtOnce_thenEachProbeEndsWithItsKindWithinItsBounds()
       throws Exception {
     int rounds = 3;
-    Map<Check, FailureKind> expected = new LinkedHashMap<>();
+    Map<Check, Expected> expected = new LinkedHashMap<>();
     List<Future<ProbeResult>> running = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
-      for (Map.Entry<Check, FailureKind> e : hostileChecks(round).entrySet()) {
+      for (Map.Entry<Check, Expected> e : hostileChecks(round).entrySet()) {
         expected.put(e.getKey(), e.getValue());
         running.add(start(e.getKey()));
       }
@@ -328,7 +345,10 @@ class HostileTargetIT {
       assertThat(r.ok()).as("%s", check.id()).isFalse();
       assertThat(r.failure().kind())
           .as("%s: %s", check.id(), r.failure().message())
-          .isEqualTo(expected.get(check));
+          .isEqualTo(expected.get(check).kind());
+      assertThat(r.failure().message())
+          .as("%s", check.id())
+          .contains(expected.get(check).message());
       assertThat(r.failure().message())
           .as("%s names no Java class", check.id())
           .doesNotContainPattern("[a-z]+\\.[a-z]+\\.[A-Za-z.]*(Exception|Error)");

@@ -298,9 +298,13 @@ class HttpProbeIT {
     Check check =
         TestChecks.withTimeout(
             TestChecks.http("drip", base + "/drip", Duration.ofSeconds(10)),
-            Duration.ofMillis(400));
+            Duration.ofMillis(1500));
     ProbeResult r = run(check);
     assertThat(r.failure().kind()).isEqualTo(FailureKind.TIMEOUT);
+    assertThat(r.failure().message())
+        .isEqualTo(
+            base.substring("http://".length())
+                + " sent the status and headers, but not the whole body within 1500ms");
     assertThat(r.durationMillis()).isLessThan(5_000);
   }
 
@@ -309,9 +313,14 @@ class HttpProbeIT {
     Check check =
         TestChecks.withTimeout(
             TestChecks.http("never", base + "/never", Duration.ofSeconds(10)),
-            Duration.ofMillis(300));
+            Duration.ofMillis(1500));
     ProbeResult r = run(check);
     assertThat(r.failure().kind()).isEqualTo(FailureKind.TIMEOUT);
+    assertThat(r.failure().message())
+        .isEqualTo(
+            "connected to "
+                + base.substring("http://".length())
+                + ", but no response came within 1500ms");
   }
 
   @Test
