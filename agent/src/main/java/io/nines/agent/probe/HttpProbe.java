@@ -205,6 +205,10 @@ public final class HttpProbe implements Probe {
       currentStep = step.name();
       currentStepTimed = false;
       visited.clear();
+      // Until the step's first request goes out, nothing of the previous step's is current.
+      currentUrl = "";
+      hopPhases = new LinkedHashMap<>();
+      hopAddresses = null;
       stepStartNanos = ctx.time().monotonicNanos();
       // Secrets first: reading a ${file:...} one blocks, so it happens on a worker thread.
       SecretReader.read(ctx, SecretReader.templates(step))
