@@ -720,6 +720,13 @@ class ProblemsTest {
             "checks[0].options.insecure",
             "is true: TLS certificates are not verified"),
         warning(
+            "a redirect's status while redirects are followed",
+            check("    http:\n      get: \"${shop}/old\"\n      expect: [status == 301]\n"),
+            6,
+            "checks[0].http.expect[0]",
+            "'status == 301' holds only for a redirect, but redirects are followed and the final"
+                + " response is judged; set options.follow-redirects: false"),
+        warning(
             "max-redirects without following",
             check(
                 "    options: {follow-redirects: false, max-redirects: 3}\n"
