@@ -22,7 +22,8 @@ import java.util.Map;
  * @param failure why it failed; null when {@code ok}
  * @param attempts how many attempts were made (1 + retries used)
  * @param phasesMillis timing phases reached (dns, connect, tls, firstByte, total), in milliseconds
- * @param diagnostics what an on-call engineer would gather by hand; null when {@code ok}
+ * @param diagnostics what an on-call engineer would gather by hand; when {@code ok}, null or what
+ *     is worth keeping anyway (the redirects an http check followed)
  */
 public record ProbeResult(
     String agentId,

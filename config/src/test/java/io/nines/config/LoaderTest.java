@@ -221,14 +221,17 @@ class LoaderTest {
 
     CheckSpec.Http health = (CheckSpec.Http) fleet.check("api-health").orElseThrow().spec();
     assertThat(health.options())
-        .isEqualTo(new HttpOptions(0, false, "/etc/ssl/certs/shop-ca.pem", true, 64 * 1024));
+        .isEqualTo(new HttpOptions(true, 0, false, "/etc/ssl/certs/shop-ca.pem", true, 64 * 1024));
     assertThat(health.request().headers().get("X-Literal").render(v -> null, s -> null))
         .as("$${ is a literal ${")
         .isEqualTo("costs $5, not ${price}");
     assertThat(fleet.check("api-health").orElseThrow().downWhen()).isEqualTo(new DownWhen(1));
 
-    List<Request> steps =
-        ((CheckSpec.Journey) fleet.check("api-order-flow").orElseThrow().spec()).steps();
+    CheckSpec.Journey orderFlow =
+        (CheckSpec.Journey) fleet.check("api-order-flow").orElseThrow().spec();
+    assertThat(orderFlow.options().followRedirects()).isFalse();
+    assertThat(orderFlow.options().maxRedirects()).isEqualTo(HttpOptions.DEFAULTS.maxRedirects());
+    List<Request> steps = orderFlow.steps();
     assertThat(steps)
         .extracting(Request::method)
         .containsExactly("POST", "PUT", "GET", "DELETE", "OPTIONS", "PATCH");

@@ -199,6 +199,12 @@ class ProblemsTest {
             4,
             "checks[0].options.insecure",
             "was 'yes' but it must be true or false"),
+        error(
+            "follow-redirects not a boolean",
+            check("    options: {follow-redirects: 3}\n    http: {get: \"${shop}/x\"}\n"),
+            4,
+            "checks[0].options.follow-redirects",
+            "was '3' but it must be true or false"),
         // durations
         error(
             "bad duration unit",
@@ -725,6 +731,21 @@ class ProblemsTest {
             4,
             "checks[0].options.insecure",
             "is true: TLS certificates are not verified"),
+        warning(
+            "a redirect's status while redirects are followed",
+            check("    http:\n      get: \"${shop}/old\"\n      expect: [status == 301]\n"),
+            6,
+            "checks[0].http.expect[0]",
+            "'status == 301' holds only for a redirect, but redirects are followed and the final"
+                + " response is judged; set options.follow-redirects: false"),
+        warning(
+            "max-redirects without following",
+            check(
+                "    options: {follow-redirects: false, max-redirects: 3}\n"
+                    + "    http: {get: \"${shop}/x\"}\n"),
+            4,
+            "checks[0].options.max-redirects",
+            "is ignored because follow-redirects is false"),
         warning(
             "unset env secret",
             check(

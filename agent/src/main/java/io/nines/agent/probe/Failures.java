@@ -7,6 +7,7 @@ import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /** Turns what the network threw into a classified {@link Failure}. */
@@ -45,8 +46,34 @@ final class Failures {
     return FailureKind.INTERNAL;
   }
 
-  /** A one-line human description of {@code error}, with no stack and no class noise. */
+  /** A Java class name and its colon, as exception messages quote their causes. */
+  private static final Pattern CLASS_NAME =
+      Pattern.compile("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)\\b:?\\s*");
+
+  /**
+   * A one-line human description of {@code error}, with no stack and no Java class names. When the
+   * error carries a description written for operators (a rejected certificate, an unusable {@code
+   * ca-file}), that is the description.
+   */
   static String describe(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof CertificateRejected || t instanceof ProbeTrustOptions.CaFileException) {
+        return t.getMessage();
+      }
+    }
+    return withoutClassNames(plainDescription(error));
+  }
+
+  /** {@code text} without the Java class names that exception messages quote, or null for null. */
+  static String withoutClassNames(String text) {
+    if (text == null) {
+      return null;
+    }
+    String out = CLASS_NAME.matcher(text).replaceAll("").trim();
+    return out.isEmpty() ? text : out;
+  }
+
+  private static String plainDescription(Throwable error) {
     Throwable root = error;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

@@ -54,7 +54,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * instance's transport (native epoll when Vert.x runs it, NIO otherwise), because Vert.x's HTTP
  * client does not tell when a connection was resolved, connected or secured.
  *
- * <p>TLS verifies the certificate chain against the JDK's CAs plus the check's {@code caFile}, and
+ * <p>TLS verifies the certificate chain against the JDK's CAs plus the check's {@code ca-file}, and
  * the host name (RFC 2818, as HTTPS clients do) against the URL's host, which is also sent as SNI
  * unless it is an IP address; {@code insecure} skips both. Trust material is read once per {@code
  * caFile} on a worker thread, never on an event loop.
@@ -133,7 +133,8 @@ final class FreshConnectionTransport implements HttpTransport {
           .endpointIdentificationAlgorithm("");
     } else {
       builder
-          .trustManager(new ProbeTrustOptions(caFile).getTrustManagerFactory(vertx))
+          .trustManager(
+              new ProbeTrustOptions(caFile, "options.ca-file").getTrustManagerFactory(vertx))
           .endpointIdentificationAlgorithm("HTTPS");
     }
     return builder.build();

@@ -28,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,10 +44,23 @@ import java.util.regex.Pattern;
  * Runs {@code http} checks (one request) and {@code journey} checks (several requests sharing a
  * cookie jar and variables; the first failing step ends the journey).
  *
- * <p>Redirects are followed by the probe itself, up to the check's bound, so that a loop is
- * reported as {@code REDIRECT_LOOP}. The body is read up to the cap and the connection is dropped
- * past it. One timer bounds the whole check: when it fires, the request in flight is dropped and
- * the result is {@code TIMEOUT}.
+ * <p>Redirects are followed as browsers and {@code curl -L} follow them, by the probe itself so
+ * that every hop is seen: a 301, 302, 303, 307 or 308 with a {@code Location} leads to the next
+ * request, and the step's assertions judge the final response. A 303 turns any method but {@code
+ * HEAD} into {@code GET}, and a 301 or 302 turns {@code POST} into {@code GET}, without the body
+ * (the Fetch standard's rules); 307 and 308 repeat the request as it was. A redirect to another
+ * origin (scheme, host, port) than the step's URL does not carry the step's {@code Authorization},
+ * {@code Proxy-Authorization} or {@code Cookie} headers, as curl does not. One redirect more than
+ * {@code max-redirects} in a step is {@code REDIRECT_LOOP}. With {@code follow-redirects: false}
+ * the step judges the 3xx itself. Every redirect (status and location) is listed in the result's
+ * diagnostics as {@code hops}, also when the check passed; at most {@value #MAX_HOPS} are kept.
+ *
+ * <p>Cookies live in a {@link CookieJar} for the run: those set by any response, a redirect
+ * included, are sent on the following requests that they apply to (the next hop, later steps),
+ * unless the step sets a {@code Cookie} header itself.
+ *
+ * <p>The body is read up to the cap and the connection is dropped past it. One timer bounds the
+ * whole check: when it fires, the request in flight is dropped and the result is {@code TIMEOUT}.
  *
  * <p>When no assertion of a step looks at {@code status}, the step requires a status below 400.
  *
@@ -67,7 +81,27 @@ public final class HttpProbe implements Probe {
   /** How much of a failing response's body the diagnostics keep. */
   public static final int DIAGNOSTIC_BODY_BYTES = 4096;
 
+  /** How many redirects one result lists, over all of its steps. */
+  static final int MAX_HOPS = 50;
+
+  /** The longest redirect location a result shows, in characters. */
+  static final int MAX_LOCATION_CHARS = 512;
+
   private static final String REDACTED = "[redacted]";
+
+  /** Request headers that do not follow a redirect to another origin. */
+  private static final List<String> CREDENTIAL_HEADERS =
+      List.of("Authorization", "Proxy-Authorization", "Cookie");
+
+  /** Request headers that describe the body, dropped with it when a redirect turns into a GET. */
+  private static final List<String> BODY_HEADERS =
+      List.of(
+          "Content-Type",
+          "Content-Length",
+          "Content-Encoding",
+          "Content-Language",
+          "Content-Location");
+
   private static final String USER_AGENT = "Nines/" + io.nines.common.Version.current();
 
   @Override
@@ -102,12 +136,25 @@ public final class HttpProbe implements Probe {
     private final Promise<ProbeOutcome> promise = Promise.promise();
     private final long startNanos;
     private final Map<String, String> vars;
-    private final Map<String, String> cookies = new LinkedHashMap<>();
+    private final CookieJar cookies = new CookieJar();
+    private final JsonArray hops = new JsonArray();
+
+    /** The URLs the current step requested, to tell a loop from a long chain. */
+    private final Set<String> visited = new HashSet<>();
+
+    private int hopsOmitted;
     private final Set<String> secretValues = new LinkedHashSet<>();
     private final JsonArray stepTimings = new JsonArray();
     private long timerId = -1;
     private HttpTransport.Exchange inFlight;
     private String currentStep = "";
+
+    /** The secrets the current step uses, read before it is rendered. */
+    private Map<SecretRef, String> stepSecrets = Map.of();
+
+    /** Whether the current step's timing is in {@link #stepTimings} already. */
+    private boolean currentStepTimed;
+
     private String currentUrl = "";
     private long stepStartNanos;
 
@@ -136,12 +183,7 @@ public final class HttpProbe implements Probe {
                   timeoutMillis,
                   t -> {
                     timerId = -1;
-                    fail(
-                        FailureKind.TIMEOUT,
-                        "no complete response within " + format(check.timeout()),
-                        null,
-                        null,
-                        null);
+                    fail(FailureKind.TIMEOUT, timeoutMessage(), null, null, null);
                   });
       try {
         runStep(0);
@@ -161,7 +203,36 @@ public final class HttpProbe implements Probe {
       }
       Request step = steps.get(index);
       currentStep = step.name();
+      currentStepTimed = false;
+      visited.clear();
+      // Until the step's first request goes out, nothing of the previous step's is current.
+      currentUrl = "";
+      hopPhases = new LinkedHashMap<>();
+      hopAddresses = null;
       stepStartNanos = ctx.time().monotonicNanos();
+      // Secrets first: reading a ${file:...} one blocks, so it happens on a worker thread.
+      SecretReader.read(ctx, SecretReader.templates(step))
+          .onComplete(
+              read -> {
+                if (done) {
+                  return;
+                }
+                if (read.failed()) {
+                  fail(FailureKind.INTERNAL, read.cause().getMessage(), null, null, null);
+                  return;
+                }
+                try {
+                  stepSecrets = read.result();
+                  stepStartNanos = ctx.time().monotonicNanos();
+                  sendStep(index, step);
+                } catch (RuntimeException e) {
+                  internal(e);
+                }
+              });
+    }
+
+    /** Renders a step with its secrets read and sends its first request. */
+    private void sendStep(int index, Request step) {
       String url;
       MultiMap headers = MultiMap.caseInsensitiveMultiMap();
       Buffer body;
@@ -178,16 +249,16 @@ public final class HttpProbe implements Probe {
       if (!headers.contains(HttpHeaders.USER_AGENT)) {
         headers.set(HttpHeaders.USER_AGENT, USER_AGENT);
       }
-      if (!cookies.isEmpty() && !headers.contains(HttpHeaders.COOKIE)) {
-        StringBuilder cookie = new StringBuilder();
-        cookies.forEach(
-            (k, v) ->
-                cookie.append(cookie.length() == 0 ? "" : "; ").append(k).append('=').append(v));
-        headers.add(HttpHeaders.COOKIE, cookie.toString());
-      }
-      send(index, step, step.method(), url, headers, body, 0);
+      send(index, step, step.method(), url, headers, body, 0, url);
     }
 
+    /**
+     * Sends one request of a step: its first, or a redirect's.
+     *
+     * @param headers the step's headers, without the cookie jar's
+     * @param redirects how many redirects of this step led here
+     * @param stepUrl the step's own URL, whose origin credentials stay with
+     */
     private void send(
         int index,
         Request step,
@@ -195,7 +266,8 @@ public final class HttpProbe implements Probe {
         String url,
         MultiMap headers,
         Buffer body,
-        int redirects) {
+        int redirects,
+        String stepUrl) {
       currentUrl = url;
       hopPhases = new LinkedHashMap<>();
       hopAddresses = null;
@@ -205,16 +277,27 @@ public final class HttpProbe implements Probe {
       } catch (IllegalArgumentException e) {
         fail(
             FailureKind.PROTOCOL,
-            "invalid URL " + redact(url) + ": " + e.getMessage(),
+            (redirects > 0 ? "redirected to an invalid URL " : "invalid URL ")
+                + redact(url)
+                + ": "
+                + e.getMessage(),
             null,
             null,
             null);
         return;
       }
-      Hop hop = new Hop(index, step, method, url, headers, body, redirects);
+      visited.add(uri.toString());
+      MultiMap sent = MultiMap.caseInsensitiveMultiMap().addAll(headers);
+      if (!sent.contains(HttpHeaders.COOKIE)) {
+        String cookie = cookies.header(uri);
+        if (cookie != null) {
+          sent.set(HttpHeaders.COOKIE, cookie);
+        }
+      }
+      Hop hop = new Hop(index, step, method, uri, headers, body, redirects, stepUrl);
       inFlight =
           transport.exchange(
-              new HttpTransport.Request(method, uri, headers, body, options.maxBodyBytes()), hop);
+              new HttpTransport.Request(method, uri, sent, body, options.maxBodyBytes()), hop);
     }
 
     /** What the transport reports about one request (a step, or one of its redirects). */
@@ -222,10 +305,11 @@ public final class HttpProbe implements Probe {
       private final int index;
       private final Request step;
       private final String method;
-      private final String url;
+      private final URI url;
       private final MultiMap requestHeaders;
       private final Buffer requestBody;
       private final int redirects;
+      private final String stepUrl;
       private final long hopStartNanos = ctx.time().monotonicNanos();
       private int status;
       private MultiMap headers;
@@ -234,10 +318,11 @@ public final class HttpProbe implements Probe {
           int index,
           Request step,
           String method,
-          String url,
+          URI url,
           MultiMap requestHeaders,
           Buffer requestBody,
-          int redirects) {
+          int redirects,
+          String stepUrl) {
         this.index = index;
         this.step = step;
         this.method = method;
@@ -245,6 +330,7 @@ public final class HttpProbe implements Probe {
         this.requestHeaders = requestHeaders;
         this.requestBody = requestBody;
         this.redirects = redirects;
+        this.stepUrl = stepUrl;
       }
 
       @Override
@@ -267,9 +353,9 @@ public final class HttpProbe implements Probe {
         this.status = status;
         this.headers = headers;
         try {
-          rememberCookies(headers);
+          cookies.store(url, headers.getAll(HttpHeaders.SET_COOKIE), ctx.time().now());
           String location = headers.get(HttpHeaders.LOCATION);
-          if (status >= 300 && status < 400 && location != null && !mentionsStatus(step)) {
+          if (options.followRedirects() && isRedirect(status) && location != null) {
             inFlight = null;
             redirect(location);
             return false;
@@ -282,41 +368,69 @@ public final class HttpProbe implements Probe {
       }
 
       private void redirect(String location) {
-        if (redirects >= options.maxRedirects()) {
-          fail(
-              FailureKind.REDIRECT_LOOP,
-              "more than "
-                  + options.maxRedirects()
-                  + " redirects; the last was "
-                  + status
-                  + " to "
-                  + redact(location),
-              status,
-              headers,
-              null);
-          return;
-        }
-        String next;
+        URI next;
         try {
-          next = URI.create(url).resolve(location).toString();
+          next = resolve(url, location);
         } catch (IllegalArgumentException e) {
+          hop(step.name(), status, location);
           fail(
               FailureKind.PROTOCOL,
-              "redirect to an invalid location " + redact(location),
+              "redirected (" + status + ") to an invalid location " + redact(location),
               status,
               headers,
               null);
           return;
         }
-        boolean keepMethod = status == 307 || status == 308;
+        hop(step.name(), status, next.toString());
+        if (redirects >= options.maxRedirects()) {
+          fail(FailureKind.REDIRECT_LOOP, tooManyRedirects(next), status, headers, null);
+          return;
+        }
+        // The Fetch standard's rules, which browsers follow.
+        boolean toGet =
+            (status == 303 && !method.equals("GET") && !method.equals("HEAD"))
+                || ((status == 301 || status == 302) && method.equals("POST"));
+        MultiMap nextHeaders = MultiMap.caseInsensitiveMultiMap().addAll(requestHeaders);
+        if (toGet) {
+          BODY_HEADERS.forEach(nextHeaders::remove);
+        }
+        if (!sameOrigin(URI.create(stepUrl), next)) {
+          CREDENTIAL_HEADERS.forEach(nextHeaders::remove);
+        }
         send(
             index,
             step,
-            keepMethod ? method : "GET",
-            next,
-            requestHeaders,
-            keepMethod ? requestBody : null,
-            redirects + 1);
+            toGet ? "GET" : method,
+            next.toString(),
+            nextHeaders,
+            toGet ? null : requestBody,
+            redirects + 1,
+            stepUrl);
+      }
+
+      /** Why one more redirect is refused, with whether the step went round in a circle. */
+      private String tooManyRedirects(URI next) {
+        String where = redact(next.toString());
+        if (options.maxRedirects() == 0) {
+          return "redirected ("
+              + status
+              + ") to "
+              + where
+              + ", but max-redirects is 0; raise it, or set follow-redirects: false to judge the"
+              + " redirect itself";
+        }
+        boolean loop = visited.contains(next.toString());
+        return (loop ? "redirect loop: " : "too many redirects: ")
+            + "still redirected ("
+            + status
+            + " to "
+            + where
+            + (loop ? ", a URL already visited" : "")
+            + ") after "
+            + redirects
+            + " redirects, the most max-redirects ("
+            + options.maxRedirects()
+            + ") allows; the hops are in the diagnostics";
       }
 
       @Override
@@ -327,7 +441,8 @@ public final class HttpProbe implements Probe {
         inFlight = null;
         try {
           double stepMillis = millisSince(stepStartNanos);
-          stepTimings.add(stepTiming(step.name(), status, redirects, stepMillis));
+          stepTimings.add(stepTiming(step.name(), status, stepMillis));
+          currentStepTimed = true;
           Duration latency = Duration.ofNanos((long) (stepMillis * 1_000_000));
           checkStep(index, step, headers, status, body, latency);
         } catch (RuntimeException e) {
@@ -352,7 +467,7 @@ public final class HttpProbe implements Probe {
           return;
         }
         inFlight = null;
-        URI uri = URI.create(url);
+        URI uri = url;
         String target = uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
         FailureKind kind = Failures.classify(error);
         String message;
@@ -373,14 +488,49 @@ public final class HttpProbe implements Probe {
             if (kind == FailureKind.INTERNAL) {
               LOG.log(Level.WARNING, "probe " + check.id() + " failed unexpectedly", error);
             }
-            message = Failures.describe(error);
+            // The pooled transport reports every failure in this phase, connecting included.
+            message =
+                (options.keepAlive()
+                        ? "the request to " + target + " failed: "
+                        : "reading the response from " + target + " failed: ")
+                    + Failures.describe(error);
           }
         }
         fail(kind, message, null, null, null);
       }
     }
 
-    private JsonObject stepTiming(String step, Integer status, int redirects, double stepMillis) {
+    /** What the request in flight had reached when the check's timeout fired. */
+    private String timeoutMessage() {
+      String within = " within " + format(check.timeout());
+      URI uri;
+      try {
+        uri = parse(currentUrl);
+      } catch (IllegalArgumentException e) {
+        return "no complete response" + within;
+      }
+      String target = redact(uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()));
+      boolean https = "https".equalsIgnoreCase(uri.getScheme());
+      if (hopPhases.containsKey(HttpTransport.FIRST_BYTE)) {
+        return target + " sent the status and headers, but not the whole body" + within;
+      }
+      if (options.keepAlive()) {
+        return "no response from " + target + within; // pooled: no dns, connect or tls phase
+      }
+      if (hopPhases.containsKey(HttpTransport.TLS)
+          || (!https && hopPhases.containsKey(HttpTransport.CONNECT))) {
+        return "connected to " + target + ", but no response came" + within;
+      }
+      if (hopPhases.containsKey(HttpTransport.CONNECT)) {
+        return "connected to " + target + ", but the TLS handshake did not complete" + within;
+      }
+      if (hopPhases.containsKey(HttpTransport.DNS)) {
+        return "could not connect to " + target + within;
+      }
+      return "could not resolve " + redact(uri.getHost()) + within;
+    }
+
+    private JsonObject stepTiming(String step, Integer status, double stepMillis) {
       JsonObject phases = new JsonObject();
       hopPhases.forEach(phases::put);
       phases.put("total", round(stepMillis));
@@ -388,10 +538,30 @@ public final class HttpProbe implements Probe {
       if (status != null) {
         timing.put("status", status);
       }
-      if (redirects > 0) {
-        timing.put("redirects", redirects);
-      }
       return timing.put("phasesMillis", phases);
+    }
+
+    /** Lists one redirect that a step met; the location is absolute, redacted and bounded. */
+    private void hop(String step, int status, String location) {
+      if (hops.size() >= MAX_HOPS) {
+        hopsOmitted++;
+        return;
+      }
+      String shown = redact(location);
+      if (shown.length() > MAX_LOCATION_CHARS) {
+        shown = shown.substring(0, MAX_LOCATION_CHARS) + "...";
+      }
+      hops.add(new JsonObject().put("step", step).put("status", status).put("location", shown));
+    }
+
+    /** The redirects met, for the diagnostics; null when there were none. */
+    private void putHops(JsonObject diagnostics) {
+      if (!hops.isEmpty()) {
+        diagnostics.put("hops", hops.copy());
+      }
+      if (hopsOmitted > 0) {
+        diagnostics.put("hopsOmitted", hopsOmitted);
+      }
     }
 
     private void checkStep(
@@ -446,7 +616,12 @@ public final class HttpProbe implements Probe {
       }
       done = true;
       cancelTimer();
-      promise.complete(new ProbeOutcome(null, elapsedMillis(), phases(), null));
+      JsonObject diagnostics = null;
+      if (!hops.isEmpty()) {
+        diagnostics = new JsonObject();
+        putHops(diagnostics);
+      }
+      promise.complete(new ProbeOutcome(null, elapsedMillis(), phases(), diagnostics));
     }
 
     private Map<String, Double> phases() {
@@ -487,10 +662,11 @@ public final class HttpProbe implements Probe {
         diagnostics.put("bodyBytes", body.length());
       }
       JsonArray timings = stepTimings.copy();
-      if (!currentStep.isEmpty()) {
-        timings.add(stepTiming(currentStep, status, 0, millisSince(stepStartNanos)));
+      if (!currentStep.isEmpty() && !currentStepTimed) {
+        timings.add(stepTiming(currentStep, status, millisSince(stepStartNanos)));
       }
       diagnostics.put("steps", timings);
+      putHops(diagnostics);
       promise.complete(
           new ProbeOutcome(
               new Failure(kind, currentStep, redact(message)),
@@ -523,7 +699,10 @@ public final class HttpProbe implements Probe {
       return template.render(
           vars::get,
           ref -> {
-            String value = ctx.secrets().apply(ref);
+            String value = stepSecrets.get(ref);
+            if (value == null) {
+              throw new SecretRef.UnresolvedSecret(ref + " was not read before the request");
+            }
             if (!value.isEmpty()) {
               secretValues.add(value);
             }
@@ -581,17 +760,6 @@ public final class HttpProbe implements Probe {
       return tree;
     }
 
-    private void rememberCookies(MultiMap headers) {
-      for (String setCookie : headers.getAll(HttpHeaders.SET_COOKIE)) {
-        int semi = setCookie.indexOf(';');
-        String pair = semi < 0 ? setCookie : setCookie.substring(0, semi);
-        int eq = pair.indexOf('=');
-        if (eq > 0) {
-          cookies.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
-        }
-      }
-    }
-
     /** Replaces every secret value used in this run by a marker. */
     private String redact(String text) {
       if (text == null || secretValues.isEmpty()) {
@@ -630,6 +798,60 @@ public final class HttpProbe implements Probe {
       throw new IllegalArgumentException("it has no host (expected: http://host[:port]/path)");
     }
     return uri;
+  }
+
+  /** The statuses browsers follow when they carry a {@code Location}. */
+  static boolean isRedirect(int status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  }
+
+  /**
+   * The absolute URL a {@code Location} points to, from the request it answered.
+   *
+   * @throws IllegalArgumentException when the location is not a URI reference
+   */
+  static URI resolve(URI base, String location) {
+    URI from = base;
+    if (from.getRawPath() == null || from.getRawPath().isEmpty()) {
+      // URI.resolve would glue a relative path to the authority: give the base its "/".
+      from = URI.create(from.toString().replaceFirst("(//[^/?#]*)", "$1/"));
+    }
+    return from.resolve(lenientUri(location.trim()));
+  }
+
+  /**
+   * A URI reference as browsers read a {@code Location}: spaces and non-ASCII characters, which
+   * servers do send, are percent-encoded (UTF-8) first.
+   */
+  private static URI lenientUri(String text) {
+    StringBuilder encoded = new StringBuilder(text.length());
+    for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if (c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^'
+          || c == '`' || c == '{' || c == '|' || c == '}') {
+        encoded.append('%').append(String.format("%02X", c));
+      } else {
+        encoded.append((char) c);
+      }
+    }
+    try {
+      return new URI(encoded.toString());
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
+  /** Whether two URLs share scheme, host and port (the port a scheme implies included). */
+  static boolean sameOrigin(URI a, URI b) {
+    return a.getScheme().equalsIgnoreCase(b.getScheme())
+        && String.valueOf(a.getHost()).equalsIgnoreCase(String.valueOf(b.getHost()))
+        && port(a) == port(b);
+  }
+
+  private static int port(URI uri) {
+    return uri.getPort() >= 0
+        ? uri.getPort()
+        : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
   }
 
   private static boolean mentionsStatus(Request step) {

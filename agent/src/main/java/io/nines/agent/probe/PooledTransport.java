@@ -105,6 +105,8 @@ final class PooledTransport implements HttpTransport {
     }
 
     private void onResponse(HttpClientResponse response) {
+      // Set before anything can reset the stream, which Vert.x would otherwise log as SEVERE.
+      response.exceptionHandler(this::fail);
       listener.onPhase(FIRST_BYTE);
       if (finished) {
         return;
@@ -116,7 +118,6 @@ final class PooledTransport implements HttpTransport {
       }
       Buffer received = Buffer.buffer();
       long cap = request.maxBodyBytes();
-      response.exceptionHandler(this::fail);
       response.handler(
           chunk -> {
             if (finished) {

@@ -14,7 +14,9 @@ import java.util.function.Function;
  * @param clients HTTP clients shared by the agent's probes
  * @param vars the fleet's variables for {@code ${name}} references
  * @param secrets resolves a secret reference at request time; throws {@link
- *     SecretRef.UnresolvedSecret} when it can't
+ *     SecretRef.UnresolvedSecret} when it can't. Reading a {@code ${file:...}} reference blocks, so
+ *     probes call it through {@link SecretReader}, which does that on a worker thread, never on an
+ *     event loop
  */
 public record ProbeContext(
     Vertx vertx,

@@ -11,7 +11,7 @@ import java.util.Map;
  * @param durationMillis how long the attempt took
  * @param phasesMillis timing phases reached, in milliseconds
  * @param diagnostics on failure, what an on-call engineer would gather by hand (secrets redacted);
- *     null when ok
+ *     when ok, null, or what is worth keeping anyway (the redirects an http check followed)
  */
 public record ProbeOutcome(
     Failure failure,

@@ -1,9 +1,11 @@
 package io.nines.agent.probe;
 
+import io.netty.handler.ssl.util.SimpleTrustManagerFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.TrustOptions;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -11,28 +13,42 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import javax.net.ssl.ManagerFactoryParameters;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
  * What probes trust: the JDK's default CAs plus, when given, the certificates of a PEM file (a
  * private CA, or a pinned self-signed certificate).
  *
+ * <p>A rejected server certificate is reported as a {@link CertificateRejected} (the JDK's
+ * exception is its cause), which says in an operator's words what is wrong and names the setting
+ * {@code caFileKey} that would fix an untrusted issuer.
+ *
  * <p>Vert.x builds the trust managers on a worker thread, on first use, and caches them per equal
  * options; so the file is read once per agent run, never on an event loop. Immutable.
  */
 final class ProbeTrustOptions implements TrustOptions {
   private final String caFile;
+  private final String caFileKey;
 
   /**
    * @param caFile a PEM file of extra trusted certificates, or null for the JDK's CAs only
+   * @param caFileKey where {@code ca-file} is set in a check, for messages: {@code options.ca-file}
+   *     (http, journey) or {@code tls.ca-file}
    */
-  ProbeTrustOptions(String caFile) {
+  ProbeTrustOptions(String caFile, String caFileKey) {
     this.caFile = caFile;
+    this.caFileKey = caFileKey;
   }
 
   /** Thrown when the CA file can't be used; the message names the file and the problem. */
@@ -46,7 +62,7 @@ final class ProbeTrustOptions implements TrustOptions {
 
   @Override
   public TrustOptions copy() {
-    return new ProbeTrustOptions(caFile);
+    return new ProbeTrustOptions(caFile, caFileKey);
   }
 
   /**
@@ -75,7 +91,102 @@ final class ProbeTrustOptions implements TrustOptions {
     TrustManagerFactory factory =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     factory.init(store);
-    return factory;
+    List<TrustManager> managers = new ArrayList<>();
+    for (TrustManager manager : factory.getTrustManagers()) {
+      managers.add(
+          manager instanceof X509ExtendedTrustManager x509
+              ? new Describing(x509, caFile, caFileKey)
+              : manager);
+    }
+    return new SimpleTrustManagerFactory() {
+      @Override
+      protected void engineInit(KeyStore keyStore) {}
+
+      @Override
+      protected void engineInit(ManagerFactoryParameters parameters) {}
+
+      @Override
+      protected TrustManager[] engineGetTrustManagers() {
+        return managers.toArray(new TrustManager[0]);
+      }
+    };
+  }
+
+  /** The JDK's trust manager, with its rejections described by {@link CertificateRejected}. */
+  private static final class Describing extends X509ExtendedTrustManager {
+    private final X509ExtendedTrustManager delegate;
+    private final String caFile;
+    private final String caFileKey;
+
+    Describing(X509ExtendedTrustManager delegate, String caFile, String caFileKey) {
+      this.delegate = delegate;
+      this.caFile = caFile;
+      this.caFileKey = caFileKey;
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      try {
+        delegate.checkServerTrusted(chain, authType, engine);
+      } catch (CertificateException e) {
+        throw describe(e, chain, engine == null ? null : engine.getPeerHost());
+      }
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      try {
+        delegate.checkServerTrusted(chain, authType, socket);
+      } catch (CertificateException e) {
+        String host =
+            socket instanceof SSLSocket ssl && ssl.getHandshakeSession() != null
+                ? ssl.getHandshakeSession().getPeerHost()
+                : null;
+        throw describe(e, chain, host);
+      }
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      try {
+        delegate.checkServerTrusted(chain, authType);
+      } catch (CertificateException e) {
+        throw describe(e, chain, null);
+      }
+    }
+
+    private CertificateException describe(
+        CertificateException e, X509Certificate[] chain, String host) {
+      return e instanceof CertificateRejected
+          ? e
+          : CertificateRejected.describe(e, chain, host, caFile, caFileKey);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      delegate.checkClientTrusted(chain, authType, engine);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      delegate.checkClientTrusted(chain, authType, socket);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      delegate.checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return delegate.getAcceptedIssuers();
+    }
   }
 
   private static Collection<? extends Certificate> read(String caFile) {
@@ -83,18 +194,24 @@ final class ProbeTrustOptions implements TrustOptions {
     try (InputStream in = Files.newInputStream(Path.of(caFile))) {
       certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
     } catch (java.nio.file.NoSuchFileException e) {
-      throw new CaFileException("caFile " + caFile + " can't be read: there is no such file");
+      throw new CaFileException("ca-file " + caFile + " can't be read: there is no such file");
     } catch (java.nio.file.AccessDeniedException e) {
-      throw new CaFileException("caFile " + caFile + " can't be read: permission denied");
+      throw new CaFileException("ca-file " + caFile + " can't be read: permission denied");
     } catch (IOException | RuntimeException e) {
-      throw new CaFileException("caFile " + caFile + " can't be read: " + e.getMessage());
+      throw new CaFileException(
+          "ca-file " + caFile + " can't be read: " + Failures.withoutClassNames(e.getMessage()));
     } catch (CertificateException e) {
       throw new CaFileException(
-          "caFile " + caFile + " is not a PEM file of certificates: " + e.getMessage());
+          "ca-file "
+              + caFile
+              + " is not a PEM file of certificates: "
+              + Failures.withoutClassNames(e.getMessage()));
     }
     if (certificates.isEmpty()) {
       throw new CaFileException(
-          "caFile " + caFile + " holds no certificate (expected PEM: -----BEGIN CERTIFICATE-----)");
+          "ca-file "
+              + caFile
+              + " holds no certificate (expected PEM: -----BEGIN CERTIFICATE-----)");
     }
     return certificates;
   }
@@ -106,16 +223,18 @@ final class ProbeTrustOptions implements TrustOptions {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ProbeTrustOptions other && Objects.equals(caFile, other.caFile);
+    return o instanceof ProbeTrustOptions other
+        && Objects.equals(caFile, other.caFile)
+        && Objects.equals(caFileKey, other.caFileKey);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(ProbeTrustOptions.class, caFile);
+    return Objects.hash(ProbeTrustOptions.class, caFile, caFileKey);
   }
 
   @Override
   public String toString() {
-    return "ProbeTrustOptions[caFile=" + caFile + "]";
+    return "ProbeTrustOptions[caFile=" + caFile + ", caFileKey=" + caFileKey + "]";
   }
 }

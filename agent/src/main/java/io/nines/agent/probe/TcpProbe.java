@@ -82,6 +82,10 @@ public final class TcpProbe implements Probe {
     private final CheckSpec.Tcp spec;
     private final boolean waitForData;
     private final Set<String> secretValues = new LinkedHashSet<>();
+
+    /** The secrets {@code send} uses, read before the attempt connects. */
+    private Map<SecretRef, String> secrets = Map.of();
+
     private final Buffer received = Buffer.buffer();
     private NetSocket socket;
     private String remoteAddress;
@@ -96,6 +100,28 @@ public final class TcpProbe implements Probe {
 
     @Override
     protected void begin() {
+      // Secrets first: reading a ${file:...} one blocks, so it happens on a worker thread.
+      SecretReader.read(ctx, spec.send() == null ? List.of() : List.of(spec.send()))
+          .onComplete(
+              read ->
+                  guarded(
+                      () -> {
+                        if (done()) {
+                          return;
+                        }
+                        if (read.failed()) {
+                          fail(
+                              FailureKind.INTERNAL,
+                              "send: " + read.cause().getMessage(),
+                              diagnostics());
+                          return;
+                        }
+                        secrets = read.result();
+                        connect();
+                      }));
+    }
+
+    private void connect() {
       String payload = null;
       if (spec.send() != null) {
         try {
@@ -277,7 +303,10 @@ public final class TcpProbe implements Probe {
           .render(
               ctx.vars()::get,
               ref -> {
-                String value = ctx.secrets().apply(ref);
+                String value = secrets.get(ref);
+                if (value == null) {
+                  throw new SecretRef.UnresolvedSecret(ref + " was not read before sending");
+                }
                 if (!value.isEmpty()) {
                   secretValues.add(value);
                 }

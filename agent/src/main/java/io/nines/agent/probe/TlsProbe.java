@@ -35,7 +35,7 @@ import javax.security.auth.x500.X500Principal;
 
 /**
  * Runs {@code tls} checks: a TLS handshake with {@code host:port} that verifies the certificate
- * chain (the JDK's CAs plus the check's {@code caFile}) and the host name (against the server name
+ * chain (the JDK's CAs plus the check's {@code ca-file}) and the host name (against the server name
  * sent as SNI, which is {@code serverName}, or else {@code host}), then a look at the leaf
  * certificate.
  *
@@ -123,7 +123,7 @@ public final class TlsProbe implements Probe {
       if (verify) {
         options
             .setHostnameVerificationAlgorithm("HTTPS")
-            .setTrustOptions(new ProbeTrustOptions(spec.caFile()));
+            .setTrustOptions(new ProbeTrustOptions(spec.caFile(), "tls.ca-file"));
       } else {
         options.setHostnameVerificationAlgorithm("").setTrustAll(true);
       }
@@ -329,6 +329,14 @@ public final class TlsProbe implements Probe {
         if (t instanceof ProbeTrustOptions.CaFileException) {
           return t.getMessage();
         }
+        if (t instanceof CertificateRejected rejected) {
+          return "the certificate of "
+              + target()
+              + " is "
+              + rejected.summary()
+              + ": "
+              + rejected.detail();
+        }
         if (t instanceof CertificateExpiredException) {
           return "a certificate in the chain of "
               + target()
@@ -353,8 +361,8 @@ public final class TlsProbe implements Probe {
             + target()
             + " is not trusted: no chain to a trusted CA"
             + (spec.caFile() == null
-                ? " (a self-signed or private-CA certificate needs caFile)"
-                : " (neither the JDK's CAs nor caFile " + spec.caFile() + " issued it)");
+                ? " (a self-signed or private-CA certificate needs tls.ca-file)"
+                : " (neither the JDK's CAs nor tls.ca-file " + spec.caFile() + " issued it)");
       }
       if (messages.contains("No subject alternative") || messages.contains("No name matching")) {
         return "the certificate of "

@@ -201,6 +201,7 @@ class HttpProbeIT {
     assertThat(r.failure().kind()).isEqualTo(FailureKind.HTTP_STATUS);
     assertThat(r.diagnostics().getJsonArray("addresses").getList()).contains("127.0.0.1");
     assertPhasesInOrder(r, "dns", "connect", "firstByte", "total");
+    assertThat(r.diagnostics().getJsonArray("steps")).as("the failing step, once").hasSize(1);
     JsonObject step = r.diagnostics().getJsonArray("steps").getJsonObject(0);
     assertThat(step.getString("step")).isEqualTo("request");
     assertThat(step.getInteger("status")).isEqualTo(503);
@@ -231,7 +232,7 @@ class HttpProbeIT {
         TestChecks.check(
             "keep-alive",
             Duration.ofSeconds(10),
-            new CheckSpec.Http(get, new HttpOptions(5, false, null, true, 1 << 20)));
+            new CheckSpec.Http(get, new HttpOptions(true, 5, false, null, true, 1 << 20)));
     ProbeResult first = run(check);
     ProbeResult second = run(check);
     assertThat(first.ok()).as("%s", first.failure()).isTrue();
@@ -297,9 +298,13 @@ class HttpProbeIT {
     Check check =
         TestChecks.withTimeout(
             TestChecks.http("drip", base + "/drip", Duration.ofSeconds(10)),
-            Duration.ofMillis(400));
+            Duration.ofMillis(1500));
     ProbeResult r = run(check);
     assertThat(r.failure().kind()).isEqualTo(FailureKind.TIMEOUT);
+    assertThat(r.failure().message())
+        .isEqualTo(
+            base.substring("http://".length())
+                + " sent the status and headers, but not the whole body within 1500ms");
     assertThat(r.durationMillis()).isLessThan(5_000);
   }
 
@@ -308,9 +313,14 @@ class HttpProbeIT {
     Check check =
         TestChecks.withTimeout(
             TestChecks.http("never", base + "/never", Duration.ofSeconds(10)),
-            Duration.ofMillis(300));
+            Duration.ofMillis(1500));
     ProbeResult r = run(check);
     assertThat(r.failure().kind()).isEqualTo(FailureKind.TIMEOUT);
+    assertThat(r.failure().message())
+        .isEqualTo(
+            "connected to "
+                + base.substring("http://".length())
+                + ", but no response came within 1500ms");
   }
 
   @Test

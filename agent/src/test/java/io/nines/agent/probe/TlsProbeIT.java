@@ -179,7 +179,13 @@ class TlsProbeIT {
   void whenTheIssuerIsUnknown_thenTlsSayingItIsNotTrusted() throws Exception {
     ProbeResult r = harness.run(tls(valid, "localhost", null));
     assertThat(r.failure().kind()).isEqualTo(FailureKind.TLS);
-    assertThat(r.failure().message()).contains("is not trusted").contains("caFile");
+    assertThat(r.failure().message())
+        .isEqualTo(
+            "the certificate of 127.0.0.1:"
+                + valid
+                + " is not trusted: CN=localhost was issued by CN=Nines Test CA, which is not in"
+                + " the trust store (the JDK's CAs); if that is a private CA, set tls.ca-file to a"
+                + " PEM file that holds it");
     assertThat(r.diagnostics().getJsonObject("certificate").getString("issuer"))
         .isEqualTo("CN=Nines Test CA");
   }
@@ -205,7 +211,8 @@ class TlsProbeIT {
     String missing = dir.resolve("missing.pem").toString();
     ProbeResult r = harness.run(tls(valid, "localhost", missing));
     assertThat(r.failure().kind()).isEqualTo(FailureKind.TLS);
-    assertThat(r.failure().message()).contains("caFile " + missing + " can't be read");
+    assertThat(r.failure().message())
+        .isEqualTo("ca-file " + missing + " can't be read: there is no such file");
   }
 
   @Test
@@ -217,7 +224,7 @@ class TlsProbeIT {
             TestChecks.check(
                 "https-ca",
                 Duration.ofSeconds(10),
-                new CheckSpec.Http(get, new HttpOptions(5, false, caFile, false, 1 << 20))));
+                new CheckSpec.Http(get, new HttpOptions(true, 5, false, caFile, false, 1 << 20))));
     assertThat(trusted.ok()).as("%s", trusted.failure()).isTrue();
     ProbeResult untrusted =
         harness.run(
@@ -236,7 +243,7 @@ class TlsProbeIT {
             TestChecks.check(
                 "https-phases",
                 Duration.ofSeconds(10),
-                new CheckSpec.Http(get, new HttpOptions(5, false, caFile, false, 1 << 20))));
+                new CheckSpec.Http(get, new HttpOptions(true, 5, false, caFile, false, 1 << 20))));
     assertThat(r.ok()).as("%s", r.failure()).isTrue();
     HttpProbeIT.assertPhasesInOrder(r, "dns", "connect", "tls", "firstByte", "total");
   }
@@ -252,9 +259,94 @@ class TlsProbeIT {
                 Duration.ofSeconds(10),
                 new CheckSpec.Http(TestChecks.get("home", url), HttpOptions.DEFAULTS)));
     assertThat(r.failure().kind()).isEqualTo(FailureKind.TLS);
-    assertThat(r.failure().message()).startsWith("the TLS handshake with localhost:" + https);
+    assertThat(r.failure().message())
+        .isEqualTo(
+            "the TLS handshake with localhost:"
+                + https
+                + " failed: certificate not trusted: CN=localhost was issued by CN=Nines Test CA,"
+                + " which is not in the trust store (the JDK's CAs); if that is a private CA, set"
+                + " options.ca-file to a PEM file that holds it");
     assertThat(r.diagnostics().getJsonArray("addresses").getList()).contains("127.0.0.1");
     HttpProbeIT.assertPhasesInOrder(r, "dns", "connect", "total");
+  }
+
+  @Test
+  void whenAKeepAliveHttpsCheckMeetsAnUntrustedCertificate_thenTheSameWordsAndNoClassName()
+      throws Exception {
+    String url = "https://localhost:" + https + "/";
+    ProbeResult r =
+        harness.run(
+            TestChecks.check(
+                "https-untrusted-pooled",
+                Duration.ofSeconds(10),
+                new CheckSpec.Http(
+                    TestChecks.get("home", url),
+                    new HttpOptions(true, 5, false, null, true, 1 << 20))));
+    assertThat(r.failure().kind()).isEqualTo(FailureKind.TLS);
+    assertThat(r.failure().message())
+        .contains("certificate not trusted: CN=localhost was issued by CN=Nines Test CA")
+        .contains("set options.ca-file")
+        .doesNotContain("PKIX")
+        .doesNotContainPattern("[a-z]+\\.[a-z]+\\.[A-Za-z.]*Exception");
+  }
+
+  @Test
+  void whenAnHttpsServerIsSelfSigned_thenTheMessageSaysSoAndHowToPinIt() throws Exception {
+    Instant now = Instant.now();
+    TestCertificates.Issued self =
+        TestCertificates.selfSigned("localhost", LOCAL_NAMES, now.minus(DAY), now.plus(DAY));
+    int port =
+        ProbeHarness.await(
+                harness
+                    .vertx
+                    .createHttpServer(
+                        new HttpServerOptions()
+                            .setSsl(true)
+                            .setKeyCertOptions(self.serverOptions()))
+                    .requestHandler(req -> req.response().end("secure"))
+                    .listen(0, "127.0.0.1"))
+            .actualPort();
+    ProbeResult r =
+        harness.run(
+            TestChecks.check(
+                "https-self-signed",
+                Duration.ofSeconds(10),
+                new CheckSpec.Http(
+                    TestChecks.get("home", "https://localhost:" + port + "/"),
+                    new HttpOptions(true, 5, false, caFile, false, 1 << 20))));
+    assertThat(r.failure().kind()).isEqualTo(FailureKind.TLS);
+    assertThat(r.failure().message())
+        .endsWith(
+            "failed: certificate not trusted: CN=localhost is self-signed and not in the trust"
+                + " store (the JDK's CAs and "
+                + caFile
+                + "); to trust it, put it (PEM) in the file that options.ca-file names");
+  }
+
+  @Test
+  void whenAnHttpsCertificateIsForAnotherName_thenTheMessageNamesWhatItIsFor() throws Exception {
+    int port =
+        ProbeHarness.await(
+                harness
+                    .vertx
+                    .createHttpServer(
+                        new HttpServerOptions().setSsl(true).setKeyCertOptions(otherNameCert))
+                    .requestHandler(req -> req.response().end("secure"))
+                    .listen(0, "127.0.0.1"))
+            .actualPort();
+    ProbeResult r =
+        harness.run(
+            TestChecks.check(
+                "https-other-name-words",
+                Duration.ofSeconds(10),
+                new CheckSpec.Http(
+                    TestChecks.get("home", "https://localhost:" + port + "/"),
+                    new HttpOptions(true, 5, false, caFile, false, 1 << 20))));
+    assertThat(r.failure().message())
+        .endsWith(
+            "failed: certificate not valid for localhost: CN=service.internal is for"
+                + " DNS:service.internal; request one of those names, or give the server a"
+                + " certificate for localhost");
   }
 
   @Test
@@ -266,7 +358,7 @@ class TlsProbeIT {
             TestChecks.check(
                 "https-insecure",
                 Duration.ofSeconds(10),
-                new CheckSpec.Http(get, new HttpOptions(5, true, null, false, 1 << 20))));
+                new CheckSpec.Http(get, new HttpOptions(true, 5, true, null, false, 1 << 20))));
     assertThat(r.ok()).as("%s", r.failure()).isTrue();
   }
 
@@ -288,7 +380,7 @@ class TlsProbeIT {
                 Duration.ofSeconds(10),
                 new CheckSpec.Http(
                     TestChecks.get("home", "https://localhost:" + port + "/"),
-                    new HttpOptions(5, false, caFile, false, 1 << 20))));
+                    new HttpOptions(true, 5, false, caFile, false, 1 << 20))));
     assertThat(r.failure().kind()).isEqualTo(FailureKind.TLS);
   }
 

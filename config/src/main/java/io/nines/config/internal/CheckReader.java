@@ -7,8 +7,12 @@ import io.nines.config.HttpOptions;
 import io.nines.config.Request;
 import io.nines.config.Template;
 import io.nines.config.assertion.Assertion;
+import io.nines.config.assertion.AssertionParser;
 import io.nines.config.assertion.AssertionSyntaxException;
+import io.nines.config.assertion.Evaluator;
 import io.nines.config.assertion.JsonPath;
+import io.nines.config.assertion.Observation;
+import io.nines.config.assertion.Subject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
@@ -68,7 +73,7 @@ final class CheckReader {
           "expect",
           "extract");
   static final List<String> OPTIONS_KEYS =
-      List.of("max-redirects", "insecure", "ca-file", "keep-alive", "max-body");
+      List.of("follow-redirects", "max-redirects", "insecure", "ca-file", "keep-alive", "max-body");
   static final List<String> TCP_KEYS = List.of("host", "port", "send", "expect");
   static final List<String> DNS_KEYS = List.of("name", "type", "server", "expect");
   static final List<String> TLS_KEYS = List.of("host", "port", "server-name", "ca-file", "expect");
@@ -261,10 +266,21 @@ final class CheckReader {
     if (f == null) {
       return d;
     }
+    boolean followRedirects = d.followRedirects();
+    if (f.has("follow-redirects")) {
+      Boolean v = f.get("follow-redirects").bool();
+      followRedirects = v == null ? followRedirects : v;
+    }
     int maxRedirects = d.maxRedirects();
     if (f.has("max-redirects")) {
       Integer v = f.get("max-redirects").integer(0, 20);
       maxRedirects = v == null ? maxRedirects : v;
+      if (!followRedirects) {
+        f.get("max-redirects")
+            .warning(
+                "is ignored because follow-redirects is false: the check judges the redirect"
+                    + " itself; remove one of them");
+      }
     }
     boolean insecure = d.insecure();
     if (f.has("insecure")) {
@@ -296,7 +312,7 @@ final class CheckReader {
         maxBody = bytes;
       }
     }
-    return new HttpOptions(maxRedirects, insecure, caFile, keepAlive, maxBody);
+    return new HttpOptions(followRedirects, maxRedirects, insecure, caFile, keepAlive, maxBody);
   }
 
   /** An absolute path to a file the agent reads; a missing one is a warning. */
@@ -316,10 +332,73 @@ final class CheckReader {
     return path;
   }
 
+  /**
+   * Warns about a status assertion that only a redirect could satisfy (such as {@code status ==
+   * 301}) while redirects are followed: the final response is judged, so it could never hold.
+   * Before redirects were followed regardless of assertions, such a check judged the 3xx itself.
+   */
+  private static void warnRedirectOnlyStatus(At request, HttpOptions options) {
+    At expect = options.followRedirects() ? valueAt(request, "expect") : null;
+    if (expect == null || !expect.isSequence()) {
+      return;
+    }
+    for (At item : expect.items()) {
+      String text = item.scalar();
+      Assertion a;
+      try {
+        a = text == null ? null : AssertionParser.parse(text);
+      } catch (AssertionSyntaxException e) {
+        continue; // reported where the assertions are read
+      }
+      if (a == null || !(a.subject() instanceof Subject.Status)) {
+        continue;
+      }
+      boolean holdsForARedirect = false;
+      boolean holdsOtherwise = false;
+      for (int status = 100; status <= 599; status++) {
+        int code = status;
+        if (Evaluator.evaluate(
+                a,
+                new Observation() {
+                  @Override
+                  public Integer status() {
+                    return code;
+                  }
+                })
+            .ok()) {
+          boolean redirect =
+              code == 301 || code == 302 || code == 303 || code == 307 || code == 308;
+          holdsForARedirect |= redirect;
+          holdsOtherwise |= !redirect;
+        }
+      }
+      if (holdsForARedirect && !holdsOtherwise) {
+        item.warning(
+            "'"
+                + text
+                + "' holds only for a redirect, but redirects are followed and the final response"
+                + " is judged; set options.follow-redirects: false to judge the redirect itself");
+      }
+    }
+  }
+
+  /** The value of {@code key} in a mapping, or null; reports nothing (the fields were read). */
+  private static At valueAt(At mapping, String key) {
+    if (mapping.node() instanceof MappingNode map) {
+      for (NodeTuple t : map.getValue()) {
+        if (t.getKeyNode() instanceof ScalarNode k && key.equals(k.getValue())) {
+          return mapping.key(key, t.getValueNode());
+        }
+      }
+    }
+    return null;
+  }
+
   private CheckSpec spec(String type, At at, HttpOptions options) {
     return switch (type) {
       case "http" -> {
         Request r = request(at, "http", "request", LoadContext.Scope.FLEET, false);
+        warnRedirectOnlyStatus(at, options);
         yield r == null ? null : new CheckSpec.Http(r, options);
       }
       case "journey" -> journey(at, options);
@@ -357,6 +436,7 @@ final class CheckReader {
       At item = items.get(i);
       Request r =
           request(item, "journey", null, new LoadContext.Scope(Set.copyOf(extracted), later), true);
+      warnRedirectOnlyStatus(item, options);
       extracted.addAll(extractedBy.get(i));
       if (r == null) {
         broken = true;

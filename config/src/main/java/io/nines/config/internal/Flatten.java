@@ -107,6 +107,7 @@ public final class Flatten {
   }
 
   private static void options(Map<String, String> m, HttpOptions o) {
+    m.put("options.follow-redirects", Boolean.toString(o.followRedirects()));
     m.put("options.max-redirects", Integer.toString(o.maxRedirects()));
     m.put("options.insecure", Boolean.toString(o.insecure()));
     putIf(m, "options.ca-file", o.caFile());
