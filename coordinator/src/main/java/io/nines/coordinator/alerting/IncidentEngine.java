@@ -50,8 +50,10 @@ import java.util.Set;
  *   <li>Maintenance: no incident opens while the service is in a maintenance window, and an open
  *       incident's escalation pauses during one. The outage is still on the timeline.
  *   <li>Flapping: {@code changes} changes into or out of DOWN within {@code window} send one
- *       flapping notice to the owners; while flapping, no new incident opens. The service is stable
- *       again when its state has held for half the window; if it is DOWN then, an incident opens.
+ *       flapping notice to the owners' non-paging channels (never PagerDuty: it belongs to no
+ *       incident, so nothing would resolve it); while flapping, no new incident opens. The service
+ *       is stable again when its state has held for half the window; if it is DOWN then, an
+ *       incident opens.
  *   <li>Recovery: a resolve notice goes to every team and channel kind notified for the incident.
  * </ul>
  */
@@ -481,14 +483,18 @@ public final class IncidentEngine {
       }
     }
 
-    /** Tells each owner team through its notice channels (flapping). */
+    /**
+     * Tells each owner team through its non-paging channels (flapping). Never PagerDuty: such a
+     * notice belongs to no incident, so nothing would resolve the alert it opened; a team whose
+     * only channel is PagerDuty is told nothing (the service's timeline shows the changes).
+     */
     void toOwners(Notification.Kind kind, String keyPrefix, String incidentId) {
       for (String owner : owners()) {
         Team team = fleet.teams().get(owner);
         if (team == null) {
           continue;
         }
-        for (String channel : noticeKinds(team)) {
+        for (String channel : nonPagingKinds(team)) {
           send(owner, channel, kind, keyPrefix, kind.name().toLowerCase(), incidentId);
         }
       }
@@ -682,8 +688,10 @@ public final class IncidentEngine {
   }
 
   /**
-   * The team's non-paging channel kinds; PagerDuty only when it has nothing else (such a notice
-   * belongs to an incident and resolves with it).
+   * The team's non-paging channel kinds; PagerDuty only when it has nothing else. Only for notices
+   * that belong to an incident (upstream, root cause), which resolve with it: a notice that belongs
+   * to none (flapping, budget, fleet) goes to {@link #nonPagingKinds} so it never opens a PagerDuty
+   * alert that nothing resolves.
    */
   static List<String> noticeKinds(Team team) {
     List<String> kinds =
