@@ -7,11 +7,15 @@ import io.nines.common.ProbeResult;
 import io.nines.common.ResultBatch;
 import io.nines.config.FleetLoader;
 import io.nines.coordinator.alerting.ChannelSender;
+import io.nines.coordinator.alerting.Delivery;
+import io.nines.coordinator.alerting.Notification;
+import io.nines.coordinator.alerting.Sender;
 import io.nines.coordinator.channel.ChannelOptions;
 import io.nines.coordinator.channel.Channels;
 import io.nines.coordinator.channel.Notification.Topic;
 import io.nines.coordinator.channel.PagerDutyReceiver;
 import io.nines.coordinator.testing.TestFleets;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -73,6 +77,10 @@ class PagerDutyOnlyTeamsIT {
   private Vertx vertx;
   private PagerDutyReceiver pagerDuty;
   private ApiFixture api;
+  private ChannelSender channelSender;
+
+  /** Pages of web fail (retryably) this many more times before reaching the channel. */
+  private int webPagesToFail;
 
   @BeforeEach
   void start() throws Exception {
@@ -88,7 +96,21 @@ class PagerDutyOnlyTeamsIT {
             api.time,
             ChannelOptions.defaults(),
             ref -> ref.resolve(ENV));
-    api.sender = new ChannelSender(channels, api.fleet::get, api.time, "http://nines.test");
+    channelSender = new ChannelSender(channels, api.fleet::get, api.time, "http://nines.test");
+    api.sender =
+        new Sender() {
+          @Override
+          public Future<Delivery> send(Notification n) {
+            if (n.kind() == Notification.Kind.PAGE
+                && n.serviceId().equals("web")
+                && webPagesToFail > 0) {
+              webPagesToFail--;
+              return Future.succeededFuture(
+                  new Delivery(api.time.now(), false, "503", "PagerDuty is having trouble", true));
+            }
+            return channelSender.send(n);
+          }
+        };
     api.start(vertx, b -> b, Set.of());
   }
 
@@ -199,5 +221,26 @@ class PagerDutyOnlyTeamsIT {
     open.values()
         .removeIf(actions -> actions.lastIndexOf("resolve") > actions.lastIndexOf("trigger"));
     assertThat(open).as("PagerDuty alerts never resolved, of %s", alerts()).isEmpty();
+  }
+
+  @Test
+  void whenAPageIsStillBeingRetriedWhenItsIncidentResolves_thenTheRetryIsNotSentAfterTheResolve()
+      throws Exception {
+    webPagesToFail = 2;
+    run(true, true, true);
+    for (int i = 0; i < 3; i++) {
+      run(false, true, true); // confirmed at the third failed run: the page fails
+    }
+    for (int i = 0; i < 24; i++) {
+      run(true, true, true); // recovered at once; two minutes pass, past every retry
+    }
+    Map<String, List<String>> core = new LinkedHashMap<>(alerts());
+    core.keySet().removeIf(k -> !k.startsWith(ENV.get("PD_CORE") + " web@"));
+    assertThat(core).as("web's incident reached PagerDuty").hasSize(1);
+    List<String> actions = core.values().iterator().next();
+    assertThat(actions).contains("resolve");
+    assertThat(actions.lastIndexOf("trigger"))
+        .as("a trigger after the resolve reopens the alert for good: %s", actions)
+        .isLessThan(actions.lastIndexOf("resolve"));
   }
 }
