@@ -300,11 +300,39 @@ public final class Alerting {
               }
               return Future.join(work).<Void>mapEmpty();
             })
+        .compose(v -> retireUnmonitored(f, now))
         .compose(v -> alerts.all())
         .map(
             all -> {
               openIncidents.set((int) all.stream().filter(a -> a.incident() != null).count());
               return null;
+            });
+  }
+
+  /**
+   * Closes what is open (an incident, budget pages) for services this member decides for that are
+   * no longer monitored: gone from the configuration, or left without a check. Nothing would ever
+   * tell they are UP again, so their PagerDuty alerts would stay open for good.
+   */
+  private Future<Void> retireUnmonitored(Fleet f, Instant now) {
+    return alerts
+        .all()
+        .compose(
+            all -> {
+              List<Future<Integer>> work = new ArrayList<>();
+              for (ServiceAlerts a : all) {
+                String id = a.serviceId();
+                boolean monitored = f.services().containsKey(id) && !f.checksOf(id).isEmpty();
+                if (!monitored
+                    && owns.test(id)
+                    && (a.incident() != null || !a.budgetPages().isEmpty())) {
+                  work.add(
+                      alerts
+                          .apply(id, Command.retire(now))
+                          .compose(step -> outbox.enqueue(step.notifications(), now)));
+                }
+              }
+              return Future.join(work).mapEmpty();
             });
   }
 

@@ -221,6 +221,25 @@ public final class IncidentEngine {
     return b.build();
   }
 
+  /**
+   * The service is no longer monitored (gone from the configuration, or left without a check), so
+   * nothing will ever tell it is UP again: its open incident resolves (every team and channel told
+   * hears so) and so do its open budget pages, so that no PagerDuty alert outlives it. Its state
+   * becomes UNKNOWN, so that if it returns it starts afresh. Nothing to send when nothing is open.
+   */
+  public Step retire(ServiceAlerts s, Instant now) {
+    Builder b = new Builder(s, now, Context.of(Set.of()));
+    b.retired = true;
+    for (Notification open : List.copyOf(b.budgetPages)) {
+      b.resolveBudget(open);
+    }
+    if (b.incident != null) {
+      b.resolve(now);
+    }
+    b.state = State.UNKNOWN;
+    return b.build();
+  }
+
   /** Builds one decision; confined to one call. */
   private final class Builder {
     final ServiceAlerts before;
@@ -239,6 +258,9 @@ public final class IncidentEngine {
     final List<Notification> out = new ArrayList<>();
     final Map<String, Incident.Paging> paging = new LinkedHashMap<>();
     final List<Notification> log = new ArrayList<>();
+
+    /** Whether resolves are sent because the service is no longer monitored. */
+    boolean retired;
 
     Builder(ServiceAlerts s, Instant now, Context ctx) {
       this.before = s;
@@ -554,9 +576,11 @@ public final class IncidentEngine {
               n.channelKind(),
               n.kind(),
               now,
-              open.kind() == Notification.Kind.BUDGET_SPENT
-                  ? name() + ": a new month, a new downtime budget"
-                  : name() + " no longer burns its downtime budget fast",
+              retired
+                  ? name() + " is no longer monitored: its budget page is closed"
+                  : open.kind() == Notification.Kind.BUDGET_SPENT
+                      ? name() + ": a new month, a new downtime budget"
+                      : name() + " no longer burns its downtime budget fast",
               details));
     }
 
@@ -609,7 +633,10 @@ public final class IncidentEngine {
       return switch (what) {
         case PAGE -> name() + " is DOWN" + since;
         case ACKNOWLEDGE -> name() + ": the incident was acknowledged";
-        case RESOLVE -> name() + " is UP again";
+        case RESOLVE ->
+            retired
+                ? name() + " is no longer monitored: its incident is closed"
+                : name() + " is UP again";
         case UPSTREAM -> name() + " is down" + since;
         case ROOT_CAUSE ->
             name()

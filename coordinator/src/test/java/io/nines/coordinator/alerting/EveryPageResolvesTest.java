@@ -258,4 +258,30 @@ class EveryPageResolvesTest {
             Notification.Kind.RESOLVE);
     assertThat(openAlerts(events)).as("PagerDuty alerts never resolved, of %s", events).isEmpty();
   }
+
+  @Test
+  void whenAServiceIsNoLongerMonitored_thenItsOpenIncidentAndBudgetPageResolve() {
+    state("web", State.UP);
+    state("shop", State.UP);
+    state("web", State.DOWN);
+    budget("web", BurnRate.Verdict.FAST_BURN);
+    assertThat(openAlerts(events(sent)))
+        .containsExactlyInAnyOrder(
+            "core " + of("web").incident().id(),
+            "storefront " + of("web").incident().id(),
+            "core budget/web/2026-04-30");
+
+    // The configuration no longer has web (or web has no check left): nothing will say it is UP.
+    List<Notification> out = apply("web", engine.retire(of("web"), clock.now()));
+    assertThat(out)
+        .extracting(n -> n.team() + ":" + n.channelKind() + ":" + n.kind())
+        .containsExactlyInAnyOrder(
+            "core:pagerduty:RESOLVE", "storefront:pagerduty:RESOLVE", "core:pagerduty:RESOLVE");
+    assertThat(out).extracting(Notification::summary).allMatch(s -> !s.contains("UP again"));
+    assertThat(openAlerts(events(sent))).isEmpty();
+    assertThat(of("web").incident()).isNull();
+    assertThat(of("web").budgetPages()).isEmpty();
+    assertThat(of("web").resolved()).hasSize(1);
+    assertThat(engine.retire(of("web"), clock.now()).notifications()).isEmpty();
+  }
 }

@@ -243,4 +243,31 @@ class PagerDutyOnlyTeamsIT {
         .as("a trigger after the resolve reopens the alert for good: %s", actions)
         .isLessThan(actions.lastIndexOf("resolve"));
   }
+
+  @Test
+  void whenAServiceIsRemovedFromTheConfigurationDuringItsOutage_thenItsAlertsResolve()
+      throws Exception {
+    run(true, true, true);
+    for (int i = 0; i < 6; i++) {
+      run(false, true, true);
+    }
+    assertThat(alerts().keySet())
+        .anyMatch(k -> k.startsWith(ENV.get("PD_CORE") + " web@"))
+        .anyMatch(k -> k.startsWith(ENV.get("PD_STOREFRONT") + " web@"));
+
+    Files.writeString(
+        dir.resolve("fleet.yaml"),
+        FLEET
+            .formatted(pagerDuty.url())
+            .replace(", depends-on: [web]", "")
+            .replaceAll("(?m)^\\s+(web:|- \\{ id: web-home).*\\n", ""));
+    api.fleet.set(new FleetLoader(api.time, Map.of(), ENV).load(dir));
+    assertThat(api.fleet.get().services()).doesNotContainKey("web");
+    run(true, true, true);
+    run(true, true, true);
+
+    Map<String, List<String>> open = new LinkedHashMap<>(alerts());
+    open.values().removeIf(a -> a.lastIndexOf("resolve") > a.lastIndexOf("trigger"));
+    assertThat(open).as("PagerDuty alerts never resolved, of %s", alerts()).isEmpty();
+  }
 }
