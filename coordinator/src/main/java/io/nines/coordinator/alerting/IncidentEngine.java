@@ -54,7 +54,11 @@ import java.util.Set;
  *       incident, so nothing would resolve it); while flapping, no new incident opens. The service
  *       is stable again when its state has held for half the window; if it is DOWN then, an
  *       incident opens.
- *   <li>Recovery: a resolve notice goes to every team and channel kind notified for the incident.
+ *   <li>Recovery: a resolve notice goes to every team and channel kind notified for the incident;
+ *       also when the service is no longer monitored ({@link #retire}).
+ *   <li>Every PagerDuty alert resolves: PagerDuty gets pages and incident notices (resolved with
+ *       the incident) and budget pages (resolved with the burn or the month), never a notice that
+ *       belongs to no incident (flapping, fleet).
  * </ul>
  */
 public final class IncidentEngine {
