@@ -300,11 +300,39 @@ public final class Alerting {
               }
               return Future.join(work).<Void>mapEmpty();
             })
+        .compose(v -> retireUnmonitored(f, now))
         .compose(v -> alerts.all())
         .map(
             all -> {
               openIncidents.set((int) all.stream().filter(a -> a.incident() != null).count());
               return null;
+            });
+  }
+
+  /**
+   * Closes what is open (an incident, budget pages) for services this member decides for that are
+   * no longer monitored: gone from the configuration, or left without a check. Nothing would ever
+   * tell they are UP again, so their PagerDuty alerts would stay open for good.
+   */
+  private Future<Void> retireUnmonitored(Fleet f, Instant now) {
+    return alerts
+        .all()
+        .compose(
+            all -> {
+              List<Future<Integer>> work = new ArrayList<>();
+              for (ServiceAlerts a : all) {
+                String id = a.serviceId();
+                boolean monitored = f.services().containsKey(id) && !f.checksOf(id).isEmpty();
+                if (!monitored
+                    && owns.test(id)
+                    && (a.incident() != null || !a.budgetPages().isEmpty())) {
+                  work.add(
+                      alerts
+                          .apply(id, Command.retire(now))
+                          .compose(step -> outbox.enqueue(step.notifications(), now)));
+                }
+              }
+              return Future.join(work).mapEmpty();
             });
   }
 
@@ -468,6 +496,64 @@ public final class Alerting {
   }
 
   private Future<Void> deliver(OutboxEntry e, Instant now) {
+    return superseded(e.notification())
+        .recover(ex -> Future.succeededFuture(false))
+        .compose(
+            gone -> {
+              if (gone) {
+                // Sending it now would reopen, after its resolve, an alert that nothing resolves.
+                return outbox.record(
+                    e.notification().key(),
+                    new Delivery(
+                        now,
+                        false,
+                        "superseded",
+                        "not sent: what it announced was resolved before it could be delivered",
+                        false),
+                    null);
+              }
+              return send(e, now);
+            });
+  }
+
+  /**
+   * Whether {@code n} opens an alert that has been resolved since it was decided: a page or notice
+   * of an incident that is no longer open, or a budget page to PagerDuty that is no longer open (a
+   * retry still due after PagerDuty was down for a while, or a backlog after a restart). Such a
+   * notification is not sent: its resolve may already have been delivered, and a trigger after it
+   * would open a PagerDuty alert that nothing resolves.
+   */
+  private Future<Boolean> superseded(Notification n) {
+    boolean ofIncident = !n.incidentId().isEmpty();
+    boolean budgetPage =
+        n.channelKind().equals("pagerduty")
+            && (n.kind() == Notification.Kind.BUDGET_BURN
+                || n.kind() == Notification.Kind.BUDGET_SPENT);
+    if (n.kind() == Notification.Kind.RESOLVE
+        || n.kind() == Notification.Kind.ACKNOWLEDGE
+        || (!ofIncident && !budgetPage)) {
+      return Future.succeededFuture(false);
+    }
+    String serviceId = ofIncident ? serviceOf(n.incidentId()) : n.serviceId();
+    if (serviceId == null) {
+      return Future.succeededFuture(false);
+    }
+    return alerts
+        .get(serviceId)
+        .map(
+            found -> {
+              if (found.isEmpty()) {
+                return false;
+              }
+              ServiceAlerts s = found.get();
+              if (ofIncident) {
+                return s.incident() == null || !s.incident().id().equals(n.incidentId());
+              }
+              return s.budgetPages().stream().noneMatch(p -> p.key().equals(n.key()));
+            });
+  }
+
+  private Future<Void> send(OutboxEntry e, Instant now) {
     Future<Delivery> sent;
     try {
       sent = sender.send(e.notification());

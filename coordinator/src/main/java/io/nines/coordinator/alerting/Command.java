@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One thing to decide for a service: its state now, an acknowledgement, or a burn-rate verdict. A
- * plain value, so it can travel to the member that owns the service's key.
+ * One thing to decide for a service: its state now, an acknowledgement, a burn-rate verdict, or
+ * that it is no longer monitored. A plain value, so it can travel to the member that owns the
+ * service's key.
  *
  * @param type what to decide
  * @param state with {@link Type#STATE}: the service's state now
@@ -48,7 +49,9 @@ public record Command(
   public enum Type {
     STATE,
     ACK,
-    BUDGET
+    BUDGET,
+    /** The service is no longer monitored: close what is open. */
+    RETIRE
   }
 
   public static Command state(
@@ -92,6 +95,11 @@ public record Command(
         Type.BUDGET, null, at, Set.of(), false, details, null, null, verdict, null, null);
   }
 
+  public static Command retire(Instant at) {
+    return new Command(
+        Type.RETIRE, null, at, Set.of(), false, Map.of(), null, null, null, null, null);
+  }
+
   /** Applies the command with {@code engine}. Pure. */
   public IncidentEngine.Step applyTo(IncidentEngine engine, ServiceAlerts s) {
     return switch (type) {
@@ -104,6 +112,7 @@ public record Command(
                   down, inMaintenance, details, servicesInMaintenance, failedRuns));
       case ACK -> engine.acknowledge(s, incidentId, who, at);
       case BUDGET -> engine.onBudget(s, verdict, at, details);
+      case RETIRE -> engine.retire(s, at);
     };
   }
 }

@@ -14,7 +14,9 @@ import java.util.Set;
 /**
  * Routes fleet health like a service: a lost agent and a location without agents each send one
  * notice to the operators team ({@code settings.alerting.operators}) when they start, and one when
- * they end. Pure apart from the memory of what is going on now; not thread-safe (one caller).
+ * they end, through the team's non-paging channels (never PagerDuty, where a notice would open an
+ * alert that nothing resolves). Pure apart from the memory of what is going on now; not thread-safe
+ * (one caller).
  */
 public final class FleetHealth {
   private final Set<String> lostAgents = new LinkedHashSet<>();
@@ -89,7 +91,9 @@ public final class FleetHealth {
     }
     List<Notification> out = new ArrayList<>();
     for (String kind : team.channels().stream().map(Channel::kind).distinct().toList()) {
-      if (kind.equals("pagerduty") && team.channels().size() > 1) {
+      if (kind.equals("pagerduty")) {
+        // A fleet notice belongs to no incident: on PagerDuty it would open an alert that nothing
+        // resolves ("back" is a notice of its own). Operators see agents and locations in the API.
         continue;
       }
       out.add(

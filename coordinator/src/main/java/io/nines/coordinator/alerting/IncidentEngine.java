@@ -50,9 +50,15 @@ import java.util.Set;
  *   <li>Maintenance: no incident opens while the service is in a maintenance window, and an open
  *       incident's escalation pauses during one. The outage is still on the timeline.
  *   <li>Flapping: {@code changes} changes into or out of DOWN within {@code window} send one
- *       flapping notice to the owners; while flapping, no new incident opens. The service is stable
- *       again when its state has held for half the window; if it is DOWN then, an incident opens.
- *   <li>Recovery: a resolve notice goes to every team and channel kind notified for the incident.
+ *       flapping notice to the owners' non-paging channels (never PagerDuty: it belongs to no
+ *       incident, so nothing would resolve it); while flapping, no new incident opens. The service
+ *       is stable again when its state has held for half the window; if it is DOWN then, an
+ *       incident opens.
+ *   <li>Recovery: a resolve notice goes to every team and channel kind notified for the incident;
+ *       also when the service is no longer monitored ({@link #retire}).
+ *   <li>Every PagerDuty alert resolves: PagerDuty gets pages and incident notices (resolved with
+ *       the incident) and budget pages (resolved with the burn or the month), never a notice that
+ *       belongs to no incident (flapping, fleet).
  * </ul>
  */
 public final class IncidentEngine {
@@ -219,6 +225,25 @@ public final class IncidentEngine {
     return b.build();
   }
 
+  /**
+   * The service is no longer monitored (gone from the configuration, or left without a check), so
+   * nothing will ever tell it is UP again: its open incident resolves (every team and channel told
+   * hears so) and so do its open budget pages, so that no PagerDuty alert outlives it. Its state
+   * becomes UNKNOWN, so that if it returns it starts afresh. Nothing to send when nothing is open.
+   */
+  public Step retire(ServiceAlerts s, Instant now) {
+    Builder b = new Builder(s, now, Context.of(Set.of()));
+    b.retired = true;
+    for (Notification open : List.copyOf(b.budgetPages)) {
+      b.resolveBudget(open);
+    }
+    if (b.incident != null) {
+      b.resolve(now);
+    }
+    b.state = State.UNKNOWN;
+    return b.build();
+  }
+
   /** Builds one decision; confined to one call. */
   private final class Builder {
     final ServiceAlerts before;
@@ -237,6 +262,9 @@ public final class IncidentEngine {
     final List<Notification> out = new ArrayList<>();
     final Map<String, Incident.Paging> paging = new LinkedHashMap<>();
     final List<Notification> log = new ArrayList<>();
+
+    /** Whether resolves are sent because the service is no longer monitored. */
+    boolean retired;
 
     Builder(ServiceAlerts s, Instant now, Context ctx) {
       this.before = s;
@@ -481,14 +509,18 @@ public final class IncidentEngine {
       }
     }
 
-    /** Tells each owner team through its notice channels (flapping). */
+    /**
+     * Tells each owner team through its non-paging channels (flapping). Never PagerDuty: such a
+     * notice belongs to no incident, so nothing would resolve the alert it opened; a team whose
+     * only channel is PagerDuty is told nothing (the service's timeline shows the changes).
+     */
     void toOwners(Notification.Kind kind, String keyPrefix, String incidentId) {
       for (String owner : owners()) {
         Team team = fleet.teams().get(owner);
         if (team == null) {
           continue;
         }
-        for (String channel : noticeKinds(team)) {
+        for (String channel : nonPagingKinds(team)) {
           send(owner, channel, kind, keyPrefix, kind.name().toLowerCase(), incidentId);
         }
       }
@@ -548,9 +580,11 @@ public final class IncidentEngine {
               n.channelKind(),
               n.kind(),
               now,
-              open.kind() == Notification.Kind.BUDGET_SPENT
-                  ? name() + ": a new month, a new downtime budget"
-                  : name() + " no longer burns its downtime budget fast",
+              retired
+                  ? name() + " is no longer monitored: its budget page is closed"
+                  : open.kind() == Notification.Kind.BUDGET_SPENT
+                      ? name() + ": a new month, a new downtime budget"
+                      : name() + " no longer burns its downtime budget fast",
               details));
     }
 
@@ -603,7 +637,10 @@ public final class IncidentEngine {
       return switch (what) {
         case PAGE -> name() + " is DOWN" + since;
         case ACKNOWLEDGE -> name() + ": the incident was acknowledged";
-        case RESOLVE -> name() + " is UP again";
+        case RESOLVE ->
+            retired
+                ? name() + " is no longer monitored: its incident is closed"
+                : name() + " is UP again";
         case UPSTREAM -> name() + " is down" + since;
         case ROOT_CAUSE ->
             name()
@@ -682,8 +719,10 @@ public final class IncidentEngine {
   }
 
   /**
-   * The team's non-paging channel kinds; PagerDuty only when it has nothing else (such a notice
-   * belongs to an incident and resolves with it).
+   * The team's non-paging channel kinds; PagerDuty only when it has nothing else. Only for notices
+   * that belong to an incident (upstream, root cause), which resolve with it: a notice that belongs
+   * to none (flapping, budget, fleet) goes to {@link #nonPagingKinds} so it never opens a PagerDuty
+   * alert that nothing resolves.
    */
   static List<String> noticeKinds(Team team) {
     List<String> kinds =

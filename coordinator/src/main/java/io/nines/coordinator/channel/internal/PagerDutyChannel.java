@@ -13,7 +13,8 @@ import java.util.Map;
  * PagerDuty Events API v2. Every event's {@code dedup_key} is the incident id, so a trigger, its
  * repeats (escalation steps, retries), the acknowledgement and the resolution address one PagerDuty
  * alert, and a retried trigger never pages twice. A notice is sent as a trigger, as PagerDuty has
- * no other kind of event that reaches a person.
+ * no other kind of event that reaches a person; routing sends PagerDuty only notices that a resolve
+ * with the same {@code dedup_key} will close (see {@code IncidentEngine}).
  *
  * <p>PagerDuty answers 202 when it accepts an event, 400 for an invalid one (permanent), 429 when
  * rate-limited and 5xx on its own trouble (both retryable).
