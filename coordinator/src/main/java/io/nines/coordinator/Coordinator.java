@@ -202,7 +202,8 @@ public final class Coordinator {
             options.bodyLimitBytes(),
             () -> server != null,
             cluster,
-            options.demoShopUrl());
+            options.demoShopUrl(),
+            configHistory::lives);
     Router router = api.router();
     FleetRoutes fleetRoutes =
         new FleetRoutes(
@@ -271,7 +272,8 @@ public final class Coordinator {
               outbox,
               alertingOptions.sender(),
               serviceId -> cluster == null || ownsKey(cluster, serviceId),
-              options.meterRegistry());
+              options.meterRegistry(),
+              configHistory::lives);
       a.watchFleet(fleetRoutes.view());
       new AlertingRoutes(a, alertingOptions.sender(), access).mount(router);
       alerting = a;

@@ -179,6 +179,7 @@ public final class Flatten {
     for (Tier t : Tier.values()) {
       m.put("tiers." + t.configName(), percent(s.tierTargets().get(t)));
     }
+    m.put("unknown", s.unknown().configName());
     return m;
   }
 
