@@ -13,7 +13,8 @@ function availabilityCell(s, w) {
   const partial = coverage !== undefined && coverage < 1 && observed !== undefined;
   const over = partial ? ` over the ${observedSpan(observed)} observed` : '';
   return h('td', { class: 'num', 'data-window': w, title: `${w}: ${pct(a, 4)} available${over}, ${s.nines[w]} nines` },
-    pct(a), h('span', { class: 'sub' }, partial ? `over the ${observedSpan(observed)} observed` : `${s.nines[w]} nines`));
+    pct(a), h('span', { class: 'sub' }, `${s.nines[w]} nines`),
+    partial ? h('span', { class: 'sub observed' }, `over the ${observedSpan(observed)} observed`) : null);
 }
 
 function budgetCell(s) {
