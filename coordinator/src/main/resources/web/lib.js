@@ -99,6 +99,27 @@ export function pct(fraction, digits = 3) {
   return `${p.toFixed(digits).replace(/0+$/, '').replace(/\.$/, '')}%`;
 }
 
+/**
+ * A figure in words, honest about how much of its window was observed: "no data" when nothing
+ * was, "99.98% over the 3 days observed" when part of the window was, else just "99.98%".
+ */
+export function observedPct(fraction, observedSeconds, windowSeconds, digits = 3) {
+  if (fraction === null || fraction === undefined) return 'no data';
+  if (observedSeconds === undefined || windowSeconds === undefined || observedSeconds >= windowSeconds) {
+    return pct(fraction, digits);
+  }
+  return `${pct(fraction, digits)} over the ${observedSpan(observedSeconds)} observed`;
+}
+
+/** "3 days", "1 day", "5 hours", "12 minutes": how long a service has been observed. */
+export function observedSpan(seconds) {
+  const unit = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (seconds >= 86400) return unit(Math.floor(seconds / 86400), 'day');
+  if (seconds >= 3600) return unit(Math.floor(seconds / 3600), 'hour');
+  if (seconds >= 60) return unit(Math.floor(seconds / 60), 'minute');
+  return unit(Math.max(0, Math.round(seconds)), 'second');
+}
+
 export function duration(seconds) {
   if (seconds === null || seconds === undefined) return '–';
   const neg = seconds < 0;
@@ -136,6 +157,7 @@ export function dayBars(days, targetPercent) {
     else if (p < target) cls += ' warn';
     else if (maint) cls += ' maint';
     let text = d.noData ? `${d.date}: no data` : `${d.date}: ${pct(d.availability)} available`;
+    if (!d.noData && d.coverage !== undefined && d.coverage < 1) text += ` (over the ${Math.round(d.coverage * 24)}h observed)`;
     if (d.outages !== undefined) text += `, ${d.outages} outage${d.outages === 1 ? '' : 's'}`;
     if (d.downSeconds) text += `, ${duration(d.downSeconds)} down`;
     if (d.maintenanceSeconds) text += ` (${duration(d.maintenanceSeconds)} planned maintenance)`;

@@ -1,21 +1,31 @@
 // Overview: one row per service, live from the event stream; 90-day bars; the demo panel.
-import { getJson, postJson, h, stateBadge, pct, duration, dayBars, ApiError } from '/ui/lib.js';
+import { getJson, postJson, h, stateBadge, pct, duration, dayBars, ApiError, observedSpan } from '/ui/lib.js';
 
 const TIER_ORDER = { critical: 0, important: 1, 'non-critical': 2 };
 
 function availabilityCell(s, w) {
   const a = s.availability[w];
-  return h('td', { class: 'num', 'data-window': w, title: `${w}: ${pct(a, 4)} available, ${s.nines[w]} nines` },
-    pct(a), h('span', { class: 'sub' }, `${s.nines[w]} nines`));
+  if (a === null || a === undefined) {
+    return h('td', { class: 'num nodata', 'data-window': w, title: `${w}: nothing observed yet` }, 'no data');
+  }
+  const coverage = s.coverage ? s.coverage[w] : 1;
+  const observed = s.observedSeconds ? s.observedSeconds[w] : undefined;
+  const partial = coverage !== undefined && coverage < 1 && observed !== undefined;
+  const over = partial ? ` over the ${observedSpan(observed)} observed` : '';
+  return h('td', { class: 'num', 'data-window': w, title: `${w}: ${pct(a, 4)} available${over}, ${s.nines[w]} nines` },
+    pct(a), h('span', { class: 'sub' }, `${s.nines[w]} nines`),
+    partial ? h('span', { class: 'sub observed' }, `over the ${observedSpan(observed)} observed`) : null);
 }
 
 function budgetCell(s) {
   const b = s.budget;
   if (!b) return h('td', {}, '–');
+  if (b.noData) return h('td', { class: 'num nodata', title: `no part of ${b.month} observed yet` }, 'no data');
+  const partOf = b.coverage !== undefined && b.coverage < 1 ? `, pro-rated to the ${Math.round(b.coverage * 100)}% of ${b.month} since ${b.from.slice(0, 10)}` : '';
   const left = b.leftSeconds;
   const share = b.allowedSeconds > 0 ? Math.max(0, Math.min(1, left / b.allowedSeconds)) : 0;
   const over = left < 0;
-  return h('td', { class: 'num', title: `target ${b.targetPercent}% allows ${duration(b.allowedSeconds)} of downtime in ${b.month}; ${duration(b.spentSeconds)} spent` },
+  return h('td', { class: 'num', title: `target ${b.targetPercent}% allows ${duration(b.allowedSeconds)} of downtime in ${b.month}${partOf}; ${duration(b.spentSeconds)} spent` },
     over ? `${duration(-left)} over` : `${duration(left)} left`,
     h('span', { class: 'sub' }, `of ${duration(b.allowedSeconds)} (${b.targetPercent}%)`),
     h('span', { class: over ? 'meter over' : 'meter', 'aria-hidden': 'true' },

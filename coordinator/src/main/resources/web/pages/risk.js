@@ -25,8 +25,8 @@ export async function render(root) {
     h('p', { class: 'muted' }, `Likelihood: ${r.likelihoodRule}. Consequence: ${r.consequenceRule}.`),
     h('h2', {}, 'Services'),
     h('table', {}, h('thead', {}, h('tr', {}, ['Service', 'State', 'Tier', `Outages (${r.windowDays} days)`, 'Likelihood', 'Consequence', 'Rating'].map((t) => h('th', {}, t)))),
-      h('tbody', {}, [...r.services].sort((a, b) => b.rating - a.rating).map((s) => h('tr', {},
+      h('tbody', {}, [...r.services].sort((a, b) => (b.rating ?? -1) - (a.rating ?? -1)).map((s) => h('tr', {},
         h('td', {}, h('a', { href: `#/service/${encodeURIComponent(s.id)}` }, s.name)), h('td', {}, stateBadge(s.state)),
-        h('td', {}, s.tier), h('td', { class: 'num' }, s.outages), h('td', {}, s.likelihood), h('td', { class: 'num' }, s.consequence),
-        h('td', {}, `${s.rating} ${s.level}`))))));
+        h('td', {}, s.tier), h('td', { class: 'num' }, s.outages), h('td', {}, s.likelihood ?? 'no data'), h('td', { class: 'num' }, s.consequence),
+        h('td', {}, s.rating === null ? 'no data' : `${s.rating} ${s.level}`))))));
 }

@@ -24,8 +24,12 @@ export async function render(root, app, id) {
     h('div', { class: 'grid2' },
       h('section', { class: 'card' },
         h('div', {}, `Tier ${detail.tier}, target ${detail.target}%`),
-        h('div', {}, `Downtime budget ${b.month}: `, b.leftSeconds >= 0 ? `${duration(b.leftSeconds)} left` : `${duration(-b.leftSeconds)} over`,
-          ` of ${duration(b.allowedSeconds)} (spent ${duration(b.spentSeconds)})`),
+        b.noData
+          ? h('div', { id: 'budget' }, `Downtime budget ${b.month}: no data (nothing of the month observed yet)`)
+          : h('div', { id: 'budget' }, `Downtime budget ${b.month}: `, b.leftSeconds >= 0 ? `${duration(b.leftSeconds)} left` : `${duration(-b.leftSeconds)} over`,
+            ` of ${duration(b.allowedSeconds)} (spent ${duration(b.spentSeconds)})`,
+            b.coverage < 1 ? `, pro-rated to the part of the month since ${utc(b.from)}` : ''),
+        h('div', { id: 'observed-from' }, detail.observedFrom ? `Observed since ${utc(detail.observedFrom)}` : 'Not observed yet: no data'),
         h('div', {}, 'Owners: ', detail.owners.length ? detail.owners.join(', ') : '–'),
         h('div', {}, 'Runbook: ', detail.runbook ? h('a', { href: detail.runbook, rel: 'noopener' }, detail.runbook) : '–')),
       h('section', { class: 'card', id: 'dependencies' },

@@ -67,26 +67,55 @@ final class ReportCommand implements Callable<Integer> {
         report.getString("to"),
         report.getBoolean("complete", true) ? "" : ", month not over yet");
     out.printf(
-        "%-16s %-13s %8s %10s %6s %10s %10s %14s  %s%n",
-        "service", "tier", "target", "avail.", "nines", "down", "maint.", "excl. maint.", "met");
+        "%-16s %-13s %8s %10s %6s %10s %10s %14s %9s  %s%n",
+        "service",
+        "tier",
+        "target",
+        "avail.",
+        "nines",
+        "down",
+        "maint.",
+        "excl. maint.",
+        "observed",
+        "met");
     JsonArray services = report.getJsonArray("services");
     for (int i = 0; i < services.size(); i++) {
       JsonObject s = services.getJsonObject(i);
       Double ex = s.getDouble("percentExcludingMaintenance");
+      Double percent = s.getDouble("percent");
+      Double nines = s.getDouble("nines");
+      Boolean met = s.getBoolean("met");
+      String verdict;
+      if (met == null) {
+        verdict = "no data";
+      } else if (met) {
+        verdict = "yes";
+      } else {
+        verdict = "NO (" + s.getInteger("outageCount") + " outages)";
+      }
       out.printf(
           Locale.ROOT,
-          "%-16s %-13s %7.3f%% %9.4f%% %6.2f %10s %10s %14s  %s%n",
+          "%-16s %-13s %7.3f%% %10s %6s %10s %10s %14s %9s  %s%n",
           s.getString("id"),
           s.getString("tier"),
           s.getDouble("target"),
-          s.getDouble("percent"),
-          s.getDouble("nines"),
+          percent == null ? "no data" : String.format(Locale.ROOT, "%.4f%%", percent),
+          nines == null ? "-" : String.format(Locale.ROOT, "%.2f", nines),
           duration(s.getDouble("downSeconds")),
           duration(s.getDouble("maintenanceSeconds")),
           ex == null ? "-" : String.format(Locale.ROOT, "%.4f%%", ex),
-          s.getBoolean("met") ? "yes" : "NO (" + s.getInteger("outageCount") + " outages)");
+          observed(s.getDouble("observedSeconds")),
+          verdict);
     }
     return 0;
+  }
+
+  /** The observed part of the month, in days: {@code 30.0d}, {@code 2.5d}, {@code 0d}. */
+  static String observed(Double seconds) {
+    if (seconds == null) {
+      return "-";
+    }
+    return seconds <= 0 ? "0d" : String.format(Locale.ROOT, "%.1fd", seconds / 86_400);
   }
 
   static String duration(double seconds) {

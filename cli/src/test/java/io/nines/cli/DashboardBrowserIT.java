@@ -149,6 +149,9 @@ class DashboardBrowserIT {
     }
     wait.until(d -> "UP".equals(rowState("checkout")));
     assertThat(text("#services tr[data-service='checkout']")).contains("UP", "critical", "nines");
+    // A fresh stack has observed its services for minutes: figures say so in words.
+    assertThat(text("#services tr[data-service='checkout'] td[data-window='30d']"))
+        .containsPattern("over the \\d+ (seconds?|minutes?) observed");
     wait.until(d -> count("#services tr[data-service='checkout'] .bar") == 90);
     assertThat(attribute("#services tr[data-service='checkout'] .bar:last-child", "title"))
         .contains("available", "outage");
@@ -265,6 +268,9 @@ class DashboardBrowserIT {
     String section = "section[data-name='Checkout']";
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(section + " .bar")));
     assertThat(text(section + " .state")).contains("DOWN");
+    assertThat(text(section + " [data-figure='availability']"))
+        .containsPattern("% over the \\d+ (seconds?|minutes?) observed")
+        .doesNotContain("over 90 days");
     assertThat(count(section + " .bar")).isEqualTo(90);
     assertThat(Double.parseDouble(attribute(section + " .bar:last-child", "data-availability")))
         .isLessThan(1.0);

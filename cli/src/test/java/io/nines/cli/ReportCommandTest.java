@@ -2,67 +2,91 @@ package io.nines.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.atomic.AtomicReference;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nines.common.testing.ManualTimeSource;
+import io.nines.config.DownWhen;
+import io.nines.config.Fleet;
+import io.nines.config.Tier;
+import io.nines.coordinator.Coordinator;
+import io.nines.coordinator.CoordinatorOptions;
+import io.nines.coordinator.store.InMemoryResultStore;
+import io.nines.coordinator.testing.TestFleets;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-/** {@code nines report} against a coordinator that answers as the real one does. */
+/** {@code nines report} against a real coordinator on port 0 with a manual clock. */
 class ReportCommandTest {
-  private static final String CSV =
-      "service,tier,target,percent\r\ncheckout,critical,99.99,100.0000\r\n"
-          + "catalog,important,99.9,99.9500";
+  static final Instant NOW = Instant.parse("2026-05-10T00:00:00Z");
 
-  private HttpServer coordinator;
-  private final AtomicReference<String> query = new AtomicReference<>();
+  final ManualTimeSource time = new ManualTimeSource(NOW);
+  Vertx vertx;
+  Coordinator coordinator;
+  String url;
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
 
   @BeforeEach
   void start() throws Exception {
-    coordinator = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    coordinator.createContext(
-        "/api/v1/reports/monthly",
-        exchange -> {
-          query.set(exchange.getRequestURI().getQuery());
-          byte[] body = CSV.getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", "text/csv; charset=utf-8");
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
-    coordinator.start();
+    vertx = Vertx.vertx();
+    Fleet fleet =
+        TestFleets.fleet()
+            .service("web", Tier.IMPORTANT)
+            .check("web-home", "web", Duration.ofSeconds(30), List.of("eu"), DownWhen.MAJORITY)
+            .build();
+    InMemoryResultStore store = new InMemoryResultStore();
+    coordinator =
+        new Coordinator(
+            CoordinatorOptions.builder()
+                .port(0)
+                .agentTokens(Set.of("agent-token-0123456789"))
+                .fleet(() -> fleet)
+                .store(store)
+                .timeSource(time)
+                .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                .build());
+    int port = await(coordinator.start(vertx));
+    url = "http://127.0.0.1:" + port;
+    await(store.append(List.of(TestFleets.ok("a1", 1, "web-home", "eu", NOW)), fleet, NOW));
+    time.advance(Duration.ofMinutes(1));
   }
 
   @AfterEach
-  void stop() {
-    coordinator.stop(0);
+  void stop() throws Exception {
+    if (coordinator != null) {
+      await(coordinator.stop());
+    }
+    if (vertx != null) {
+      await(vertx.close());
+    }
   }
 
   @Test
-  void whenCsvIsAsked_thenTheWholeReportReachesStandardOutput() {
-    // As picocli's own writer over System.out: an encoder that buffers until a flush.
-    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true));
+  void whenAMonthBeforeTheServiceExistedIsReported_thenItIsListedAsNoDataNotMet() {
+    Cli report = Cli.run("report", "--month", "2026-04", "--coordinator", url);
 
-    int code =
-        Main.run(
-            cl,
-            "report",
-            "--month",
-            "2026-04",
-            "--csv",
-            "--coordinator",
-            "http://127.0.0.1:" + coordinator.getAddress().getPort());
+    assertThat(report.exitCode()).as(report.err()).isZero();
+    String line = report.out().lines().filter(l -> l.startsWith("web ")).findFirst().orElseThrow();
+    assertThat(line).contains("no data").doesNotContain("100.0000%").doesNotContain("yes");
+    assertThat(line.trim()).endsWith("no data");
+  }
 
-    assertThat(code).isZero();
-    assertThat(query.get()).isEqualTo("month=2026-04&format=csv");
-    assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo(CSV);
+  @Test
+  void whenTheCurrentMonthWasObservedForAMinute_thenTheReportSaysHowLittleWasObserved() {
+    Cli report = Cli.run("report", "--month", "2026-05", "--coordinator", url);
+
+    assertThat(report.exitCode()).as(report.err()).isZero();
+    String line = report.out().lines().filter(l -> l.startsWith("web ")).findFirst().orElseThrow();
+    assertThat(line).contains("100.0000%").contains("0.0d").endsWith("yes");
   }
 }

@@ -11,12 +11,15 @@ import java.util.Map;
  * @param retentionRollup how long per-minute roll-ups are kept
  * @param tierTargets the target of each tier in percent; every tier has one
  * @param alerting how incidents are raised and routed
+ * @param unknown how availability counts stale (UNKNOWN) time inside a check's life; null for
+ *     {@link Unknown#UP}
  */
 public record Settings(
     Duration retentionRaw,
     Duration retentionRollup,
     Map<Tier, Double> tierTargets,
-    Alerting alerting) {
+    Alerting alerting,
+    Unknown unknown) {
   public Settings {
     EnumMap<Tier, Double> targets = new EnumMap<>(Tier.class);
     for (Tier t : Tier.values()) {
@@ -27,10 +30,40 @@ public record Settings(
     if (alerting == null) {
       alerting = Alerting.DEFAULTS;
     }
+    if (unknown == null) {
+      unknown = Unknown.UP;
+    }
+  }
+
+  public Settings(
+      Duration retentionRaw,
+      Duration retentionRollup,
+      Map<Tier, Double> tierTargets,
+      Alerting alerting) {
+    this(retentionRaw, retentionRollup, tierTargets, alerting, null);
   }
 
   public Settings(Duration retentionRaw, Duration retentionRollup, Map<Tier, Double> tierTargets) {
-    this(retentionRaw, retentionRollup, tierTargets, null);
+    this(retentionRaw, retentionRollup, tierTargets, null, null);
+  }
+
+  /**
+   * How availability counts time inside a check's life without fresh data (no location reporting):
+   * the setting {@code settings.unknown}. Time before a check's life is never counted, whatever
+   * this says.
+   */
+  public enum Unknown {
+    /** As up: the denominator stays the observed wall-clock time (the default). */
+    UP,
+    /** As down: nobody can vouch for the service, so it counts against it. */
+    DOWN,
+    /** Left out of both the numerator and the denominator. */
+    EXCLUDED;
+
+    /** Its name in the configuration: {@code up}, {@code down} or {@code excluded}. */
+    public String configName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
   }
 
   /**

@@ -124,6 +124,9 @@ class LoaderTest {
         .as("the timeout stays below every: half of it when that is under 10s")
         .isEqualTo(Duration.ofMillis(2500));
     assertThat(fleet.settings()).isEqualTo(Settings.DEFAULTS);
+    assertThat(fleet.settings().unknown())
+        .as("stale time counts as up by default")
+        .isEqualTo(Settings.Unknown.UP);
     assertThat(fleet.services().get("shop").targetPercent()).isEqualTo(99.9);
     assertThat(fleet.version().loadedAt()).isEqualTo(T0);
     assertThat(fleet.warnings()).isEmpty();
@@ -205,6 +208,7 @@ class LoaderTest {
 
     assertThat(fleet.settings().retentionRaw()).isEqualTo(Duration.ofDays(3));
     assertThat(fleet.settings().tierTargets()).containsEntry(Tier.NON_CRITICAL, 98.0);
+    assertThat(fleet.settings().unknown()).isEqualTo(Settings.Unknown.EXCLUDED);
     assertThat(fleet.services().get("api").targetPercent()).isEqualTo(99.95);
     assertThat(fleet.services().get("database").targetPercent()).isEqualTo(99.5);
     assertThat(fleet.services().get("api").downWhen()).isEqualTo(DownWhen.ALL);

@@ -231,6 +231,12 @@ class ProblemsTest {
             "checks[0].timeout",
             "was '0ms' but it must be above 0 and less than every (1m)"),
         error(
+            "unknown policy not one of the three",
+            "settings:\n  unknown: ignore\n",
+            2,
+            "settings.unknown",
+            "was 'ignore' but it must be one of up, down, excluded"),
+        error(
             "retention raw too short",
             "settings:\n  retention: {raw: 10m}\n",
             2,

@@ -209,7 +209,8 @@ public final class Coordinator {
             () -> server != null,
             cluster,
             options.demoShopUrl(),
-            authFailures);
+            authFailures,
+            configHistory::lives);
     Router router = api.router();
     FleetRoutes fleetRoutes =
         new FleetRoutes(
@@ -279,7 +280,8 @@ public final class Coordinator {
               outbox,
               alertingOptions.sender(),
               serviceId -> cluster == null || ownsKey(cluster, serviceId),
-              options.meterRegistry());
+              options.meterRegistry(),
+              configHistory::lives);
       a.watchFleet(fleetRoutes.view());
       new AlertingRoutes(a, alertingOptions.sender(), access).mount(router);
       alerting = a;

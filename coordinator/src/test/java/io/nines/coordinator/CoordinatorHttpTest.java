@@ -283,8 +283,11 @@ class CoordinatorHttpTest {
                 .put("end", "2026-04-10T00:30:00Z")
                 .put("seconds", 600.0));
     assertThat(r.getJsonArray("maintenance")).isEmpty();
-    // Critical: 99.99% of April's 30 days allows 259.2 s; 600 s are spent.
-    assertThat(r.getDouble("budgetLeftSeconds")).isCloseTo(259.2 - 600, within(1e-9));
+    // Critical: 99.99% of the 21 days from T0 (the configuration's first application) to the end
+    // of April allows 181.44 s; 600 s are spent. (The whole month's 259.2 s counted days before
+    // the service existed.)
+    assertThat(r.getDouble("budgetLeftSeconds")).isCloseTo(181.44 - 600, within(1e-9));
+    assertThat(r.getJsonObject("budget").getString("from")).isEqualTo(T0.toString());
     assertThat(r.getJsonObject("budget").getString("month")).isEqualTo("2026-04");
 
     JsonObject lastDay =
@@ -292,7 +295,12 @@ class CoordinatorHttpTest {
     assertThat(lastDay.getString("to")).isEqualTo("2026-04-10T01:00:00Z");
     assertThat(lastDay.getDouble("totalSeconds")).isEqualTo(86400.0);
     assertThat(lastDay.getDouble("downSeconds")).isEqualTo(600.0);
-    assertThat(lastDay.getDouble("unknownSeconds")).isEqualTo(86400.0 - 3600);
+    // The 23 hours before the configuration was first applied are outside the service's life:
+    // not unknown, not counted.
+    assertThat(lastDay.getDouble("observedSeconds")).isEqualTo(3600.0);
+    assertThat(lastDay.getDouble("coverage")).isCloseTo(1.0 / 24, within(1e-12));
+    assertThat(lastDay.getDouble("unknownSeconds")).isEqualTo(0.0);
+    assertThat(lastDay.getDouble("availability")).isCloseTo(3000.0 / 3600, within(1e-12));
   }
 
   @Test
@@ -333,12 +341,17 @@ class CoordinatorHttpTest {
     assertThat(checkout.getString("tier")).isEqualTo("critical");
     assertThat(checkout.getDouble("target")).isEqualTo(99.99);
     assertThat(checkout.getString("state")).isEqualTo("UP");
+    // Every window reaches back before T0, when the configuration was first applied: each figure
+    // is over the hour observed, and says how much of its window that is.
     assertThat(checkout.getJsonObject("availability").getDouble("24h"))
-        .isCloseTo(1 - 600.0 / 86400, within(1e-12));
+        .isCloseTo(1 - 600.0 / 3600, within(1e-12));
     assertThat(checkout.getJsonObject("availability").getDouble("30d"))
-        .isCloseTo(1 - 600.0 / (30 * 86400), within(1e-12));
+        .isCloseTo(1 - 600.0 / 3600, within(1e-12));
     assertThat(checkout.getJsonObject("percent").getDouble("7d"))
-        .isCloseTo(100 * (1 - 600.0 / (7 * 86400)), within(1e-9));
+        .isCloseTo(100 * (1 - 600.0 / 3600), within(1e-9));
+    assertThat(checkout.getJsonObject("observedSeconds").getDouble("30d")).isEqualTo(3600.0);
+    assertThat(checkout.getJsonObject("coverage").getDouble("30d"))
+        .isCloseTo(3600.0 / (30 * 86400), within(1e-12));
     JsonObject catalog = items.getJsonObject(1);
     assertThat(catalog.getString("state")).isEqualTo("UNKNOWN");
     assertThat(catalog.getBoolean("inMaintenance")).isFalse();

@@ -184,6 +184,7 @@ public final class Flatten {
       m.put("tiers." + t.configName(), percent(s.tierTargets().get(t)));
     }
     m.put("alerting.page-after", s.alerting().pageAfter().toString());
+    m.put("unknown", s.unknown().configName());
     return m;
   }
 

@@ -42,7 +42,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 public final class FleetBuilder {
   static final List<String> TOP_KEYS =
       List.of("locations", "vars", "settings", "teams", "services", "checks", "maintenance");
-  static final List<String> SETTINGS_KEYS = List.of("retention", "tiers", "alerting");
+  static final List<String> SETTINGS_KEYS = List.of("retention", "tiers", "alerting", "unknown");
   static final List<String> ALERTING_KEYS = List.of("operators", "flapping", "page-after");
   static final List<String> FLAPPING_KEYS = List.of("changes", "window");
   static final List<String> ESCALATION_KEYS = List.of("steps", "repeat");
@@ -257,13 +257,43 @@ public final class FleetBuilder {
       }
     }
     Settings.Alerting alerting = readAlerting(defined);
+    Settings.Unknown unknown = readUnknown(defined);
     if (rollup.compareTo(raw) < 0) {
       if (rollupAt != null) {
         rollupAt.mustBe("at least retention.raw (" + Units.formatDuration(raw) + ")");
       }
       rollup = raw;
     }
-    return new Settings(raw, rollup, targets, alerting);
+    return new Settings(raw, rollup, targets, alerting, unknown);
+  }
+
+  /** {@code settings.unknown}: how availability counts stale time inside a check's life. */
+  private Settings.Unknown readUnknown(Map<String, At> defined) {
+    Settings.Unknown unknown = Settings.Unknown.UP;
+    for (At section : sections.get("settings")) {
+      Fields f = section.fields(SETTINGS_KEYS);
+      if (f == null
+          || !f.has("unknown")
+          || twice(defined, "unknown", f.owner().keyAt("unknown"), "setting")) {
+        continue;
+      }
+      At at = f.get("unknown");
+      String v = at.string();
+      if (v == null) {
+        continue;
+      }
+      boolean found = false;
+      for (Settings.Unknown u : Settings.Unknown.values()) {
+        if (u.configName().equals(v)) {
+          unknown = u;
+          found = true;
+        }
+      }
+      if (!found) {
+        at.mustBe("one of up, down, excluded");
+      }
+    }
+    return unknown;
   }
 
   private At operatorsAt;

@@ -8,12 +8,12 @@ import io.nines.config.Check;
 import io.nines.config.Fleet;
 import io.nines.config.PageAfter;
 import io.nines.config.Service;
+import io.nines.coordinator.internal.Lives;
 import io.nines.coordinator.internal.Queries;
 import io.nines.coordinator.store.ResultStore;
-import io.nines.coordinator.timeline.Availability;
 import io.nines.coordinator.timeline.AvailabilityReport;
+import io.nines.coordinator.timeline.DowntimeBudget;
 import io.nines.coordinator.timeline.State;
-import io.nines.coordinator.timeline.Timeline;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -64,6 +64,7 @@ public final class Alerting {
   private final Sender sender;
   private final Predicate<String> owns;
   private final MeterRegistry registry;
+  private final Supplier<Lives> lives;
   private final AtomicInteger openIncidents = new AtomicInteger();
   private long timerId = -1;
   private boolean running;
@@ -81,6 +82,25 @@ public final class Alerting {
       Sender sender,
       Predicate<String> owns,
       MeterRegistry registry) {
+    this(vertx, fleet, time, store, alerts, outbox, sender, owns, registry, () -> Lives.NONE);
+  }
+
+  /**
+   * @param lives where checks' lives start, by the configuration history; budget and burn-rate
+   *     notices count only downtime inside a service's life, against its budget pro-rated to it
+   */
+  public Alerting(
+      Vertx vertx,
+      Supplier<Fleet> fleet,
+      TimeSource time,
+      ResultStore store,
+      AlertStore alerts,
+      Outbox outbox,
+      Sender sender,
+      Predicate<String> owns,
+      MeterRegistry registry,
+      Supplier<Lives> lives) {
+    this.lives = lives;
     this.vertx = vertx;
     this.fleet = fleet;
     this.time = time;
@@ -440,6 +460,7 @@ public final class Alerting {
             ? monthStart
             : now.minus(Duration.ofHours(6));
     TimeRange span = new TimeRange(from, now);
+    Lives known = lives.get();
     return queries
         .fetch(f.checks(), span)
         .compose(
@@ -451,14 +472,20 @@ public final class Alerting {
                         if (f.checksOf(s.id()).isEmpty() || !owns.test(s.id())) {
                           continue;
                         }
-                        Timeline t = Queries.serviceTimeline(f, s.id(), span, results);
-                        double d1 =
-                            down(f, s.id(), t, new TimeRange(now.minus(Duration.ofHours(1)), now));
-                        double d6 =
-                            down(f, s.id(), t, new TimeRange(now.minus(Duration.ofHours(6)), now));
-                        double dm = down(f, s.id(), t, new TimeRange(monthStart, now));
+                        // Only the service's life counts: before it, nothing is down, and the
+                        // month's budget covers only the part of the month inside it.
+                        Queries.ServiceView view = Queries.service(f, s.id(), span, results, known);
+                        double d1 = down(view, new TimeRange(now.minus(Duration.ofHours(1)), now));
+                        double d6 = down(view, new TimeRange(now.minus(Duration.ofHours(6)), now));
+                        DowntimeBudget budget = view.budget(now);
                         verdicts.put(
-                            s.id(), BurnRate.judge(Queries.targetPercent(f, s), d1, d6, dm));
+                            s.id(),
+                            BurnRate.judge(
+                                Queries.targetPercent(f, s),
+                                d1,
+                                d6,
+                                budget.spent().toMillis() / 1000.0,
+                                budget.allowed().toMillis() / 1000.0));
                       }
                       return verdicts;
                     }))
@@ -476,9 +503,8 @@ public final class Alerting {
             });
   }
 
-  private static double down(Fleet f, String serviceId, Timeline t, TimeRange window) {
-    AvailabilityReport r =
-        Availability.report(t, window, Queries.maintenance(f, serviceId, window));
+  private static double down(Queries.ServiceView view, TimeRange window) {
+    AvailabilityReport r = view.report(window);
     return r.down().toMillis() / 1000.0;
   }
 

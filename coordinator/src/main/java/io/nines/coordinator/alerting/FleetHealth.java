@@ -3,6 +3,7 @@ package io.nines.coordinator.alerting;
 import io.nines.config.Channel;
 import io.nines.config.Fleet;
 import io.nines.config.Team;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,8 +18,17 @@ import java.util.Set;
  * they end, through the team's non-paging channels (never PagerDuty, where a notice would open an
  * alert that nothing resolves). Pure apart from the memory of what is going on now; not thread-safe
  * (one caller).
+ *
+ * <p>For the first {@link #STARTUP_GRACE} after it first looks (a coordinator that just started, or
+ * a member that just took fleet health over), a location without a live agent is not reported: its
+ * agents have not had the time to send a heartbeat yet, so nobody knows it is empty. One still
+ * empty after that is reported, as of when it was first seen empty.
  */
 public final class FleetHealth {
+  /** How long after the first look empty locations wait: as long as an agent takes to be lost. */
+  public static final Duration STARTUP_GRACE = Duration.ofSeconds(30);
+
+  private Instant watchingSince;
   private final Set<String> lostAgents = new LinkedHashSet<>();
   private final Map<String, Instant> emptyLocations = new HashMap<>();
   private final Map<String, Instant> lostSince = new HashMap<>();
@@ -30,6 +40,10 @@ public final class FleetHealth {
    * @param empty configured locations with no live agent
    */
   public List<Notification> observe(Fleet fleet, Set<String> lost, Set<String> empty, Instant now) {
+    if (watchingSince == null) {
+      watchingSince = now;
+    }
+    boolean settled = !now.isBefore(watchingSince.plus(STARTUP_GRACE));
     String operators = fleet.settings().alerting().operators();
     Team team = operators == null ? null : fleet.teams().get(operators);
     List<Notification> out = new ArrayList<>();
@@ -59,7 +73,7 @@ public final class FleetHealth {
       }
     }
     for (String location : empty) {
-      if (!emptyLocations.containsKey(location)) {
+      if (settled && !emptyLocations.containsKey(location)) {
         emptyLocations.put(location, now);
         out.addAll(
             notices(

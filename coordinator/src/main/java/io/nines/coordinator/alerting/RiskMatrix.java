@@ -1,6 +1,8 @@
 package io.nines.coordinator.alerting;
 
 import io.nines.config.Tier;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The course's 5×5 risk matrix: likelihood (A almost certain … E rare) by consequence (1
@@ -8,8 +10,10 @@ import io.nines.config.Tier;
  *
  * <p>Likelihood comes from the observed outage frequency over the last 90 days, as outages per 30
  * days: A at 8 or more (about two a week), B at 4 or more (weekly), C at 1 or more (monthly), D
- * above 0 (at least one in 90 days), E none. Consequence comes from the tier: critical 5, important
- * 3, non-critical 2.
+ * above 0 (at least one in 90 days), E none. Only the observed part of the 90 days counts (a
+ * service configured a week ago has a week of history, not 83 days of imagined calm); less than a
+ * day observed counts as one day, so that one early blip is not extrapolated to dozens a month.
+ * Consequence comes from the tier: critical 5, important 3, non-critical 2.
  */
 public final class RiskMatrix {
   private RiskMatrix() {}
@@ -89,6 +93,31 @@ public final class RiskMatrix {
       return Likelihood.D;
     }
     return Likelihood.E;
+  }
+
+  /**
+   * Likelihood from outages observed over {@code observed}, the part of the look-back window inside
+   * the service's life; less than a day counts as a day.
+   *
+   * @return empty when nothing was observed: there is no likelihood without data
+   */
+  public static Optional<Likelihood> likelihood(int outages, Duration observed) {
+    if (observed.isZero() || observed.isNegative()) {
+      return Optional.empty();
+    }
+    Duration month = Duration.ofDays(30);
+    Duration counted = observed.compareTo(month) < 0 ? month : observed;
+    double per30Days = outages * (30.0 * 86_400_000_000_000L) / counted.toNanos();
+    if (per30Days >= 8) {
+      return Optional.of(Likelihood.A);
+    }
+    if (per30Days >= 4) {
+      return Optional.of(Likelihood.B);
+    }
+    if (per30Days >= 1) {
+      return Optional.of(Likelihood.C);
+    }
+    return Optional.of(outages > 0 ? Likelihood.D : Likelihood.E);
   }
 
   /** Consequence from a tier. */

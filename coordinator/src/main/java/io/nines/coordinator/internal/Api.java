@@ -18,7 +18,6 @@ import io.nines.coordinator.store.AppendOutcome;
 import io.nines.coordinator.store.Rejection;
 import io.nines.coordinator.store.ResultStore;
 import io.nines.coordinator.store.StoreUnavailableException;
-import io.nines.coordinator.timeline.Availability;
 import io.nines.coordinator.timeline.AvailabilityReport;
 import io.nines.coordinator.timeline.DowntimeBudget;
 import io.nines.coordinator.timeline.Timeline;
@@ -85,6 +84,7 @@ public final class Api {
   private final BooleanSupplier bound;
   private final ClusterMember cluster;
   private final String demoShopUrl;
+  private final Supplier<Lives> lives;
   private final Counter accepted;
   private final Counter duplicates;
   private final Counter rejected;
@@ -97,6 +97,8 @@ public final class Api {
    * @param cluster the member this API runs on, or null in a single process
    * @param demoShopUrl the demo shop the dashboard's demo panel drives, or null
    * @param authFailures where refusals for a token are counted and logged
+   * @param lives where checks' lives start, by the configuration history ({@link
+   *     ConfigHistory#lives()}); must not block
    */
   public Api(
       Vertx vertx,
@@ -110,7 +112,9 @@ public final class Api {
       BooleanSupplier bound,
       ClusterMember cluster,
       String demoShopUrl,
-      AuthFailures authFailures) {
+      AuthFailures authFailures,
+      Supplier<Lives> lives) {
+    this.lives = lives;
     this.vertx = vertx;
     this.worker = worker;
     this.fleet = fleet;
@@ -171,7 +175,7 @@ public final class Api {
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(this::metrics);
-    new WebRoutes(vertx, worker, fleet, time, store, demoShopUrl).mount(router);
+    new WebRoutes(vertx, worker, fleet, time, store, demoShopUrl, lives).mount(router);
     router.errorHandler(
         404,
         ctx ->
@@ -343,44 +347,53 @@ public final class Api {
     // Only the page's services are read and computed.
     List<Check> checks = new ArrayList<>();
     slice.items().forEach(s -> checks.addAll(fleet.checksOf(s.id())));
+    Lives known = lives.get();
     compute(
         ctx,
         queries.fetch(checks, span),
-        results -> slice.toJson(s -> serviceJson(fleet, s, now, span, results)));
+        results -> slice.toJson(s -> serviceJson(fleet, s, now, span, results, known)));
   }
 
-  private JsonObject serviceJson(
-      Fleet fleet, Service s, Instant now, TimeRange span, Queries.Results results) {
-    Timeline timeline = Queries.serviceTimeline(fleet, s.id(), span, results);
+  private static JsonObject serviceJson(
+      Fleet fleet, Service s, Instant now, TimeRange span, Queries.Results results, Lives lives) {
+    Queries.ServiceView view = Queries.service(fleet, s.id(), span, results, lives);
     JsonObject availability = new JsonObject();
     JsonObject percent = new JsonObject();
     JsonObject nines = new JsonObject();
+    JsonObject observedSeconds = new JsonObject();
+    JsonObject coverage = new JsonObject();
     for (Map.Entry<String, Duration> w : LIST_WINDOWS.entrySet()) {
       TimeRange window = new TimeRange(now.minus(w.getValue()), now);
-      AvailabilityReport r =
-          Availability.report(timeline, window, Queries.maintenance(fleet, s.id(), window));
-      availability.put(w.getKey(), r.availability());
-      percent.put(w.getKey(), r.percent());
-      nines.put(w.getKey(), r.nines());
+      AvailabilityReport r = view.report(window);
+      Views.figure(availability, w.getKey(), r, r.availability());
+      Views.figure(percent, w.getKey(), r, r.percent());
+      Views.figure(nines, w.getKey(), r, r.nines());
+      observedSeconds.put(w.getKey(), Views.seconds(r.observed().length()));
+      coverage.put(w.getKey(), r.coverage());
     }
-    boolean inMaintenance =
-        !Queries.maintenance(fleet, s.id(), new TimeRange(now, now.plusMillis(1))).isEmpty();
+    boolean inMaintenance = !view.maintenance(new TimeRange(now, now.plusMillis(1))).isEmpty();
     double target = Queries.targetPercent(fleet, s);
     // The month so far lies inside span (services() reads from the month's start at the latest).
-    TimeRange month =
-        new TimeRange(DowntimeBudget.monthRange(DowntimeBudget.monthOf(now)).start(), now);
-    DowntimeBudget budget =
-        DowntimeBudget.asOf(target, timeline, Queries.maintenance(fleet, s.id(), month), now);
-    return new JsonObject()
-        .put("id", s.id())
-        .put("name", s.name())
-        .put("tier", s.tier().configName())
-        .put("target", target)
-        .put("state", timeline.lastState().name())
-        .put("inMaintenance", inMaintenance)
+    DowntimeBudget budget = view.budget(now);
+    JsonObject json =
+        new JsonObject()
+            .put("id", s.id())
+            .put("name", s.name())
+            .put("tier", s.tier().configName())
+            .put("target", target)
+            .put("state", view.timeline().lastState().name())
+            .put("inMaintenance", inMaintenance);
+    if (view.observedFrom() == null) {
+      json.putNull("observedFrom");
+    } else {
+      json.put("observedFrom", view.observedFrom().toString());
+    }
+    return json.put("unknownPolicy", view.unknown().configName())
         .put("availability", availability)
         .put("percent", percent)
         .put("nines", nines)
+        .put("observedSeconds", observedSeconds)
+        .put("coverage", coverage)
         .put("budget", Views.budget(budget));
   }
 
@@ -411,31 +424,24 @@ public final class Api {
         new TimeRange(
             window.start().isBefore(month.start()) ? window.start() : month.start(),
             window.end().isAfter(month.end()) ? window.end() : month.end());
+    Lives known = lives.get();
     compute(
         ctx,
         queries.fetch(fleet.checksOf(service.id()), both),
-        results -> availabilityJson(fleet, service, window, month, now, results));
+        results -> availabilityJson(fleet, service, window, month, now, results, known));
   }
 
-  private JsonObject availabilityJson(
+  private static JsonObject availabilityJson(
       Fleet fleet,
       Service s,
       TimeRange window,
       TimeRange month,
       Instant now,
-      Queries.Results results) {
-    AvailabilityReport r =
-        Availability.report(
-            Queries.serviceTimeline(fleet, s.id(), window, results),
-            window,
-            Queries.maintenance(fleet, s.id(), window));
+      Queries.Results results,
+      Lives lives) {
+    AvailabilityReport r = Queries.service(fleet, s.id(), window, results, lives).report(window);
     double target = Queries.targetPercent(fleet, s);
-    DowntimeBudget budget =
-        DowntimeBudget.asOf(
-            target,
-            Queries.serviceTimeline(fleet, s.id(), month, results),
-            Queries.maintenance(fleet, s.id(), month),
-            now);
+    DowntimeBudget budget = Queries.service(fleet, s.id(), month, results, lives).budget(now);
     JsonObject json = new JsonObject().put("service", s.id()).put("target", target);
     json.mergeIn(Views.report(r));
     return json.put("budgetLeftSeconds", Views.seconds(budget.left()))

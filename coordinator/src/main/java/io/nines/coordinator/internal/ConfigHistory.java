@@ -2,6 +2,7 @@ package io.nines.coordinator.internal;
 
 import io.nines.common.TimeRange;
 import io.nines.common.TimeSource;
+import io.nines.config.Check;
 import io.nines.config.ConfigVersion;
 import io.nines.config.Fleet;
 import io.nines.config.FleetDiff;
@@ -11,10 +12,17 @@ import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.store.Documents;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -46,9 +54,10 @@ import java.util.function.Supplier;
  * configuration that changed while no coordinator ran is recorded with {@code previous} set and no
  * diff. A restart with the same configuration records nothing.
  *
- * <p>Thread-safe: every method is synchronized. {@link #observe()} and {@link #load()} block on the
- * documents and compute a diff (proportional to the fleet's size): call them on a worker. The
- * readers ({@link #newestFirst()}, {@link #find}, {@link #touching}) only read memory.
+ * <p>Thread-safe: every method is synchronized but {@link #lives()}, which reads a volatile. {@link
+ * #observe()} and {@link #load()} block on the documents and compute a diff (proportional to the
+ * fleet's size): call them on a worker. The readers ({@link #newestFirst()}, {@link #find}, {@link
+ * #touching}) only read memory.
  */
 public final class ConfigHistory {
   public static final int MAX_VERSIONS = 1000;
@@ -65,15 +74,33 @@ public final class ConfigHistory {
    * @param diff what changed from the previous version; null for the first one recorded, and when
    *     the previous version's fleet was not known (it changed while no coordinator ran)
    * @param changes the diff's changes, each with the services it touches
+   * @param born what this version applied for the first time: {@code check:<id>} for a check never
+   *     seen before, {@code maintenance:<id>} for a configured window that is new or whose schedule
+   *     or services changed; null in versions recorded before this was kept
+   * @param windows each configured maintenance window's fingerprint (its services and schedule);
+   *     null in versions recorded before this was kept
    */
   public record Version(
       ConfigVersion version,
       Instant appliedAt,
       String previous,
       FleetDiff diff,
-      List<Touch> changes) {
+      List<Touch> changes,
+      List<String> born,
+      Map<String, String> windows) {
     public Version {
       changes = List.copyOf(changes);
+      born = born == null ? null : List.copyOf(born);
+      windows = windows == null ? null : Map.copyOf(windows);
+    }
+
+    public Version(
+        ConfigVersion version,
+        Instant appliedAt,
+        String previous,
+        FleetDiff diff,
+        List<Touch> changes) {
+      this(version, appliedAt, previous, diff, changes, null, null);
     }
 
     public String hash() {
@@ -151,6 +178,7 @@ public final class ConfigHistory {
     trim();
     lastRecorded = null;
     lastSeen = null;
+    refreshLives();
   }
 
   /**
@@ -160,6 +188,14 @@ public final class ConfigHistory {
    * @throws IllegalStateException when the documents cannot be read or written
    */
   public synchronized void observe() {
+    try {
+      record();
+    } finally {
+      refreshLives();
+    }
+  }
+
+  private void record() {
     catchUp();
     Fleet f = source.get();
     if (f == null || f == lastSeen || f.version() == null) {
@@ -187,9 +223,16 @@ public final class ConfigHistory {
           touches.add(new Touch(c, touched(c, lastRecorded, f)));
         }
       }
+      Map<String, String> windows = fingerprints(f);
       Version v =
           new Version(
-              f.version(), time.now(), newest == null ? null : newest.hash(), diff, touches);
+              f.version(),
+              time.now(),
+              newest == null ? null : newest.hash(),
+              diff,
+              touches,
+              born(f, windows, diff),
+              windows);
       long seq = newestSeq + 1;
       if (documents == null || documents.putIfAbsent(key(seq), encode(v))) {
         versions.addFirst(v);
@@ -248,6 +291,8 @@ public final class ConfigHistory {
         .put("previous", v.previous())
         .put("diff", v.diff() == null ? null : new JsonObject().put("from", v.diff().from()))
         .put("changes", touches)
+        .put("born", v.born() == null ? null : new JsonArray(v.born()))
+        .put("windows", v.windows() == null ? null : new JsonObject(Map.copyOf(v.windows())))
         .encode();
   }
 
@@ -293,12 +338,207 @@ public final class ConfigHistory {
     }
     String hash = j.getString("hash");
     JsonObject diff = j.getJsonObject("diff");
+    JsonArray bornJson = j.getJsonArray("born");
+    List<String> born = null;
+    if (bornJson != null) {
+      born = new ArrayList<>();
+      for (Object o : bornJson) {
+        born.add((String) o);
+      }
+    }
+    JsonObject windowsJson = j.getJsonObject("windows");
+    Map<String, String> windows = null;
+    if (windowsJson != null) {
+      windows = new HashMap<>();
+      for (String id : windowsJson.fieldNames()) {
+        windows.put(id, windowsJson.getString(id));
+      }
+    }
     return new Version(
         new ConfigVersion(hash, Instant.parse(j.getString("loadedAt"))),
         Instant.parse(j.getString("appliedAt")),
         j.getString("previous"),
         diff == null ? null : new FleetDiff(diff.getString("from"), hash, changes),
-        touches);
+        touches,
+        born,
+        windows);
+  }
+
+  // ---- lives ----
+
+  private static final String CHECK = "check:";
+  private static final String MAINTENANCE = "maintenance:";
+
+  /**
+   * What {@code f} applies for the first time: its checks never applied before, and its windows
+   * that are new or changed since the newest recorded fingerprint. With the previous fleet known,
+   * its diff says; after a restart, the births recorded so far do.
+   *
+   * @param diff from the newest recorded version to {@code f}; null when that fleet is not known
+   */
+  private List<String> born(Fleet f, Map<String, String> windows, FleetDiff diff) {
+    Set<String> added = new HashSet<>();
+    Set<String> changedWindows = new HashSet<>();
+    if (diff != null) {
+      for (FleetDiff.Change c : diff.changes()) {
+        if (c.kind().equals("check") && c.op() == FleetDiff.Op.ADDED) {
+          added.add(c.id());
+        } else if (c.kind().equals("maintenance") && c.op() != FleetDiff.Op.REMOVED) {
+          changedWindows.add(c.id());
+        }
+      }
+    }
+    Set<String> explicit = explicitChecks();
+    Version oldest = versions.peekLast();
+    // Births are complete when every version since the first one recorded them.
+    boolean complete = oldest != null && oldest.born() != null && newestSeq <= MAX_VERSIONS;
+    Map<String, String> previous = newestFingerprints();
+    List<String> out = new ArrayList<>();
+    for (Check c : f.checks()) {
+      boolean isNew;
+      if (versions.isEmpty()) {
+        isNew = true;
+      } else if (diff != null) {
+        isNew = added.contains(c.id()) && !explicit.contains(c.id());
+      } else {
+        isNew = complete && !explicit.contains(c.id());
+      }
+      if (isNew) {
+        out.add(CHECK + c.id());
+      }
+    }
+    windows.forEach(
+        (id, fp) -> {
+          boolean isNew;
+          if (versions.isEmpty()) {
+            isNew = true;
+          } else if (previous != null) {
+            isNew = !fp.equals(previous.get(id));
+          } else {
+            isNew = changedWindows.contains(id);
+          }
+          if (isNew) {
+            out.add(MAINTENANCE + id);
+          }
+        });
+    return out;
+  }
+
+  /** The checks some kept version says it applied first (by its births or its diff). */
+  private Set<String> explicitChecks() {
+    Set<String> out = new HashSet<>();
+    for (Version v : versions) {
+      if (v.born() != null) {
+        v.born().stream()
+            .filter(k -> k.startsWith(CHECK))
+            .forEach(k -> out.add(k.substring(CHECK.length())));
+      } else if (v.diff() != null) {
+        v.diff().changes().stream()
+            .filter(c -> c.kind().equals("check") && c.op() == FleetDiff.Op.ADDED)
+            .forEach(c -> out.add(c.id()));
+      }
+    }
+    return out;
+  }
+
+  /** The newest version's fingerprints, or null when no version kept any. */
+  private Map<String, String> newestFingerprints() {
+    for (Version v : versions) {
+      if (v.windows() != null) {
+        return v.windows();
+      }
+    }
+    return null;
+  }
+
+  /** Each configured maintenance window's fingerprint: a hash of its services and schedule. */
+  static Map<String, String> fingerprints(Fleet f) {
+    Map<String, String> out = new HashMap<>();
+    for (MaintenanceWindow w : f.maintenance()) {
+      out.put(w.id(), fingerprint(w.services() + " " + w.schedule()));
+    }
+    return out;
+  }
+
+  private static String fingerprint(String text) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  private volatile Lives lives = Lives.NONE;
+  private Fleet livesFleet;
+  private long livesSeq = -1;
+
+  /** Recomputes {@link #lives()} when a version was recorded or the fleet was reloaded. */
+  private void refreshLives() {
+    Fleet f = source.get();
+    if (f == null || (f == livesFleet && newestSeq == livesSeq)) {
+      return;
+    }
+    lives = lives(f);
+    livesFleet = f;
+    livesSeq = newestSeq;
+  }
+
+  /**
+   * The lives of the configured fleet's checks and maintenance windows, by the versions kept: a
+   * check's life starts with the oldest version that applied it, a window applies from the newest
+   * version that (re)defined it. What the history cannot place (versions recorded before births
+   * were kept and whose diff is unknown, or versions dropped past {@value #MAX_VERSIONS}) dates
+   * from the oldest version kept. With no version at all, nothing is known ({@link Lives#NONE}).
+   *
+   * <p>Never blocks: it answers what {@link #load()} and {@link #observe()} last computed, so that
+   * an event loop may call it.
+   */
+  public Lives lives() {
+    return lives;
+  }
+
+  private Lives lives(Fleet f) {
+    if (versions.isEmpty()) {
+      return Lives.NONE;
+    }
+    Map<String, Instant> checks = new HashMap<>();
+    Map<String, Instant> windows = new HashMap<>();
+    Instant oldest = null;
+    for (Iterator<Version> it = versions.descendingIterator(); it.hasNext(); ) {
+      Version v = it.next();
+      Instant at = v.appliedAt();
+      if (oldest == null) {
+        oldest = at;
+      }
+      if (v.born() != null) {
+        for (String key : v.born()) {
+          if (key.startsWith(CHECK)) {
+            checks.putIfAbsent(key.substring(CHECK.length()), at);
+          } else if (key.startsWith(MAINTENANCE)) {
+            windows.put(key.substring(MAINTENANCE.length()), at);
+          }
+        }
+      } else if (v.diff() != null) {
+        for (FleetDiff.Change c : v.diff().changes()) {
+          if (c.kind().equals("check") && c.op() == FleetDiff.Op.ADDED) {
+            checks.putIfAbsent(c.id(), at);
+          } else if (c.kind().equals("maintenance") && c.op() != FleetDiff.Op.REMOVED) {
+            windows.put(c.id(), at);
+          }
+        }
+      }
+    }
+    Map<String, Instant> checkLives = new HashMap<>();
+    for (Check c : f.checks()) {
+      checkLives.put(c.id(), checks.getOrDefault(c.id(), oldest));
+    }
+    Map<String, Instant> windowLives = new HashMap<>();
+    for (MaintenanceWindow w : f.maintenance()) {
+      windowLives.put(w.id(), windows.getOrDefault(w.id(), oldest));
+    }
+    return new Lives(checkLives, windowLives);
   }
 
   /** Every version kept, newest first. */

@@ -6,18 +6,25 @@ import io.nines.config.DownWhen;
 import io.nines.config.Fleet;
 import io.nines.config.MaintenanceWindow;
 import io.nines.config.Service;
+import io.nines.config.Settings;
 import io.nines.coordinator.store.ResultStore;
+import io.nines.coordinator.timeline.Availability;
+import io.nines.coordinator.timeline.AvailabilityReport;
+import io.nines.coordinator.timeline.DowntimeBudget;
+import io.nines.coordinator.timeline.Interval;
 import io.nines.coordinator.timeline.State;
 import io.nines.coordinator.timeline.Timeline;
 import io.nines.coordinator.timeline.Timelines;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Fetches location timelines from the store, then merges them in the pure core. {@link #fetch} is
@@ -98,6 +105,163 @@ public final class Queries {
     }
     Service service = fleet.services().get(serviceId);
     return Timelines.forService(checks, service == null ? DownWhen.ANY : service.downWhen(), span);
+  }
+
+  // ---- lives ----
+
+  /**
+   * When the first location of {@code check} reported, in what was fetched: the start of the
+   * earliest time a location was UP or DOWN; null when none reported in the fetched span.
+   */
+  public static Instant firstResult(Check check, Results results) {
+    Instant first = null;
+    for (Timeline t : results.of(check).values()) {
+      for (Interval iv : t.intervals()) {
+        if (iv.state() != State.UNKNOWN) {
+          first = earlier(first, iv.start());
+          break;
+        }
+      }
+    }
+    return first;
+  }
+
+  /**
+   * Where {@code check}'s life starts: when the configuration that defines it was first applied
+   * ({@code lives}), or its first result in what was fetched, whichever is earlier; null when
+   * neither is known (nothing of its life was seen).
+   */
+  public static Instant lifeStart(Check check, Lives lives, Results results) {
+    return earlier(lives.checkConfigured(check.id()), firstResult(check, results));
+  }
+
+  /** Where the service's life starts: its earliest check's; null when no check's is known. */
+  public static Instant lifeStart(Fleet fleet, String serviceId, Lives lives, Results results) {
+    Instant start = null;
+    for (Check c : fleet.checksOf(serviceId)) {
+      start = earlier(start, lifeStart(c, lives, results));
+    }
+    return start;
+  }
+
+  private static Instant earlier(Instant a, Instant b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.isBefore(b) ? a : b;
+  }
+
+  /**
+   * The service's timeline over {@code span}, where each check counts only from the start of its
+   * life: before a check existed, the service is what its other checks say, and before any check's
+   * life it is UNKNOWN (and outside the service's life, see {@link #lifeStart(Fleet, String, Lives,
+   * Results)}).
+   */
+  public static Timeline serviceTimeline(
+      Fleet fleet, String serviceId, TimeRange span, Results results, Lives lives) {
+    List<Check> checks = fleet.checksOf(serviceId);
+    Service service = fleet.services().get(serviceId);
+    DownWhen downWhen = service == null ? DownWhen.ANY : service.downWhen();
+    List<Timeline> timelines = new ArrayList<>();
+    List<Instant> starts = new ArrayList<>();
+    TreeSet<Instant> cuts = new TreeSet<>();
+    cuts.add(span.start());
+    cuts.add(span.end());
+    boolean allAlive = true;
+    for (Check c : checks) {
+      timelines.add(checkTimeline(c, span, results));
+      Instant start = lifeStart(c, lives, results);
+      starts.add(start);
+      if (start == null || start.isAfter(span.start())) {
+        allAlive = false;
+        if (start != null && start.isBefore(span.end())) {
+          cuts.add(start);
+        }
+      }
+    }
+    if (allAlive || span.isEmpty()) {
+      return Timelines.forService(timelines, downWhen, span);
+    }
+    List<Interval> parts = new ArrayList<>();
+    Instant from = null;
+    for (Instant cut : cuts) {
+      if (from != null) {
+        List<Timeline> alive = new ArrayList<>();
+        for (int i = 0; i < checks.size(); i++) {
+          if (starts.get(i) != null && !starts.get(i).isAfter(from)) {
+            alive.add(timelines.get(i));
+          }
+        }
+        if (!alive.isEmpty()) {
+          parts.addAll(Timelines.forService(alive, downWhen, new TimeRange(from, cut)).intervals());
+        }
+      }
+      from = cut;
+    }
+    return Timeline.of(span, parts);
+  }
+
+  /**
+   * The service's maintenance occurrences overlapping {@code window}, clipped to it, each counted
+   * only from when the configuration that defines its window was applied ({@code lives}).
+   */
+  public static List<TimeRange> maintenance(
+      Fleet fleet, String serviceId, TimeRange window, Lives lives) {
+    List<TimeRange> out = new ArrayList<>();
+    for (MaintenanceWindow m : fleet.maintenanceOf(serviceId)) {
+      Instant since = lives.maintenanceSince(m.id());
+      Instant from = since != null && since.isAfter(window.start()) ? since : window.start();
+      out.addAll(m.schedule().occurrences(from, window.end()));
+    }
+    return out;
+  }
+
+  /**
+   * One service as the answers see it: its timeline over a fetched span, where its life starts, and
+   * the maintenance that counts.
+   *
+   * @param observedFrom where its life starts; null when it has not started
+   */
+  public record ServiceView(
+      Fleet fleet, Service service, Timeline timeline, Instant observedFrom, Lives lives) {
+
+    /** How stale time inside the life counts: the fleet's {@code settings.unknown}. */
+    public Settings.Unknown unknown() {
+      return fleet.settings().unknown();
+    }
+
+    public List<TimeRange> maintenance(TimeRange window) {
+      return Queries.maintenance(fleet, service.id(), window, lives);
+    }
+
+    /** The report over {@code window}, which must lie within the timeline's span. */
+    public AvailabilityReport report(TimeRange window) {
+      return Availability.report(timeline, window, maintenance(window), observedFrom, unknown());
+    }
+
+    /** This month's budget as of {@code now}; the month so far must lie within the span. */
+    public DowntimeBudget budget(Instant now) {
+      TimeRange month =
+          new TimeRange(DowntimeBudget.monthRange(DowntimeBudget.monthOf(now)).start(), now);
+      return DowntimeBudget.asOf(
+          targetPercent(fleet, service),
+          timeline,
+          maintenance(month),
+          now,
+          observedFrom,
+          unknown());
+    }
+  }
+
+  /** {@code serviceId}'s view over {@code span}, from what was fetched over it. */
+  public static ServiceView service(
+      Fleet fleet, String serviceId, TimeRange span, Results results, Lives lives) {
+    return new ServiceView(
+        fleet,
+        fleet.services().get(serviceId),
+        serviceTimeline(fleet, serviceId, span, results, lives),
+        lifeStart(fleet, serviceId, lives, results),
+        lives);
   }
 
   /** The service's maintenance occurrences overlapping {@code window}, clipped to it. */

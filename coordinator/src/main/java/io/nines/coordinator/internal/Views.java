@@ -30,20 +30,46 @@ public final class Views {
     return out;
   }
 
+  /**
+   * {@code value} under {@code key}, or JSON null when the report has no data (the figure would be
+   * NaN): a service with no data says so, never 100%.
+   */
+  public static JsonObject figure(JsonObject json, String key, AvailabilityReport r, double value) {
+    return r.hasData() ? json.put(key, value) : json.putNull(key);
+  }
+
+  /**
+   * How much of the report's window was observed: {@code observedFrom} (where the observed part
+   * starts; null when nothing was), {@code observedSeconds}, {@code coverage} (observed / window),
+   * {@code noData}, and {@code unknownPolicy} (how stale time inside the life counted).
+   */
+  public static JsonObject observed(JsonObject json, AvailabilityReport r) {
+    if (r.observed().isEmpty()) {
+      json.putNull("observedFrom");
+    } else {
+      json.put("observedFrom", r.observed().start().toString());
+    }
+    return json.put("observedSeconds", seconds(r.observed().length()))
+        .put("coverage", r.coverage())
+        .put("noData", !r.hasData())
+        .put("unknownPolicy", r.unknownPolicy().configName());
+  }
+
   /** Every field of a report, for the availability endpoint. */
   static JsonObject report(AvailabilityReport r) {
     JsonObject json =
         new JsonObject()
             .put("from", r.window().start().toString())
             .put("to", r.window().end().toString())
-            .put("totalSeconds", seconds(r.total()))
-            .put("availability", r.availability())
-            .put("percent", r.percent())
-            .put("nines", r.nines())
-            .put("downSeconds", seconds(r.down()))
-            .put("maintenanceSeconds", seconds(r.maintenance()))
-            .put("unknownSeconds", seconds(r.unknown()))
-            .put("degradedSeconds", seconds(r.degraded()));
+            .put("totalSeconds", seconds(r.total()));
+    observed(json, r);
+    figure(json, "availability", r, r.availability());
+    figure(json, "percent", r, r.percent());
+    figure(json, "nines", r, r.nines());
+    json.put("downSeconds", seconds(r.down()))
+        .put("maintenanceSeconds", seconds(r.maintenance()))
+        .put("unknownSeconds", seconds(r.unknown()))
+        .put("degradedSeconds", seconds(r.degraded()));
     if (r.availabilityExcludingMaintenance().isPresent()) {
       double ex = r.availabilityExcludingMaintenance().getAsDouble();
       json.put("availabilityExcludingMaintenance", ex).put("percentExcludingMaintenance", ex * 100);
@@ -54,9 +80,19 @@ public final class Views {
         .put("maintenance", ranges(r.maintenanceWindows()));
   }
 
+  /**
+   * A month's downtime budget; {@code from} and {@code coverage} say which part of the month it
+   * covers (the part inside the service's life), {@code noData} that it covers none.
+   */
   public static JsonObject budget(DowntimeBudget b) {
-    return new JsonObject()
-        .put("month", b.month().toString())
+    JsonObject json = new JsonObject().put("month", b.month().toString());
+    if (b.period().isEmpty()) {
+      json.putNull("from");
+    } else {
+      json.put("from", b.period().start().toString());
+    }
+    return json.put("coverage", b.coverage())
+        .put("noData", b.period().isEmpty())
         .put("targetPercent", b.targetPercent())
         .put("allowedSeconds", seconds(b.allowed()))
         .put("spentSeconds", seconds(b.spent()))

@@ -2,6 +2,7 @@ package io.nines.coordinator.timeline;
 
 import io.nines.common.Checks;
 import io.nines.common.TimeRange;
+import io.nines.config.Settings;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -16,13 +17,29 @@ import java.util.Collection;
  * <p>Months are UTC calendar months. Arithmetic is exact (decimal), so 99.999% over 30 days is
  * exactly 25.92 s.
  *
+ * <p>The budget covers only the part of the month inside the service's life: a service whose checks
+ * were first configured on the 21st of a 30-day month is allowed a third of the monthly downtime,
+ * and nothing before its life is spent.
+ *
  * @param targetPercent the availability target, e.g. {@code 99.9}
  * @param month the calendar month (UTC)
- * @param allowed {@code (1 - target/100) * the month's real length}
- * @param spent downtime so far in the month, maintenance included
+ * @param period the part of the month the budget covers: {@code [max(month start, life start),
+ *     month end)}; empty when the life starts after the month (or has not started)
+ * @param allowed {@code (1 - target/100) * period's length}
+ * @param spent downtime so far in the period, maintenance included
  */
 public record DowntimeBudget(
-    double targetPercent, YearMonth month, Duration allowed, Duration spent) {
+    double targetPercent, YearMonth month, TimeRange period, Duration allowed, Duration spent) {
+
+  /** A budget over the whole of {@code month}. */
+  public DowntimeBudget(double targetPercent, YearMonth month, Duration allowed, Duration spent) {
+    this(targetPercent, month, monthRange(month), allowed, spent);
+  }
+
+  /** The share of the month the budget covers, in {@code [0, 1]}. */
+  public double coverage() {
+    return (double) period.length().toNanos() / monthRange(month).length().toNanos();
+  }
 
   /** The month length that the nines table uses. */
   public static final Duration THIRTY_DAYS = Duration.ofDays(30);
@@ -77,14 +94,43 @@ public record DowntimeBudget(
 
   /**
    * This month's budget as of {@code now}: spent is the downtime (maintenance included) of {@code
-   * timeline} from the start of the month to {@code now}.
+   * timeline} from the start of the month to {@code now}, for a life that began before the month.
    */
   public static DowntimeBudget asOf(
       double targetPercent, Timeline timeline, Collection<TimeRange> maintenance, Instant now) {
+    return asOf(
+        targetPercent,
+        timeline,
+        maintenance,
+        now,
+        monthRange(monthOf(now)).start(),
+        Settings.Unknown.UP);
+  }
+
+  /**
+   * This month's budget as of {@code now}, pro-rated to the service's life: {@code allowed} is the
+   * target's share of {@code [max(month start, observedFrom), month end)}, and {@code spent} the
+   * downtime (maintenance included, stale time as {@code unknown} says) from then to {@code now}.
+   *
+   * @param observedFrom where the service's life starts; null when it has not started (nothing is
+   *     allowed and nothing spent)
+   */
+  public static DowntimeBudget asOf(
+      double targetPercent,
+      Timeline timeline,
+      Collection<TimeRange> maintenance,
+      Instant now,
+      Instant observedFrom,
+      Settings.Unknown unknown) {
     YearMonth month = monthOf(now);
-    TimeRange soFar = new TimeRange(monthRange(month).start(), now);
+    TimeRange whole = monthRange(month);
+    TimeRange period = Availability.observed(whole, observedFrom);
+    TimeRange soFar = new TimeRange(whole.start(), now);
     Duration spent =
-        soFar.isEmpty() ? Duration.ZERO : Availability.report(timeline, soFar, maintenance).down();
-    return of(targetPercent, month, spent);
+        soFar.isEmpty()
+            ? Duration.ZERO
+            : Availability.report(timeline, soFar, maintenance, observedFrom, unknown).down();
+    return new DowntimeBudget(
+        targetPercent, month, period, allowed(targetPercent, period.length()), spent);
   }
 }

@@ -9,9 +9,9 @@ import io.nines.config.Check;
 import io.nines.config.Fleet;
 import io.nines.config.Service;
 import io.nines.coordinator.alerting.RiskMatrix;
+import io.nines.coordinator.internal.Lives;
 import io.nines.coordinator.internal.Queries;
 import io.nines.coordinator.internal.Views;
-import io.nines.coordinator.timeline.Availability;
 import io.nines.coordinator.timeline.AvailabilityReport;
 import io.nines.coordinator.timeline.DowntimeBudget;
 import io.nines.coordinator.timeline.Interval;
@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The JSON the dashboard reads, computed from a fleet and results already fetched. Pure and
@@ -68,49 +69,57 @@ final class DashboardViews {
    *
    * @param results fetched over {@link #servicesSpan(Instant)}
    */
-  static JsonObject services(Fleet fleet, Instant now, Queries.Results results) {
+  static JsonObject services(Fleet fleet, Instant now, Queries.Results results, Lives lives) {
     TimeRange span = servicesSpan(now);
     JsonArray items = new JsonArray();
     for (Service s : fleet.services().values()) {
-      Timeline timeline = Queries.serviceTimeline(fleet, s.id(), span, results);
+      Queries.ServiceView view = Queries.service(fleet, s.id(), span, results, lives);
       JsonObject availability = new JsonObject();
       JsonObject percent = new JsonObject();
       JsonObject nines = new JsonObject();
+      JsonObject observedSeconds = new JsonObject();
+      JsonObject coverage = new JsonObject();
       for (Map.Entry<String, Duration> w : LIST_WINDOWS.entrySet()) {
         TimeRange window = new TimeRange(now.minus(w.getValue()), now);
-        AvailabilityReport r =
-            Availability.report(timeline, window, Queries.maintenance(fleet, s.id(), window));
-        availability.put(w.getKey(), r.availability());
-        percent.put(w.getKey(), r.percent());
-        nines.put(w.getKey(), r.nines());
+        AvailabilityReport r = view.report(window);
+        Views.figure(availability, w.getKey(), r, r.availability());
+        Views.figure(percent, w.getKey(), r, r.percent());
+        Views.figure(nines, w.getKey(), r, r.nines());
+        observedSeconds.put(w.getKey(), seconds(r.observed().length()));
+        coverage.put(w.getKey(), r.coverage());
       }
       double target = Queries.targetPercent(fleet, s);
-      DowntimeBudget budget = budget(fleet, s, timeline, now);
+      DowntimeBudget budget = view.budget(now);
       items.add(
-          new JsonObject()
-              .put("id", s.id())
-              .put("name", s.name())
-              .put("tier", s.tier().configName())
-              .put("target", target)
-              .put("state", timeline.lastState().name())
-              .put("inMaintenance", inMaintenance(fleet, s.id(), now))
+          observedFrom(
+                  new JsonObject()
+                      .put("id", s.id())
+                      .put("name", s.name())
+                      .put("tier", s.tier().configName())
+                      .put("target", target)
+                      .put("state", view.timeline().lastState().name())
+                      .put("inMaintenance", inMaintenance(view, now)),
+                  view)
+              .put("unknownPolicy", view.unknown().configName())
               .put("availability", availability)
               .put("percent", percent)
               .put("nines", nines)
+              .put("observedSeconds", observedSeconds)
+              .put("coverage", coverage)
               .put("budget", Views.budget(budget)));
     }
     return new JsonObject().put("at", now.toString()).put("items", items);
   }
 
-  private static DowntimeBudget budget(Fleet fleet, Service s, Timeline timeline, Instant now) {
-    TimeRange month =
-        new TimeRange(DowntimeBudget.monthRange(DowntimeBudget.monthOf(now)).start(), now);
-    return DowntimeBudget.asOf(
-        Queries.targetPercent(fleet, s), timeline, Queries.maintenance(fleet, s.id(), month), now);
+  /** Adds {@code observedFrom}: where the service's life starts, null when it has not. */
+  private static JsonObject observedFrom(JsonObject json, Queries.ServiceView view) {
+    return view.observedFrom() == null
+        ? json.putNull("observedFrom")
+        : json.put("observedFrom", view.observedFrom().toString());
   }
 
-  static boolean inMaintenance(Fleet fleet, String serviceId, Instant now) {
-    return !Queries.maintenance(fleet, serviceId, new TimeRange(now, now.plusMillis(1))).isEmpty();
+  static boolean inMaintenance(Queries.ServiceView view, Instant now) {
+    return !view.maintenance(new TimeRange(now, now.plusMillis(1))).isEmpty();
   }
 
   // ---- one service ----
@@ -128,9 +137,11 @@ final class DashboardViews {
   }
 
   /** {@code GET /api/v1/services/{id}}. */
-  static JsonObject detail(Fleet fleet, Service s, Instant now, Queries.Results results) {
+  static JsonObject detail(
+      Fleet fleet, Service s, Instant now, Queries.Results results, Lives lives) {
     TimeRange span = detailSpan(fleet, s.id(), now);
-    Timeline timeline = Queries.serviceTimeline(fleet, s.id(), span, results);
+    Queries.ServiceView view = Queries.service(fleet, s.id(), span, results, lives);
+    Timeline timeline = view.timeline();
     JsonArray dependents = new JsonArray();
     for (Service other : fleet.services().values()) {
       if (other.dependsOn().contains(s.id())) {
@@ -165,12 +176,14 @@ final class DashboardViews {
             .put("tier", s.tier().configName())
             .put("target", Queries.targetPercent(fleet, s))
             .put("state", timeline.lastState().name())
-            .put("inMaintenance", inMaintenance(fleet, s.id(), now))
+            .put("inMaintenance", inMaintenance(view, now))
+            .put("unknownPolicy", view.unknown().configName())
             .put("owners", new JsonArray(s.owners()))
             .put("dependsOn", dependsOn)
             .put("dependents", dependents)
             .put("checks", checks)
-            .put("budget", Views.budget(budget(fleet, s, timeline, now)));
+            .put("budget", Views.budget(view.budget(now)));
+    observedFrom(json, view);
     if (s.runbook() != null) {
       json.put("runbook", s.runbook());
     } else {
@@ -184,10 +197,11 @@ final class DashboardViews {
   }
 
   /** {@code GET /api/v1/services/{id}/timeline}: the service's intervals over {@code window}. */
-  static JsonObject timeline(Fleet fleet, Service s, TimeRange window, Queries.Results results) {
-    Timeline timeline = Queries.serviceTimeline(fleet, s.id(), window, results);
-    List<TimeRange> maintenance = Queries.maintenance(fleet, s.id(), window);
-    AvailabilityReport r = Availability.report(timeline, window, maintenance);
+  static JsonObject timeline(
+      Fleet fleet, Service s, TimeRange window, Queries.Results results, Lives lives) {
+    Queries.ServiceView view = Queries.service(fleet, s.id(), window, results, lives);
+    Timeline timeline = view.timeline();
+    AvailabilityReport r = view.report(window);
     JsonArray intervals = new JsonArray();
     for (Interval iv : timeline.intervals()) {
       intervals.add(
@@ -204,10 +218,12 @@ final class DashboardViews {
               .put("version", fleet.version().shortHash())
               .put("what", "configuration loaded"));
     }
-    return new JsonObject()
-        .put("service", s.id())
-        .put("from", window.start().toString())
-        .put("to", window.end().toString())
+    return Views.observed(
+            new JsonObject()
+                .put("service", s.id())
+                .put("from", window.start().toString())
+                .put("to", window.end().toString()),
+            r)
         .put("intervals", intervals)
         .put("maintenance", ranges(r.maintenanceWindows()))
         .put("outages", ranges(r.outages()))
@@ -224,26 +240,29 @@ final class DashboardViews {
    * {@code GET /api/v1/services/{id}/daily}: one entry per UTC day, oldest first; today's ends at
    * now. An outage that spans midnight counts on both days.
    */
-  static JsonObject daily(Fleet fleet, Service s, Instant now, int days, Queries.Results results) {
+  static JsonObject daily(
+      Fleet fleet, Service s, Instant now, int days, Queries.Results results, Lives lives) {
     TimeRange span = new TimeRange(dailyStart(now, days), now);
-    Timeline timeline = Queries.serviceTimeline(fleet, s.id(), span, results);
+    Queries.ServiceView view = Queries.service(fleet, s.id(), span, results, lives);
     JsonArray out = new JsonArray();
     for (TimeRange day : days(span)) {
-      AvailabilityReport r =
-          Availability.report(timeline, day, Queries.maintenance(fleet, s.id(), day));
-      out.add(
+      AvailabilityReport r = view.report(day);
+      JsonObject json =
           new JsonObject()
               .put("date", LocalDate.ofInstant(day.start(), ZoneOffset.UTC).toString())
               .put("from", day.start().toString())
-              .put("to", day.end().toString())
-              .put("availability", r.availability())
-              .put("percent", r.percent())
-              .put("downSeconds", seconds(r.down()))
+              .put("to", day.end().toString());
+      Views.figure(json, "availability", r, r.availability());
+      Views.figure(json, "percent", r, r.percent());
+      out.add(
+          json.put("downSeconds", seconds(r.down()))
               .put("maintenanceSeconds", seconds(r.maintenance()))
               .put("unknownSeconds", seconds(r.unknown()))
-              .put("noData", r.unknown().equals(r.total()))
+              .put("observedSeconds", seconds(r.observed().length()))
+              .put("coverage", r.coverage())
+              .put("noData", !r.hasData())
               .put("outages", r.outages().size()));
-      putExcluding(out.getJsonObject(out.size() - 1), r);
+      putExcluding(json, r);
     }
     return new JsonObject().put("service", s.id()).put("days", out);
   }
@@ -336,29 +355,37 @@ final class DashboardViews {
   // ---- risk ----
 
   /** {@code GET /api/v1/risk}: each service on the 5×5 grid, and the grid. */
-  static JsonObject risk(Fleet fleet, Instant now, Queries.Results results) {
+  static JsonObject risk(Fleet fleet, Instant now, Queries.Results results, Lives lives) {
     TimeRange window = new TimeRange(now.minus(Duration.ofDays(RISK_DAYS)), now);
     JsonArray services = new JsonArray();
     for (Service s : fleet.services().values()) {
-      Timeline timeline = Queries.serviceTimeline(fleet, s.id(), window, results);
-      AvailabilityReport r =
-          Availability.report(timeline, window, Queries.maintenance(fleet, s.id(), window));
+      Queries.ServiceView view = Queries.service(fleet, s.id(), window, results, lives);
+      AvailabilityReport r = view.report(window);
       int outages = r.outages().size();
-      RiskMatrix.Likelihood likelihood = RiskMatrix.likelihood(outages, RISK_DAYS);
+      Optional<RiskMatrix.Likelihood> likelihood =
+          r.hasData() ? RiskMatrix.likelihood(outages, r.observed().length()) : Optional.empty();
       int consequence = RiskMatrix.consequence(s.tier());
-      RiskMatrix.Cell cell = RiskMatrix.cell(likelihood, consequence);
-      services.add(
+      JsonObject json =
           new JsonObject()
               .put("id", s.id())
               .put("name", s.name())
               .put("tier", s.tier().configName())
-              .put("state", timeline.lastState().name())
+              .put("state", view.timeline().lastState().name())
               .put("outages", outages)
               .put("days", RISK_DAYS)
-              .put("likelihood", likelihood.name())
-              .put("consequence", consequence)
-              .put("rating", cell.rating())
-              .put("level", cell.level().name()));
+              .put("observedSeconds", seconds(r.observed().length()))
+              .put("coverage", r.coverage())
+              .put("noData", likelihood.isEmpty())
+              .put("consequence", consequence);
+      if (likelihood.isPresent()) {
+        RiskMatrix.Cell cell = RiskMatrix.cell(likelihood.get(), consequence);
+        json.put("likelihood", likelihood.get().name())
+            .put("rating", cell.rating())
+            .put("level", cell.level().name());
+      } else {
+        json.putNull("likelihood").putNull("rating").putNull("level");
+      }
+      services.add(json);
     }
     JsonArray grid = new JsonArray();
     for (RiskMatrix.Likelihood l : RiskMatrix.Likelihood.values()) {
@@ -384,8 +411,9 @@ final class DashboardViews {
         .put("windowDays", RISK_DAYS)
         .put(
             "likelihoodRule",
-            "outages per 30 days over the last 90 days: A at 8 or more, B at 4 or more, C at 1 or"
-                + " more, D above 0, E none")
+            "outages per 30 days over the observed part of the last 90 days (at least 30 days): A"
+                + " at 8 or more, B at 4 or more, C at 1 or more, D above 0, E none; no data, no"
+                + " rating")
         .put("consequenceRule", "from the tier: critical 5, important 3, non-critical 2")
         .put("likelihoods", likelihoods)
         .put("consequences", new JsonArray(List.of(1, 2, 3, 4, 5)))
@@ -420,25 +448,24 @@ final class DashboardViews {
    * {@code metExcludingMaintenance} compares the figure without maintenance.
    */
   static JsonObject monthly(
-      Fleet fleet, YearMonth month, TimeRange window, Queries.Results results) {
+      Fleet fleet, YearMonth month, TimeRange window, Queries.Results results, Lives lives) {
     JsonArray services = new JsonArray();
     for (Service s : fleet.services().values()) {
-      Timeline timeline = Queries.serviceTimeline(fleet, s.id(), window, results);
-      AvailabilityReport r =
-          Availability.report(timeline, window, Queries.maintenance(fleet, s.id(), window));
+      AvailabilityReport r = Queries.service(fleet, s.id(), window, results, lives).report(window);
       double target = Queries.targetPercent(fleet, s);
       JsonObject json =
           new JsonObject()
               .put("id", s.id())
               .put("name", s.name())
               .put("tier", s.tier().configName())
-              .put("target", target)
-              .put("availability", r.availability())
-              .put("percent", r.percent())
-              .put("nines", r.nines())
-              .put("downSeconds", seconds(r.down()))
-              .put("maintenanceSeconds", seconds(r.maintenance()))
-              .put("unknownSeconds", seconds(r.unknown()));
+              .put("target", target);
+      Views.observed(json, r);
+      Views.figure(json, "availability", r, r.availability());
+      Views.figure(json, "percent", r, r.percent());
+      Views.figure(json, "nines", r, r.nines());
+      json.put("downSeconds", seconds(r.down()))
+          .put("maintenanceSeconds", seconds(r.maintenance()))
+          .put("unknownSeconds", seconds(r.unknown()));
       if (r.availabilityExcludingMaintenance().isPresent()) {
         double ex = r.availabilityExcludingMaintenance().getAsDouble();
         json.put("availabilityExcludingMaintenance", ex)
@@ -449,10 +476,12 @@ final class DashboardViews {
             .putNull("percentExcludingMaintenance")
             .putNull("metExcludingMaintenance");
       }
-      services.add(
-          json.put("met", r.percent() >= target)
-              .put("outageCount", r.outages().size())
-              .put("outages", ranges(r.outages())));
+      if (r.hasData()) {
+        json.put("met", r.percent() >= target);
+      } else {
+        json.putNull("met");
+      }
+      services.add(json.put("outageCount", r.outages().size()).put("outages", ranges(r.outages())));
     }
     return new JsonObject()
         .put("month", month.toString())
@@ -475,7 +504,8 @@ final class DashboardViews {
           "maintenance_seconds",
           "availability_excluding_maintenance_percent",
           "met",
-          "outages");
+          "outages",
+          "coverage");
 
   /** The monthly report as RFC 4180 CSV with a header row; CRLF line ends. */
   static String monthlyCsv(JsonObject report) {
@@ -483,19 +513,23 @@ final class DashboardViews {
     for (Object o : report.getJsonArray("services")) {
       JsonObject s = (JsonObject) o;
       Double ex = s.getDouble("percentExcludingMaintenance");
+      Double percent = s.getDouble("percent");
+      Double nines = s.getDouble("nines");
+      Boolean met = s.getBoolean("met");
       List<String> row =
           List.of(
               csv(s.getString("id")),
               csv(s.getString("name")),
               csv(s.getString("tier")),
               number(s.getDouble("target")),
-              number(s.getDouble("percent")),
-              number(s.getDouble("nines")),
+              percent == null ? "" : number(percent),
+              nines == null ? "" : number(nines),
               number(s.getDouble("downSeconds")),
               number(s.getDouble("maintenanceSeconds")),
               ex == null ? "" : number(ex),
-              String.valueOf(s.getBoolean("met")),
-              String.valueOf(s.getInteger("outageCount")));
+              met == null ? "no data" : String.valueOf(met),
+              String.valueOf(s.getInteger("outageCount")),
+              number(s.getDouble("coverage", 1.0)));
       out.append(String.join(",", row)).append("\r\n");
     }
     return out.toString();
@@ -526,36 +560,42 @@ final class DashboardViews {
    * {@code GET /api/v1/status}: per service only its name, its state now and its daily
    * availability. Nothing internal: no ids, checks, URLs, owners or failure messages.
    */
-  static JsonObject status(Fleet fleet, Instant now, int days, Queries.Results results) {
+  static JsonObject status(
+      Fleet fleet, Instant now, int days, Queries.Results results, Lives lives) {
     TimeRange span = new TimeRange(dailyStart(now, days), now);
     JsonArray services = new JsonArray();
     boolean allUp = true;
     for (Service s : fleet.services().values()) {
-      Timeline timeline = Queries.serviceTimeline(fleet, s.id(), span, results);
+      Queries.ServiceView view = Queries.service(fleet, s.id(), span, results, lives);
       JsonArray bars = new JsonArray();
       for (TimeRange day : days(span)) {
-        AvailabilityReport r =
-            Availability.report(timeline, day, Queries.maintenance(fleet, s.id(), day));
+        AvailabilityReport r = view.report(day);
+        JsonObject bar =
+            new JsonObject()
+                .put("date", LocalDate.ofInstant(day.start(), ZoneOffset.UTC).toString());
+        Views.figure(bar, "availability", r, r.availability());
         bars.add(
             putExcluding(
-                new JsonObject()
-                    .put("date", LocalDate.ofInstant(day.start(), ZoneOffset.UTC).toString())
-                    .put("availability", r.availability())
-                    .put("maintenance", !r.maintenance().isZero())
-                    .put("noData", r.unknown().equals(r.total())),
+                bar.put("maintenance", !r.maintenance().isZero())
+                    .put("coverage", r.coverage())
+                    .put("noData", !r.hasData()),
                 r));
       }
-      AvailabilityReport whole =
-          Availability.report(timeline, span, Queries.maintenance(fleet, s.id(), span));
-      String state = timeline.lastState().name();
-      boolean maintenance = inMaintenance(fleet, s.id(), now);
+      AvailabilityReport whole = view.report(span);
+      String state = view.timeline().lastState().name();
+      boolean maintenance = inMaintenance(view, now);
       allUp &= state.equals("UP") && !maintenance;
-      services.add(
+      JsonObject json =
           new JsonObject()
               .put("name", s.name())
               .put("state", state)
-              .put("inMaintenance", maintenance)
-              .put("availability", whole.availability())
+              .put("inMaintenance", maintenance);
+      Views.figure(json, "availability", whole, whole.availability());
+      services.add(
+          json.put("windowSeconds", seconds(whole.total()))
+              .put("observedSeconds", seconds(whole.observed().length()))
+              .put("coverage", whole.coverage())
+              .put("noData", !whole.hasData())
               .put("days", bars));
     }
     return new JsonObject()

@@ -9,6 +9,7 @@ import io.nines.common.TimeSource;
 import io.nines.config.Check;
 import io.nines.config.Fleet;
 import io.nines.config.Service;
+import io.nines.coordinator.internal.Lives;
 import io.nines.coordinator.internal.Queries;
 import io.nines.coordinator.internal.Replies;
 import io.nines.coordinator.store.ResultStore;
@@ -77,6 +78,7 @@ public final class WebRoutes {
   private final ResultStore store;
   private final Queries queries;
   private final URI demoShop;
+  private final Supplier<Lives> lives;
   private final EventStreams events;
   private HttpClient shopClient;
   private volatile CachedStatus status;
@@ -97,6 +99,21 @@ public final class WebRoutes {
       TimeSource time,
       ResultStore store,
       String demoShopUrl) {
+    this(vertx, worker, fleet, time, store, demoShopUrl, () -> Lives.NONE);
+  }
+
+  /**
+   * @param lives where checks' lives start, by the configuration history; must not block
+   */
+  public WebRoutes(
+      Vertx vertx,
+      WorkerExecutor worker,
+      Supplier<Fleet> fleet,
+      TimeSource time,
+      ResultStore store,
+      String demoShopUrl,
+      Supplier<Lives> lives) {
+    this.lives = lives;
     this.vertx = vertx;
     this.worker = worker;
     this.fleet = fleet;
@@ -181,11 +198,13 @@ public final class WebRoutes {
               .put("at", now.toString())
               .put("items", new io.vertx.core.json.JsonArray()));
     }
+    Lives known = lives.get();
     return queries
         .fetch(f.checks(), DashboardViews.servicesSpan(now))
         .compose(
             results ->
-                worker.executeBlocking(() -> DashboardViews.services(f, now, results), false));
+                worker.executeBlocking(
+                    () -> DashboardViews.services(f, now, results, known), false));
   }
 
   private void events(RoutingContext ctx) {
@@ -207,10 +226,11 @@ public final class WebRoutes {
         ctx,
         (f, s) -> {
           Instant now = time.now();
+          Lives known = lives.get();
           compute(
               ctx,
               queries.fetch(f.checksOf(s.id()), DashboardViews.detailSpan(f, s.id(), now)),
-              results -> DashboardViews.detail(f, s, now, results));
+              results -> DashboardViews.detail(f, s, now, results, known));
         });
   }
 
@@ -222,10 +242,11 @@ public final class WebRoutes {
           if (window == null) {
             return;
           }
+          Lives known = lives.get();
           compute(
               ctx,
               queries.fetch(f.checksOf(s.id()), window),
-              results -> DashboardViews.timeline(f, s, window, results));
+              results -> DashboardViews.timeline(f, s, window, results, known));
         });
   }
 
@@ -238,11 +259,12 @@ public final class WebRoutes {
             return;
           }
           Instant now = time.now();
+          Lives known = lives.get();
           compute(
               ctx,
               queries.fetch(
                   f.checksOf(s.id()), new TimeRange(DashboardViews.dailyStart(now, days), now)),
-              results -> DashboardViews.daily(f, s, now, days, results));
+              results -> DashboardViews.daily(f, s, now, days, results, known));
         });
   }
 
@@ -288,11 +310,12 @@ public final class WebRoutes {
       return;
     }
     Instant now = time.now();
+    Lives known = lives.get();
     compute(
         ctx,
         queries.fetch(
             f.checks(), new TimeRange(now.minus(Duration.ofDays(DashboardViews.RISK_DAYS)), now)),
-        results -> DashboardViews.risk(f, now, results));
+        results -> DashboardViews.risk(f, now, results, known));
   }
 
   private void monthly(RoutingContext ctx) {
@@ -316,13 +339,14 @@ public final class WebRoutes {
       badRequest(ctx, e.getMessage());
       return;
     }
+    Lives known = lives.get();
     Future<JsonObject> report =
         queries
             .fetch(f.checks(), window)
             .compose(
                 results ->
                     worker.executeBlocking(
-                        () -> DashboardViews.monthly(f, month, window, results), false));
+                        () -> DashboardViews.monthly(f, month, window, results, known), false));
     report
         .onFailure(ctx::fail)
         .onSuccess(
@@ -374,11 +398,12 @@ public final class WebRoutes {
       return;
     }
     Instant now = time.now();
+    Lives known = lives.get();
     compute(
         ctx,
         queries.fetch(f.checks(), new TimeRange(DashboardViews.dailyStart(now, DEFAULT_DAYS), now)),
         results -> {
-          JsonObject json = DashboardViews.status(f, now, DEFAULT_DAYS, results);
+          JsonObject json = DashboardViews.status(f, now, DEFAULT_DAYS, results, known);
           status = new CachedStatus(nowNanos, json);
           return json;
         });

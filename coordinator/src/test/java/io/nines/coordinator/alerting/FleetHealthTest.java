@@ -41,6 +41,7 @@ class FleetHealthTest {
     Fleet fleet = fleet("platform");
     FleetHealth health = new FleetHealth();
     Instant t0 = Instant.parse("2026-04-07T10:00:00Z");
+    assertThat(health.observe(fleet, Set.of(), Set.of(), t0.minus(Duration.ofHours(1)))).isEmpty();
     List<Notification> first = health.observe(fleet, Set.of("eu-1"), Set.of("eu"), t0);
     assertThat(first)
         .extracting(n -> n.team() + ":" + n.channelKind() + ":" + n.kind())
@@ -51,6 +52,30 @@ class FleetHealthTest {
         health.observe(fleet, Set.of(), Set.of(), t0.plus(Duration.ofMinutes(3)));
     assertThat(back).extracting(Notification::summary).anyMatch(s -> s.contains("again"));
     assertThat(back).extracting(Notification::summary).anyMatch(s -> s.contains("is back"));
+  }
+
+  @Test
+  void whenTheCoordinatorHasJustStarted_thenLocationsWithoutAgentsYetAreNotReportedWithinTheGrace()
+      throws Exception {
+    Fleet fleet = fleet("platform");
+    FleetHealth health = new FleetHealth();
+    Instant start = Instant.parse("2026-04-07T10:00:00Z");
+
+    // Agents send their first heartbeat a second or two after the coordinator starts.
+    assertThat(health.observe(fleet, Set.of(), Set.of("eu", "us"), start)).isEmpty();
+    assertThat(health.observe(fleet, Set.of(), Set.of("us"), start.plusSeconds(1))).isEmpty();
+    assertThat(health.observe(fleet, Set.of(), Set.of(), start.plusSeconds(2))).isEmpty();
+
+    // A location still without an agent once the grace is over is reported, once.
+    FleetHealth later = new FleetHealth();
+    assertThat(later.observe(fleet, Set.of(), Set.of("us"), start)).isEmpty();
+    List<Notification> us =
+        later.observe(fleet, Set.of(), Set.of("us"), start.plus(FleetHealth.STARTUP_GRACE));
+    assertThat(us)
+        .extracting(Notification::summary)
+        .containsExactly(
+            "location us has no live agent: its results are UNKNOWN until one returns");
+    assertThat(later.observe(fleet, Set.of(), Set.of("us"), start.plusSeconds(60))).isEmpty();
   }
 
   @Test

@@ -107,6 +107,13 @@ class TimelinePropertiesTest {
 
     AvailabilityReport r = Availability.report(t, window, maintenance);
 
+    if (!r.hasData()) {
+      // Nothing but stale time and no maintenance: no figure (it used to read 100%).
+      assertThat(r.unknown()).isEqualTo(r.total());
+      assertThat(r.down()).isZero();
+      assertThat(r.availabilityExcludingMaintenance()).isEmpty();
+      return;
+    }
     assertThat(r.availability()).isBetween(0.0, 1.0);
     assertThat(r.nines()).isBetween(0.0, Nines.MAX);
     Duration outages =

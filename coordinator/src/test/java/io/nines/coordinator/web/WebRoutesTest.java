@@ -314,8 +314,10 @@ class WebRoutesTest {
     JsonObject budget = checkout.getJsonObject("budget");
     assertThat(budget.getString("month")).isEqualTo("2026-04");
     assertThat(budget.getDouble("spentSeconds")).isEqualTo(600.0);
-    assertThat(budget.getDouble("allowedSeconds")).isEqualTo(259.2);
-    assertThat(budget.getDouble("leftSeconds")).isEqualTo(-340.8);
+    // Pro-rated to the 21 days from the configuration's first application (T0) to the month's end;
+    // the whole month's 259.2 s counted nine days before the service existed.
+    assertThat(budget.getDouble("allowedSeconds")).isEqualTo(181.44);
+    assertThat(budget.getDouble("leftSeconds")).isEqualTo(-418.56);
   }
 
   @Test
@@ -336,9 +338,11 @@ class WebRoutesTest {
         .forEach(o -> byId.put(((JsonObject) o).getString("id"), (JsonObject) o));
     JsonObject checkout = byId.get("checkout");
     assertThat(checkout.getInteger("outages")).isEqualTo(1);
-    assertThat(checkout.getString("likelihood")).isEqualTo("D");
+    // One outage in the hour observed: counted over 30 days (the floor), once a month is
+    // "possible"; over 90 days, most of them before the service existed, it read "unlikely".
+    assertThat(checkout.getString("likelihood")).isEqualTo("C");
     assertThat(checkout.getInteger("consequence")).isEqualTo(5);
-    assertThat(checkout.getInteger("rating")).isEqualTo(21);
+    assertThat(checkout.getInteger("rating")).isEqualTo(22);
     assertThat(checkout.getString("level")).isEqualTo("HIGH");
     // Maintenance is not an outage.
     assertThat(byId.get("catalog").getString("likelihood")).isEqualTo("E");
@@ -373,10 +377,12 @@ class WebRoutesTest {
     assertThat(lines).hasSize(4);
     assertThat(lines[0]).isEqualTo(String.join(",", DashboardViews.CSV_COLUMNS));
     String[] row = lines[1].split(",");
-    assertThat(row).hasSize(11);
+    assertThat(row).hasSize(12);
     assertThat(List.of(row).subList(0, 4))
         .containsExactly("checkout", "Checkout", "critical", "99.99");
-    assertThat(Double.parseDouble(row[4])).isCloseTo(100 * (1 - 600.0 / 781200), within(1e-4));
+    // Over the hour observed since the configuration's first application, not since 1 April.
+    assertThat(Double.parseDouble(row[4])).isCloseTo(100 * (1 - 600.0 / 3600), within(1e-4));
+    assertThat(Double.parseDouble(row[11])).isCloseTo(3600.0 / 781200, within(1e-6));
     assertThat(List.of(row).subList(6, 11)).containsExactly("600", "0", row[4], "false", "1");
 
     assertError(
@@ -400,14 +406,28 @@ class WebRoutesTest {
         .doesNotContain("\"id\"", "owners", "http");
     JsonObject checkout = status.getJsonArray("services").getJsonObject(0);
     assertThat(checkout.fieldNames())
-        .containsExactlyInAnyOrder("name", "state", "inMaintenance", "availability", "days");
+        .containsExactlyInAnyOrder(
+            "name",
+            "state",
+            "inMaintenance",
+            "availability",
+            "windowSeconds",
+            "observedSeconds",
+            "coverage",
+            "noData",
+            "days");
     assertThat(checkout.getString("name")).isEqualTo("Checkout");
     JsonArray days = checkout.getJsonArray("days");
     assertThat(days).hasSize(90);
     assertThat(days.getJsonObject(89).getDouble("availability")).isCloseTo(5.0 / 6, within(1e-9));
     assertThat(days.getJsonObject(89).fieldNames())
         .containsExactlyInAnyOrder(
-            "date", "availability", "availabilityExcludingMaintenance", "maintenance", "noData");
+            "date",
+            "availability",
+            "availabilityExcludingMaintenance",
+            "maintenance",
+            "coverage",
+            "noData");
   }
 
   @Test
@@ -438,7 +458,7 @@ class WebRoutesTest {
     assertThat(checkout.getString("id")).isEqualTo("checkout");
     assertThat(checkout.getString("state")).isEqualTo("UP");
     assertThat(checkout.getJsonObject("availability").getDouble("24h")).isLessThan(1.0);
-    assertThat(checkout.getJsonObject("budget").getDouble("leftSeconds")).isEqualTo(-340.8);
+    assertThat(checkout.getJsonObject("budget").getDouble("leftSeconds")).isEqualTo(-418.56);
     await(http.close());
   }
 
