@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.nines.agent.bench.ProbeBench;
 import io.nines.agent.spool.SpoolOptions;
 import io.nines.common.ProbeResult;
 import io.nines.common.ResultBatch;
@@ -81,7 +80,8 @@ class AgentIT {
 
   @Test
   void whenChecksAreSplitOverProbeLoops_thenEveryCheckRunsAndItsResultIsShipped() throws Exception {
-    Fleet fleet = ProbeBench.fleet(target, "nines-bench-ok", 20, Duration.ofSeconds(1));
+    Fleet fleet =
+        TestChecks.httpFleet("bench", target, "nines-bench-ok", 20, Duration.ofSeconds(1));
     AgentOptions options =
         new AgentOptions(
             "agent-1",

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.nines.agent.bench.ProbeBench;
 import io.nines.agent.spool.SpoolOptions;
 import io.nines.common.TimeSource;
 import io.nines.common.testing.Promtool;
@@ -77,7 +76,7 @@ class AgentMetricsIT {
   @Test
   void whenMetricsAreScraped_thenPromtoolFindsNothingAndJvmAndProcessMetersAreThere()
       throws Exception {
-    Fleet fleet = ProbeBench.fleet(target, "nines-bench-ok", 2, Duration.ofSeconds(1));
+    Fleet fleet = TestChecks.httpFleet("bench", target, "nines-bench-ok", 2, Duration.ofSeconds(1));
     AgentOptions options =
         new AgentOptions(
             "agent-1",

@@ -2,12 +2,18 @@ package io.nines.agent;
 
 import io.nines.config.Check;
 import io.nines.config.CheckSpec;
+import io.nines.config.ConfigVersion;
 import io.nines.config.DownWhen;
+import io.nines.config.Fleet;
 import io.nines.config.HttpOptions;
 import io.nines.config.Request;
+import io.nines.config.Settings;
 import io.nines.config.Template;
 import io.nines.config.assertion.Assertion;
+import io.nines.config.assertion.AssertionParser;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -58,5 +64,38 @@ public final class TestChecks {
         c.downWhen(),
         retries,
         c.spec());
+  }
+
+  /**
+   * A fleet of {@code n} http checks of {@code url} ({@code check-000}, {@code check-001}, ...),
+   * every {@code every}, each asserting {@code body contains "text"}, all run from {@code
+   * location}.
+   */
+  public static Fleet httpFleet(String location, String url, String text, int n, Duration every) {
+    Request request = get("request", url, AssertionParser.parse("body contains \"" + text + "\""));
+    CheckSpec spec = new CheckSpec.Http(request, HttpOptions.DEFAULTS);
+    List<Check> checks = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      checks.add(
+          new Check(
+              String.format("check-%03d", i),
+              "svc",
+              every,
+              Duration.ofMillis(Math.min(5_000, every.toMillis())),
+              List.of(location),
+              DownWhen.MAJORITY,
+              0,
+              spec));
+    }
+    return new Fleet(
+        new ConfigVersion("0000000000000000test", Instant.EPOCH),
+        List.of(location),
+        Map.of(),
+        Map.of(),
+        checks,
+        List.of(),
+        Settings.DEFAULTS,
+        Map.of(),
+        List.of());
   }
 }

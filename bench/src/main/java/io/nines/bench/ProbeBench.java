@@ -1,4 +1,4 @@
-package io.nines.agent.bench;
+package io.nines.bench;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
@@ -219,7 +219,7 @@ public final class ProbeBench {
   }
 
   /** {@code n} http checks of {@code url}, every {@code every}, each asserting the body. */
-  public static Fleet fleet(String url, String text, int n, Duration every) {
+  private static Fleet fleet(String url, String text, int n, Duration every) {
     List<Check> checks = new ArrayList<>(n);
     Request request =
         new Request(

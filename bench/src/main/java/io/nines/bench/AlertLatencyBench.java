@@ -1,4 +1,4 @@
-package io.nines.cli.bench;
+package io.nines.bench;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

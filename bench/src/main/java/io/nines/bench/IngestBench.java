@@ -1,4 +1,4 @@
-package io.nines.cli.bench;
+package io.nines.bench;
 
 import io.nines.common.TimeSource;
 import io.vertx.core.Future;

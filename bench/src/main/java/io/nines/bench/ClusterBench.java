@@ -1,4 +1,4 @@
-package io.nines.coordinator.bench;
+package io.nines.bench;
 
 import io.nines.common.Failure;
 import io.nines.common.FailureKind;
