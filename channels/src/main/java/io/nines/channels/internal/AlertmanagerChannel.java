@@ -56,7 +56,7 @@ public final class AlertmanagerChannel implements NotificationChannel<Alertmanag
                   "application/json",
                   new JsonArray().add(alert(n)).toBuffer(),
                   Map.of(),
-                  base.secretValues());
+                  base.redaction());
             });
   }
 

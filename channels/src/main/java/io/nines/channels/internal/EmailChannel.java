@@ -5,6 +5,7 @@ import io.nines.channels.Notification;
 import io.nines.channels.NotificationChannel;
 import io.nines.channels.SmtpSettings;
 import io.nines.config.Channel;
+import io.nines.config.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -84,7 +85,7 @@ public final class EmailChannel implements NotificationChannel<Channel.Email> {
             password ->
                 breakers
                     .call(KIND, endpoint, () -> attempt(client(password.value()), message))
-                    .map(r -> redact(r, password.secretValues())));
+                    .map(r -> redact(r, password.redaction())));
   }
 
   private Future<DeliveryResult> attempt(MailClient mail, MailMessage message) {
@@ -162,8 +163,8 @@ public final class EmailChannel implements NotificationChannel<Channel.Email> {
     return closed;
   }
 
-  private static DeliveryResult redact(DeliveryResult r, List<String> secretValues) {
-    String message = Secrets.redact(r.message(), secretValues);
+  private static DeliveryResult redact(DeliveryResult r, Redaction redaction) {
+    String message = redaction.apply(r.message());
     return new DeliveryResult(r.ok(), r.code(), message, r.retryable());
   }
 

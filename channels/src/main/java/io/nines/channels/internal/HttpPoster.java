@@ -2,13 +2,13 @@ package io.nines.channels.internal;
 
 import io.nines.channels.ChannelOptions;
 import io.nines.channels.DeliveryResult;
+import io.nines.config.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -39,7 +39,7 @@ public final class HttpPoster {
    * @param urlSource the URL as configured, with references rather than values, for messages
    * @param contentType the body's media type
    * @param headers extra request headers
-   * @param secretValues values to redact from messages
+   * @param redaction the secret values to keep out of the result's message
    */
   public Future<DeliveryResult> post(
       String kind,
@@ -48,7 +48,7 @@ public final class HttpPoster {
       String contentType,
       Buffer body,
       Map<String, String> headers,
-      List<String> secretValues) {
+      Redaction redaction) {
     Endpoint endpoint = Endpoint.parse(url);
     if (endpoint == null) {
       return Future.succeededFuture(
@@ -65,7 +65,7 @@ public final class HttpPoster {
             kind,
             endpoint.hostPort(),
             () -> attempt(kind, endpoint, url, contentType, body, headers))
-        .map(r -> redacted(r, secretValues));
+        .map(r -> redacted(r, redaction));
   }
 
   private Future<DeliveryResult> attempt(
@@ -102,8 +102,8 @@ public final class HttpPoster {
     return DeliveryResult.permanent(status, message);
   }
 
-  private static DeliveryResult redacted(DeliveryResult r, List<String> secretValues) {
-    String message = Secrets.redact(r.message(), secretValues);
+  private static DeliveryResult redacted(DeliveryResult r, Redaction redaction) {
+    String message = redaction.apply(r.message());
     return message.equals(r.message())
         ? r
         : new DeliveryResult(r.ok(), r.code(), message, r.retryable());

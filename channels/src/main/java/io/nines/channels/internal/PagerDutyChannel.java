@@ -53,7 +53,7 @@ public final class PagerDutyChannel implements NotificationChannel<Channel.Pager
                     "application/json",
                     event(n, key.value()).toBuffer(),
                     Map.of(),
-                    key.secretValues()));
+                    key.redaction()));
   }
 
   /** The event for {@code n}. */

@@ -46,7 +46,7 @@ public final class SlackChannel implements NotificationChannel<Channel.Slack> {
                     "application/json",
                     message(n).toBuffer(),
                     Map.of(),
-                    url.secretValues()));
+                    url.redaction()));
   }
 
   static JsonObject message(Notification n) {

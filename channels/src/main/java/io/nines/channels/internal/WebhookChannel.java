@@ -6,12 +6,11 @@ import io.nines.channels.NotificationChannel;
 import io.nines.channels.WebhookSignature;
 import io.nines.common.TimeSource;
 import io.nines.config.Channel;
+import io.nines.config.Redaction;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -50,11 +49,11 @@ public final class WebhookChannel implements NotificationChannel<Channel.Webhook
               Map<String, String> headers = new LinkedHashMap<>();
               headers.put(WebhookSignature.IDEMPOTENCY_HEADER, n.idempotencyKey());
               headers.put(WebhookSignature.TIMESTAMP_HEADER, Long.toString(sentAt));
-              List<String> secretValues = new ArrayList<>(url.result().secretValues());
+              Redaction redaction = url.result().redaction();
               String key = secret.result().value();
               if (key != null) {
                 headers.put(WebhookSignature.HEADER, WebhookSignature.sign(key, body.getBytes()));
-                secretValues.add(key);
+                redaction.add(key);
               }
               return poster.post(
                   KIND,
@@ -63,7 +62,7 @@ public final class WebhookChannel implements NotificationChannel<Channel.Webhook
                   "application/json",
                   body,
                   headers,
-                  secretValues);
+                  redaction);
             });
   }
 
