@@ -1,6 +1,7 @@
 package io.nines.config;
 
 import io.nines.config.assertion.Assertion;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +28,34 @@ public record Request(
     headers = Map.copyOf(headers);
     expect = List.copyOf(expect);
     extract = List.copyOf(extract);
+  }
+
+  /**
+   * Every template of the request, as {@link SecretRenderer#read} takes them: the URL, the header
+   * values and the body's (raw text, JSON strings at any depth, form fields).
+   */
+  public List<Template> templates() {
+    List<Template> out = new ArrayList<>();
+    out.add(url);
+    out.addAll(headers.values());
+    if (body instanceof RawBody raw) {
+      out.add(raw.text());
+    } else if (body instanceof JsonBody json) {
+      collect(json.tree(), out);
+    } else if (body instanceof FormBody form) {
+      out.addAll(form.fields().values());
+    }
+    return out;
+  }
+
+  private static void collect(Object tree, List<Template> out) {
+    if (tree instanceof Template t) {
+      out.add(t);
+    } else if (tree instanceof Map<?, ?> map) {
+      map.values().forEach(v -> collect(v, out));
+    } else if (tree instanceof List<?> list) {
+      list.forEach(v -> collect(v, out));
+    }
   }
 
   /** A request body. */

@@ -5,8 +5,10 @@ import io.nines.common.FailureKind;
 import io.nines.config.Check;
 import io.nines.config.CheckSpec;
 import io.nines.config.HttpOptions;
+import io.nines.config.Redaction;
 import io.nines.config.Request;
 import io.nines.config.SecretRef;
+import io.nines.config.SecretRenderer;
 import io.nines.config.Template;
 import io.nines.config.assertion.Evaluator;
 import io.nines.config.assertion.JsonPath;
@@ -30,7 +32,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -143,14 +144,14 @@ public final class HttpProbe implements Probe {
     private final Set<String> visited = new HashSet<>();
 
     private int hopsOmitted;
-    private final Set<String> secretValues = new LinkedHashSet<>();
+    private final Redaction redaction = new Redaction(REDACTED);
     private final JsonArray stepTimings = new JsonArray();
     private long timerId = -1;
     private HttpTransport.Exchange inFlight;
     private String currentStep = "";
 
     /** The secrets the current step uses, read before it is rendered. */
-    private Map<SecretRef, String> stepSecrets = Map.of();
+    private SecretRenderer.Values stepSecrets = SecretRenderer.Values.NONE;
 
     /** Whether the current step's timing is in {@link #stepTimings} already. */
     private boolean currentStepTimed;
@@ -211,7 +212,7 @@ public final class HttpProbe implements Probe {
       hopAddresses = null;
       stepStartNanos = ctx.time().monotonicNanos();
       // Secrets first: reading a ${file:...} one blocks, so it happens on a worker thread.
-      SecretReader.read(ctx, SecretReader.templates(step))
+      ctx.readSecrets(step.templates())
           .onComplete(
               read -> {
                 if (done) {
@@ -696,18 +697,7 @@ public final class HttpProbe implements Probe {
     }
 
     private String render(Template template) {
-      return template.render(
-          vars::get,
-          ref -> {
-            String value = stepSecrets.get(ref);
-            if (value == null) {
-              throw new SecretRef.UnresolvedSecret(ref + " was not read before the request");
-            }
-            if (!value.isEmpty()) {
-              secretValues.add(value);
-            }
-            return value;
-          });
+      return stepSecrets.render(template, vars::get, redaction);
     }
 
     private Buffer renderBody(Request.Body body, MultiMap headers) {
@@ -762,18 +752,7 @@ public final class HttpProbe implements Probe {
 
     /** Replaces every secret value used in this run by a marker. */
     private String redact(String text) {
-      if (text == null || secretValues.isEmpty()) {
-        return text;
-      }
-      String out = text;
-      for (String secret : secretValues) {
-        out = out.replace(secret, REDACTED);
-        String encoded = URLEncoder.encode(secret, StandardCharsets.UTF_8);
-        if (!encoded.equals(secret)) {
-          out = out.replace(encoded, REDACTED);
-        }
-      }
-      return out;
+      return redaction.apply(text);
     }
   }
 

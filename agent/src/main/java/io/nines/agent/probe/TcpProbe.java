@@ -4,7 +4,9 @@ import io.nines.common.Failure;
 import io.nines.common.FailureKind;
 import io.nines.config.Check;
 import io.nines.config.CheckSpec;
+import io.nines.config.Redaction;
 import io.nines.config.SecretRef;
+import io.nines.config.SecretRenderer;
 import io.nines.config.assertion.Assertion;
 import io.nines.config.assertion.Evaluator;
 import io.nines.config.assertion.Observation;
@@ -18,10 +20,8 @@ import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Runs {@code tcp} checks: connect to {@code host:port} on a new connection, optionally send {@code
@@ -81,10 +81,10 @@ public final class TcpProbe implements Probe {
   private final class Run extends Attempt {
     private final CheckSpec.Tcp spec;
     private final boolean waitForData;
-    private final Set<String> secretValues = new LinkedHashSet<>();
+    private final Redaction redaction = new Redaction(REDACTED);
 
     /** The secrets {@code send} uses, read before the attempt connects. */
-    private Map<SecretRef, String> secrets = Map.of();
+    private SecretRenderer.Values secrets = SecretRenderer.Values.NONE;
 
     private final Buffer received = Buffer.buffer();
     private NetSocket socket;
@@ -101,7 +101,7 @@ public final class TcpProbe implements Probe {
     @Override
     protected void begin() {
       // Secrets first: reading a ${file:...} one blocks, so it happens on a worker thread.
-      SecretReader.read(ctx, spec.send() == null ? List.of() : List.of(spec.send()))
+      ctx.readSecrets(spec.send() == null ? List.of() : List.of(spec.send()))
           .onComplete(
               read ->
                   guarded(
@@ -299,28 +299,12 @@ public final class TcpProbe implements Probe {
     }
 
     private String render() {
-      return spec.send()
-          .render(
-              ctx.vars()::get,
-              ref -> {
-                String value = secrets.get(ref);
-                if (value == null) {
-                  throw new SecretRef.UnresolvedSecret(ref + " was not read before sending");
-                }
-                if (!value.isEmpty()) {
-                  secretValues.add(value);
-                }
-                return value;
-              });
+      return secrets.render(spec.send(), ctx.vars()::get, redaction);
     }
 
     /** Replaces every secret value sent in this attempt by a marker (an echo would show it). */
     private String redact(String text) {
-      String out = text;
-      for (String secret : secretValues) {
-        out = out.replace(secret, REDACTED);
-      }
-      return out;
+      return redaction.apply(text);
     }
   }
 

@@ -1,12 +1,12 @@
 package io.nines.coordinator.alerting;
 
+import io.nines.channels.Channels;
+import io.nines.channels.DeliveryResult;
 import io.nines.common.TimeSource;
 import io.nines.config.Channel;
 import io.nines.config.Fleet;
 import io.nines.config.Service;
 import io.nines.config.Team;
-import io.nines.coordinator.channel.Channels;
-import io.nines.coordinator.channel.DeliveryResult;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -83,10 +83,10 @@ public final class ChannelSender implements Sender {
     var n = toChannel(firing, f.services().get(firing.serviceId()));
     if (resolvedAt != null) {
       n =
-          new io.nines.coordinator.channel.Notification(
+          new io.nines.channels.Notification(
               firing.key() + "/resolved",
               n.incidentId(),
-              io.nines.coordinator.channel.Notification.Kind.RESOLVE,
+              io.nines.channels.Notification.Kind.RESOLVE,
               n.topic(),
               n.serviceId(),
               n.serviceName(),
@@ -106,13 +106,13 @@ public final class ChannelSender implements Sender {
     return new Delivery(at, r.ok(), String.valueOf(r.code()), r.message(), r.retryable());
   }
 
-  io.nines.coordinator.channel.Notification toChannel(Notification n, Service service) {
+  io.nines.channels.Notification toChannel(Notification n, Service service) {
     var kind =
         switch (n.kind()) {
-          case PAGE -> io.nines.coordinator.channel.Notification.Kind.TRIGGER;
-          case ACKNOWLEDGE -> io.nines.coordinator.channel.Notification.Kind.ACKNOWLEDGE;
-          case RESOLVE -> io.nines.coordinator.channel.Notification.Kind.RESOLVE;
-          default -> io.nines.coordinator.channel.Notification.Kind.NOTICE;
+          case PAGE -> io.nines.channels.Notification.Kind.TRIGGER;
+          case ACKNOWLEDGE -> io.nines.channels.Notification.Kind.ACKNOWLEDGE;
+          case RESOLVE -> io.nines.channels.Notification.Kind.RESOLVE;
+          default -> io.nines.channels.Notification.Kind.NOTICE;
         };
     // A recovery or an acknowledgement is about what the team was told: an outage of its own
     // service, or an upstream outage when it does not own the service. It carries that topic and
@@ -127,8 +127,8 @@ public final class ChannelSender implements Sender {
             : switch (n.kind()) {
               case ACKNOWLEDGE, RESOLVE ->
                   owner
-                      ? io.nines.coordinator.channel.Notification.Topic.OUTAGE
-                      : io.nines.coordinator.channel.Notification.Topic.UPSTREAM_OUTAGE;
+                      ? io.nines.channels.Notification.Topic.OUTAGE
+                      : io.nines.channels.Notification.Topic.UPSTREAM_OUTAGE;
               default -> topic(n.kind());
             };
     boolean critical = service != null && service.tier() == io.nines.config.Tier.CRITICAL;
@@ -137,17 +137,17 @@ public final class ChannelSender implements Sender {
         switch (resolves != null ? Notification.Kind.valueOf(resolves) : n.kind()) {
           case ACKNOWLEDGE, RESOLVE ->
               !owner
-                  ? io.nines.coordinator.channel.Notification.Severity.WARNING
+                  ? io.nines.channels.Notification.Severity.WARNING
                   : critical
-                      ? io.nines.coordinator.channel.Notification.Severity.CRITICAL
-                      : io.nines.coordinator.channel.Notification.Severity.ERROR;
+                      ? io.nines.channels.Notification.Severity.CRITICAL
+                      : io.nines.channels.Notification.Severity.ERROR;
           case PAGE ->
               critical
-                  ? io.nines.coordinator.channel.Notification.Severity.CRITICAL
-                  : io.nines.coordinator.channel.Notification.Severity.ERROR;
+                  ? io.nines.channels.Notification.Severity.CRITICAL
+                  : io.nines.channels.Notification.Severity.ERROR;
           case BUDGET_SPENT, FLAPPING, ROOT_CAUSE, UPSTREAM ->
-              io.nines.coordinator.channel.Notification.Severity.WARNING;
-          default -> io.nines.coordinator.channel.Notification.Severity.INFO;
+              io.nines.channels.Notification.Severity.WARNING;
+          default -> io.nines.channels.Notification.Severity.INFO;
         };
     Map<String, String> details = channelDetails(n.details());
     // Notices that belong to no incident (budget, flapping) are grouped by their key's prefix: the
@@ -156,7 +156,7 @@ public final class ChannelSender implements Sender {
     String since = n.details().get("since");
     Instant startedAt = since == null ? n.at() : Instant.parse(since);
     var links =
-        new io.nines.coordinator.channel.Notification.Links(
+        new io.nines.channels.Notification.Links(
             baseUrl.isEmpty() || n.incidentId().isEmpty()
                 ? null
                 : baseUrl + "/api/v1/incidents/" + n.incidentId(),
@@ -164,7 +164,7 @@ public final class ChannelSender implements Sender {
                 ? null
                 : baseUrl + "/api/v1/services/" + n.serviceId() + "/availability",
             service == null ? null : service.runbook());
-    return new io.nines.coordinator.channel.Notification(
+    return new io.nines.channels.Notification(
         n.key(),
         incident,
         kind,
@@ -185,14 +185,14 @@ public final class ChannelSender implements Sender {
    * The channel topic of a kind. A root-cause notice is about the team's own service being down (a
    * service it depends on is the probable cause), so it is an outage, not an upstream one.
    */
-  private static io.nines.coordinator.channel.Notification.Topic topic(Notification.Kind kind) {
+  private static io.nines.channels.Notification.Topic topic(Notification.Kind kind) {
     return switch (kind) {
-      case UPSTREAM -> io.nines.coordinator.channel.Notification.Topic.UPSTREAM_OUTAGE;
-      case FLAPPING -> io.nines.coordinator.channel.Notification.Topic.FLAPPING;
-      case BUDGET_BURN -> io.nines.coordinator.channel.Notification.Topic.BUDGET_BURN;
-      case BUDGET_SPENT -> io.nines.coordinator.channel.Notification.Topic.BUDGET_SPENT;
-      case FLEET -> io.nines.coordinator.channel.Notification.Topic.FLEET;
-      default -> io.nines.coordinator.channel.Notification.Topic.OUTAGE;
+      case UPSTREAM -> io.nines.channels.Notification.Topic.UPSTREAM_OUTAGE;
+      case FLAPPING -> io.nines.channels.Notification.Topic.FLAPPING;
+      case BUDGET_BURN -> io.nines.channels.Notification.Topic.BUDGET_BURN;
+      case BUDGET_SPENT -> io.nines.channels.Notification.Topic.BUDGET_SPENT;
+      case FLEET -> io.nines.channels.Notification.Topic.FLEET;
+      default -> io.nines.channels.Notification.Topic.OUTAGE;
     };
   }
 
@@ -236,13 +236,13 @@ public final class ChannelSender implements Sender {
 
   private static final List<String> WELL_KNOWN =
       List.of(
-          io.nines.coordinator.channel.Notification.DETAIL_LOCATION,
-          io.nines.coordinator.channel.Notification.DETAIL_FAILING_STEP,
-          io.nines.coordinator.channel.Notification.DETAIL_ACTUAL,
-          io.nines.coordinator.channel.Notification.DETAIL_AVAILABILITY,
-          io.nines.coordinator.channel.Notification.DETAIL_TARGET,
-          io.nines.coordinator.channel.Notification.DETAIL_ACKNOWLEDGED_BY,
-          io.nines.coordinator.channel.Notification.DETAIL_ROOT_CAUSE);
+          io.nines.channels.Notification.DETAIL_LOCATION,
+          io.nines.channels.Notification.DETAIL_FAILING_STEP,
+          io.nines.channels.Notification.DETAIL_ACTUAL,
+          io.nines.channels.Notification.DETAIL_AVAILABILITY,
+          io.nines.channels.Notification.DETAIL_TARGET,
+          io.nines.channels.Notification.DETAIL_ACKNOWLEDGED_BY,
+          io.nines.channels.Notification.DETAIL_ROOT_CAUSE);
 
   private static final Set<String> SHOWN_ELSEWHERE = Set.of("since", "tier", "runbook");
 

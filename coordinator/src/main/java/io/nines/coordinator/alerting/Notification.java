@@ -1,7 +1,7 @@
 package io.nines.coordinator.alerting;
 
+import io.nines.channels.internal.Texts;
 import io.nines.common.Checks;
-import io.nines.coordinator.channel.internal.Texts;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;

@@ -3,11 +3,11 @@ package io.nines.coordinator.alerting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nines.channels.ChannelOptions;
+import io.nines.channels.Channels;
 import io.nines.common.TimeSource;
 import io.nines.config.Fleet;
 import io.nines.config.FleetLoader;
-import io.nines.coordinator.channel.ChannelOptions;
-import io.nines.coordinator.channel.Channels;
 import io.nines.coordinator.timeline.State;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

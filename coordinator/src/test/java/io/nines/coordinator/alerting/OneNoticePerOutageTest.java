@@ -179,7 +179,7 @@ class OneNoticePerOutageTest {
     var channel = new ChannelSender(null, () -> null, clock, "").toChannel(recovered, null);
     assertThat(channel.topic())
         .as("resolves the upstream notice")
-        .isEqualTo(io.nines.coordinator.channel.Notification.Topic.UPSTREAM_OUTAGE);
+        .isEqualTo(io.nines.channels.Notification.Topic.UPSTREAM_OUTAGE);
     assertThat(channel.incidentId()).isEqualTo(storefront.incidentId());
   }
 
@@ -225,7 +225,7 @@ class OneNoticePerOutageTest {
         new ChannelSender(null, () -> null, clock, "").toChannel(out.get(0), null).topic();
     assertThat(channel)
         .as("about the team's own service, not an upstream one")
-        .isEqualTo(io.nines.coordinator.channel.Notification.Topic.OUTAGE);
+        .isEqualTo(io.nines.channels.Notification.Topic.OUTAGE);
   }
 
   @Test
@@ -329,7 +329,7 @@ class OneNoticePerOutageTest {
     var r = mapping.toChannel(resolve.get(0), null);
     assertThat(r.incidentId()).as("PagerDuty's dedup_key").isEqualTo(t.incidentId());
     assertThat(t.incidentId()).isEqualTo("budget/loud/2026-04-30");
-    assertThat(r.kind()).isEqualTo(io.nines.coordinator.channel.Notification.Kind.RESOLVE);
+    assertThat(r.kind()).isEqualTo(io.nines.channels.Notification.Kind.RESOLVE);
     assertThat(r.topic()).isEqualTo(t.topic());
     assertThat(r.details()).doesNotContainKey(Notification.RESOLVES);
     assertThat(of("loud").budgetPages()).isEmpty();
