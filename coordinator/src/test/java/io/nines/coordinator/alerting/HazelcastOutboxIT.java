@@ -1,0 +1,69 @@
+package io.nines.coordinator.alerting;
+
+import io.nines.coordinator.cluster.ClusterMember;
+import io.nines.coordinator.testing.ContractCluster;
+import io.nines.coordinator.testing.TestCluster;
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The outbox contract on two real members whose map is written behind to a database, as a cluster
+ * with a database runs it. Writes go through the first member and reads through the second, so
+ * every answer crosses the wire; {@link #take} asks both members, each handing out the keys it
+ * owns, as the delivery loops of a cluster do together. Owner-only delivery, the 30-day delivery
+ * log and a full-cluster restart are in {@code HazelcastAlertingMapsIT} and {@code
+ * FullClusterRestart*}.
+ */
+class HazelcastOutboxIT extends OutboxContract {
+  @Override
+  Outbox newOutbox() {
+    TestCluster cluster = ContractCluster.get();
+    cluster.member(0).hazelcast().getMap(HazelcastOutbox.MAP_NAME).clear();
+    return new TwoMembers(outboxOf(cluster.member(0)), outboxOf(cluster.member(1)));
+  }
+
+  static HazelcastOutbox outboxOf(ClusterMember m) {
+    return new HazelcastOutbox(m.vertx(), m.hazelcast());
+  }
+
+  /** The cluster's outbox as a whole, seen from two members. */
+  record TwoMembers(HazelcastOutbox first, HazelcastOutbox second) implements Outbox {
+    @Override
+    public Future<Integer> enqueue(List<Notification> notifications, Instant now) {
+      return first.enqueue(notifications, now);
+    }
+
+    @Override
+    public Future<List<OutboxEntry>> take(Instant now, int max, long leaseSeconds) {
+      return first
+          .take(now, max, leaseSeconds)
+          .compose(
+              a ->
+                  second
+                      .take(now, max - a.size(), leaseSeconds)
+                      .map(
+                          b -> {
+                            List<OutboxEntry> all = new ArrayList<>(a);
+                            all.addAll(b);
+                            return all;
+                          }));
+    }
+
+    @Override
+    public Future<Void> record(String key, Delivery delivery, Instant nextAttemptAt) {
+      return first.record(key, delivery, nextAttemptAt);
+    }
+
+    @Override
+    public Future<List<OutboxEntry>> ofIncident(String incidentId) {
+      return second.ofIncident(incidentId);
+    }
+
+    @Override
+    public Future<List<OutboxEntry>> recent(int limit) {
+      return second.recent(limit);
+    }
+  }
+}
