@@ -7,7 +7,6 @@ import io.nines.coordinator.testing.ReopenableDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +18,12 @@ import org.junit.jupiter.api.Test;
 abstract class JdbcOutboxContract extends OutboxContract {
   static Vertx vertx;
   static WorkerExecutor writer;
-  ReopenableDatabase database;
+
+  /** One database per class (migrations take a while); each test has a collection of its own. */
+  static ReopenableDatabase database;
+
+  static int tests;
+  String kind;
   int capacity = 1000;
 
   /** Options of an empty database, different for every call. */
@@ -32,25 +36,25 @@ abstract class JdbcOutboxContract extends OutboxContract {
   }
 
   @AfterAll
-  static void stopVertx() {
+  static void stop() {
     vertx.close().await();
-  }
-
-  @AfterEach
-  void closeDatabase() {
     if (database != null) {
       database.close();
+      database = null;
     }
   }
 
   @Override
   Outbox newOutbox() {
-    database = new ReopenableDatabase(freshDatabase());
+    if (database == null) {
+      database = new ReopenableDatabase(freshDatabase());
+    }
+    kind = JdbcOutbox.KIND + "-" + ++tests;
     return load();
   }
 
   private Outbox load() {
-    JdbcOutbox o = new JdbcOutbox(database.get().documents(JdbcOutbox.KIND), writer, capacity);
+    JdbcOutbox o = new JdbcOutbox(database.get().documents(kind), writer, capacity);
     await(o.load());
     return o;
   }
@@ -97,6 +101,6 @@ abstract class JdbcOutboxContract extends OutboxContract {
     outbox = reopen();
 
     assertThat(keys(await(outbox.recent(100)))).containsExactlyInAnyOrder("q-1", "q-2");
-    assertThat(database.get().documents(JdbcOutbox.KIND).all()).hasSize(2);
+    assertThat(database.get().documents(kind).all()).hasSize(2);
   }
 }

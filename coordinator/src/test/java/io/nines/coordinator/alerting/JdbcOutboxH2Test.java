@@ -8,7 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The durable single-process outbox on an embedded H2 file. */
 class JdbcOutboxH2Test extends JdbcOutboxContract {
-  @TempDir Path dir;
+  @TempDir static Path dir;
 
   @Override
   DatabaseOptions freshDatabase() {
