@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The alert store contract on two real members whose maps are written behind to a database, as a
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * writes ahead to its own view of the cluster's outbox. A full-cluster restart is in {@code
  * FullClusterRestart*}.
  */
+@ExtendWith(ContractCluster.class)
 class HazelcastAlertStoreIT extends AlertStoreContract {
   HazelcastOutbox outbox;
 

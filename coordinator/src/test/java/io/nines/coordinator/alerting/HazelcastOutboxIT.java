@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The outbox contract on two real members whose map is written behind to a database, as a cluster
@@ -16,6 +17,7 @@ import java.util.List;
  * log and a full-cluster restart are in {@code HazelcastAlertingMapsIT} and {@code
  * FullClusterRestart*}.
  */
+@ExtendWith(ContractCluster.class)
 class HazelcastOutboxIT extends OutboxContract {
   @Override
   Outbox newOutbox() {

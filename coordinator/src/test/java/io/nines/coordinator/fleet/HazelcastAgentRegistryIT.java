@@ -6,12 +6,14 @@ import io.nines.coordinator.testing.TestCluster;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The agent registry contract on two real members: heartbeats alternate between the members, as
  * agents behind a load balancer send them, and every read goes through the member that did not take
  * the last heartbeat, so a record is visible cluster-wide once its heartbeat completes.
  */
+@ExtendWith(ContractCluster.class)
 class HazelcastAgentRegistryIT extends AgentRegistryContract {
   @Override
   AgentRegistry newRegistry() {

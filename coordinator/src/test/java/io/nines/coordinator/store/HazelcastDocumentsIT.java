@@ -7,12 +7,14 @@ import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.testing.ContractCluster;
 import io.nines.coordinator.testing.TestCluster;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The documents contract on a map of two real members written behind to a database (the maintenance
  * map, as a cluster with a database runs it), through the first member. A full-cluster restart
  * reading it back is in {@code FullClusterRestart*}.
  */
+@ExtendWith(ContractCluster.class)
 class HazelcastDocumentsIT extends DocumentsContract {
   static TestCluster cluster;
 

@@ -9,45 +9,65 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Two real members in this JVM, wired as the product wires a cluster with a database: every
- * alerting, agent and document map written behind to an H2 file. Started once, on first use, and
- * shared by the store contract suites, which each clear the maps they use; stopped when the JVM
- * ends. Sharing saves a cluster start (seconds on two cores) per suite.
+ * alerting and document map written behind to an H2 file. Started once, by the first suite that
+ * extends with it, shared by the store contract suites (each clears the maps it uses), and stopped
+ * when the test run ends. Sharing saves a cluster start (seconds on two cores) per suite.
  */
-public final class ContractCluster {
+public final class ContractCluster implements BeforeAllCallback {
   private static TestCluster cluster;
   private static final List<Database> databases = new ArrayList<>();
 
-  private ContractCluster() {}
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    context
+        .getRoot()
+        .getStore(ExtensionContext.Namespace.GLOBAL)
+        .getOrComputeIfAbsent(
+            ContractCluster.class,
+            k -> {
+              start();
+              return (AutoCloseable) ContractCluster::stop;
+            },
+            AutoCloseable.class);
+  }
 
-  /** The shared cluster, started on the first call. */
+  /** The shared cluster; the suite must extend with {@link ContractCluster}. */
   public static synchronized TestCluster get() {
     if (cluster == null) {
-      DatabaseOptions options;
-      try {
-        options = TestDatabases.h2(Files.createTempDirectory("nines-contract-cluster"));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      cluster =
-          TestCluster.start(
-              2,
-              () -> {
-                Database db = Database.open(options, new SimpleMeterRegistry(), TimeSource.SYSTEM);
-                databases.add(db);
-                return db;
-              });
-      Runtime.getRuntime()
-          .addShutdownHook(
-              new Thread(
-                  () -> {
-                    cluster.close();
-                    databases.forEach(Database::close);
-                  },
-                  "contract-cluster-stop"));
+      throw new IllegalStateException(
+          "no contract cluster: annotate the suite with @ExtendWith(ContractCluster.class)");
     }
     return cluster;
+  }
+
+  private static synchronized void start() {
+    DatabaseOptions options;
+    try {
+      options = TestDatabases.h2(Files.createTempDirectory("nines-contract-cluster"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    cluster =
+        TestCluster.start(
+            2,
+            () -> {
+              Database db = Database.open(options, new SimpleMeterRegistry(), TimeSource.SYSTEM);
+              databases.add(db);
+              return db;
+            });
+  }
+
+  private static synchronized void stop() {
+    if (cluster != null) {
+      cluster.close();
+      cluster = null;
+    }
+    databases.forEach(Database::close);
+    databases.clear();
   }
 }
