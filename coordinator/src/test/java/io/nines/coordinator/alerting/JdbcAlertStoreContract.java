@@ -3,7 +3,9 @@ package io.nines.coordinator.alerting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nines.coordinator.store.jdbc.DatabaseOptions;
+import io.nines.coordinator.testing.FailingDocuments;
 import io.nines.coordinator.testing.ReopenableDatabase;
+import io.nines.coordinator.timeline.State;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import org.junit.jupiter.api.AfterAll;
@@ -53,12 +55,13 @@ abstract class JdbcAlertStoreContract extends AlertStoreContract {
     return load();
   }
 
+  FailingDocuments documents;
+
   private AlertStore load() {
     outbox = new JdbcOutbox(database.get().documents(kind + JdbcOutbox.KIND), writer, 1000);
     await(outbox.load());
-    JdbcAlertStore s =
-        new JdbcAlertStore(
-            FLEET, database.get().documents(kind + JdbcAlertStore.KIND), writer, outbox);
+    documents = new FailingDocuments(database.get().documents(kind + JdbcAlertStore.KIND));
+    JdbcAlertStore s = new JdbcAlertStore(FLEET, documents, writer, outbox);
     await(s.load());
     return s;
   }
@@ -85,5 +88,25 @@ abstract class JdbcAlertStoreContract extends AlertStoreContract {
     assertThat(await(outbox.ofIncident(opened.next().incident().id())))
         .extracting(OutboxEntry::notification)
         .containsExactlyInAnyOrderElementsOf(opened.notifications());
+  }
+
+  @Test
+  void whenAWriteFails_thenApplyFailsTheStateIsKeptInMemoryAndGoesWithTheNextWrite() {
+    documents.failNext(1);
+    assertThat(store.apply("racy", down(T0)).toCompletionStage())
+        .failsWithin(java.time.Duration.ofSeconds(20))
+        .withThrowableThat()
+        .havingCause()
+        .isInstanceOf(IllegalStateException.class)
+        .withMessageContaining("'racy'");
+    ServiceAlerts decided = get("racy");
+    assertThat(decided.incident()).as("the decision stands in memory").isNotNull();
+
+    apply("calm", up(T0.plusSeconds(1)));
+    database.reopen();
+    store = load();
+
+    assertThat(get("racy")).isEqualTo(decided);
+    assertThat(get("calm").state()).isEqualTo(State.UP);
   }
 }

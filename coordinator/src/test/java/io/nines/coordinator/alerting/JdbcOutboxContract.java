@@ -3,6 +3,7 @@ package io.nines.coordinator.alerting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nines.coordinator.store.jdbc.DatabaseOptions;
+import io.nines.coordinator.testing.FailingDocuments;
 import io.nines.coordinator.testing.ReopenableDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -53,8 +54,11 @@ abstract class JdbcOutboxContract extends OutboxContract {
     return load();
   }
 
+  FailingDocuments documents;
+
   private Outbox load() {
-    JdbcOutbox o = new JdbcOutbox(database.get().documents(kind), writer, capacity);
+    documents = new FailingDocuments(database.get().documents(kind));
+    JdbcOutbox o = new JdbcOutbox(documents, writer, capacity);
     await(o.load());
     return o;
   }
@@ -102,5 +106,26 @@ abstract class JdbcOutboxContract extends OutboxContract {
 
     assertThat(keys(await(outbox.recent(100)))).containsExactlyInAnyOrder("q-1", "q-2");
     assertThat(database.get().documents(kind).all()).hasSize(2);
+  }
+
+  @Test
+  void whenAWriteFails_thenTheCallFailsDeliveryGoesOnAndTheChangeGoesWithTheNextWrite() {
+    documents.failNext(1);
+    assertThat(outbox.enqueue(java.util.List.of(notice("a")), T0).toCompletionStage())
+        .failsWithin(java.time.Duration.ofSeconds(20))
+        .withThrowableThat()
+        .havingCause()
+        .isInstanceOf(IllegalStateException.class)
+        .withMessageContaining("'a'");
+    assertThat(take(T0, 10, 60))
+        .as("memory holds the entry: delivery goes on")
+        .containsExactly("a");
+
+    enqueue(T0.plusSeconds(1), notice("b"));
+    await(outbox.record("a", sent(T0.plusSeconds(2)), null));
+    outbox = reopen();
+
+    assertThat(entry("a").status()).isEqualTo(OutboxEntry.Status.SENT);
+    assertThat(entry("b").status()).isEqualTo(OutboxEntry.Status.QUEUED);
   }
 }
