@@ -1,11 +1,16 @@
 package io.nines.coordinator.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.testing.ContractCluster;
 import io.nines.coordinator.testing.TestCluster;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -41,5 +46,29 @@ class HazelcastDocumentsIT extends DocumentsContract {
     assertThat(second.get("a")).isEqualTo("{\"v\":1}");
     assertThat(documents.putIfAbsent("b", "{}")).isFalse();
     assertThat(second.all()).isEqualTo(documents.all()).containsOnlyKeys("a", "b");
+  }
+
+  @Test
+  void whenTheMemberIsGone_thenAWriteFailsNamingTheMapAndTheKey() {
+    Config config = new Config().setClusterName("nines-test-" + UUID.randomUUID());
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.getNetworkConfig().setPort(0).getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+    config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
+    config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
+    HazelcastInstance alone = Hazelcast.newHazelcastInstance(config);
+    Documents gone = new HazelcastDocuments(alone.getMap(ClusterMember.MAINTENANCE_MAP));
+    alone.shutdown();
+
+    for (Runnable write :
+        new Runnable[] {
+          () -> gone.put("window-1", "{}"),
+          () -> gone.putIfAbsent("window-1", "{}"),
+          () -> gone.remove("window-1")
+        }) {
+      assertThatThrownBy(write::run)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("'" + ClusterMember.MAINTENANCE_MAP + "'")
+          .hasMessageContaining("'window-1'");
+    }
   }
 }
