@@ -1,5 +1,7 @@
 package io.nines.coordinator.alerting;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.testing.ContractCluster;
 import io.nines.coordinator.testing.TestCluster;
@@ -7,15 +9,16 @@ import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The outbox contract on two real members whose map is written behind to a database, as a cluster
  * with a database runs it. Writes go through the first member and reads through the second, so
  * every answer crosses the wire; {@link #take} asks both members, each handing out the keys it
- * owns, as the delivery loops of a cluster do together. Owner-only delivery, the 30-day delivery
- * log and a full-cluster restart are in {@code HazelcastAlertingMapsIT} and {@code
- * FullClusterRestart*}.
+ * owns, as the delivery loops of a cluster do together, and trims the finished entries of those
+ * keys past the 30-day delivery log. Owner-only delivery is in {@code HazelcastAlertingMapsIT}, a
+ * full-cluster restart in {@code FullClusterRestart*}.
  */
 @ExtendWith(ContractCluster.class)
 class HazelcastOutboxIT extends OutboxContract {
@@ -24,6 +27,27 @@ class HazelcastOutboxIT extends OutboxContract {
     TestCluster cluster = ContractCluster.get();
     cluster.member(0).hazelcast().getMap(HazelcastOutbox.MAP_NAME).clear();
     return new TwoMembers(outboxOf(cluster.member(0)), outboxOf(cluster.member(1)));
+  }
+
+  @Test
+  void whenFinishedEntriesAgePastTheDeliveryLog_thenTheyAreDroppedAndUnfinishedOnesStay() {
+    enqueue(T0, notice("old-sent"), notice("old-failed"), notice("old-queued"));
+    take(T0, 10, 60);
+    await(outbox.record("old-sent", sent(T0), null));
+    await(outbox.record("old-failed", refused(T0), null));
+    await(outbox.record("old-queued", refused(T0), T0.plus(HazelcastOutbox.FINISHED_KEPT)));
+    Instant later = T0.plus(HazelcastOutbox.FINISHED_KEPT).plusSeconds(1);
+
+    // Each member trims the keys it owns while it takes.
+    take(later.minusSeconds(2), 10, 60);
+    assertThat(keys(await(outbox.recent(100))))
+        .as("not older than the delivery log yet")
+        .containsExactlyInAnyOrder("old-sent", "old-failed", "old-queued");
+    take(later, 10, 60);
+
+    assertThat(keys(await(outbox.recent(100))))
+        .as("the finished entries are dropped; the unfinished one stays, however old")
+        .containsExactly("old-queued");
   }
 
   static HazelcastOutbox outboxOf(ClusterMember m) {
