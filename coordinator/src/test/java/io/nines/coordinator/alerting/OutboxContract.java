@@ -81,13 +81,16 @@ abstract class OutboxContract {
 
     assertThat(enqueue(T0.plusSeconds(5), notice("b"), notice("a"), notice("c"))).isEqualTo(1);
     assertThat(enqueue(T0.plusSeconds(6))).isZero();
+    assertThat(enqueue(T0.plusSeconds(7), notice("d"), notice("d")))
+        .as("twice in one call")
+        .isOne();
 
     assertThat(entry("a").status())
         .as("a replay does not re-open a sent entry")
         .isEqualTo(OutboxEntry.Status.SENT);
     assertThat(entry("b").queuedAt()).as("a replay does not re-date an entry").isEqualTo(T0);
     assertThat(entry("c").status()).isEqualTo(OutboxEntry.Status.QUEUED);
-    assertThat(await(outbox.recent(100))).hasSize(3);
+    assertThat(await(outbox.recent(100))).hasSize(4);
   }
 
   @Test
