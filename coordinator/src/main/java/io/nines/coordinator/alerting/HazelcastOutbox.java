@@ -11,7 +11,6 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -169,20 +168,14 @@ public final class HazelcastOutbox implements Outbox {
             all ->
                 all.stream()
                     .filter(e -> incidentId.equals(e.notification().incidentId()))
-                    .sorted(Comparator.comparing(OutboxEntry::queuedAt))
+                    .sorted(InMemoryOutbox.QUEUEING_ORDER)
                     .toList());
   }
 
   @Override
   public Future<List<OutboxEntry>> recent(int limit) {
     return entries()
-        .map(
-            all ->
-                all.stream()
-                    .sorted(
-                        Comparator.comparing((OutboxEntry e) -> e.notification().at()).reversed())
-                    .limit(limit)
-                    .toList());
+        .map(all -> all.stream().sorted(InMemoryOutbox.NEWEST_FIRST).limit(limit).toList());
   }
 
   private Future<List<OutboxEntry>> entries() {

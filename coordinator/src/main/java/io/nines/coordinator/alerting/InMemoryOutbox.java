@@ -13,6 +13,16 @@ import java.util.Map;
  * dropping the oldest finished ones first. Thread-safe (synchronized: the work per call is small).
  */
 public final class InMemoryOutbox implements Outbox {
+  /** {@link Outbox#ofIncident}'s order: when queued, then by key. */
+  static final Comparator<OutboxEntry> QUEUEING_ORDER =
+      Comparator.comparing(OutboxEntry::queuedAt).thenComparing(e -> e.notification().key());
+
+  /** {@link Outbox#recent}'s order: newest notification first, then by key. */
+  static final Comparator<OutboxEntry> NEWEST_FIRST =
+      Comparator.comparing((OutboxEntry e) -> e.notification().at())
+          .reversed()
+          .thenComparing(e -> e.notification().key());
+
   private final int capacity;
   private final Map<String, OutboxEntry> entries = new LinkedHashMap<>();
   private final Map<String, Instant> leases = new LinkedHashMap<>();
@@ -108,13 +118,14 @@ public final class InMemoryOutbox implements Outbox {
     return Future.succeededFuture(
         entries.values().stream()
             .filter(e -> e.notification().incidentId().equals(incidentId))
+            .sorted(QUEUEING_ORDER)
             .toList());
   }
 
   @Override
   public synchronized Future<List<OutboxEntry>> recent(int limit) {
     List<OutboxEntry> all = new ArrayList<>(entries.values());
-    all.sort(Comparator.comparing((OutboxEntry e) -> e.notification().at()).reversed());
+    all.sort(NEWEST_FIRST);
     return Future.succeededFuture(all.subList(0, Math.min(limit, all.size())));
   }
 }

@@ -27,9 +27,13 @@ public interface Outbox {
    */
   Future<Void> record(String key, Delivery delivery, Instant nextAttemptAt);
 
-  /** The entries of an incident, in queueing order. */
+  /**
+   * The entries of an incident, in queueing order; those queued at the same instant (the
+   * notifications of one decision) by key, so the order is the same on every backend and after a
+   * restart.
+   */
   Future<List<OutboxEntry>> ofIncident(String incidentId);
 
-  /** The newest entries, newest first. */
+  /** The newest entries, newest first; those of the same instant by key. */
   Future<List<OutboxEntry>> recent(int limit);
 }

@@ -29,16 +29,40 @@ public final class HazelcastDocuments implements Documents {
 
   @Override
   public void put(String key, String json) {
-    map.set(key, json);
+    try {
+      map.set(key, json);
+    } catch (RuntimeException e) {
+      throw failed(key, e);
+    }
   }
 
   @Override
   public boolean putIfAbsent(String key, String json) {
-    return map.putIfAbsent(key, json) == null;
+    try {
+      return map.putIfAbsent(key, json) == null;
+    } catch (RuntimeException e) {
+      throw failed(key, e);
+    }
   }
 
   @Override
   public void remove(String key) {
-    map.delete(key);
+    try {
+      map.delete(key);
+    } catch (RuntimeException e) {
+      throw failed(key, e);
+    }
+  }
+
+  /** As {@link Documents} promises: an {@link IllegalStateException} naming the map and the key. */
+  private IllegalStateException failed(String key, RuntimeException e) {
+    return new IllegalStateException(
+        "writing '"
+            + key
+            + "' to the cluster map '"
+            + map.getName()
+            + "' failed: "
+            + e.getMessage(),
+        e);
   }
 }

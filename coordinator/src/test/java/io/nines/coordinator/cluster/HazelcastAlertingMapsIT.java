@@ -108,35 +108,6 @@ class HazelcastAlertingMapsIT {
   }
 
   @Test
-  void whenFinishedEntriesAgePastTheDeliveryLog_thenTheirOwnersDropThemAndKeepTheRest()
-      throws Exception {
-    List<Notification> queued = List.of(notice("old-sent"), notice("old-queued"));
-    outbox(0).enqueue(queued, T0).await(10, TimeUnit.SECONDS);
-    outbox(0)
-        .record("old-sent", new Delivery(T0, true, "250", "accepted", false), null)
-        .await(10, TimeUnit.SECONDS);
-    Instant later = T0.plus(HazelcastOutbox.FINISHED_KEPT).plusSeconds(1);
-
-    // Each member trims the keys it owns while it takes.
-    for (int member : List.of(0, 1)) {
-      outbox(member).take(later.minusSeconds(2), 200, 60).await(10, TimeUnit.SECONDS);
-    }
-    assertThat(outbox(1).recent(1000).await(10, TimeUnit.SECONDS))
-        .as("not older than the delivery log yet")
-        .extracting(e -> e.notification().key())
-        .contains("old-sent");
-    for (int member : List.of(0, 1)) {
-      outbox(member).take(later, 200, 60).await(10, TimeUnit.SECONDS);
-    }
-
-    assertThat(outbox(1).recent(1000).await(10, TimeUnit.SECONDS))
-        .extracting(e -> e.notification().key())
-        .as("the sent entry is dropped; the unsent one stays, however old")
-        .doesNotContain("old-sent")
-        .contains("old-queued");
-  }
-
-  @Test
   void whenBothMembersDecideForOneServiceAtOnce_thenTheIncidentOpensOnceAndPagesOnce(
       @TempDir Path dir) throws Exception {
     Files.writeString(

@@ -7,8 +7,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 
@@ -109,7 +111,7 @@ public final class DocumentRepository implements Documents {
 
   @Override
   public void put(String key, String json) {
-    write(Map.of(key, json), java.util.List.of());
+    write(Map.of(key, json), List.of());
   }
 
   @Override
@@ -144,7 +146,8 @@ public final class DocumentRepository implements Documents {
   /**
    * Upserts {@code puts} and deletes {@code deletes} in one transaction.
    *
-   * @throws IllegalStateException when the database refuses; nothing was written then
+   * @throws IllegalStateException when the database refuses, naming the collection and the keys;
+   *     nothing was written then
    */
   public void write(Map<String, String> puts, Collection<String> deletes) {
     if (puts.isEmpty() && deletes.isEmpty()) {
@@ -183,8 +186,28 @@ public final class DocumentRepository implements Documents {
         throw e;
       }
     } catch (SQLException e) {
-      throw failed("writing", puts.size() + " document(s) and deleting " + deletes.size(), e);
+      List<String> parts = new ArrayList<>();
+      if (!puts.isEmpty()) {
+        parts.add("writing " + keys(puts.keySet()));
+      }
+      if (!deletes.isEmpty()) {
+        parts.add("deleting " + keys(deletes));
+      }
+      throw new IllegalStateException(
+          String.join(" and ", parts)
+              + " of the documents '"
+              + kind
+              + "' failed: "
+              + e.getMessage(),
+          e);
     }
+  }
+
+  /** The first few keys, quoted, and how many more. */
+  private static String keys(Collection<String> keys) {
+    List<String> quoted = keys.stream().limit(3).map(k -> "'" + k + "'").toList();
+    return String.join(", ", quoted)
+        + (keys.size() > quoted.size() ? " and " + (keys.size() - quoted.size()) + " more" : "");
   }
 
   private IllegalStateException failed(String doing, String what, SQLException e) {
