@@ -71,9 +71,7 @@ final class ChannelReader {
     if (f == null) {
       return null;
     }
-    At urlAt = f.require("url", "where to post, e.g. https://hooks.example/nines");
-    Template url = urlAt == null ? null : ctx.template(urlAt, LoadContext.Scope.FLEET, true);
-    ctx.checkUrl(urlAt, url);
+    Template url = url(f, "where to post, e.g. https://hooks.example/nines");
     Template secret = f.has("secret") ? secretTemplate(f.get("secret")) : null;
     return url == null ? null : new Channel.Webhook(url, secret);
   }
@@ -83,9 +81,7 @@ final class ChannelReader {
     if (f == null) {
       return null;
     }
-    At urlAt = f.require("url", "the incoming webhook URL, e.g. ${env:SLACK_WEBHOOK_URL}");
-    Template url = urlAt == null ? null : ctx.template(urlAt, LoadContext.Scope.FLEET, true);
-    ctx.checkUrl(urlAt, url);
+    Template url = url(f, "the incoming webhook URL, e.g. ${env:SLACK_WEBHOOK_URL}");
     return url == null ? null : new Channel.Slack(url);
   }
 
@@ -94,10 +90,16 @@ final class ChannelReader {
     if (f == null) {
       return null;
     }
-    At urlAt = f.require("url", "Alertmanager's base URL, e.g. http://alertmanager:9093");
+    Template url = url(f, "Alertmanager's base URL, e.g. http://alertmanager:9093");
+    return url == null ? null : new Channel.Alertmanager(url);
+  }
+
+  /** The required {@code url}: a template, checked as a URL. */
+  private Template url(Fields f, String expected) {
+    At urlAt = f.require("url", expected);
     Template url = urlAt == null ? null : ctx.template(urlAt, LoadContext.Scope.FLEET, true);
     ctx.checkUrl(urlAt, url);
-    return url == null ? null : new Channel.Alertmanager(url);
+    return url;
   }
 
   /** A template that should be a secret reference; plain text works but gets a warning. */

@@ -1,5 +1,7 @@
 package io.nines.config.internal;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** What every section reader shares: duplicate definitions and ids read without reporting. */
@@ -29,5 +31,32 @@ final class Definitions {
       }
     }
     return null;
+  }
+
+  /** What to do with one definition of a keyed section. */
+  interface Definition {
+    void accept(String id, At key, At value);
+  }
+
+  /**
+   * Hands each entry of keyed sections ({@code teams:}, {@code services:}) to {@code action}, in
+   * order, once its id is well-formed and not defined before; reports the others.
+   */
+  static void forEachDefined(List<At> sections, String kind, Definition action) {
+    Map<String, At> defined = new HashMap<>();
+    for (At section : sections) {
+      for (Map.Entry<String, At> e : section.entries().entrySet()) {
+        String id = e.getKey();
+        At at = e.getValue();
+        At key = section.keyAt(id);
+        if (!At.ID.matcher(id).matches()) {
+          key.error("is a " + kind + " id that is not " + At.ID_RULE);
+          continue;
+        }
+        if (!twice(defined, id, key, kind)) {
+          action.accept(id, key, at);
+        }
+      }
+    }
   }
 }

@@ -53,24 +53,15 @@ final class ServicesReader {
     Map<String, Service> services = new LinkedHashMap<>();
     Map<String, At> nodes = new LinkedHashMap<>();
     Map<String, At> keys = new HashMap<>();
-    Map<String, At> defined = new HashMap<>();
     // Ids first, so that checks and dependencies in any file can refer to any service.
-    for (At section : sections) {
-      for (Map.Entry<String, At> e : section.entries().entrySet()) {
-        String id = e.getKey();
-        At at = e.getValue();
-        At key = section.keyAt(id);
-        if (!At.ID.matcher(id).matches()) {
-          key.error("is a service id that is not " + At.ID_RULE);
-          continue;
-        }
-        if (!Definitions.twice(defined, id, key, "service")) {
+    Definitions.forEachDefined(
+        sections,
+        "service",
+        (id, key, at) -> {
           nodes.put(id, at);
           keys.put(id, key);
           ctx.serviceIds.add(id);
-        }
-      }
-    }
+        });
     for (Map.Entry<String, At> e : nodes.entrySet()) {
       Service s = service(e.getKey(), e.getValue(), keys.get(e.getKey()), settings);
       if (s != null) {

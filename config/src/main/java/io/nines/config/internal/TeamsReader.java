@@ -6,7 +6,6 @@ import io.nines.config.Notices;
 import io.nines.config.Team;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,26 +44,16 @@ final class TeamsReader {
 
   Map<String, Team> read() {
     Map<String, Team> teams = new LinkedHashMap<>();
-    Map<String, At> defined = new HashMap<>();
-    for (At section : sections) {
-      for (Map.Entry<String, At> e : section.entries().entrySet()) {
-        String id = e.getKey();
-        At at = e.getValue();
-        At key = section.keyAt(id);
-        if (!At.ID.matcher(id).matches()) {
-          key.error("is a team id that is not " + At.ID_RULE);
-          continue;
-        }
-        if (Definitions.twice(defined, id, key, "team")) {
-          continue;
-        }
-        teamIds.add(id);
-        Team team = team(id, at, key);
-        if (team != null) {
-          teams.put(id, team);
-        }
-      }
-    }
+    Definitions.forEachDefined(
+        sections,
+        "team",
+        (id, key, at) -> {
+          teamIds.add(id);
+          Team team = team(id, at, key);
+          if (team != null) {
+            teams.put(id, team);
+          }
+        });
     return teams;
   }
 
