@@ -249,4 +249,21 @@ final class LoadContext {
             + Suggestions.list(existing)
             + ")");
   }
+
+  /** An absolute path to a file the agent reads; a missing one is a warning. */
+  String file(At at) {
+    String path = plain(at);
+    if (path == null) {
+      return null;
+    }
+    if (!path.startsWith("/")) {
+      at.mustBe("an absolute path such as /etc/nines/ca.pem");
+      return null;
+    }
+    if (!Files.isReadable(Path.of(path))) {
+      at.warning(
+          "names " + path + ", which does not exist here; it must exist wherever the check runs");
+    }
+    return path;
+  }
 }
