@@ -1,6 +1,6 @@
 package io.nines.coordinator.alerting;
 
-import io.nines.coordinator.timeline.State;
+import io.nines.availability.State;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

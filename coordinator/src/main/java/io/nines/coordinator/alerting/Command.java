@@ -1,6 +1,7 @@
 package io.nines.coordinator.alerting;
 
-import io.nines.coordinator.timeline.State;
+import io.nines.availability.BurnRate;
+import io.nines.availability.State;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

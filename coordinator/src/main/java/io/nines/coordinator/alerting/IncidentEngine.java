@@ -1,5 +1,7 @@
 package io.nines.coordinator.alerting;
 
+import io.nines.availability.BurnRate;
+import io.nines.availability.State;
 import io.nines.config.Channel;
 import io.nines.config.Escalation;
 import io.nines.config.Fleet;
@@ -8,7 +10,6 @@ import io.nines.config.PageAfter;
 import io.nines.config.Service;
 import io.nines.config.Settings;
 import io.nines.config.Team;
-import io.nines.coordinator.timeline.State;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,7 +1,8 @@
 /**
  * Alerting's pure core: incidents, routing (owners first, then dependent teams), root-cause
- * suppression, escalation, flapping, burn-rate budget notices and the risk matrix. No I/O and no
- * clock reads: every decision takes {@code now}, and returns the notifications to put in the
- * outbox. The same code runs on whichever member owns a service's partition.
+ * suppression, escalation, flapping and budget notices (the burn rate is judged by {@link
+ * io.nines.availability.BurnRate}). No I/O and no clock reads: every decision takes {@code now},
+ * and returns the notifications to put in the outbox. The same code runs on whichever member owns a
+ * service's partition.
  */
 package io.nines.coordinator.alerting;

@@ -2,7 +2,7 @@ package io.nines.coordinator.alerting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nines.coordinator.timeline.State;
+import io.nines.availability.State;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

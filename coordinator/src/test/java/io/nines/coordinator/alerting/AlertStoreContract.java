@@ -2,10 +2,10 @@ package io.nines.coordinator.alerting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nines.availability.State;
 import io.nines.common.testing.ManualTimeSource;
 import io.nines.config.Fleet;
 import io.nines.config.FleetLoader;
-import io.nines.coordinator.timeline.State;
 import io.vertx.core.Future;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package io.nines.coordinator.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nines.availability.State;
 import io.nines.common.testing.ManualTimeSource;
 import io.nines.config.Fleet;
 import io.nines.config.FleetLoader;
@@ -13,7 +14,6 @@ import io.nines.coordinator.alerting.IncidentEngine;
 import io.nines.coordinator.alerting.Notification;
 import io.nines.coordinator.alerting.OutboxEntry;
 import io.nines.coordinator.testing.TestCluster;
-import io.nines.coordinator.timeline.State;
 import io.vertx.core.Future;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.nines.coordinator.alerting;
+package io.nines.availability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,10 +1,10 @@
-package io.nines.coordinator.timeline;
+package io.nines.availability;
 
-import static io.nines.coordinator.timeline.State.DEGRADED;
-import static io.nines.coordinator.timeline.State.DOWN;
-import static io.nines.coordinator.timeline.State.UP;
-import static io.nines.coordinator.timeline.TimelineTest.iv;
-import static io.nines.coordinator.timeline.TimelineTest.range;
+import static io.nines.availability.State.DEGRADED;
+import static io.nines.availability.State.DOWN;
+import static io.nines.availability.State.UP;
+import static io.nines.availability.TimelineTest.iv;
+import static io.nines.availability.TimelineTest.range;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

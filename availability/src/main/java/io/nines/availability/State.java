@@ -1,4 +1,4 @@
-package io.nines.coordinator.timeline;
+package io.nines.availability;
 
 /**
  * What a location, a check or a service is doing at one instant.

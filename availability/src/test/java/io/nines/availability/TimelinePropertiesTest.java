@@ -1,11 +1,11 @@
-package io.nines.coordinator.timeline;
+package io.nines.availability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nines.availability.testing.TestResults;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.config.DownWhen;
-import io.nines.coordinator.testing.TestFleets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,8 +53,8 @@ class TimelinePropertiesTest {
       Instant at = T0.plusSeconds(s.atSecond());
       out.add(
           s.ok()
-              ? TestFleets.ok("agent-" + location, seq++, "c", location, at)
-              : TestFleets.fail("agent-" + location, seq++, "c", location, at));
+              ? TestResults.ok("agent-" + location, seq++, "c", location, at)
+              : TestResults.fail("agent-" + location, seq++, "c", location, at));
     }
     return out;
   }

@@ -1,10 +1,10 @@
-package io.nines.coordinator.alerting;
+package io.nines.availability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nines.availability.RiskMatrix.Level;
+import io.nines.availability.RiskMatrix.Likelihood;
 import io.nines.config.Tier;
-import io.nines.coordinator.alerting.RiskMatrix.Level;
-import io.nines.coordinator.alerting.RiskMatrix.Likelihood;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -1,4 +1,4 @@
-package io.nines.coordinator.timeline;
+package io.nines.availability;
 
 import io.nines.common.Checks;
 import io.nines.common.TimeRange;

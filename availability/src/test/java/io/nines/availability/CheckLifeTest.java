@@ -1,16 +1,14 @@
-package io.nines.coordinator.timeline;
+package io.nines.availability;
 
-import static io.nines.coordinator.timeline.State.DOWN;
-import static io.nines.coordinator.timeline.State.UNKNOWN;
-import static io.nines.coordinator.timeline.State.UP;
+import static io.nines.availability.State.DOWN;
+import static io.nines.availability.State.UNKNOWN;
+import static io.nines.availability.State.UP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.nines.common.TimeRange;
 import io.nines.config.MaintenanceWindow;
 import io.nines.config.Settings;
-import io.nines.coordinator.alerting.BurnRate;
-import io.nines.coordinator.alerting.RiskMatrix;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;

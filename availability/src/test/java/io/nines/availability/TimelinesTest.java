@@ -1,14 +1,14 @@
-package io.nines.coordinator.timeline;
+package io.nines.availability;
 
-import static io.nines.coordinator.testing.TestFleets.fail;
-import static io.nines.coordinator.testing.TestFleets.ok;
-import static io.nines.coordinator.timeline.State.DEGRADED;
-import static io.nines.coordinator.timeline.State.DOWN;
-import static io.nines.coordinator.timeline.State.UNKNOWN;
-import static io.nines.coordinator.timeline.State.UP;
-import static io.nines.coordinator.timeline.TimelineTest.iv;
-import static io.nines.coordinator.timeline.TimelineTest.m;
-import static io.nines.coordinator.timeline.TimelineTest.range;
+import static io.nines.availability.State.DEGRADED;
+import static io.nines.availability.State.DOWN;
+import static io.nines.availability.State.UNKNOWN;
+import static io.nines.availability.State.UP;
+import static io.nines.availability.TimelineTest.iv;
+import static io.nines.availability.TimelineTest.m;
+import static io.nines.availability.TimelineTest.range;
+import static io.nines.availability.testing.TestResults.fail;
+import static io.nines.availability.testing.TestResults.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nines.common.ProbeResult;

@@ -1,4 +1,4 @@
-package io.nines.coordinator.alerting;
+package io.nines.availability;
 
 import io.nines.config.Tier;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.nines.coordinator.alerting;
+package io.nines.availability;
 
 /**
  * Multi-window burn-rate alerting, as in the SRE workbook: a service whose downtime in the last
@@ -7,8 +7,8 @@ package io.nines.coordinator.alerting;
  *
  * <p>The fast-burn thresholds are shares of the full 30-day budget (a rate, whatever the month);
  * whether the month's budget is spent is judged against the budget pro-rated to the service's life
- * ({@link io.nines.coordinator.timeline.DowntimeBudget}). Downtime is only ever counted inside the
- * life, so nothing before a check existed can make a service burn.
+ * ({@link io.nines.availability.DowntimeBudget}). Downtime is only ever counted inside the life, so
+ * nothing before a check existed can make a service burn.
  */
 public final class BurnRate {
   private BurnRate() {}

@@ -1,8 +1,8 @@
-package io.nines.coordinator.timeline;
+package io.nines.availability;
 
-import static io.nines.coordinator.timeline.State.DOWN;
-import static io.nines.coordinator.timeline.State.UNKNOWN;
-import static io.nines.coordinator.timeline.State.UP;
+import static io.nines.availability.State.DOWN;
+import static io.nines.availability.State.UNKNOWN;
+import static io.nines.availability.State.UP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
