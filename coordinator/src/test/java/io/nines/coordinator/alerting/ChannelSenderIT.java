@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nines.availability.State;
+import io.nines.availability.incident.IncidentEngine;
+import io.nines.availability.incident.Notification;
+import io.nines.availability.incident.ServiceAlerts;
 import io.nines.channels.ChannelOptions;
 import io.nines.channels.Channels;
 import io.nines.common.TimeSource;

@@ -3,6 +3,8 @@ package io.nines.coordinator.alerting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nines.availability.State;
+import io.nines.availability.incident.IncidentEngine;
+import io.nines.availability.incident.ServiceAlerts;
 import io.nines.coordinator.store.jdbc.DatabaseOptions;
 import io.nines.coordinator.testing.FailingDocuments;
 import io.nines.coordinator.testing.ReopenableDatabase;

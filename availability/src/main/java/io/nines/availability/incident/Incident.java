@@ -1,4 +1,4 @@
-package io.nines.coordinator.alerting;
+package io.nines.availability.incident;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.nines.coordinator.alerting;
+package io.nines.availability.incident;
 
 import io.nines.availability.BurnRate;
 import io.nines.availability.State;

@@ -1,7 +1,7 @@
-package io.nines.coordinator.alerting;
+package io.nines.availability.incident;
 
-import io.nines.channels.internal.Texts;
 import io.nines.common.Checks;
+import io.nines.common.InstantText;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -37,9 +37,9 @@ public record Notification(
     Checks.checkNotBlank(key, "key");
     Checks.notNull(kind, "kind");
     // People read these: instants in them are shown to the second, not the nanosecond.
-    summary = Texts.toSeconds(summary);
+    summary = InstantText.toSeconds(summary);
     Map<String, String> shown = new HashMap<>();
-    details.forEach((k, v) -> shown.put(k, Texts.toSeconds(v)));
+    details.forEach((k, v) -> shown.put(k, InstantText.toSeconds(v)));
     details = Map.copyOf(shown);
   }
 
@@ -72,6 +72,22 @@ public record Notification(
     BUDGET_SPENT,
     /** Fleet health: a lost agent, a location without agents, a full spool. */
     FLEET
+  }
+
+  /**
+   * {@code key} without its last {@code segments} slash-separated segments (a notice's key without
+   * its team, channel and step names the notice), or {@code key} itself if it has too few.
+   */
+  public static String withoutLast(String key, int segments) {
+    int end = key.length();
+    for (int i = 0; i < segments; i++) {
+      int slash = key.lastIndexOf('/', end - 1);
+      if (slash <= 0) {
+        return key;
+      }
+      end = slash;
+    }
+    return key.substring(0, end);
   }
 
   /** Whether this is meant to wake someone. */

@@ -1,4 +1,4 @@
-package io.nines.coordinator.alerting;
+package io.nines.availability.incident;
 
 import io.nines.config.Fleet;
 import io.nines.config.Service;

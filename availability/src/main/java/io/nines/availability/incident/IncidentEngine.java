@@ -1,4 +1,4 @@
-package io.nines.coordinator.alerting;
+package io.nines.availability.incident;
 
 import io.nines.availability.BurnRate;
 import io.nines.availability.State;
@@ -562,7 +562,7 @@ public final class IncidentEngine {
     /** Resolves an open budget page: same key prefix, so PagerDuty resolves the same alert. */
     void resolveBudget(Notification open) {
       budgetPages.remove(open);
-      String prefix = ChannelSender.withoutLast(open.key(), 3);
+      String prefix = Notification.withoutLast(open.key(), 3);
       Notification n =
           notification(
               prefix + "/" + open.team() + "/" + open.channelKind() + "/resolve",
