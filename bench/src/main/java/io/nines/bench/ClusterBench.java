@@ -1,5 +1,9 @@
 package io.nines.bench;
 
+import io.nines.availability.Availability;
+import io.nines.availability.AvailabilityReport;
+import io.nines.availability.DowntimeBudget;
+import io.nines.availability.Timeline;
 import io.nines.common.Failure;
 import io.nines.common.FailureKind;
 import io.nines.common.ProbeResult;
@@ -18,10 +22,6 @@ import io.nines.coordinator.cluster.ClusterOptions;
 import io.nines.coordinator.internal.Queries;
 import io.nines.coordinator.store.AppendOutcome;
 import io.nines.coordinator.store.HazelcastResultStore;
-import io.nines.coordinator.timeline.Availability;
-import io.nines.coordinator.timeline.AvailabilityReport;
-import io.nines.coordinator.timeline.DowntimeBudget;
-import io.nines.coordinator.timeline.Timeline;
 import io.vertx.core.Future;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;

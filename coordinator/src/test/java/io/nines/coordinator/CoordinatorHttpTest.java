@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nines.availability.Timeline;
 import io.nines.common.ProbeResult;
 import io.nines.common.ResultBatch;
 import io.nines.common.TimeRange;
@@ -21,7 +22,6 @@ import io.nines.coordinator.store.InMemoryResultStore;
 import io.nines.coordinator.store.ResultStore;
 import io.nines.coordinator.store.StoreUnavailableException;
 import io.nines.coordinator.testing.TestFleets;
-import io.nines.coordinator.timeline.Timeline;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,12 +1,12 @@
 package io.nines.channels.internal;
 
 import io.nines.channels.Notification;
+import io.nines.common.InstantText;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The words of messages: short, actionable, the same facts in every channel. What is down, where,
@@ -16,10 +16,6 @@ import java.util.regex.Pattern;
 public final class Texts {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
-
-  /** An ISO-8601 UTC instant with a fraction of a second, as {@link Instant#toString} writes it. */
-  private static final Pattern FRACTIONAL_INSTANT =
-      Pattern.compile("(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2})\\.\\d+Z");
 
   /** Longest email subject, in characters; mail clients cut longer ones anyway. */
   static final int MAX_SUBJECT = 150;
@@ -56,15 +52,9 @@ public final class Texts {
     return TIME.format(t);
   }
 
-  /**
-   * {@code text} with every ISO-8601 UTC instant cut to the second: {@code
-   * 2026-12-06T22:40:02.274812478Z} becomes {@code 2026-12-06T22:40:02Z}. Readers of a page need
-   * the second, not the nanosecond.
-   */
+  /** {@code text} with every instant in it cut to the second ({@link InstantText#toSeconds}). */
   public static String toSeconds(String text) {
-    return text == null || text.indexOf('.') < 0
-        ? text
-        : FRACTIONAL_INSTANT.matcher(text).replaceAll("$1Z");
+    return InstantText.toSeconds(text);
   }
 
   /** The facts, labelled, in display order: well-known details first, then the others. */

@@ -1,6 +1,9 @@
 package io.nines.coordinator.alerting;
 
-import io.nines.coordinator.timeline.State;
+import io.nines.availability.State;
+import io.nines.availability.incident.Incident;
+import io.nines.availability.incident.Notification;
+import io.nines.availability.incident.ServiceAlerts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

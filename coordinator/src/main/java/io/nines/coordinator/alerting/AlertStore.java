@@ -1,5 +1,8 @@
 package io.nines.coordinator.alerting;
 
+import io.nines.availability.incident.Command;
+import io.nines.availability.incident.IncidentEngine;
+import io.nines.availability.incident.ServiceAlerts;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,14 @@
 package io.nines.coordinator.alerting;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nines.availability.AvailabilityReport;
+import io.nines.availability.BurnRate;
+import io.nines.availability.DowntimeBudget;
+import io.nines.availability.State;
+import io.nines.availability.incident.Command;
+import io.nines.availability.incident.Incident;
+import io.nines.availability.incident.Notification;
+import io.nines.availability.incident.ServiceAlerts;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.common.TimeSource;
@@ -11,9 +19,6 @@ import io.nines.config.Service;
 import io.nines.coordinator.internal.Lives;
 import io.nines.coordinator.internal.Queries;
 import io.nines.coordinator.store.ResultStore;
-import io.nines.coordinator.timeline.AvailabilityReport;
-import io.nines.coordinator.timeline.DowntimeBudget;
-import io.nines.coordinator.timeline.State;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;

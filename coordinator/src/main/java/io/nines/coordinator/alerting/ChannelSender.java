@@ -1,5 +1,6 @@
 package io.nines.coordinator.alerting;
 
+import io.nines.availability.incident.Notification;
 import io.nines.channels.Channels;
 import io.nines.channels.DeliveryResult;
 import io.nines.common.TimeSource;
@@ -152,7 +153,8 @@ public final class ChannelSender implements Sender {
     Map<String, String> details = channelDetails(n.details());
     // Notices that belong to no incident (budget, flapping) are grouped by their key's prefix: the
     // key without its team, channel and step.
-    String incident = n.incidentId().isEmpty() ? withoutLast(n.key(), 3) : n.incidentId();
+    String incident =
+        n.incidentId().isEmpty() ? Notification.withoutLast(n.key(), 3) : n.incidentId();
     String since = n.details().get("since");
     Instant startedAt = since == null ? n.at() : Instant.parse(since);
     var links =
@@ -194,18 +196,6 @@ public final class ChannelSender implements Sender {
       case FLEET -> io.nines.channels.Notification.Topic.FLEET;
       default -> io.nines.channels.Notification.Topic.OUTAGE;
     };
-  }
-
-  static String withoutLast(String key, int segments) {
-    int end = key.length();
-    for (int i = 0; i < segments; i++) {
-      int slash = key.lastIndexOf('/', end - 1);
-      if (slash <= 0) {
-        return key;
-      }
-      end = slash;
-    }
-    return key.substring(0, end);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.nines.coordinator.alerting;
 
+import io.nines.availability.incident.Notification;
 import io.nines.config.Channel;
 import io.nines.config.Fleet;
 import io.nines.config.Team;

@@ -5,6 +5,7 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.nines.availability.incident.Notification;
 import io.nines.common.Checks;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

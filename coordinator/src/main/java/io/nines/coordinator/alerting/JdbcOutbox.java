@@ -1,5 +1,6 @@
 package io.nines.coordinator.alerting;
 
+import io.nines.availability.incident.Notification;
 import io.nines.common.Checks;
 import io.nines.coordinator.store.Documents;
 import io.vertx.core.Future;

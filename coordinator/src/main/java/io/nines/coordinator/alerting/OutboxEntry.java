@@ -1,5 +1,6 @@
 package io.nines.coordinator.alerting;
 
+import io.nines.availability.incident.Notification;
 import java.time.Instant;
 import java.util.List;
 

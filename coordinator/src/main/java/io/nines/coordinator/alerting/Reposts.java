@@ -1,5 +1,8 @@
 package io.nines.coordinator.alerting;
 
+import io.nines.availability.incident.Incident;
+import io.nines.availability.incident.Notification;
+import io.nines.availability.incident.ServiceAlerts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.nines.coordinator.alerting;
 
+import io.nines.availability.incident.Notification;
 import io.vertx.core.Future;
 import java.time.Instant;
 

@@ -1,7 +1,7 @@
 /**
- * Alerting's pure core: incidents, routing (owners first, then dependent teams), root-cause
- * suppression, escalation, flapping, burn-rate budget notices and the risk matrix. No I/O and no
- * clock reads: every decision takes {@code now}, and returns the notifications to put in the
- * outbox. The same code runs on whichever member owns a service's partition.
+ * Alerting's shell around the pure engine ({@link io.nines.availability.incident}): the loop that
+ * runs it once a second for the services this member owns, alert state and the outbox (in memory,
+ * in Hazelcast, in JDBC), reposts, fleet health notices, and the senders that hand notifications to
+ * the channels.
  */
 package io.nines.coordinator.alerting;

@@ -2,11 +2,11 @@ package io.nines.coordinator.internal;
 
 import static io.nines.coordinator.internal.Replies.error;
 
+import io.nines.availability.incident.Incident;
+import io.nines.availability.incident.Notification;
 import io.nines.coordinator.alerting.Alerting;
 import io.nines.coordinator.alerting.Delivery;
 import io.nines.coordinator.alerting.Inbox;
-import io.nines.coordinator.alerting.Incident;
-import io.nines.coordinator.alerting.Notification;
 import io.nines.coordinator.alerting.OutboxEntry;
 import io.nines.coordinator.alerting.Sender;
 import io.vertx.core.json.JsonArray;

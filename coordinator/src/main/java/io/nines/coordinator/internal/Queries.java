@@ -1,5 +1,12 @@
 package io.nines.coordinator.internal;
 
+import io.nines.availability.Availability;
+import io.nines.availability.AvailabilityReport;
+import io.nines.availability.DowntimeBudget;
+import io.nines.availability.Interval;
+import io.nines.availability.State;
+import io.nines.availability.Timeline;
+import io.nines.availability.Timelines;
 import io.nines.common.TimeRange;
 import io.nines.config.Check;
 import io.nines.config.DownWhen;
@@ -8,13 +15,6 @@ import io.nines.config.MaintenanceWindow;
 import io.nines.config.Service;
 import io.nines.config.Settings;
 import io.nines.coordinator.store.ResultStore;
-import io.nines.coordinator.timeline.Availability;
-import io.nines.coordinator.timeline.AvailabilityReport;
-import io.nines.coordinator.timeline.DowntimeBudget;
-import io.nines.coordinator.timeline.Interval;
-import io.nines.coordinator.timeline.State;
-import io.nines.coordinator.timeline.Timeline;
-import io.nines.coordinator.timeline.Timelines;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,9 +1,9 @@
 package io.nines.coordinator.internal;
 
+import io.nines.availability.AvailabilityReport;
+import io.nines.availability.DowntimeBudget;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
-import io.nines.coordinator.timeline.AvailabilityReport;
-import io.nines.coordinator.timeline.DowntimeBudget;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.nines.coordinator.store;
 
+import io.nines.availability.State;
 import io.nines.common.Checks;
-import io.nines.coordinator.timeline.State;
 import java.time.Instant;
 
 /**

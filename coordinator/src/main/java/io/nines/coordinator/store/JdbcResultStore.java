@@ -1,5 +1,6 @@
 package io.nines.coordinator.store;
 
+import io.nines.availability.Timeline;
 import io.nines.common.Checks;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
@@ -8,7 +9,6 @@ import io.nines.coordinator.store.internal.CheckLog;
 import io.nines.coordinator.store.internal.PendingChange;
 import io.nines.coordinator.store.jdbc.Database;
 import io.nines.coordinator.store.jdbc.internal.CheckRepository;
-import io.nines.coordinator.timeline.Timeline;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;

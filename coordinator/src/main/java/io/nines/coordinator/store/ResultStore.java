@@ -1,9 +1,9 @@
 package io.nines.coordinator.store;
 
+import io.nines.availability.Timeline;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.config.Fleet;
-import io.nines.coordinator.timeline.Timeline;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.Collection;
@@ -49,8 +49,8 @@ public interface ResultStore {
 
   /**
    * The results of {@code checkId} that ran in {@code [from, to)}, by location, each list ordered
-   * by {@link io.nines.coordinator.timeline.Timelines#BY_START}. Locations without results in the
-   * range are absent.
+   * by {@link io.nines.availability.Timelines#BY_START}. Locations without results in the range are
+   * absent.
    */
   Future<Map<String, List<ProbeResult>>> resultsByLocation(
       String checkId, Instant from, Instant to);
@@ -59,10 +59,10 @@ public interface ResultStore {
    * The timeline of {@code checkId} at each location over {@code span}, from the check's history:
    * kept for {@code retention.rollup} as results arrive (late ones included), so it covers time
    * whose raw results have left {@code retention.raw}. Each timeline is what {@link
-   * io.nines.coordinator.timeline.Timelines#forLocation} makes of every result the location ever
-   * stored, each fresh for twice its check's interval at the time it was stored; except that an
-   * hour past {@code retention.raw} holding more than a few state changes keeps only its time in
-   * each state (see {@code docs/storage.md}). Locations that know nothing of the span are absent.
+   * io.nines.availability.Timelines#forLocation} makes of every result the location ever stored,
+   * each fresh for twice its check's interval at the time it was stored; except that an hour past
+   * {@code retention.raw} holding more than a few state changes keeps only its time in each state
+   * (see {@code docs/storage.md}). Locations that know nothing of the span are absent.
    */
   Future<Map<String, Timeline>> locationTimelines(String checkId, TimeRange span);
 

@@ -3,6 +3,7 @@ package io.nines.coordinator.web;
 import static io.nines.coordinator.internal.Replies.badRequest;
 import static io.nines.coordinator.internal.Replies.error;
 
+import io.nines.availability.DowntimeBudget;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.common.TimeSource;
@@ -13,7 +14,6 @@ import io.nines.coordinator.internal.Lives;
 import io.nines.coordinator.internal.Queries;
 import io.nines.coordinator.internal.Replies;
 import io.nines.coordinator.store.ResultStore;
-import io.nines.coordinator.timeline.DowntimeBudget;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;

@@ -2,7 +2,10 @@ package io.nines.coordinator.alerting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nines.coordinator.timeline.State;
+import io.nines.availability.State;
+import io.nines.availability.incident.Incident;
+import io.nines.availability.incident.Notification;
+import io.nines.availability.incident.ServiceAlerts;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -3,12 +3,15 @@ package io.nines.coordinator.alerting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nines.availability.State;
+import io.nines.availability.incident.IncidentEngine;
+import io.nines.availability.incident.Notification;
+import io.nines.availability.incident.ServiceAlerts;
 import io.nines.channels.ChannelOptions;
 import io.nines.channels.Channels;
 import io.nines.common.TimeSource;
 import io.nines.config.Fleet;
 import io.nines.config.FleetLoader;
-import io.nines.coordinator.timeline.State;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;

@@ -3,6 +3,8 @@ package io.nines.coordinator.alerting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nines.availability.incident.IncidentEngine;
+import io.nines.availability.incident.Notification;
 import io.nines.channels.ChannelOptions;
 import io.nines.channels.Channels;
 import io.nines.channels.LocalReceiver;

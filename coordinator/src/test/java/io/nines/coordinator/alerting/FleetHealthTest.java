@@ -2,6 +2,7 @@ package io.nines.coordinator.alerting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nines.availability.incident.Notification;
 import io.nines.common.testing.ManualTimeSource;
 import io.nines.config.Fleet;
 import io.nines.config.FleetLoader;

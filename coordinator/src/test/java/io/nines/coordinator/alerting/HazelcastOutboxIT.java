@@ -2,6 +2,7 @@ package io.nines.coordinator.alerting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nines.availability.incident.Notification;
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.testing.ContractCluster;
 import io.nines.coordinator.testing.TestCluster;

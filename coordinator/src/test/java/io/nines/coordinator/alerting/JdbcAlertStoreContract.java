@@ -2,10 +2,12 @@ package io.nines.coordinator.alerting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nines.availability.State;
+import io.nines.availability.incident.IncidentEngine;
+import io.nines.availability.incident.ServiceAlerts;
 import io.nines.coordinator.store.jdbc.DatabaseOptions;
 import io.nines.coordinator.testing.FailingDocuments;
 import io.nines.coordinator.testing.ReopenableDatabase;
-import io.nines.coordinator.timeline.State;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import org.junit.jupiter.api.AfterAll;

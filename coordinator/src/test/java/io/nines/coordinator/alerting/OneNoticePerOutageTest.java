@@ -2,11 +2,15 @@ package io.nines.coordinator.alerting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nines.availability.BurnRate;
+import io.nines.availability.State;
+import io.nines.availability.incident.IncidentEngine;
+import io.nines.availability.incident.IncidentEngine.Context;
+import io.nines.availability.incident.Notification;
+import io.nines.availability.incident.ServiceAlerts;
 import io.nines.common.testing.ManualTimeSource;
 import io.nines.config.Fleet;
 import io.nines.config.FleetLoader;
-import io.nines.coordinator.alerting.IncidentEngine.Context;
-import io.nines.coordinator.timeline.State;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

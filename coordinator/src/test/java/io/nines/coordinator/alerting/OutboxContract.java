@@ -2,6 +2,7 @@ package io.nines.coordinator.alerting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nines.availability.incident.Notification;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,11 +3,11 @@ package io.nines.coordinator.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nines.availability.incident.Notification;
 import io.nines.common.TimeSource;
 import io.nines.config.Fleet;
 import io.nines.config.FleetLoader;
 import io.nines.coordinator.alerting.Delivery;
-import io.nines.coordinator.alerting.Notification;
 import io.nines.coordinator.alerting.OutboxEntry;
 import io.nines.coordinator.store.JdbcResultStore;
 import io.nines.coordinator.store.jdbc.Database;

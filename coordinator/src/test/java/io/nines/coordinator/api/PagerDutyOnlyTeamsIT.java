@@ -3,6 +3,7 @@ package io.nines.coordinator.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nines.availability.incident.Notification;
 import io.nines.channels.ChannelOptions;
 import io.nines.channels.Channels;
 import io.nines.channels.Notification.Topic;
@@ -12,7 +13,6 @@ import io.nines.common.ResultBatch;
 import io.nines.config.FleetLoader;
 import io.nines.coordinator.alerting.ChannelSender;
 import io.nines.coordinator.alerting.Delivery;
-import io.nines.coordinator.alerting.Notification;
 import io.nines.coordinator.alerting.Sender;
 import io.nines.coordinator.testing.TestFleets;
 import io.vertx.core.Future;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nines.availability.incident.Notification;
 import io.nines.common.ResultBatch;
 import io.nines.common.testing.ManualTimeSource;
 import io.nines.config.Fleet;
@@ -12,7 +13,6 @@ import io.nines.coordinator.AlertingOptions;
 import io.nines.coordinator.Coordinator;
 import io.nines.coordinator.CoordinatorOptions;
 import io.nines.coordinator.alerting.Delivery;
-import io.nines.coordinator.alerting.Notification;
 import io.nines.coordinator.alerting.OutboxEntry;
 import io.nines.coordinator.testing.TestCluster;
 import io.nines.coordinator.testing.TestFleets;

@@ -2,18 +2,18 @@ package io.nines.coordinator.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nines.availability.State;
+import io.nines.availability.incident.Command;
+import io.nines.availability.incident.IncidentEngine;
+import io.nines.availability.incident.Notification;
 import io.nines.common.testing.ManualTimeSource;
 import io.nines.config.Fleet;
 import io.nines.config.FleetLoader;
-import io.nines.coordinator.alerting.Command;
 import io.nines.coordinator.alerting.Delivery;
 import io.nines.coordinator.alerting.HazelcastAlertStore;
 import io.nines.coordinator.alerting.HazelcastOutbox;
-import io.nines.coordinator.alerting.IncidentEngine;
-import io.nines.coordinator.alerting.Notification;
 import io.nines.coordinator.alerting.OutboxEntry;
 import io.nines.coordinator.testing.TestCluster;
-import io.nines.coordinator.timeline.State;
 import io.vertx.core.Future;
 import java.nio.file.Files;
 import java.nio.file.Path;

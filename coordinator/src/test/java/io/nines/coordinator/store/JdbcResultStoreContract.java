@@ -5,6 +5,7 @@ import static io.nines.coordinator.testing.TestFleets.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nines.availability.State;
 import io.nines.common.Failure;
 import io.nines.common.FailureKind;
 import io.nines.common.ProbeResult;
@@ -16,7 +17,6 @@ import io.nines.coordinator.store.jdbc.Database;
 import io.nines.coordinator.store.jdbc.DatabaseOptions;
 import io.nines.coordinator.store.jdbc.Rollup;
 import io.nines.coordinator.store.jdbc.internal.CheckRepository;
-import io.nines.coordinator.timeline.State;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -140,7 +140,7 @@ abstract class JdbcResultStoreContract extends ResultStoreContract {
       append(batch, t.plusSeconds(120));
     }
     TimeRange ninety = new TimeRange(start, NOW);
-    Map<String, io.nines.coordinator.timeline.Timeline> before =
+    Map<String, io.nines.availability.Timeline> before =
         store.locationTimelines("home", ninety).await();
     assertThat(before.get("eu").duration(State.DOWN)).isEqualTo(Duration.ofSeconds(30 * 360));
 

@@ -4,14 +4,14 @@ import static io.nines.coordinator.testing.TestFleets.fail;
 import static io.nines.coordinator.testing.TestFleets.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nines.availability.State;
+import io.nines.availability.Timeline;
+import io.nines.availability.Timelines;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.config.DownWhen;
 import io.nines.config.Fleet;
 import io.nines.coordinator.testing.TestFleets;
-import io.nines.coordinator.timeline.State;
-import io.nines.coordinator.timeline.Timeline;
-import io.nines.coordinator.timeline.Timelines;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,15 +1,15 @@
 package io.nines.coordinator.store.internal;
 
+import io.nines.availability.Interval;
+import io.nines.availability.State;
+import io.nines.availability.Timeline;
+import io.nines.availability.Timelines;
 import io.nines.common.Checks;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.coordinator.store.AppendOutcome;
 import io.nines.coordinator.store.Evaluation;
 import io.nines.coordinator.store.Rejection;
-import io.nines.coordinator.timeline.Interval;
-import io.nines.coordinator.timeline.State;
-import io.nines.coordinator.timeline.Timeline;
-import io.nines.coordinator.timeline.Timelines;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.nines.coordinator.store.internal;
 
+import io.nines.availability.Interval;
 import io.nines.common.Checks;
-import io.nines.coordinator.timeline.Interval;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package io.nines.coordinator.store.internal;
 
+import io.nines.availability.Interval;
+import io.nines.availability.State;
 import io.nines.common.Checks;
-import io.nines.coordinator.timeline.Interval;
-import io.nines.coordinator.timeline.State;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;

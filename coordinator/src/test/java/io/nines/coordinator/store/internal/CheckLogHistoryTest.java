@@ -4,13 +4,13 @@ import static io.nines.coordinator.testing.TestFleets.fail;
 import static io.nines.coordinator.testing.TestFleets.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nines.availability.Interval;
+import io.nines.availability.State;
+import io.nines.availability.Timeline;
+import io.nines.availability.Timelines;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.config.DownWhen;
-import io.nines.coordinator.timeline.Interval;
-import io.nines.coordinator.timeline.State;
-import io.nines.coordinator.timeline.Timeline;
-import io.nines.coordinator.timeline.Timelines;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -5,11 +5,11 @@ import static io.nines.coordinator.testing.TestFleets.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nines.availability.State;
 import io.nines.common.ProbeResult;
 import io.nines.config.DownWhen;
 import io.nines.coordinator.store.AppendOutcome;
 import io.nines.coordinator.store.Evaluation;
-import io.nines.coordinator.timeline.State;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

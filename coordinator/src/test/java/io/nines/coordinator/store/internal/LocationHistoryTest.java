@@ -2,8 +2,8 @@ package io.nines.coordinator.store.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nines.coordinator.timeline.Interval;
-import io.nines.coordinator.timeline.State;
+import io.nines.availability.Interval;
+import io.nines.availability.State;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package io.nines.coordinator.store.jdbc.internal;
 
+import io.nines.availability.Interval;
+import io.nines.availability.State;
 import io.nines.common.Checks;
 import io.nines.common.Failure;
 import io.nines.common.FailureKind;
@@ -10,8 +12,6 @@ import io.nines.coordinator.store.internal.CheckLog;
 import io.nines.coordinator.store.internal.HistorySlice;
 import io.nines.coordinator.store.internal.PendingChange;
 import io.nines.coordinator.store.jdbc.Rollup;
-import io.nines.coordinator.timeline.Interval;
-import io.nines.coordinator.timeline.State;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
