@@ -76,6 +76,10 @@ class HostileAgentHeapIT {
   private Path agentLog;
   private int agentPort;
   private final List<Long> heapSamples = new ArrayList<>();
+
+  /** The heap's max as the agent reports it (the sum of its pools' maxima), last sample. */
+  private long reportedMax;
+
   private final Map<String, Integer> ports = new LinkedHashMap<>();
 
   /** What a hostile check must end with: its kind, and words its message must hold. */
@@ -181,12 +185,13 @@ class HostileAgentHeapIT {
     long peak = heapSamples.stream().mapToLong(Long::longValue).max().orElseThrow();
     assertThat(heapSamples).as("heap samples").hasSizeGreaterThanOrEqualTo(3);
     System.out.printf(
-        "HostileAgentHeapIT: %d hostile checks, %d rounds; agent heap peak %.1f MiB of %d MiB"
-            + " (%d samples: %s MiB)%n",
+        "HostileAgentHeapIT: %d hostile checks, %d rounds; agent heap peak %.1f MiB, limit %d MiB"
+            + " (reported max %.1f MiB); %d samples: %s MiB%n",
         expected.size(),
         ROUNDS,
         peak / (double) MIB,
         limit / MIB,
+        reportedMax / (double) MIB,
         heapSamples.size(),
         heapSamples.stream().map(b -> Long.toString(b / MIB)).toList());
   }
@@ -211,6 +216,7 @@ class HostileAgentHeapIT {
     assertThat(max).as("heap max").isPositive().isLessThanOrEqualTo(limit);
     assertThat(used).as("heap used (max %d)", max).isLessThan(max).isLessThan(limit);
     heapSamples.add(used);
+    reportedMax = max;
   }
 
   // ---- the agent process ----
