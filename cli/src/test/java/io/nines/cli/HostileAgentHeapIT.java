@@ -60,7 +60,7 @@ class HostileAgentHeapIT {
   private static final long TARGET_LIFETIME_MILLIS = 30_000;
   private static final long TARGET_MAX_BYTES = 256L * 1024 * 1024;
 
-  /** Copies of each hostile check: 14 kinds × 5 = 70 checks. */
+  /** Copies of each of the 14 hostile checks (7 target behaviours): 70 checks. */
   private static final int COPIES = 5;
 
   /** Results each check must have at the coordinator before the test stops. */
