@@ -1,0 +1,573 @@
+package io.nines.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nines.common.TimeSource;
+import io.nines.config.ConfigDirectory;
+import io.nines.config.FleetLoader;
+import io.nines.coordinator.Coordinator;
+import io.nines.coordinator.CoordinatorOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real agent process, started by the agent distribution's launcher ({@code bin/nines-agent} from
+ * {@code target/nines-agent-<version>.tar.gz}) with its default memory flags, runs a fleet of
+ * hostile checks (endless body, drip feed, never-answering server, stalled TLS handshake, reset
+ * mid-response, endless headers, redirect loop) against a coordinator in this JVM. After a bounded
+ * number of rounds the agent is still alive (it did not exit on OutOfMemoryError), every result has
+ * its failure kind, and the heap it reports on its own {@code /metrics} stayed below its limit at
+ * every sample. The targets listen on 127.0.0.1, port 0, and each gives up by itself after {@link
+ * #TARGET_LIFETIME_MILLIS} or {@link #TARGET_MAX_BYTES} per connection.
+ */
+class HostileAgentHeapIT {
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final String TOKEN = "hostile-heap-token-0123456789";
+  private static final long TARGET_LIFETIME_MILLIS = 30_000;
+  private static final long TARGET_MAX_BYTES = 256L * 1024 * 1024;
+
+  /** Copies of each of the 14 hostile checks (7 target behaviours): 70 checks. */
+  private static final int COPIES = 5;
+
+  /** Results each check must have at the coordinator before the test stops. */
+  private static final int ROUNDS = 3;
+
+  private static final long MIB = 1024 * 1024;
+
+  @TempDir Path dir;
+  private Vertx vertx;
+  private Vertx targetVertx;
+  private int coordinatorPort;
+  private Process agent;
+  private Path agentLog;
+  private int agentPort;
+  private final List<Long> heapSamples = new ArrayList<>();
+
+  /** The heap's max as the agent reports it (the sum of its pools' maxima), last sample. */
+  private long reportedMax;
+
+  private final Map<String, Integer> ports = new LinkedHashMap<>();
+
+  /** What a hostile check must end with: its kind, and words its message must hold. */
+  private record Expected(String kind, String message) {}
+
+  private final Map<String, Expected> expected = new LinkedHashMap<>();
+
+  private static <T> T join(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = Vertx.vertx();
+    targetVertx = Vertx.vertx();
+    startTargets();
+    Path config = Files.createDirectories(dir.resolve("fleet"));
+    Files.writeString(config.resolve("fleet.yaml"), fleetYaml());
+    ConfigDirectory configDir =
+        ConfigDirectory.open(config, new FleetLoader(TimeSource.SYSTEM, Map.of()));
+    Coordinator coordinator =
+        new Coordinator(
+            CoordinatorOptions.builder()
+                .port(0)
+                .agentTokens(Set.of(TOKEN))
+                .config(configDir)
+                .timeSource(TimeSource.SYSTEM)
+                .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                .build());
+    coordinatorPort = join(coordinator.start(vertx));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (agent != null && agent.isAlive()) {
+      agent.destroy();
+      if (!agent.waitFor(20, TimeUnit.SECONDS)) {
+        agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    join(vertx.close());
+    join(targetVertx.close());
+  }
+
+  @Test
+  void whenTheLaunchersAgentProbesHostileTargets_thenItStaysAliveWithItsHeapBelowItsLimit()
+      throws Exception {
+    Path home = unpackDistribution(Files.createDirectories(dir.resolve("dist")));
+    Path launcher = home.resolve("bin/nines-agent");
+    List<String> launcherFlags = launcherDefaultFlags(launcher);
+    // ./nines agent bounds the heap with the same flags (the distribution adds GC and stack ones).
+    assertThat(launcherFlags).containsAll(ninesScriptAgentFlags());
+    assertThat(launcherFlags).contains("-Xmx128m", "-XX:+ExitOnOutOfMemoryError");
+    long limit = maxHeapBytes(launcherFlags);
+
+    startAgent(launcher);
+    // The JVM runs with exactly the launcher's default flags (sh execs java: same pid).
+    List<String> jvmArgs = List.of(agent.info().arguments().orElse(new String[0]));
+    assertThat(jvmArgs).as("the agent JVM's arguments").containsSubsequence(launcherFlags);
+    assertThat(jvmArgs).noneMatch(a -> a.startsWith("-Xmx") && !launcherFlags.contains(a));
+
+    try {
+      await("every hostile check has " + ROUNDS + " results at the coordinator")
+          .atMost(Duration.ofSeconds(75))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(
+              () -> {
+                assertThat(agent.isAlive()).as("agent alive").isTrue();
+                sampleHeap(limit);
+                for (String check : expected.keySet()) {
+                  assertThat(results(check, ROUNDS)).as("results of %s", check).hasSize(ROUNDS);
+                }
+              });
+    } catch (ConditionTimeoutException | AssertionError e) {
+      throw new AssertionError(
+          e.getMessage() + "\nheap samples " + heapSamples + "\n--- agent log\n" + tail(agentLog),
+          e);
+    }
+    sampleHeap(limit);
+
+    // Every result of every check, judged; the mismatches are listed together.
+    List<String> wrong = new ArrayList<>();
+    for (Map.Entry<String, Expected> e : expected.entrySet()) {
+      for (Object o : results(e.getKey(), ROUNDS)) {
+        JsonObject r = (JsonObject) o;
+        JsonObject failure = r.getJsonObject("failure");
+        Expected want = e.getValue();
+        // Retries are off: one attempt, bounded by the check's timeout (5 s at most) with slack
+        // for a loaded machine, never by the target's own lifetime.
+        if (r.getBoolean("ok")
+            || failure == null
+            || !want.kind().equals(failure.getString("kind"))
+            || !failure.getString("message").contains(want.message())
+            || r.getLong("durationMillis") >= TARGET_LIFETIME_MILLIS / 3) {
+          wrong.add(e.getKey() + " wanted " + want + " but got " + r.encode());
+        }
+      }
+    }
+    assertThat(wrong).as("results without their kind (heap samples %s)", heapSamples).isEmpty();
+
+    assertThat(agent.isAlive()).as("the agent is still running").isTrue();
+    assertThat(Files.readString(agentLog)).doesNotContain("OutOfMemoryError");
+    long peak = heapSamples.stream().mapToLong(Long::longValue).max().orElseThrow();
+    assertThat(heapSamples).as("heap samples").hasSizeGreaterThanOrEqualTo(3);
+    System.out.printf(
+        "HostileAgentHeapIT: %d hostile checks, %d rounds; agent heap peak %.1f MiB, limit %d MiB"
+            + " (reported max %.1f MiB); %d samples: %s MiB%n",
+        expected.size(),
+        ROUNDS,
+        peak / (double) MIB,
+        limit / MIB,
+        reportedMax / (double) MIB,
+        heapSamples.size(),
+        heapSamples.stream().map(b -> Long.toString(b / MIB)).toList());
+  }
+
+  /** Reads the agent's heap from its /metrics; asserts it is below its max and the limit. */
+  private void sampleHeap(long limit) throws IOException {
+    long used = 0;
+    long max = 0;
+    for (String line : get("http://127.0.0.1:" + agentPort + "/metrics").split("\n")) {
+      if (line.startsWith("#") || !line.contains("area=\"heap\"")) {
+        continue;
+      }
+      long value = (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      if (line.startsWith("jvm_memory_used_bytes{")) {
+        used += value;
+      } else if (line.startsWith("jvm_memory_max_bytes{")) {
+        assertThat(value).as("a heap pool's max: %s", line).isPositive();
+        max += value;
+      }
+    }
+    assertThat(used).as("heap used").isPositive();
+    assertThat(max).as("heap max").isPositive().isLessThanOrEqualTo(limit);
+    assertThat(used).as("heap used (max %d)", max).isLessThan(max).isLessThan(limit);
+    heapSamples.add(used);
+    reportedMax = max;
+  }
+
+  // ---- the agent process ----
+
+  private static Path unpackDistribution(Path into) throws Exception {
+    Path tarball;
+    try (Stream<Path> files = Files.list(Path.of("target"))) {
+      tarball =
+          files
+              .filter(f -> f.getFileName().toString().matches("nines-agent-.+\\.tar\\.gz"))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new AssertionError(
+                          "no target/nines-agent-<version>.tar.gz: the package phase makes it"));
+    }
+    Process tar =
+        new ProcessBuilder("tar", "-xzf", tarball.toAbsolutePath().toString())
+            .directory(into.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(tar.exitValue()).as("tar -xzf: %s", out).isZero();
+    String name = tarball.getFileName().toString();
+    return into.resolve(name.substring(0, name.length() - ".tar.gz".length()));
+  }
+
+  /** The JVM flags the launcher gives by default: its {@code default_opts} line. */
+  private static List<String> launcherDefaultFlags(Path launcher) throws IOException {
+    Matcher m =
+        Pattern.compile("(?m)^default_opts=\"([^\"]+)\"$").matcher(Files.readString(launcher));
+    assertThat(m.find()).as("a default_opts line in %s", launcher).isTrue();
+    return List.of(m.group(1).trim().split("\\s+"));
+  }
+
+  /** The JVM flags {@code ./nines agent} gives by default (its nines_default_java_opts). */
+  private static List<String> ninesScriptAgentFlags() throws IOException {
+    Matcher m =
+        Pattern.compile("(?m)^\\s*agent\\) echo \"([^\"]+)\"")
+            .matcher(Files.readString(ROOT.resolve("nines")));
+    assertThat(m.find()).as("an agent line in nines_default_java_opts").isTrue();
+    return List.of(m.group(1).trim().split("\\s+"));
+  }
+
+  /** The heap limit the JVM takes from {@code flags} (its last -Xmx), in bytes. */
+  private static long maxHeapBytes(List<String> flags) {
+    String xmx = flags.stream().filter(f -> f.startsWith("-Xmx")).reduce((a, b) -> b).orElseThrow();
+    String size = xmx.substring(4).toLowerCase();
+    long n = Long.parseLong(size.replaceAll("[kmg]$", ""));
+    return switch (size.charAt(size.length() - 1)) {
+      case 'k' -> n * 1024;
+      case 'm' -> n * MIB;
+      case 'g' -> n * 1024 * MIB;
+      default -> n;
+    };
+  }
+
+  private static final Pattern METRICS_AT =
+      Pattern.compile("metrics at http://[^:]+:(\\d+)/metrics");
+
+  private void startAgent(Path launcher) throws Exception {
+    agentLog = dir.resolve("agent.log");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "sh",
+                launcher.toString(),
+                "--location",
+                "eu",
+                "--id",
+                "eu-hostile",
+                "--coordinators",
+                "http://127.0.0.1:" + coordinatorPort,
+                "--http-port",
+                "0",
+                "--spool-dir",
+                dir.resolve("spool").toString())
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(agentLog.toFile());
+    Map<String, String> env = pb.environment();
+    // The launcher's defaults only: nothing that adds to or replaces them.
+    env.remove("JAVA_OPTS");
+    env.remove("NINES_JAVA_OPTS");
+    env.remove("NINES_AGENT_JAVA_OPTS");
+    env.remove("JAVA_TOOL_OPTIONS");
+    env.remove("JDK_JAVA_OPTIONS");
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.put("NINES_TOKEN", TOKEN);
+    agent = pb.start();
+    try {
+      await("the agent serves /metrics")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                assertThat(agent.isAlive()).as("agent alive").isTrue();
+                Matcher m = METRICS_AT.matcher(Files.readString(agentLog));
+                if (!m.find()) {
+                  return false;
+                }
+                agentPort = Integer.parseInt(m.group(1));
+                return true;
+              });
+    } catch (ConditionTimeoutException | AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n--- agent log\n" + tail(agentLog), e);
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
+  // ---- the coordinator's API ----
+
+  /** The newest {@code limit} results of {@code check} at the coordinator. */
+  private JsonArray results(String check, int limit) throws IOException {
+    return new JsonObject(
+            get(
+                "http://127.0.0.1:"
+                    + coordinatorPort
+                    + "/api/v1/checks/"
+                    + check
+                    + "/results?limit="
+                    + limit))
+        .getJsonArray("items");
+  }
+
+  private static String get(String url) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+    c.setConnectTimeout(5000);
+    c.setReadTimeout(5000);
+    c.setUseCaches(false);
+    try {
+      int status = c.getResponseCode();
+      InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+      String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(status).as("GET %s: %s", url, body).isEqualTo(200);
+      return body;
+    } finally {
+      c.disconnect();
+    }
+  }
+
+  // ---- the fleet ----
+
+  private String fleetYaml() {
+    StringBuilder checks = new StringBuilder();
+    String tooLarge = "the body is larger than the cap of 262144 bytes";
+    String timedOut = " within 1s";
+    for (int i = 1; i <= COPIES; i++) {
+      String n = "-" + i;
+      checks.append(
+          http("endless-body" + n, "http", "endless", false, "5s", "BODY_TOO_LARGE", tooLarge));
+      checks.append(
+          http("endless-body-ka" + n, "http", "endless", true, "5s", "BODY_TOO_LARGE", tooLarge));
+      checks.append(http("drip-feed" + n, "http", "drip", false, "1s", "TIMEOUT", timedOut));
+      checks.append(http("drip-feed-ka" + n, "http", "drip", true, "1s", "TIMEOUT", timedOut));
+      checks.append(http("never-answers" + n, "http", "silent", false, "1s", "TIMEOUT", timedOut));
+      checks.append(http("stalled-tls" + n, "https", "silent", false, "1s", "TIMEOUT", timedOut));
+      checks.append(http("stalled-tls-ka" + n, "https", "silent", true, "1s", "TIMEOUT", timedOut));
+      // Netty's native transport, which the distribution ships, words it "recvAddress(..) failed
+      // with error(-104): Connection reset by peer"; the JDK's transport "Connection reset".
+      checks.append(http("reset" + n, "http", "reset", false, "5s", "CONNECT", "Connection reset"));
+      checks.append(
+          http(
+              "huge-headers" + n,
+              "http",
+              "hugeHeaders",
+              false,
+              "5s",
+              "PROTOCOL",
+              "HTTP header is larger than 8192 bytes"));
+      checks.append(
+          http(
+              "huge-headers-ka" + n,
+              "http",
+              "hugeHeaders",
+              true,
+              "5s",
+              "PROTOCOL",
+              "HTTP header is larger than"));
+      checks.append(
+          http("redirect-loop" + n, "http", "loop", false, "5s", "REDIRECT_LOOP", "redirect loop"));
+      checks.append(
+          check(
+              "never-answers-tcp" + n,
+              "1s",
+              "    tcp:\n      host: 127.0.0.1\n      port: %d\n      send: \"HELLO\\r\\n\"\n"
+                      .formatted(ports.get("silent"))
+                  + "      expect: ['body contains \"OK\"']\n",
+              new Expected("TIMEOUT", timedOut)));
+      checks.append(
+          check(
+              "endless-tcp" + n,
+              "5s",
+              "    tcp:\n      host: 127.0.0.1\n      port: %d\n      send: \"HELLO\\r\\n\"\n"
+                      .formatted(ports.get("endless"))
+                  + "      expect: ['body contains \"never sent\"']\n",
+              new Expected("BODY_TOO_LARGE", "the peer sent more than 1048576 bytes")));
+      checks.append(
+          check(
+              "stalled-tls-probe" + n,
+              "1s",
+              "    tls:\n      host: 127.0.0.1\n      port: %d\n".formatted(ports.get("silent")),
+              new Expected("TIMEOUT", timedOut)));
+    }
+    return "locations: [eu]\n"
+        + "teams: { web: { email: [web@example.com] } }\n"
+        + "services: { hostile: { tier: important, owners: [web] } }\n"
+        + "checks:\n"
+        + checks;
+  }
+
+  private String http(
+      String id,
+      String scheme,
+      String target,
+      boolean keepAlive,
+      String timeout,
+      String kind,
+      String message) {
+    return check(
+        id,
+        timeout,
+        "    options: { keep-alive: %s, max-body: 256KiB }\n    http:\n      get: \"%s://127.0.0.1:%d/\"\n"
+            .formatted(keepAlive, scheme, ports.get(target)),
+        new Expected(kind, message));
+  }
+
+  /** One check every 6 s, no retries: each run ends by its timeout or a limit well within that. */
+  private String check(String id, String timeout, String spec, Expected outcome) {
+    expected.put(id, outcome);
+    return "  - id: %s\n    service: hostile\n    every: 6s\n    timeout: %s\n%s"
+        .formatted(id, timeout, spec);
+  }
+
+  // ---- the hostile targets (as in the agent's HostileTargetIT) ----
+
+  /** What one connection to a target has been sent, and whether it is closed. */
+  private static final class Connection {
+    final AtomicLong written = new AtomicLong();
+    volatile boolean closed;
+  }
+
+  private void startTargets() throws Exception {
+    target(
+        "endless",
+        new NetServerOptions(),
+        (s, c) -> {
+          s.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+          byte[] data = new byte[16 * 1024];
+          Arrays.fill(data, (byte) 'x');
+          pump(s, Buffer.buffer("4000\r\n").appendBytes(data).appendString("\r\n"), c);
+        });
+    target(
+        "drip",
+        new NetServerOptions(),
+        (s, c) -> {
+          s.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+          long[] id = new long[1];
+          id[0] =
+              targetVertx.setPeriodic(
+                  20,
+                  t -> {
+                    if (c.closed) {
+                      targetVertx.cancelTimer(id[0]);
+                    } else {
+                      s.write("1\r\na\r\n");
+                    }
+                  });
+        });
+    target("silent", new NetServerOptions(), (s, c) -> {});
+    // SO_LINGER 0: closing sends a reset instead of a FIN.
+    target(
+        "reset",
+        new NetServerOptions().setSoLinger(0),
+        (s, c) ->
+            s.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\npartial")
+                .onComplete(v -> targetVertx.setTimer(20, t -> s.close())));
+    target(
+        "hugeHeaders",
+        new NetServerOptions(),
+        (s, c) -> {
+          s.write("HTTP/1.1 200 OK\r\n");
+          pump(s, Buffer.buffer("X-Filler: " + "a".repeat(1000) + "\r\n"), c);
+        });
+    target(
+        "loop",
+        new NetServerOptions(),
+        (s, c) -> s.write("HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\n\r\n"));
+  }
+
+  /**
+   * Starts a target that answers each connection's first bytes with {@code behaviour}, and closes
+   * any connection after {@link #TARGET_LIFETIME_MILLIS}.
+   */
+  private void target(
+      String name, NetServerOptions options, BiConsumer<NetSocket, Connection> behaviour)
+      throws Exception {
+    Handler<NetSocket> onConnect =
+        s -> {
+          Connection c = new Connection();
+          long lifetime = targetVertx.setTimer(TARGET_LIFETIME_MILLIS, t -> s.close());
+          s.closeHandler(
+              v -> {
+                targetVertx.cancelTimer(lifetime);
+                c.closed = true;
+              });
+          s.exceptionHandler(e -> {});
+          boolean[] answered = new boolean[1];
+          s.handler(
+              request -> {
+                if (!answered[0]) {
+                  answered[0] = true;
+                  behaviour.accept(s, c);
+                }
+              });
+        };
+    ports.put(
+        name,
+        join(targetVertx.createNetServer(options).connectHandler(onConnect).listen(0, "127.0.0.1"))
+            .actualPort());
+  }
+
+  /**
+   * Writes {@code chunk} as fast as the peer reads, up to {@link #TARGET_MAX_BYTES}; at most 1 MiB
+   * per turn of the event loop, so that a close is noticed.
+   */
+  private void pump(NetSocket s, Buffer chunk, Connection c) {
+    long turnEnd = c.written.get() + MIB;
+    while (!c.closed
+        && !s.writeQueueFull()
+        && c.written.get() < Math.min(turnEnd, TARGET_MAX_BYTES)) {
+      s.write(chunk);
+      c.written.addAndGet(chunk.length());
+    }
+    if (c.closed) {
+      return;
+    }
+    if (c.written.get() >= TARGET_MAX_BYTES) {
+      s.close();
+    } else if (s.writeQueueFull()) {
+      s.drainHandler(v -> pump(s, chunk, c));
+    } else {
+      targetVertx.runOnContext(v -> pump(s, chunk, c));
+    }
+  }
+}
