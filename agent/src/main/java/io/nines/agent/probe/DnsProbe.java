@@ -1,7 +1,6 @@
 package io.nines.agent.probe;
 
 import io.netty.handler.codec.dns.DnsRecordType;
-import io.nines.common.Failure;
 import io.nines.common.FailureKind;
 import io.nines.config.Check;
 import io.nines.config.CheckSpec;
@@ -27,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -84,16 +82,8 @@ public final class DnsProbe implements Probe {
 
   @Override
   public Future<ProbeOutcome> run(Check check, ProbeContext context) {
-    if (!(check.spec() instanceof CheckSpec.Dns spec)) {
-      return Future.succeededFuture(
-          new ProbeOutcome(
-              new Failure(
-                  FailureKind.INTERNAL, "", "DnsProbe can't run a " + check.type() + " check"),
-              0,
-              Map.of(),
-              null));
-    }
-    return new Run(check, context, spec, this).start();
+    return Dispatch.bySpec(
+        this, check, CheckSpec.Dns.class, spec -> new Run(check, context, spec, this).start());
   }
 
   /** The server for checks that name none; completes on some context, maybe another one. */

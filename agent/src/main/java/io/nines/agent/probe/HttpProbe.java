@@ -116,13 +116,7 @@ public final class HttpProbe implements Probe {
       steps = journey.steps();
       options = journey.options();
     } else {
-      return Future.succeededFuture(
-          new ProbeOutcome(
-              new Failure(
-                  FailureKind.INTERNAL, "", "HttpProbe can't run a " + check.type() + " check"),
-              0,
-              Map.of(),
-              null));
+      return Dispatch.refuse(this, check);
     }
     return new Run(check, context, steps, options).start();
   }
