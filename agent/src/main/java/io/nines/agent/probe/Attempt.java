@@ -38,17 +38,16 @@ abstract class Attempt {
 
   /** Arms the timer and calls {@link #begin()}; the future always succeeds. */
   final Future<ProbeOutcome> start() {
-    long timeoutMillis = Math.max(1, check.timeout().toMillis());
     timerId =
-        ctx.vertx()
-            .setTimer(
-                timeoutMillis,
-                t -> {
-                  timerId = -1;
-                  if (!done) {
-                    guarded(this::onTimeout);
-                  }
-                });
+        armTimeout(
+            ctx,
+            check,
+            () -> {
+              timerId = -1;
+              if (!done) {
+                guarded(this::onTimeout);
+              }
+            });
     guarded(this::begin);
     return promise.future();
   }
@@ -130,6 +129,14 @@ abstract class Attempt {
 
   private long elapsedNanos() {
     return ctx.time().monotonicNanos() - startNanos;
+  }
+
+  /**
+   * Arms the one timer that bounds an attempt of {@code check} (its timeout, at least 1 ms); {@code
+   * onTimeout} runs on the calling context when it fires. Returns the timer's id.
+   */
+  static long armTimeout(ProbeContext ctx, Check check, Runnable onTimeout) {
+    return ctx.vertx().setTimer(Math.max(1, check.timeout().toMillis()), t -> onTimeout.run());
   }
 
   /** {@code 5s} or {@code 300ms}. */
