@@ -3,11 +3,16 @@ package io.nines.agent.probe;
 import io.nines.common.Failure;
 import io.nines.common.FailureKind;
 import io.nines.config.Check;
+import io.nines.config.assertion.Assertion;
+import io.nines.config.assertion.Evaluator;
+import io.nines.config.assertion.Observation;
+import io.nines.config.assertion.Verdict;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -137,6 +142,20 @@ abstract class Attempt {
    */
   static long armTimeout(ProbeContext ctx, Check check, Runnable onTimeout) {
     return ctx.vertx().setTimer(Math.max(1, check.timeout().toMillis()), t -> onTimeout.run());
+  }
+
+  /**
+   * The verdict of the first of {@code expect} that does not hold of {@code observation}, evaluated
+   * in order and no further; null when all hold.
+   */
+  static Verdict firstFailing(List<Assertion> expect, Observation observation) {
+    for (Assertion assertion : expect) {
+      Verdict verdict = Evaluator.evaluate(assertion, observation);
+      if (!verdict.ok()) {
+        return verdict;
+      }
+    }
+    return null;
   }
 
   /** {@code 5s} or {@code 300ms}. */

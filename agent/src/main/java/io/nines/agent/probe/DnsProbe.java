@@ -4,8 +4,6 @@ import io.netty.handler.codec.dns.DnsRecordType;
 import io.nines.common.FailureKind;
 import io.nines.config.Check;
 import io.nines.config.CheckSpec;
-import io.nines.config.assertion.Assertion;
-import io.nines.config.assertion.Evaluator;
 import io.nines.config.assertion.Observation;
 import io.nines.config.assertion.Subject;
 import io.nines.config.assertion.Verdict;
@@ -371,12 +369,10 @@ public final class DnsProbe implements Probe {
         return;
       }
       Observation observation = new DnsObservation(answers, rcode, elapsed());
-      for (Assertion assertion : spec.expect()) {
-        Verdict verdict = Evaluator.evaluate(assertion, observation);
-        if (!verdict.ok()) {
-          fail(FailureKind.ASSERTION, verdict.message(), diagnostics(response));
-          return;
-        }
+      Verdict failed = firstFailing(spec.expect(), observation);
+      if (failed != null) {
+        fail(FailureKind.ASSERTION, failed.message(), diagnostics(response));
+        return;
       }
       succeed();
     }

@@ -7,7 +7,6 @@ import io.nines.config.Redaction;
 import io.nines.config.SecretRef;
 import io.nines.config.SecretRenderer;
 import io.nines.config.assertion.Assertion;
-import io.nines.config.assertion.Evaluator;
 import io.nines.config.assertion.Observation;
 import io.nines.config.assertion.Subject;
 import io.nines.config.assertion.Verdict;
@@ -217,14 +216,12 @@ public final class TcpProbe implements Probe {
     private void evaluate(boolean last) {
       Observation observation =
           new TcpObservation(elapsed(), received.toString(StandardCharsets.UTF_8));
-      for (Assertion assertion : spec.expect()) {
-        Verdict verdict = Evaluator.evaluate(assertion, observation);
-        if (!verdict.ok()) {
-          if (last) {
-            fail(FailureKind.ASSERTION, redact(verdict.message()), diagnostics());
-          }
-          return;
+      Verdict failed = firstFailing(spec.expect(), observation);
+      if (failed != null) {
+        if (last) {
+          fail(FailureKind.ASSERTION, redact(failed.message()), diagnostics());
         }
+        return;
       }
       succeed();
     }

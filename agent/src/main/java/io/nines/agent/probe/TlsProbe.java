@@ -4,8 +4,6 @@ import io.netty.util.NetUtil;
 import io.nines.common.FailureKind;
 import io.nines.config.Check;
 import io.nines.config.CheckSpec;
-import io.nines.config.assertion.Assertion;
-import io.nines.config.assertion.Evaluator;
 import io.nines.config.assertion.Observation;
 import io.nines.config.assertion.Verdict;
 import io.vertx.core.AsyncResult;
@@ -159,12 +157,10 @@ public final class TlsProbe implements Probe {
         return;
       }
       Observation observation = new TlsObservation(days(leaf, now), elapsed());
-      for (Assertion assertion : spec.expect()) {
-        Verdict verdict = Evaluator.evaluate(assertion, observation);
-        if (!verdict.ok()) {
-          fail(FailureKind.ASSERTION, verdict.message(), diagnostics);
-          return;
-        }
+      Verdict failed = firstFailing(spec.expect(), observation);
+      if (failed != null) {
+        fail(FailureKind.ASSERTION, failed.message(), diagnostics);
+        return;
       }
       succeed();
     }
