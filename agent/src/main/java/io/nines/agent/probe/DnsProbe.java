@@ -439,22 +439,6 @@ public final class DnsProbe implements Probe {
   }
 
   /** What assertions read from a DNS answer: answers, rcode and latency. */
-  private record DnsObservation(List<String> answers, String rcode, Duration took)
-      implements Observation {
-
-    @Override
-    public Duration latency() {
-      return took;
-    }
-
-    @Override
-    public List<String> dnsAnswers() {
-      return answers;
-    }
-
-    @Override
-    public String dnsRcode() {
-      return rcode;
-    }
-  }
+  private record DnsObservation(List<String> dnsAnswers, String dnsRcode, Duration latency)
+      implements Observation {}
 }

@@ -266,16 +266,5 @@ public final class TcpProbe implements Probe {
   }
 
   /** What assertions read from a tcp exchange: {@code body} and {@code latency}. */
-  private record TcpObservation(Duration took, String text) implements Observation {
-
-    @Override
-    public Duration latency() {
-      return took;
-    }
-
-    @Override
-    public String body() {
-      return text;
-    }
-  }
+  private record TcpObservation(Duration latency, String body) implements Observation {}
 }

@@ -448,16 +448,5 @@ public final class TlsProbe implements Probe {
   }
 
   /** What assertions read from a TLS handshake: {@code cert.days} and {@code latency}. */
-  private record TlsObservation(long days, Duration took) implements Observation {
-
-    @Override
-    public Duration latency() {
-      return took;
-    }
-
-    @Override
-    public Long certDays() {
-      return days;
-    }
-  }
+  private record TlsObservation(Long certDays, Duration latency) implements Observation {}
 }
