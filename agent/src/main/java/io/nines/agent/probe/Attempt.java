@@ -3,11 +3,16 @@ package io.nines.agent.probe;
 import io.nines.common.Failure;
 import io.nines.common.FailureKind;
 import io.nines.config.Check;
+import io.nines.config.assertion.Assertion;
+import io.nines.config.assertion.Evaluator;
+import io.nines.config.assertion.Observation;
+import io.nines.config.assertion.Verdict;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -38,17 +43,16 @@ abstract class Attempt {
 
   /** Arms the timer and calls {@link #begin()}; the future always succeeds. */
   final Future<ProbeOutcome> start() {
-    long timeoutMillis = Math.max(1, check.timeout().toMillis());
     timerId =
-        ctx.vertx()
-            .setTimer(
-                timeoutMillis,
-                t -> {
-                  timerId = -1;
-                  if (!done) {
-                    guarded(this::onTimeout);
-                  }
-                });
+        armTimeout(
+            ctx,
+            check,
+            () -> {
+              timerId = -1;
+              if (!done) {
+                guarded(this::onTimeout);
+              }
+            });
     guarded(this::begin);
     return promise.future();
   }
@@ -130,6 +134,28 @@ abstract class Attempt {
 
   private long elapsedNanos() {
     return ctx.time().monotonicNanos() - startNanos;
+  }
+
+  /**
+   * Arms the one timer that bounds an attempt of {@code check} (its timeout, at least 1 ms); {@code
+   * onTimeout} runs on the calling context when it fires. Returns the timer's id.
+   */
+  static long armTimeout(ProbeContext ctx, Check check, Runnable onTimeout) {
+    return ctx.vertx().setTimer(Math.max(1, check.timeout().toMillis()), t -> onTimeout.run());
+  }
+
+  /**
+   * The verdict of the first of {@code expect} that does not hold of {@code observation}, evaluated
+   * in order and no further; null when all hold.
+   */
+  static Verdict firstFailing(List<Assertion> expect, Observation observation) {
+    for (Assertion assertion : expect) {
+      Verdict verdict = Evaluator.evaluate(assertion, observation);
+      if (!verdict.ok()) {
+        return verdict;
+      }
+    }
+    return null;
   }
 
   /** {@code 5s} or {@code 300ms}. */

@@ -1,12 +1,9 @@
 package io.nines.agent.probe;
 
 import io.netty.handler.codec.dns.DnsRecordType;
-import io.nines.common.Failure;
 import io.nines.common.FailureKind;
 import io.nines.config.Check;
 import io.nines.config.CheckSpec;
-import io.nines.config.assertion.Assertion;
-import io.nines.config.assertion.Evaluator;
 import io.nines.config.assertion.Observation;
 import io.nines.config.assertion.Subject;
 import io.nines.config.assertion.Verdict;
@@ -27,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -84,16 +80,8 @@ public final class DnsProbe implements Probe {
 
   @Override
   public Future<ProbeOutcome> run(Check check, ProbeContext context) {
-    if (!(check.spec() instanceof CheckSpec.Dns spec)) {
-      return Future.succeededFuture(
-          new ProbeOutcome(
-              new Failure(
-                  FailureKind.INTERNAL, "", "DnsProbe can't run a " + check.type() + " check"),
-              0,
-              Map.of(),
-              null));
-    }
-    return new Run(check, context, spec, this).start();
+    return Dispatch.bySpec(
+        this, check, CheckSpec.Dns.class, spec -> new Run(check, context, spec, this).start());
   }
 
   /** The server for checks that name none; completes on some context, maybe another one. */
@@ -381,12 +369,10 @@ public final class DnsProbe implements Probe {
         return;
       }
       Observation observation = new DnsObservation(answers, rcode, elapsed());
-      for (Assertion assertion : spec.expect()) {
-        Verdict verdict = Evaluator.evaluate(assertion, observation);
-        if (!verdict.ok()) {
-          fail(FailureKind.ASSERTION, verdict.message(), diagnostics(response));
-          return;
-        }
+      Verdict failed = firstFailing(spec.expect(), observation);
+      if (failed != null) {
+        fail(FailureKind.ASSERTION, failed.message(), diagnostics(response));
+        return;
       }
       succeed();
     }
@@ -453,22 +439,6 @@ public final class DnsProbe implements Probe {
   }
 
   /** What assertions read from a DNS answer: answers, rcode and latency. */
-  private record DnsObservation(List<String> answers, String rcode, Duration took)
-      implements Observation {
-
-    @Override
-    public Duration latency() {
-      return took;
-    }
-
-    @Override
-    public List<String> dnsAnswers() {
-      return answers;
-    }
-
-    @Override
-    public String dnsRcode() {
-      return rcode;
-    }
-  }
+  private record DnsObservation(List<String> dnsAnswers, String dnsRcode, Duration latency)
+      implements Observation {}
 }

@@ -1,6 +1,5 @@
 package io.nines.agent.probe;
 
-import io.nines.common.Failure;
 import io.nines.common.FailureKind;
 import io.nines.config.Check;
 import io.nines.config.CheckSpec;
@@ -8,7 +7,6 @@ import io.nines.config.Redaction;
 import io.nines.config.SecretRef;
 import io.nines.config.SecretRenderer;
 import io.nines.config.assertion.Assertion;
-import io.nines.config.assertion.Evaluator;
 import io.nines.config.assertion.Observation;
 import io.nines.config.assertion.Subject;
 import io.nines.config.assertion.Verdict;
@@ -16,12 +14,10 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs {@code tcp} checks: connect to {@code host:port} on a new connection, optionally send {@code
@@ -59,16 +55,8 @@ public final class TcpProbe implements Probe {
 
   @Override
   public Future<ProbeOutcome> run(Check check, ProbeContext context) {
-    if (!(check.spec() instanceof CheckSpec.Tcp spec)) {
-      return Future.succeededFuture(
-          new ProbeOutcome(
-              new Failure(
-                  FailureKind.INTERNAL, "", "TcpProbe can't run a " + check.type() + " check"),
-              0,
-              Map.of(),
-              null));
-    }
-    return new Run(check, context, spec).start();
+    return Dispatch.bySpec(
+        this, check, CheckSpec.Tcp.class, spec -> new Run(check, context, spec).start());
   }
 
   /** Whether any assertion reads what the peer sent. */
@@ -78,7 +66,7 @@ public final class TcpProbe implements Probe {
             a -> a.subject() instanceof Subject.Body || a.subject() instanceof Subject.BodyJson);
   }
 
-  private final class Run extends Attempt {
+  private final class Run extends SocketAttempt {
     private final CheckSpec.Tcp spec;
     private final boolean waitForData;
     private final Redaction redaction = new Redaction(REDACTED);
@@ -88,12 +76,11 @@ public final class TcpProbe implements Probe {
 
     private final Buffer received = Buffer.buffer();
     private NetSocket socket;
-    private String remoteAddress;
     private int sentBytes;
     private boolean closedByPeer;
 
     Run(Check check, ProbeContext ctx, CheckSpec.Tcp spec) {
-      super(check, ctx);
+      super(check, ctx, clients, spec.host(), spec.port());
       this.spec = spec;
       this.waitForData = spec.send() != null || readsBody(spec.expect());
     }
@@ -117,11 +104,11 @@ public final class TcpProbe implements Probe {
                           return;
                         }
                         secrets = read.result();
-                        connect();
+                        renderAndConnect();
                       }));
     }
 
-    private void connect() {
+    private void renderAndConnect() {
       String payload = null;
       if (spec.send() != null) {
         try {
@@ -132,38 +119,15 @@ public final class TcpProbe implements Probe {
         }
       }
       String toSend = payload;
-      ConnectOptions options =
-          new ConnectOptions()
-              .setHost(spec.host())
-              .setPort(spec.port())
-              // Bounded like the attempt, so a connect the timer gave up on does not linger.
-              .setTimeout(
-                  (int) Math.min(Integer.MAX_VALUE, Math.max(1, check.timeout().toMillis())));
-      clients
-          .get(ctx.vertx())
-          .connect(options)
-          .onComplete(ar -> guarded(() -> onConnect(ar, toSend)));
+      connect().onComplete(ar -> guarded(() -> onConnect(ar, toSend)));
     }
 
     private void onConnect(AsyncResult<NetSocket> ar, String payload) {
-      if (ar.failed()) {
-        if (!done()) {
-          Throwable error = ar.cause();
-          fail(
-              connectKind(error),
-              "could not connect to " + target() + ": " + Failures.describe(error),
-              diagnostics());
-        }
-        return;
-      }
-      NetSocket s = ar.result();
-      if (done()) {
-        s.close();
+      NetSocket s = connected(ar);
+      if (s == null) {
         return;
       }
       socket = s;
-      remoteAddress = String.valueOf(s.remoteAddress());
-      mark("connect");
       s.handler(chunk -> guarded(() -> onData(chunk)));
       s.closeHandler(v -> guarded(this::onClosed));
       s.exceptionHandler(
@@ -230,10 +194,7 @@ public final class TcpProbe implements Probe {
     @Override
     protected void onTimeout() {
       if (socket == null) {
-        fail(
-            FailureKind.TIMEOUT,
-            "could not connect to " + target() + " within " + format(check.timeout()),
-            diagnostics());
+        failNotConnected();
       } else if (received.length() == 0) {
         fail(
             FailureKind.TIMEOUT,
@@ -255,14 +216,12 @@ public final class TcpProbe implements Probe {
     private void evaluate(boolean last) {
       Observation observation =
           new TcpObservation(elapsed(), received.toString(StandardCharsets.UTF_8));
-      for (Assertion assertion : spec.expect()) {
-        Verdict verdict = Evaluator.evaluate(assertion, observation);
-        if (!verdict.ok()) {
-          if (last) {
-            fail(FailureKind.ASSERTION, redact(verdict.message()), diagnostics());
-          }
-          return;
+      Verdict failed = firstFailing(spec.expect(), observation);
+      if (failed != null) {
+        if (last) {
+          fail(FailureKind.ASSERTION, redact(failed.message()), diagnostics());
         }
+        return;
       }
       succeed();
     }
@@ -275,7 +234,9 @@ public final class TcpProbe implements Probe {
       }
     }
 
-    private JsonObject diagnostics() {
+    @Override
+    protected JsonObject diagnostics() {
+      String remoteAddress = remoteAddress();
       JsonObject d =
           new JsonObject()
               .put("host", spec.host())
@@ -294,10 +255,6 @@ public final class TcpProbe implements Probe {
       return d;
     }
 
-    private String target() {
-      return spec.host() + ":" + spec.port();
-    }
-
     private String render() {
       return secrets.render(spec.send(), ctx.vars()::get, redaction);
     }
@@ -308,23 +265,6 @@ public final class TcpProbe implements Probe {
     }
   }
 
-  /** A failed connect's kind: refused, unreachable and reset connections are CONNECT. */
-  private static FailureKind connectKind(Throwable error) {
-    FailureKind kind = Failures.classify(error);
-    return kind == FailureKind.PROTOCOL ? FailureKind.CONNECT : kind;
-  }
-
   /** What assertions read from a tcp exchange: {@code body} and {@code latency}. */
-  private record TcpObservation(Duration took, String text) implements Observation {
-
-    @Override
-    public Duration latency() {
-      return took;
-    }
-
-    @Override
-    public String body() {
-      return text;
-    }
-  }
+  private record TcpObservation(Duration latency, String body) implements Observation {}
 }

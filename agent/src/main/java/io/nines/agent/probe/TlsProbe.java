@@ -1,12 +1,9 @@
 package io.nines.agent.probe;
 
 import io.netty.util.NetUtil;
-import io.nines.common.Failure;
 import io.nines.common.FailureKind;
 import io.nines.config.Check;
 import io.nines.config.CheckSpec;
-import io.nines.config.assertion.Assertion;
-import io.nines.config.assertion.Evaluator;
 import io.nines.config.assertion.Observation;
 import io.nines.config.assertion.Verdict;
 import io.vertx.core.AsyncResult;
@@ -14,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.ClientSSLOptions;
-import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetSocket;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -59,16 +54,8 @@ public final class TlsProbe implements Probe {
 
   @Override
   public Future<ProbeOutcome> run(Check check, ProbeContext context) {
-    if (!(check.spec() instanceof CheckSpec.Tls spec)) {
-      return Future.succeededFuture(
-          new ProbeOutcome(
-              new Failure(
-                  FailureKind.INTERNAL, "", "TlsProbe can't run a " + check.type() + " check"),
-              0,
-              Map.of(),
-              null));
-    }
-    return new Run(check, context, spec).start();
+    return Dispatch.bySpec(
+        this, check, CheckSpec.Tls.class, spec -> new Run(check, context, spec).start());
   }
 
   /** Whole days from {@code now} until {@code certificate} expires, rounded down. */
@@ -77,13 +64,12 @@ public final class TlsProbe implements Probe {
         certificate.getNotAfter().toInstant().toEpochMilli() - now.toEpochMilli(), DAY_MILLIS);
   }
 
-  private final class Run extends Attempt {
+  private final class Run extends SocketAttempt {
     private final CheckSpec.Tls spec;
     private final String serverName;
     private NetSocket socket;
     private NetSocket diagnosticSocket;
     private boolean connected;
-    private String remoteAddress;
 
     /** Set once the handshake failed, while the certificate is read for the diagnostics. */
     private String handshakeFailure;
@@ -91,7 +77,7 @@ public final class TlsProbe implements Probe {
     private boolean expiredCause;
 
     Run(Check check, ProbeContext ctx, CheckSpec.Tls spec) {
-      super(check, ctx);
+      super(check, ctx, clients, spec.host(), spec.port());
       this.spec = spec;
       this.serverName = sniName(spec);
     }
@@ -99,16 +85,6 @@ public final class TlsProbe implements Probe {
     @Override
     protected void begin() {
       connect().onComplete(ar -> guarded(() -> onConnect(ar)));
-    }
-
-    private Future<NetSocket> connect() {
-      return clients
-          .get(ctx.vertx())
-          .connect(
-              new ConnectOptions()
-                  .setHost(spec.host())
-                  .setPort(spec.port())
-                  .setTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis())));
     }
 
     private long timeoutMillis() {
@@ -131,25 +107,12 @@ public final class TlsProbe implements Probe {
     }
 
     private void onConnect(AsyncResult<NetSocket> ar) {
-      if (ar.failed()) {
-        if (!done()) {
-          FailureKind kind = Failures.classify(ar.cause());
-          fail(
-              kind == FailureKind.PROTOCOL ? FailureKind.CONNECT : kind,
-              "could not connect to " + target() + ": " + Failures.describe(ar.cause()),
-              diagnostics());
-        }
-        return;
-      }
-      NetSocket s = ar.result();
-      if (done()) {
-        s.close();
+      NetSocket s = connected(ar);
+      if (s == null) {
         return;
       }
       socket = s;
       connected = true;
-      remoteAddress = String.valueOf(s.remoteAddress());
-      mark("connect");
       // Handshake errors arrive through the upgrade's future.
       s.exceptionHandler(error -> {});
       s.upgradeToSsl(sslOptions(true), serverName)
@@ -194,12 +157,10 @@ public final class TlsProbe implements Probe {
         return;
       }
       Observation observation = new TlsObservation(days(leaf, now), elapsed());
-      for (Assertion assertion : spec.expect()) {
-        Verdict verdict = Evaluator.evaluate(assertion, observation);
-        if (!verdict.ok()) {
-          fail(FailureKind.ASSERTION, verdict.message(), diagnostics);
-          return;
-        }
+      Verdict failed = firstFailing(spec.expect(), observation);
+      if (failed != null) {
+        fail(FailureKind.ASSERTION, failed.message(), diagnostics);
+        return;
       }
       succeed();
     }
@@ -284,10 +245,7 @@ public final class TlsProbe implements Probe {
       if (handshakeFailure != null) {
         failHandshake(null, "the second connection did not finish within the timeout");
       } else if (!connected) {
-        fail(
-            FailureKind.TIMEOUT,
-            "could not connect to " + target() + " within " + format(check.timeout()),
-            diagnostics());
+        failNotConnected();
       } else {
         fail(
             FailureKind.TIMEOUT,
@@ -375,7 +333,9 @@ public final class TlsProbe implements Probe {
       return "the TLS handshake with " + target() + " failed: " + describe(error);
     }
 
-    private JsonObject diagnostics() {
+    @Override
+    protected JsonObject diagnostics() {
+      String remoteAddress = remoteAddress();
       JsonObject d =
           new JsonObject()
               .put("host", spec.host())
@@ -399,10 +359,6 @@ public final class TlsProbe implements Probe {
                 .put("notAfter", c.getNotAfter().toInstant().toString()));
       }
       return diagnostics().put("certificate", certificate(chain.get(0), now)).put("chain", rest);
-    }
-
-    private String target() {
-      return spec.host() + ":" + spec.port();
     }
   }
 
@@ -492,16 +448,5 @@ public final class TlsProbe implements Probe {
   }
 
   /** What assertions read from a TLS handshake: {@code cert.days} and {@code latency}. */
-  private record TlsObservation(long days, Duration took) implements Observation {
-
-    @Override
-    public Duration latency() {
-      return took;
-    }
-
-    @Override
-    public Long certDays() {
-      return days;
-    }
-  }
+  private record TlsObservation(Long certDays, Duration latency) implements Observation {}
 }
