@@ -19,7 +19,7 @@ import io.nines.config.Settings;
 import io.nines.config.Tier;
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.cluster.ClusterOptions;
-import io.nines.coordinator.internal.Queries;
+import io.nines.coordinator.query.Queries;
 import io.nines.coordinator.store.AppendOutcome;
 import io.nines.coordinator.store.HazelcastResultStore;
 import io.vertx.core.Future;

@@ -18,21 +18,25 @@ import io.nines.coordinator.alerting.InMemoryOutbox;
 import io.nines.coordinator.alerting.JdbcAlertStore;
 import io.nines.coordinator.alerting.JdbcOutbox;
 import io.nines.coordinator.alerting.Outbox;
+import io.nines.coordinator.api.Access;
+import io.nines.coordinator.api.AlertingRoutes;
+import io.nines.coordinator.api.Api;
+import io.nines.coordinator.api.AuthFailures;
+import io.nines.coordinator.api.ConfigRoutes;
+import io.nines.coordinator.api.FleetRoutes;
+import io.nines.coordinator.api.HttpErrors;
+import io.nines.coordinator.api.MaintenanceRoutes;
+import io.nines.coordinator.api.OpenApiRoutes;
+import io.nines.coordinator.api.RouteGroup;
 import io.nines.coordinator.cluster.ClusterMember;
+import io.nines.coordinator.confighistory.ConfigHistory;
+import io.nines.coordinator.demo.DemoShopProxy;
 import io.nines.coordinator.fleet.AgentAuth;
+import io.nines.coordinator.fleet.AgentLiveness;
+import io.nines.coordinator.fleet.AgentRegistry;
 import io.nines.coordinator.fleet.HazelcastAgentRegistry;
 import io.nines.coordinator.fleet.InMemoryAgentRegistry;
-import io.nines.coordinator.internal.Access;
-import io.nines.coordinator.internal.AlertingRoutes;
-import io.nines.coordinator.internal.Api;
-import io.nines.coordinator.internal.AuthFailures;
-import io.nines.coordinator.internal.ConfigHistory;
-import io.nines.coordinator.internal.ConfigRoutes;
-import io.nines.coordinator.internal.FleetRoutes;
-import io.nines.coordinator.internal.HttpErrors;
-import io.nines.coordinator.internal.MaintenanceRegistry;
-import io.nines.coordinator.internal.MaintenanceRoutes;
-import io.nines.coordinator.internal.OpenApiRoutes;
+import io.nines.coordinator.maintenance.MaintenanceRegistry;
 import io.nines.coordinator.store.Documents;
 import io.nines.coordinator.store.HazelcastDocuments;
 import io.nines.coordinator.store.JdbcResultStore;
@@ -208,27 +212,30 @@ public final class Coordinator {
             options.bodyLimitBytes(),
             () -> server != null,
             cluster,
-            options.demoShopUrl(),
             authFailures,
             configHistory::lives);
-    Router router = api.router();
+    List<RouteGroup> routes = new ArrayList<>();
+    routes.add(new DemoShopProxy(vertx, options.demoShopUrl()));
+    AgentRegistry agents =
+        cluster == null
+            ? new InMemoryAgentRegistry()
+            : new HazelcastAgentRegistry(vertx, cluster.hazelcast());
+    AgentLiveness liveness = new AgentLiveness(options.fleet(), agents);
     FleetRoutes fleetRoutes =
         new FleetRoutes(
             options.fleet(),
             options.timeSource(),
-            cluster == null
-                ? new InMemoryAgentRegistry()
-                : new HazelcastAgentRegistry(vertx, cluster.hazelcast()),
+            agents,
             agentAuth,
             options.configSources(),
             authFailures);
-    fleetRoutes.mount(router);
+    routes.add(fleetRoutes);
     Access access = new Access(options.readTokens(), adminTokens(), authFailures);
-    access.mount(router);
-    new OpenApiRoutes().mount(router);
-    new ConfigRoutes(pool, options.fleet(), options.timeSource(), configHistory).mount(router);
-    new MaintenanceRoutes(pool, options.fleet(), options.timeSource(), maintenance, access)
-        .mount(router);
+    routes.add(access);
+    routes.add(new OpenApiRoutes());
+    routes.add(new ConfigRoutes(pool, options.fleet(), options.timeSource(), configHistory));
+    routes.add(
+        new MaintenanceRoutes(pool, options.fleet(), options.timeSource(), maintenance, access));
     List<Future<Void>> loads = new ArrayList<>();
     loads.add(
         pool.executeBlocking(
@@ -282,11 +289,11 @@ public final class Coordinator {
               serviceId -> cluster == null || ownsKey(cluster, serviceId),
               options.meterRegistry(),
               configHistory::lives);
-      a.watchFleet(fleetRoutes.view());
-      new AlertingRoutes(a, alertingOptions.sender(), access).mount(router);
+      a.watchFleet(liveness);
+      routes.add(new AlertingRoutes(a, alertingOptions.sender(), access));
       alerting = a;
     }
-    this.router = router;
+    this.router = api.router(routes);
     this.vertx = vertx;
     configTimer =
         vertx.setPeriodic(

@@ -223,8 +223,7 @@ class AgentTokenAuthTest {
   void whenAnAgentKeepsPostingForAnotherLocation_thenItIsLoggedOnceButCountedEachTime()
       throws Exception {
     java.util.logging.Logger logger =
-        java.util.logging.Logger.getLogger(
-            io.nines.coordinator.internal.AuthFailures.class.getName());
+        java.util.logging.Logger.getLogger(io.nines.coordinator.api.AuthFailures.class.getName());
     List<java.util.logging.LogRecord> records =
         java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     java.util.logging.Handler handler =

@@ -1,0 +1,5 @@
+/**
+ * The configuration history: every applied configuration version, and from it when each check's
+ * life and each configured maintenance window's definition began ({@code Lives}).
+ */
+package io.nines.coordinator.confighistory;
