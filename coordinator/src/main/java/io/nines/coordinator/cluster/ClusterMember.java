@@ -10,6 +10,8 @@ import com.hazelcast.core.HazelcastInstance;
 import io.nines.common.Checks;
 import io.nines.coordinator.alerting.HazelcastAlertStore;
 import io.nines.coordinator.alerting.HazelcastOutbox;
+import io.nines.coordinator.confighistory.ConfigHistory;
+import io.nines.coordinator.maintenance.MaintenanceRegistry;
 import io.nines.coordinator.store.HazelcastResultStore;
 import io.nines.coordinator.store.jdbc.Database;
 import io.vertx.core.Future;
@@ -48,9 +50,9 @@ public final class ClusterMember {
   public static final String CONFIG_MAP = "nines.config";
 
   /** The documents' kinds of {@link #MAINTENANCE_MAP} and {@link #CONFIG_MAP} in the database. */
-  public static final String MAINTENANCE_KIND = "maintenance";
+  public static final String MAINTENANCE_KIND = MaintenanceRegistry.KIND;
 
-  public static final String CONFIG_KIND = "config";
+  public static final String CONFIG_KIND = ConfigHistory.KIND;
 
   private final ClusterOptions options;
   private final Database database;

@@ -8,7 +8,6 @@ import io.nines.config.Fleet;
 import io.nines.config.FleetDiff;
 import io.nines.config.MaintenanceWindow;
 import io.nines.config.Service;
-import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.store.Documents;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -63,7 +62,7 @@ public final class ConfigHistory {
   public static final int MAX_VERSIONS = 1000;
 
   /** The documents' kind in the database. */
-  public static final String KIND = ClusterMember.CONFIG_KIND;
+  public static final String KIND = "config";
 
   /**
    * One applied version.

@@ -3,7 +3,6 @@ package io.nines.coordinator.maintenance;
 import io.nines.common.TimeSource;
 import io.nines.config.Fleet;
 import io.nines.config.MaintenanceWindow;
-import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.store.Documents;
 import io.nines.coordinator.store.StoreUnavailableException;
 import io.vertx.core.json.JsonArray;
@@ -51,7 +50,7 @@ public final class MaintenanceRegistry {
   public static final String ID_PREFIX = "adhoc-";
 
   /** The documents' kind in the database. */
-  public static final String KIND = ClusterMember.MAINTENANCE_KIND;
+  public static final String KIND = "maintenance";
 
   /**
    * One ad hoc window, {@code [from, to)}.

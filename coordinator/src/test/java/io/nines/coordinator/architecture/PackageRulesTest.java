@@ -94,6 +94,23 @@ class PackageRulesTest {
   }
 
   @Test
+  void featuresDoNotReachIntoClusterWiring() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            ROOT + ".fleet..",
+            ROOT + ".maintenance..",
+            ROOT + ".confighistory..",
+            ROOT + ".query..",
+            ROOT + ".readmodel..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(ROOT + ".cluster..")
+        .because("cluster membership wires the features' stores, not the other way")
+        .check(coordinator);
+  }
+
+  @Test
   void webUsesOnlyTheSharedReadModelNotTheApi() {
     noClasses()
         .that()
