@@ -59,7 +59,6 @@ class PackageRulesTest {
         .resideInAnyPackage(
             ROOT + ".alerting..",
             ROOT + ".store..",
-            ROOT + ".timeline..",
             ROOT + ".fleet..",
             ROOT + ".maintenance..",
             ROOT + ".confighistory..",
@@ -81,7 +80,6 @@ class PackageRulesTest {
         .resideInAnyPackage(
             ROOT + ".alerting..",
             ROOT + ".store..",
-            ROOT + ".timeline..",
             ROOT + ".fleet..",
             ROOT + ".maintenance..",
             ROOT + ".confighistory..",
