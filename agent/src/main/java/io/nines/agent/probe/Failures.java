@@ -51,6 +51,13 @@ final class Failures {
       Pattern.compile("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)\\b:?\\s*");
 
   /**
+   * The system call a native transport (epoll) names before the operating system's words: {@code
+   * recvAddress(..) failed with error(-104): Connection reset by peer}.
+   */
+  private static final Pattern NATIVE_CALL =
+      Pattern.compile("\\b[A-Za-z0-9_]+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?:\\s*");
+
+  /**
    * A one-line human description of {@code error}, with no stack and no Java class names. When the
    * error carries a description written for operators (a rejected certificate, an unusable {@code
    * ca-file}), that is the description.
@@ -64,12 +71,16 @@ final class Failures {
     return withoutClassNames(plainDescription(error));
   }
 
-  /** {@code text} without the Java class names that exception messages quote, or null for null. */
+  /**
+   * {@code text} without the Java class names that exception messages quote and without a native
+   * transport's system-call prefix, or null for null.
+   */
   static String withoutClassNames(String text) {
     if (text == null) {
       return null;
     }
-    String out = CLASS_NAME.matcher(text).replaceAll("").trim();
+    String out = CLASS_NAME.matcher(text).replaceAll("");
+    out = NATIVE_CALL.matcher(out).replaceAll("").trim();
     return out.isEmpty() ? text : out;
   }
 

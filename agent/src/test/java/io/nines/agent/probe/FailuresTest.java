@@ -28,4 +28,18 @@ class FailuresTest {
 
     assertThat(Failures.describe(e)).isEqualTo("ca-file /etc/ca.pem can't be read");
   }
+
+  @Test
+  void whenTheNativeTransportNamesItsSystemCall_thenTheDescriptionKeepsOnlyTheSystemsWords() {
+    java.io.IOException e =
+        new java.io.IOException(
+            "recvAddress(..) failed with error(-104): Connection reset by peer");
+
+    assertThat(Failures.describe(e)).isEqualTo("Connection reset by peer");
+    assertThat(
+            Failures.withoutClassNames(
+                "reading the response from 127.0.0.1:80 failed: "
+                    + "recvAddress(..) failed with error(-104): Connection reset by peer"))
+        .isEqualTo("reading the response from 127.0.0.1:80 failed: Connection reset by peer");
+  }
 }
