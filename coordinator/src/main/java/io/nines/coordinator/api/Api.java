@@ -196,30 +196,11 @@ public final class Api {
   // ---- ingest ----
 
   private void authenticate(RoutingContext ctx) {
-    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    AgentAuth.Verdict verdict = auth.check(header);
-    if (verdict.ok()) {
+    AgentAuth.Verdict verdict = authFailures.agentOrRefuse(ctx, auth);
+    if (verdict != null) {
       ctx.put(AGENT_VERDICT, verdict);
       ctx.next();
-      return;
     }
-    AuthFailures.Reason reason = AuthFailures.agentRefusal(verdict.revoked(), header);
-    authFailures.count(reason, 1);
-    String host = AuthFailures.hostOf(ctx.request());
-    authFailures.logOnce(
-        verdict.revoked() ? verdict.identity().agentId() : host,
-        reason,
-        "refused results from "
-            + host
-            + (verdict.revoked()
-                ? ": revoked token of agent " + verdict.identity().agentId()
-                : ": " + reason.tag().replace('_', ' ')));
-    ctx.response().putHeader("WWW-Authenticate", "Bearer");
-    error(
-        ctx,
-        401,
-        "unauthorized",
-        "a valid agent token is required: send 'Authorization: Bearer <token>'");
   }
 
   private void ingest(RoutingContext ctx) {

@@ -2,6 +2,9 @@ package io.nines.coordinator.api;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nines.coordinator.fleet.AgentAuth;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -74,6 +77,40 @@ public final class AuthFailures {
     return authorizationHeader == null || authorizationHeader.isBlank()
         ? Reason.MISSING_TOKEN
         : Reason.WRONG_TOKEN;
+  }
+
+  /**
+   * The one check of an agent's bearer token on the agent endpoints (results, heartbeats, the
+   * configuration): the verdict of a valid token, or null after answering 401 with {@code
+   * WWW-Authenticate: Bearer}, counting the refusal and logging it once per agent (or host) and
+   * reason. Runs on the event loop; never blocks.
+   */
+  public AgentAuth.Verdict agentOrRefuse(RoutingContext ctx, AgentAuth auth) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    AgentAuth.Verdict verdict = auth.check(header);
+    if (verdict.ok()) {
+      return verdict;
+    }
+    Reason reason = agentRefusal(verdict.revoked(), header);
+    count(reason, 1);
+    String host = hostOf(ctx.request());
+    logOnce(
+        verdict.revoked() ? verdict.identity().agentId() : host,
+        reason,
+        "refused "
+            + ctx.request().path()
+            + " from "
+            + host
+            + (verdict.revoked()
+                ? ": revoked token of agent " + verdict.identity().agentId()
+                : ": " + reason.tag().replace('_', ' ')));
+    ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    Replies.error(
+        ctx,
+        401,
+        "unauthorized",
+        "a valid agent token is required: send 'Authorization: Bearer <token>'");
+    return null;
   }
 
   /** The remote host of {@code request}, to log refusals that have no agent by; never null. */

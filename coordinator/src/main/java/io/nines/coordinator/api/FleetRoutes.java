@@ -78,30 +78,7 @@ public final class FleetRoutes implements RouteGroup {
 
   /** The agent's verdict; null after answering 401 when its token is missing or not valid. */
   private AgentAuth.Verdict agentOrRefuse(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    AgentAuth.Verdict verdict = auth.check(header);
-    if (verdict.ok()) {
-      return verdict;
-    }
-    AuthFailures.Reason reason = AuthFailures.agentRefusal(verdict.revoked(), header);
-    authFailures.count(reason, 1);
-    String host = AuthFailures.hostOf(ctx.request());
-    authFailures.logOnce(
-        verdict.revoked() ? verdict.identity().agentId() : host,
-        reason,
-        "refused "
-            + ctx.request().path()
-            + " from "
-            + host
-            + ": "
-            + reason.tag().replace('_', ' '));
-    ctx.response().putHeader("WWW-Authenticate", "Bearer");
-    error(
-        ctx,
-        401,
-        "unauthorized",
-        "a valid agent token is required: send 'Authorization: Bearer <token>'");
-    return null;
+    return authFailures.agentOrRefuse(ctx, auth);
   }
 
   private void heartbeat(RoutingContext ctx) {
