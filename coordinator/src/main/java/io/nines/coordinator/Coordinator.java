@@ -286,7 +286,7 @@ public final class Coordinator {
               alertStore,
               outbox,
               alertingOptions.sender(),
-              serviceId -> cluster == null || ownsKey(cluster, serviceId),
+              serviceId -> cluster == null || cluster.ownsKey(serviceId),
               options.meterRegistry(),
               configHistory::lives);
       a.watchFleet(liveness);
@@ -476,11 +476,6 @@ public final class Coordinator {
    * Whether this member owns {@code key}'s partition: the one member that decides for it. During a
    * migration (no owner yet) nobody does, and the next period decides.
    */
-  private static boolean ownsKey(ClusterMember cluster, String key) {
-    var owner = cluster.hazelcast().getPartitionService().getPartition(key).getOwner();
-    return owner != null && owner.localMember();
-  }
-
   /** Alerting, when this coordinator alerts and has started; null otherwise. */
   public Alerting alerting() {
     return alerting;

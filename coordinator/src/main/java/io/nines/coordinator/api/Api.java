@@ -21,6 +21,7 @@ import io.nines.coordinator.confighistory.ConfigHistory;
 import io.nines.coordinator.confighistory.Lives;
 import io.nines.coordinator.fleet.AgentAuth;
 import io.nines.coordinator.query.Queries;
+import io.nines.coordinator.readmodel.AvailabilityMetrics;
 import io.nines.coordinator.readmodel.DashboardViews;
 import io.nines.coordinator.readmodel.Views;
 import io.nines.coordinator.store.AppendOutcome;
@@ -43,6 +44,7 @@ import io.vertx.ext.web.handler.HttpException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -168,6 +170,7 @@ public final class Api {
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(this::metrics);
+    router.get("/metrics/availability").handler(this::availabilityMetrics);
     new WebRoutes().mount(router);
     new DashboardRoutes(vertx, worker, fleet, time, store, lives).mount(router);
     for (RouteGroup group : groups) {
@@ -482,6 +485,52 @@ public final class Api {
     blocking(ctx, registry::scrape)
         .onSuccess(
             text -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT).end(text));
+  }
+
+  /**
+   * The availability figures as Prometheus series: the services this member owns (all of them in a
+   * single process), with their checks' newest fresh results.
+   */
+  private void availabilityMetrics(RoutingContext ctx) {
+    Optional<Fleet> f = fleetOrNotReady(ctx);
+    if (f.isEmpty()) {
+      return;
+    }
+    Fleet fleet = f.get();
+    Instant now = time.now();
+    List<Service> services =
+        AvailabilityMetrics.exported(fleet, id -> cluster == null || cluster.ownsKey(id));
+    List<Check> checks = new ArrayList<>();
+    services.forEach(s -> checks.addAll(fleet.checksOf(s.id())));
+    Lives known = lives.get();
+    Future<Queries.Results> fetched = queries.fetch(checks, AvailabilityMetrics.span(now));
+    List<Future<Map<String, List<ProbeResult>>>> reads = new ArrayList<>();
+    for (Check c : checks) {
+      reads.add(
+          store.resultsByLocation(c.id(), now.minus(Queries.staleAfter(c)), now.plusMillis(1)));
+    }
+    Future.all(fetched, Future.all(reads))
+        .onFailure(ctx::fail)
+        .onSuccess(
+            done ->
+                blocking(
+                        ctx,
+                        () -> {
+                          Map<String, Map<String, ProbeResult>> latest = new HashMap<>();
+                          for (int i = 0; i < checks.size(); i++) {
+                            Check c = checks.get(i);
+                            latest.put(
+                                c.id(),
+                                AvailabilityMetrics.newestFresh(c, reads.get(i).result(), now));
+                          }
+                          return AvailabilityMetrics.render(
+                              fleet, services, now, fetched.result(), known, latest);
+                        })
+                    .onSuccess(
+                        text ->
+                            ctx.response()
+                                .putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT)
+                                .end(text)));
   }
 
   // ---- plumbing ----

@@ -221,6 +221,15 @@ public final class ClusterMember {
     return hazelcast;
   }
 
+  /**
+   * Whether this member owns {@code key}'s partition now: the one member that alerts on a service,
+   * and exports its availability series. False while the partition has no owner (migrating).
+   */
+  public boolean ownsKey(String key) {
+    var owner = hazelcast.getPartitionService().getPartition(key).getOwner();
+    return owner != null && owner.localMember();
+  }
+
   /** The results store on this cluster's maps; the same data on every member. */
   public HazelcastResultStore store() {
     return store;
