@@ -1,7 +1,6 @@
 package io.nines.coordinator.alerting;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.nines.availability.AvailabilityReport;
 import io.nines.availability.BurnRate;
 import io.nines.availability.DowntimeBudget;
 import io.nines.availability.State;
@@ -58,6 +57,9 @@ public final class Alerting {
   public static final Duration GIVE_UP_AFTER = Duration.ofHours(24);
 
   private static final Duration BUDGET_EVERY = Duration.ofMinutes(1);
+
+  /** How far before a burn window an outage's start is looked for, to know its whole length. */
+  private static final Duration CONFIRMATION_LOOKBACK = Duration.ofHours(1);
 
   private final Vertx vertx;
   private final Supplier<Fleet> fleet;
@@ -460,10 +462,10 @@ public final class Alerting {
             .toLocalDate()
             .atStartOfDay(ZoneOffset.UTC)
             .toInstant();
-    Instant from =
-        monthStart.isBefore(now.minus(Duration.ofHours(6)))
-            ? monthStart
-            : now.minus(Duration.ofHours(6));
+    // Six hours for the slow burn window, and up to an hour before it, to see the whole length of
+    // an outage that began before the window (only confirmed outages count toward a burn page).
+    Instant burnFrom = now.minus(Duration.ofHours(6)).minus(CONFIRMATION_LOOKBACK);
+    Instant from = monthStart.isBefore(burnFrom) ? monthStart : burnFrom;
     TimeRange span = new TimeRange(from, now);
     Lives known = lives.get();
     return queries
@@ -480,8 +482,9 @@ public final class Alerting {
                         // Only the service's life counts: before it, nothing is down, and the
                         // month's budget covers only the part of the month inside it.
                         Queries.ServiceView view = Queries.service(f, s.id(), span, results, known);
-                        double d1 = down(view, new TimeRange(now.minus(Duration.ofHours(1)), now));
-                        double d6 = down(view, new TimeRange(now.minus(Duration.ofHours(6)), now));
+                        Duration confirm = confirmationTime(f, s);
+                        double d1 = confirmedDown(view, now, Duration.ofHours(1), confirm);
+                        double d6 = confirmedDown(view, now, Duration.ofHours(6), confirm);
                         DowntimeBudget budget = view.budget(now);
                         verdicts.put(
                             s.id(),
@@ -508,9 +511,32 @@ public final class Alerting {
             });
   }
 
-  private static double down(Queries.ServiceView view, TimeRange window) {
-    AvailabilityReport r = view.report(window);
-    return r.down().toMillis() / 1000.0;
+  /**
+   * The downtime of the last {@code length} that counts toward a burn page, in seconds: all of it
+   * (maintenance included, as the budget counts it) but outages shorter than the service's
+   * confirmation time, which its {@code page-after} never confirmed.
+   */
+  private static double confirmedDown(
+      Queries.ServiceView view, Instant now, Duration length, Duration confirm) {
+    TimeRange window = new TimeRange(now.minus(length), now);
+    Duration lookback =
+        confirm.compareTo(CONFIRMATION_LOOKBACK) < 0 ? confirm : CONFIRMATION_LOOKBACK;
+    List<TimeRange> outages =
+        view.report(new TimeRange(window.start().minus(lookback), now)).outages();
+    Duration down =
+        view.report(window).down().minus(BurnRate.unconfirmed(outages, window, confirm));
+    return Math.max(0, down.toMillis()) / 1000.0;
+  }
+
+  /** How long {@code service} stays DOWN before its {@code page-after} confirms it. */
+  private static Duration confirmationTime(Fleet f, Service service) {
+    PageAfter pageAfter =
+        service.pageAfter() == null ? f.settings().alerting().pageAfter() : service.pageAfter();
+    Duration shortest = null;
+    for (Check c : f.checksOf(service.id())) {
+      shortest = shortest == null || c.every().compareTo(shortest) < 0 ? c.every() : shortest;
+    }
+    return BurnRate.confirmationTime(pageAfter, shortest == null ? Duration.ZERO : shortest);
   }
 
   private Future<Void> deliverDue(Instant now) {
