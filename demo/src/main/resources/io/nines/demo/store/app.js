@@ -33,6 +33,10 @@
             status.textContent =
               "Order confirmed: " + answer.body.order + ", " + price(answer.body.total) + " paid.";
             document.title = "Order confirmed · ShopSmart";
+            var cartLink = document.getElementById("cart-link");
+            if (cartLink) {
+              cartLink.textContent = "Cart (0)";
+            }
           } else {
             fail(answer.body.message || "the shop answered without a reason");
           }
