@@ -197,6 +197,12 @@ public final class ShopServer {
     return token;
   }
 
+  /** Ends a session: its token no longer works, and its cart is gone. */
+  void endSession(String token) {
+    tokens.remove(token);
+    carts.remove(token);
+  }
+
   /** Whether a token belongs to a session of this shop. */
   boolean isSession(String token) {
     return token != null && tokens.contains(token);

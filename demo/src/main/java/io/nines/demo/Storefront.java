@@ -115,6 +115,10 @@ final class Storefront {
   }
 
   private void logOut(RoutingContext ctx) {
+    String token = session(ctx);
+    if (token != null) {
+      shop.endSession(token);
+    }
     ctx.response()
         .addCookie(Cookie.cookie(ShopServer.SESSION_COOKIE, "").setPath("/").setMaxAge(0));
     redirect(ctx, LOGIN);

@@ -173,9 +173,15 @@ class StorefrontTest {
     }
     assertThat(get("/store/products", "not-a-session").getHeader("Location"))
         .isEqualTo("/store/login");
-    HttpResponse<Buffer> out = postForm("/store/logout", logIn());
+    String session = logIn();
+    HttpResponse<Buffer> out = postForm("/store/logout", session);
     assertThat(out.statusCode()).isEqualTo(303);
+    assertThat(out.getHeader("Location")).isEqualTo("/store/login");
     assertThat(out.cookies()).anySatisfy(c -> assertThat(c).startsWith("session=;"));
+    // The old cookie no longer works, on the pages or the API.
+    assertThat(get("/store/cart", session).getHeader("Location")).isEqualTo("/store/login");
+    assertThat(await(request(HttpMethod.POST, "/api/checkout", session).send()).statusCode())
+        .isEqualTo(401);
   }
 
   @Test
