@@ -105,7 +105,7 @@ public final class DemoShopProxy implements RouteGroup {
       badRequest(
           ctx,
           "the body must be a JSON object such as {\"mode\":\"outage\",\"forSeconds\":120}; mode"
-              + " is outage, slow, errors or none");
+              + " is outage, slow, errors, broken-ui (checkout only) or none");
       return;
     }
     forward(ctx, HttpMethod.POST, "/demo/faults/" + service, json.toBuffer());
