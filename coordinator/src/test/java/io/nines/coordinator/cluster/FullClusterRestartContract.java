@@ -201,7 +201,7 @@ abstract class FullClusterRestartContract {
     for (String check : List.of("home", "pay")) {
       CheckLog owners =
           (CheckLog) first.member(0).hazelcast().getMap(HazelcastResultStore.MAP_NAME).get(check);
-      assertThat(owners.pendingChanges())
+      assertThat(owners.journal().pending())
           .as("the write-behind thread drained the owner's live log of %s", check)
           .isEmpty();
     }

@@ -84,7 +84,7 @@ public final class ApplyBatch
     change = applied.change();
     if (change != null) {
       if (durable) {
-        log.addPending(new PendingChange(log.checkId(), change, now));
+        log.journal().record(new PendingChange(log.checkId(), change, now));
       }
       store(entry, log, rules);
       Evaluation evaluated = change.evaluation();
@@ -140,8 +140,8 @@ public final class ApplyBatch
       if (durable) {
         // The owner's "now", which the change carries as its retention cut.
         Instant now = change.retainFrom().plus(rules.retention());
-        log.addPending(new PendingChange(log.checkId(), change, now));
-        log.trimPending(now.minus(BACKUP_PENDING_WINDOW));
+        log.journal().record(new PendingChange(log.checkId(), change, now));
+        log.journal().forgetBefore(now.minus(BACKUP_PENDING_WINDOW));
       }
       store(entry, log, rules);
       return null;

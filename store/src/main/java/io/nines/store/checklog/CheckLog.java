@@ -74,14 +74,14 @@ public final class CheckLog {
   public static final int MAX_STRETCHES_PER_HOUR = 6;
 
   /**
-   * Changes a durable store has not written yet, oldest first. The only part of a log that another
-   * thread touches (the writer drains it), hence guarded by its own lock; never held while I/O
-   * runs.
+   * Changes a durable store has not written yet: the only part of a log that another thread touches
+   * (the writer drains it), hence a thread-safe object of its own.
    */
-  private final List<PendingChange> pending = new ArrayList<>();
+  private final Journal journal;
 
   public CheckLog(String checkId) {
     this.checkId = Checks.checkNotBlank(checkId, "checkId");
+    this.journal = new Journal(checkId);
   }
 
   /**
@@ -105,7 +105,7 @@ public final class CheckLog {
     return log;
   }
 
-  /** An independent copy, pending changes included: changing one never changes the other. */
+  /** An independent copy, its journal included: changing one never changes the other. */
   public CheckLog copy() {
     Map<String, AppliedSequences> sequences = new TreeMap<>();
     agents.forEach((a, s) -> sequences.put(a, new AppliedSequences(s.watermark(), s.above())));
@@ -113,7 +113,7 @@ public final class CheckLog {
     history().forEach(copy::restoreHistory);
     copy.compactedUntil = compactedUntil;
     copy.staleAfter = staleAfter;
-    pendingChanges().forEach(copy::addPending);
+    copy.journal.recordAll(journal);
     return copy;
   }
 
@@ -252,7 +252,7 @@ public final class CheckLog {
     }
     boolean changed =
         !accepted.isEmpty() || !refused.isEmpty() || dropped > 0 || forgot || !slices.isEmpty();
-    trimPending(oldest);
+    journal.forgetBefore(oldest);
     return new Applied(
         outcome,
         changed ? new Change(accepted, refused, oldest, evaluated, slices, historyFrom) : null);
@@ -497,7 +497,7 @@ public final class CheckLog {
                 LocationHistory.nanos(all.get(all.size() - 1).end()));
           }
         });
-    other.pendingChanges().forEach(this::addPending);
+    journal.recordAll(other.journal);
     List<HistorySlice> slices = touched.slices(Instant.EPOCH);
     if (!added.isEmpty() || theirs != null || !slices.isEmpty()) {
       // What the other side held reaches a durable store through this log's next write; a store
@@ -508,56 +508,13 @@ public final class CheckLog {
               : !added.isEmpty() ? added.get(added.size() - 1).startedAt() : Instant.EPOCH;
       Change change =
           new Change(added, List.of(), Instant.EPOCH, evaluation, slices, Instant.EPOCH);
-      addPending(new PendingChange(checkId, change, at));
+      journal.record(new PendingChange(checkId, change, at));
     }
   }
 
-  /** Records a change for a durable store to write; see {@link #drainPending()}. */
-  public void addPending(PendingChange change) {
-    Checks.checkArgument(
-        change.checkId().equals(checkId),
-        "change: a change of '%s' (expected: of '%s')",
-        change.checkId(),
-        checkId);
-    synchronized (pending) {
-      pending.add(change);
-    }
-  }
-
-  /**
-   * Forgets the pending changes made before {@code before}: on a backup, changes its owner has long
-   * written; on any copy, changes whose results have left the retention.
-   */
-  public void trimPending(Instant before) {
-    synchronized (pending) {
-      pending.removeIf(p -> p.at().isBefore(before));
-    }
-  }
-
-  /**
-   * Takes every pending change, oldest first, leaving none: the writer then writes them, and gives
-   * them back with {@link #restorePending} if it fails. Safe to call from any thread.
-   */
-  public List<PendingChange> drainPending() {
-    synchronized (pending) {
-      List<PendingChange> out = List.copyOf(pending);
-      pending.clear();
-      return out;
-    }
-  }
-
-  /** Puts back changes a writer took and failed to write, before any recorded since. */
-  public void restorePending(List<PendingChange> changes) {
-    synchronized (pending) {
-      pending.addAll(0, changes);
-    }
-  }
-
-  /** A snapshot of the pending changes, oldest first. Safe to call from any thread. */
-  public List<PendingChange> pendingChanges() {
-    synchronized (pending) {
-      return List.copyOf(pending);
-    }
+  /** The changes a durable store has not written yet; safe to use from any thread. */
+  public Journal journal() {
+    return journal;
   }
 
   /**

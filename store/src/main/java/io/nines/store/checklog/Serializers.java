@@ -258,7 +258,7 @@ public final class Serializers {
         CheckLog.Change[] changes = in.readArrayOfCompact("pendingChanges", CheckLog.Change.class);
         OffsetDateTime[] at = in.readArrayOfTimestampWithTimezone("pendingAt");
         for (int i = 0; changes != null && i < changes.length; i++) {
-          log.addPending(new PendingChange(log.checkId(), changes[i], instant(at[i])));
+          log.journal().record(new PendingChange(log.checkId(), changes[i], instant(at[i])));
         }
       }
       // Added with timeline histories; a log from an older member builds its history from its
@@ -289,7 +289,7 @@ public final class Serializers {
       out.writeArrayOfString("agentIds", agents.keySet().toArray(new String[0]));
       out.writeArrayOfCompact("agentSequences", agents.values().toArray(new AppliedSequences[0]));
       out.writeCompact("evaluation", log.evaluation());
-      List<PendingChange> pending = log.pendingChanges();
+      List<PendingChange> pending = log.journal().pending();
       out.writeArrayOfCompact(
           "pendingChanges",
           pending.stream().map(PendingChange::change).toArray(CheckLog.Change[]::new));

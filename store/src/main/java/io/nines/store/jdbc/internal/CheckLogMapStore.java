@@ -115,7 +115,7 @@ public final class CheckLogMapStore
     List<List<PendingChange>> taken = new ArrayList<>(logs.size());
     List<PendingChange> all = new ArrayList<>();
     for (CheckLog log : logs) {
-      List<PendingChange> changes = log.drainPending();
+      List<PendingChange> changes = log.journal().drain();
       if (!changes.isEmpty()) {
         drained.add(log);
         taken.add(changes);
@@ -130,7 +130,7 @@ public final class CheckLogMapStore
       repository.write(all);
     } catch (SQLException | RuntimeException e) {
       for (int i = 0; i < drained.size(); i++) {
-        drained.get(i).restorePending(taken.get(i));
+        drained.get(i).journal().restore(taken.get(i));
       }
       throw new IllegalStateException(
           "writing " + all.size() + " change(s) of the checks map to the database failed", e);
