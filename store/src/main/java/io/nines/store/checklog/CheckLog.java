@@ -38,8 +38,8 @@ import java.util.TreeSet;
  * {@link Change} it made; {@link #replay} makes a change decided elsewhere.
  *
  * <p>Not thread-safe. In the cluster only the partition thread of the entry's owner (or of a
- * backup) touches it; the in-memory store guards it with its lock. Nothing is changed before every
- * result has been checked, so a failure leaves it as it was.
+ * backup) touches it; the in-memory store locks it (its own monitor) while it uses it. Nothing is
+ * changed before every result has been checked, so a failure leaves it as it was.
  */
 public final class CheckLog {
   private final String checkId;

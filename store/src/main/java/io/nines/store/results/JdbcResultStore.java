@@ -81,7 +81,7 @@ public final class JdbcResultStore implements ResultStore, AutoCloseable {
         .onFailure(e -> writer.close());
   }
 
-  /** Called by the in-memory store under its write lock. */
+  /** Called by the in-memory store under the changed check's lock; in order for each check. */
   private void queue(PendingChange change) {
     synchronized (unwritten) {
       unwritten.add(change);
