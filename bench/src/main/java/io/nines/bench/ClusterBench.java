@@ -20,8 +20,8 @@ import io.nines.config.Tier;
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.cluster.ClusterOptions;
 import io.nines.coordinator.query.Queries;
-import io.nines.coordinator.store.AppendOutcome;
-import io.nines.coordinator.store.HazelcastResultStore;
+import io.nines.store.results.AppendOutcome;
+import io.nines.store.results.HazelcastResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -161,10 +161,10 @@ public final class ClusterBench {
     java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("nines-bench-wb");
     io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-    io.nines.coordinator.store.jdbc.Database db =
-        io.nines.coordinator.store.jdbc.Database.open(
-            io.nines.coordinator.store.jdbc.DatabaseOptions.builder()
-                .url(io.nines.coordinator.store.jdbc.DatabaseOptions.h2Url(dir))
+    io.nines.store.jdbc.Database db =
+        io.nines.store.jdbc.Database.open(
+            io.nines.store.jdbc.DatabaseOptions.builder()
+                .url(io.nines.store.jdbc.DatabaseOptions.h2Url(dir))
                 .writeDelay(Duration.ofSeconds(1))
                 .build(),
             registry,

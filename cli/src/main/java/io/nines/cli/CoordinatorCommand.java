@@ -17,10 +17,13 @@ import io.nines.coordinator.CoordinatorOptions;
 import io.nines.coordinator.alerting.ChannelSender;
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.cluster.ClusterOptions;
-import io.nines.coordinator.store.JdbcResultStore;
-import io.nines.coordinator.store.jdbc.Database;
-import io.nines.coordinator.store.jdbc.DatabaseOptions;
-import io.nines.coordinator.store.jdbc.RetentionTask;
+import io.nines.store.Backend;
+import io.nines.store.JdbcBackend;
+import io.nines.store.MemoryBackend;
+import io.nines.store.jdbc.Database;
+import io.nines.store.jdbc.DatabaseOptions;
+import io.nines.store.jdbc.RetentionTask;
+import io.nines.store.results.JdbcResultStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
@@ -257,27 +260,25 @@ final class CoordinatorCommand implements Callable<Integer> {
             .readTokens(readers)
             .adminTokens(adminTokens)
             .tls(tlsCert, tlsKey);
-    Database database = null;
-    JdbcResultStore durable = null;
-    RetentionTask retention = null;
+    // The storage mode: the member's maps, a database (H2 by default), or memory only.
+    Backend backend;
+    Database opened = null;
     if (member != null) {
       builder.cluster(member);
-      // Every member deletes what left the retentions; deleting is idempotent.
-      database = clusterDatabase;
+      backend = member.backend();
     } else if (!inMemory) {
       Map<String, String> dbEnv = new HashMap<>(env);
       dbEnv.put(DatabaseOptions.ENV_DATA_DIR, dataDir.toString());
       try {
-        database =
-            Database.open(DatabaseOptions.fromEnvironment(dbEnv), registry, TimeSource.SYSTEM);
-        durable =
-            JdbcResultStore.open(vertx, database)
+        opened = Database.open(DatabaseOptions.fromEnvironment(dbEnv), registry, TimeSource.SYSTEM);
+        backend =
+            JdbcBackend.open(vertx, opened)
                 .toCompletionStage()
                 .toCompletableFuture()
                 .get(120, TimeUnit.SECONDS);
       } catch (IllegalArgumentException | IllegalStateException | ExecutionException e) {
-        if (database != null) {
-          database.close();
+        if (opened != null) {
+          opened.close();
         }
         vertx.close();
         spec.commandLine()
@@ -289,8 +290,13 @@ final class CoordinatorCommand implements Callable<Integer> {
                     + Main.messageOf(e instanceof ExecutionException ? e.getCause() : e));
         return 1;
       }
-      builder.store(durable);
+    } else {
+      backend = new MemoryBackend();
     }
+    builder.backend(backend);
+    // Every member deletes what left the retentions; deleting is idempotent.
+    Database database = backend.database();
+    RetentionTask retention = null;
     if (database != null) {
       retention =
           RetentionTask.start(
@@ -378,7 +384,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     long reloadTimer = watch(vertx, configDir);
     ClusterMember clustered = member;
     Database db = database;
-    JdbcResultStore store = durable;
+    Backend stores = backend;
     RetentionTask retentionTask = retention;
     Processes.awaitShutdown(
         () -> {
@@ -387,8 +393,8 @@ final class CoordinatorCommand implements Callable<Integer> {
           if (retentionTask != null) {
             retentionTask.close();
           }
-          if (store != null) {
-            store.close();
+          if (stores.results() instanceof JdbcResultStore durable) {
+            durable.close();
           }
           if (clustered != null) {
             // A graceful stop writes the member's write-behind queue: before the database closes.

@@ -13,7 +13,7 @@ import io.nines.config.Service;
 import io.nines.coordinator.confighistory.Lives;
 import io.nines.coordinator.query.Queries;
 import io.nines.coordinator.readmodel.DashboardViews;
-import io.nines.coordinator.store.ResultStore;
+import io.nines.store.results.ResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;

@@ -2,6 +2,8 @@ package io.nines.coordinator.fleet;
 
 import io.nines.config.Fleet;
 import io.nines.coordinator.alerting.Alerting;
+import io.nines.store.agents.AgentRecord;
+import io.nines.store.agents.AgentRegistry;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,6 +2,7 @@ package io.nines.coordinator.fleet;
 
 import io.nines.config.Check;
 import io.nines.config.Fleet;
+import io.nines.store.agents.AgentRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -15,7 +15,7 @@ import io.nines.config.MaintenanceWindow;
 import io.nines.config.Service;
 import io.nines.config.Settings;
 import io.nines.coordinator.confighistory.Lives;
-import io.nines.coordinator.store.ResultStore;
+import io.nines.store.results.ResultStore;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,7 @@
 package io.nines.coordinator.api;
 
-import static io.nines.coordinator.testing.TestFleets.fail;
-import static io.nines.coordinator.testing.TestFleets.ok;
+import static io.nines.store.testing.TestFleets.fail;
+import static io.nines.store.testing.TestFleets.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -18,7 +18,7 @@ import io.nines.config.Tier;
 import io.nines.coordinator.Coordinator;
 import io.nines.coordinator.CoordinatorOptions;
 import io.nines.coordinator.readmodel.DashboardViews;
-import io.nines.coordinator.testing.TestFleets;
+import io.nines.store.testing.TestFleets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

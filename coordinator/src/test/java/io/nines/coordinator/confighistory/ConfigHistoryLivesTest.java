@@ -7,7 +7,7 @@ import io.nines.config.ConfigVersion;
 import io.nines.config.DownWhen;
 import io.nines.config.Fleet;
 import io.nines.config.MaintenanceWindow;
-import io.nines.coordinator.testing.TestFleets;
+import io.nines.store.testing.TestFleets;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
