@@ -95,7 +95,8 @@ public final class CheckRunner {
         "tcp", new TcpProbe(),
         "dns", new DnsProbe(),
         "tls", new TlsProbe(),
-        "grpc", new GrpcProbe());
+        "grpc", new GrpcProbe(),
+        "websocket", new WebSocketProbe());
   }
 
   /** Whether this runner can run checks of {@code type}. */
