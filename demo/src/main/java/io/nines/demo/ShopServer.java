@@ -25,12 +25,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * payments and reviews, each behind its own path, each with a fault switch.
  *
  * <p>Checkout calls payments: when payments is out, checkout fails too, so the demo shows an
- * upstream outage and its dependants. Faults are set through {@code /demo/faults}.
+ * upstream outage and its dependants. Faults are set through {@code /demo/faults}. The same port
+ * serves gRPC health and the live orders feed, a WebSocket ({@link ShopProtocols}).
  */
 public final class ShopServer {
   /** The services of the shop, in the order the demo lists them. */
   public static final List<String> SERVICES =
-      List.of("login", "catalog", "search", "cart", "checkout", "payments", "reviews");
+      List.of("login", "catalog", "search", "cart", "checkout", "payments", "reviews", "orders");
 
   /** The password the demo's probe user logs in with. */
   public static final String PROBE_PASSWORD = "shopsmart";
@@ -47,6 +48,7 @@ public final class ShopServer {
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
   private final Set<String> tokens = ConcurrentHashMap.newKeySet();
   private final Map<String, JsonArray> carts = new ConcurrentHashMap<>();
+  private final ShopProtocols protocols;
   private HttpServer server;
 
   /**
@@ -56,13 +58,13 @@ public final class ShopServer {
     this.vertx = vertx;
     this.time = time;
     this.random = random;
+    this.protocols = new ShopProtocols(vertx, time, random, this::faultOf);
   }
 
   /** Starts listening; completes with the bound port. */
   public Future<Integer> start(String host, int port) {
-    return vertx
-        .createHttpServer()
-        .requestHandler(router())
+    return protocols
+        .install(vertx.createHttpServer(), router())
         .listen(port, host)
         .map(
             s -> {
