@@ -131,6 +131,10 @@ final class ProbeLoops {
       return tls.host();
     } else if (check.spec() instanceof CheckSpec.Dns dns) {
       return dns.server() == null ? "system-resolver" : dns.server();
+    } else if (check.spec() instanceof CheckSpec.Grpc grpc) {
+      return grpc.host();
+    } else if (check.spec() instanceof CheckSpec.WebSocket ws) {
+      url = ws.url();
     }
     if (url == null) {
       return "";

@@ -25,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * payments and reviews, each behind its own path, each with a fault switch.
  *
  * <p>Checkout calls payments: when payments is out, checkout fails too, so the demo shows an
- * upstream outage and its dependants. Faults are set through {@code /demo/faults}.
+ * upstream outage and its dependants. Faults are set through {@code /demo/faults}. The same port
+ * serves gRPC health and the live orders feed, a WebSocket ({@link ShopProtocols}).
  *
  * <p>Next to the JSON API, a small server-rendered storefront under {@code /store/} ({@link
  * Storefront}) sells through the same sessions, carts and fault switches, for journeys in a real
@@ -34,7 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ShopServer {
   /** The services of the shop, in the order the demo lists them. */
   public static final List<String> SERVICES =
-      List.of("login", "catalog", "search", "cart", "checkout", "payments", "reviews");
+      List.of("login", "catalog", "search", "cart", "checkout", "payments", "reviews", "orders");
 
   /** The cookie that carries a session's token (set by {@code /api/login} and the storefront). */
   static final String SESSION_COOKIE = "session";
@@ -54,6 +55,7 @@ public final class ShopServer {
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
   private final Set<String> tokens = ConcurrentHashMap.newKeySet();
   private final Map<String, JsonArray> carts = new ConcurrentHashMap<>();
+  private final ShopProtocols protocols;
   private HttpServer server;
 
   /**
@@ -63,13 +65,13 @@ public final class ShopServer {
     this.vertx = vertx;
     this.time = time;
     this.random = random;
+    this.protocols = new ShopProtocols(vertx, time, random, this::faultOf);
   }
 
   /** Starts listening; completes with the bound port. */
   public Future<Integer> start(String host, int port) {
-    return vertx
-        .createHttpServer()
-        .requestHandler(router())
+    return protocols
+        .install(vertx.createHttpServer(), router())
         .listen(port, host)
         .map(
             s -> {

@@ -94,7 +94,9 @@ public final class CheckRunner {
         "journey", http,
         "tcp", new TcpProbe(),
         "dns", new DnsProbe(),
-        "tls", new TlsProbe());
+        "tls", new TlsProbe(),
+        "grpc", new GrpcProbe(),
+        "websocket", new WebSocketProbe());
   }
 
   /** Whether this runner can run checks of {@code type}. */

@@ -51,6 +51,10 @@ public final class AssertionParser {
                   || s instanceof Subject.Body
                   || s instanceof Subject.BodyJson;
           case "tcp" -> s instanceof Subject.Latency || s instanceof Subject.Body;
+          case "websocket" ->
+              s instanceof Subject.Latency
+                  || s instanceof Subject.Body
+                  || s instanceof Subject.BodyJson;
           case "dns" ->
               s instanceof Subject.Latency
                   || s instanceof Subject.DnsAnswers
@@ -84,9 +88,12 @@ public final class AssertionParser {
       case "tcp" -> List.of("latency", "body");
       case "dns" -> List.of("latency", "dns.answers", "dns.rcode");
       case "tls" -> List.of("latency", "cert.days");
+      case "websocket" -> List.of("latency", "body", "body.$PATH");
       default ->
           throw new IllegalArgumentException(
-              "checkType: '" + checkType + "' (expected: one of http, journey, tcp, dns, tls)");
+              "checkType: '"
+                  + checkType
+                  + "' (expected: one of http, journey, tcp, dns, tls, websocket)");
     };
   }
 }
