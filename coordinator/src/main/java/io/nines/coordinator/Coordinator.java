@@ -215,7 +215,10 @@ public final class Coordinator {
             authFailures,
             configHistory::lives);
     List<RouteGroup> routes = new ArrayList<>();
-    routes.add(new DemoShopProxy(vertx, options.demoShopUrl()));
+    if (options.demoShopUrl() != null) {
+      // Only `nines up` sets a demo shop; without one the demo relay's paths are unknown paths.
+      routes.add(new DemoShopProxy(vertx, options.demoShopUrl()));
+    }
     AgentRegistry agents =
         cluster == null
             ? new InMemoryAgentRegistry()
