@@ -9,6 +9,9 @@ import io.nines.availability.incident.Command;
 import io.nines.availability.incident.Incident;
 import io.nines.availability.incident.Notification;
 import io.nines.availability.incident.ServiceAlerts;
+import io.nines.availability.report.FleetTimelines;
+import io.nines.availability.report.Lives;
+import io.nines.availability.report.ServiceView;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.common.TimeSource;
@@ -16,7 +19,6 @@ import io.nines.config.Check;
 import io.nines.config.Fleet;
 import io.nines.config.PageAfter;
 import io.nines.config.Service;
-import io.nines.coordinator.confighistory.Lives;
 import io.nines.coordinator.query.Queries;
 import io.nines.coordinator.store.ResultStore;
 import io.vertx.core.Future;
@@ -273,7 +275,7 @@ public final class Alerting {
                         if (!f.checksOf(s.id()).isEmpty()) {
                           states.put(
                               s.id(),
-                              Queries.serviceTimeline(f, s.id(), span, results).lastState());
+                              FleetTimelines.serviceTimeline(f, s.id(), span, results).lastState());
                         }
                       }
                       return states;
@@ -291,7 +293,8 @@ public final class Alerting {
               // has no incident to tell its dependants.
               Set<String> maintenance = new HashSet<>();
               for (String id : states.keySet()) {
-                if (!Queries.maintenance(f, id, new TimeRange(now, now.plusMillis(1))).isEmpty()) {
+                if (!FleetTimelines.maintenance(f, id, new TimeRange(now, now.plusMillis(1)))
+                    .isEmpty()) {
                   maintenance.add(id);
                 }
               }
@@ -479,14 +482,14 @@ public final class Alerting {
                         }
                         // Only the service's life counts: before it, nothing is down, and the
                         // month's budget covers only the part of the month inside it.
-                        Queries.ServiceView view = Queries.service(f, s.id(), span, results, known);
+                        ServiceView view = FleetTimelines.service(f, s.id(), span, results, known);
                         double d1 = down(view, new TimeRange(now.minus(Duration.ofHours(1)), now));
                         double d6 = down(view, new TimeRange(now.minus(Duration.ofHours(6)), now));
                         DowntimeBudget budget = view.budget(now);
                         verdicts.put(
                             s.id(),
                             BurnRate.judge(
-                                Queries.targetPercent(f, s),
+                                FleetTimelines.targetPercent(f, s),
                                 d1,
                                 d6,
                                 budget.spent().toMillis() / 1000.0,
@@ -508,7 +511,7 @@ public final class Alerting {
             });
   }
 
-  private static double down(Queries.ServiceView view, TimeRange window) {
+  private static double down(ServiceView view, TimeRange window) {
     AvailabilityReport r = view.report(window);
     return r.down().toMillis() / 1000.0;
   }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nines.availability.report.MonthlyCsv;
 import io.nines.common.ProbeResult;
 import io.nines.common.ResultBatch;
 import io.nines.common.testing.ManualTimeSource;
@@ -17,7 +18,6 @@ import io.nines.config.Service;
 import io.nines.config.Tier;
 import io.nines.coordinator.Coordinator;
 import io.nines.coordinator.CoordinatorOptions;
-import io.nines.coordinator.readmodel.DashboardViews;
 import io.nines.coordinator.testing.TestFleets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -376,7 +376,7 @@ class DashboardRoutesTest {
     assertThat(csv.getHeader("content-disposition")).contains("nines-report-2026-04.csv");
     String[] lines = csv.bodyAsString().split("\r\n");
     assertThat(lines).hasSize(4);
-    assertThat(lines[0]).isEqualTo(String.join(",", DashboardViews.CSV_COLUMNS));
+    assertThat(lines[0]).isEqualTo(String.join(",", MonthlyCsv.COLUMNS));
     String[] row = lines[1].split(",");
     assertThat(row).hasSize(12);
     assertThat(List.of(row).subList(0, 4))
