@@ -37,7 +37,7 @@ public record ProbeResult(
     int attempts,
     Map<String, Double> phasesMillis,
     JsonObject diagnostics)
-    implements Observation {
+    implements ProbeOutcome {
 
   public ProbeResult {
     Checks.checkNotBlank(agentId, "agentId");

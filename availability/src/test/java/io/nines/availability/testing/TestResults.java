@@ -1,10 +1,9 @@
 package io.nines.availability.testing;
 
-import io.nines.common.Checks;
-import io.nines.common.Observation;
+import io.nines.common.ProbeOutcome;
 import java.time.Instant;
 
-/** Builds the {@link Observation}s that timeline tests feed in: one passing, one failing. */
+/** Builds the {@link ProbeOutcome}s that timeline tests feed in: one passing, one failing. */
 public final class TestResults {
   private TestResults() {}
 
@@ -14,15 +13,7 @@ public final class TestResults {
    */
   public record Run(
       String agentId, long sequence, String checkId, String location, Instant startedAt, boolean ok)
-      implements Observation {
-    public Run {
-      Checks.checkNotBlank(agentId, "agentId");
-      Checks.checkPositive(sequence, "sequence");
-      Checks.checkNotBlank(checkId, "checkId");
-      Checks.checkNotBlank(location, "location");
-      Checks.notNull(startedAt, "startedAt");
-    }
-  }
+      implements ProbeOutcome {}
 
   /** A passing run. */
   public static Run ok(String agent, long seq, String check, String location, Instant startedAt) {

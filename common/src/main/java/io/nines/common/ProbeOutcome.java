@@ -10,7 +10,7 @@ import java.time.Instant;
  *
  * <p>Implementations are immutable values.
  */
-public interface Observation {
+public interface ProbeOutcome {
   /** The agent that ran the probe; never blank. */
   String agentId();
 
