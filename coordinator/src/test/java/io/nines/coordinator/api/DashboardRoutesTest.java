@@ -513,6 +513,12 @@ class DashboardRoutesTest {
             client
                 .post(port, "127.0.0.1", "/api/v1/demo/faults/checkout")
                 .sendBuffer(Buffer.buffer("outage")));
+    HttpResponse<Buffer> oversized =
+        await(
+            client
+                .post(port, "127.0.0.1", "/api/v1/demo/faults/checkout")
+                .putHeader("content-type", "application/json")
+                .sendBuffer(Buffer.buffer("{\"pad\":\"" + "x".repeat(20 * 1024) + "\"}")));
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.bodyAsJsonObject().getString("mode")).isEqualTo("outage");
@@ -522,6 +528,10 @@ class DashboardRoutesTest {
     assertThat(new JsonObject(shopGot.get(0).getString("body")).getInteger("forSeconds"))
         .isEqualTo(120);
     assertError(bad, 400, "bad_request", "mode");
+    assertThat(oversized.statusCode()).as(oversized.bodyAsString()).isEqualTo(413);
+    assertThat(oversized.bodyAsJsonObject().fieldNames())
+        .containsExactlyInAnyOrder("error", "message");
+    assertThat(shopGot).as("nothing but the valid request reached the shop").hasSize(1);
   }
 
   @Test
