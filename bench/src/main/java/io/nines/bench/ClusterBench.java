@@ -4,6 +4,8 @@ import io.nines.availability.Availability;
 import io.nines.availability.AvailabilityReport;
 import io.nines.availability.DowntimeBudget;
 import io.nines.availability.Timeline;
+import io.nines.availability.report.FetchedTimelines;
+import io.nines.availability.report.FleetTimelines;
 import io.nines.common.Failure;
 import io.nines.common.FailureKind;
 import io.nines.common.ProbeResult;
@@ -290,12 +292,12 @@ public final class ClusterBench {
   private double query(Queries queries, Service service) throws Exception {
     TimeRange window = new TimeRange(NOW.minus(Duration.ofDays(90)), NOW);
     Fleet f = queryFleet;
-    Queries.Results results =
+    FetchedTimelines results =
         queries.fetch(f.checksOf(service.id()), window).await(60, TimeUnit.SECONDS);
-    Timeline timeline = Queries.serviceTimeline(f, service.id(), window, results);
+    Timeline timeline = FleetTimelines.serviceTimeline(f, service.id(), window, results);
     AvailabilityReport r =
-        Availability.report(timeline, window, Queries.maintenance(f, service.id(), window));
-    DowntimeBudget.asOf(Queries.targetPercent(f, service), timeline, List.of(), NOW);
+        Availability.report(timeline, window, FleetTimelines.maintenance(f, service.id(), window));
+    DowntimeBudget.asOf(FleetTimelines.targetPercent(f, service), timeline, List.of(), NOW);
     return r.availability();
   }
 

@@ -181,7 +181,10 @@ public final class Coordinator {
             authFailures,
             configHistory::lives);
     List<RouteGroup> routes = new ArrayList<>();
-    routes.add(new DemoShopProxy(vertx, options.demoShopUrl()));
+    if (options.demoShopUrl() != null) {
+      // Only `nines up` sets a demo shop; without one the demo relay's paths are unknown paths.
+      routes.add(new DemoShopProxy(vertx, options.demoShopUrl()));
+    }
     List<Future<Void>> loads = new ArrayList<>();
     // The stores are there at once; the future says when what is durable has been read back.
     loads.add(backend.start(vertx, fleet));

@@ -91,6 +91,8 @@ final class ShopProtocols {
             Math.max(1, fault.delayMillis()), t -> later.complete(GrpcHealth.Status.SERVING));
         yield later.future();
       }
+      // A broken storefront script breaks no endpoint: health stays SERVING.
+      case BROKEN_UI -> Future.succeededFuture(GrpcHealth.Status.SERVING);
     };
   }
 

@@ -8,6 +8,9 @@ import io.nines.availability.incident.Command;
 import io.nines.availability.incident.Incident;
 import io.nines.availability.incident.Notification;
 import io.nines.availability.incident.ServiceAlerts;
+import io.nines.availability.report.FleetTimelines;
+import io.nines.availability.report.Lives;
+import io.nines.availability.report.ServiceView;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.common.TimeSource;
@@ -15,7 +18,6 @@ import io.nines.config.Check;
 import io.nines.config.Fleet;
 import io.nines.config.PageAfter;
 import io.nines.config.Service;
-import io.nines.coordinator.confighistory.Lives;
 import io.nines.coordinator.query.Queries;
 import io.nines.store.alerts.AlertStore;
 import io.nines.store.alerts.Delivery;
@@ -279,7 +281,7 @@ public final class Alerting {
                         if (!f.checksOf(s.id()).isEmpty()) {
                           states.put(
                               s.id(),
-                              Queries.serviceTimeline(f, s.id(), span, results).lastState());
+                              FleetTimelines.serviceTimeline(f, s.id(), span, results).lastState());
                         }
                       }
                       return states;
@@ -297,7 +299,8 @@ public final class Alerting {
               // has no incident to tell its dependants.
               Set<String> maintenance = new HashSet<>();
               for (String id : states.keySet()) {
-                if (!Queries.maintenance(f, id, new TimeRange(now, now.plusMillis(1))).isEmpty()) {
+                if (!FleetTimelines.maintenance(f, id, new TimeRange(now, now.plusMillis(1)))
+                    .isEmpty()) {
                   maintenance.add(id);
                 }
               }
@@ -485,7 +488,7 @@ public final class Alerting {
                         }
                         // Only the service's life counts: before it, nothing is down, and the
                         // month's budget covers only the part of the month inside it.
-                        Queries.ServiceView view = Queries.service(f, s.id(), span, results, known);
+                        ServiceView view = FleetTimelines.service(f, s.id(), span, results, known);
                         Duration confirm = confirmationTime(f, s);
                         double d1 = confirmedDown(view, now, Duration.ofHours(1), confirm);
                         double d6 = confirmedDown(view, now, Duration.ofHours(6), confirm);
@@ -493,7 +496,7 @@ public final class Alerting {
                         verdicts.put(
                             s.id(),
                             BurnRate.judge(
-                                Queries.targetPercent(f, s),
+                                FleetTimelines.targetPercent(f, s),
                                 d1,
                                 d6,
                                 budget.spent().toMillis() / 1000.0,
@@ -521,7 +524,7 @@ public final class Alerting {
    * confirmation time, which its {@code page-after} never confirmed.
    */
   private static double confirmedDown(
-      Queries.ServiceView view, Instant now, Duration length, Duration confirm) {
+      ServiceView view, Instant now, Duration length, Duration confirm) {
     TimeRange window = new TimeRange(now.minus(length), now);
     Duration lookback =
         confirm.compareTo(CONFIRMATION_LOOKBACK) < 0 ? confirm : CONFIRMATION_LOOKBACK;

@@ -9,6 +9,9 @@ import io.nines.availability.AvailabilityReport;
 import io.nines.availability.DowntimeBudget;
 import io.nines.availability.Timeline;
 import io.nines.availability.Timelines;
+import io.nines.availability.report.FetchedTimelines;
+import io.nines.availability.report.FleetTimelines;
+import io.nines.availability.report.Lives;
 import io.nines.common.ProbeResult;
 import io.nines.common.ResultBatch;
 import io.nines.common.TimeRange;
@@ -18,7 +21,6 @@ import io.nines.config.Fleet;
 import io.nines.config.Service;
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.confighistory.ConfigHistory;
-import io.nines.coordinator.confighistory.Lives;
 import io.nines.coordinator.fleet.AgentAuth;
 import io.nines.coordinator.query.Queries;
 import io.nines.coordinator.readmodel.AvailabilityMetrics;
@@ -371,11 +373,13 @@ public final class Api {
       TimeRange window,
       TimeRange month,
       Instant now,
-      Queries.Results results,
+      FetchedTimelines results,
       Lives lives) {
-    AvailabilityReport r = Queries.service(fleet, s.id(), window, results, lives).report(window);
-    double target = Queries.targetPercent(fleet, s);
-    DowntimeBudget budget = Queries.service(fleet, s.id(), month, results, lives).budget(now);
+    AvailabilityReport r =
+        FleetTimelines.service(fleet, s.id(), window, results, lives).report(window);
+    double target = FleetTimelines.targetPercent(fleet, s);
+    DowntimeBudget budget =
+        FleetTimelines.service(fleet, s.id(), month, results, lives).budget(now);
     JsonObject json = new JsonObject().put("service", s.id()).put("target", target);
     json.mergeIn(Views.report(r));
     return json.put("budgetLeftSeconds", Views.seconds(budget.left()))
@@ -398,7 +402,7 @@ public final class Api {
     Instant now = time.now();
     Duration longest =
         slice.items().stream()
-            .map(Queries::staleAfter)
+            .map(FleetTimelines::staleAfter)
             .max(Duration::compareTo)
             .orElse(Duration.ZERO);
     compute(
@@ -407,9 +411,9 @@ public final class Api {
         results -> slice.toJson(c -> checkJson(c, now, results)));
   }
 
-  private static JsonObject checkJson(Check c, Instant now, Queries.Results results) {
-    TimeRange span = new TimeRange(now.minus(Queries.staleAfter(c)), now);
-    Map<String, Timeline> locations = Queries.locationTimelines(c, span, results);
+  private static JsonObject checkJson(Check c, Instant now, FetchedTimelines results) {
+    TimeRange span = new TimeRange(now.minus(FleetTimelines.staleAfter(c)), now);
+    Map<String, Timeline> locations = FleetTimelines.locationTimelines(c, span, results);
     JsonObject locationStates = new JsonObject();
     locations.forEach((l, t) -> locationStates.put(l, t.lastState().name()));
     Timeline check = Timelines.forCheck(locations.values(), c.downWhen(), span);
@@ -503,11 +507,12 @@ public final class Api {
     List<Check> checks = new ArrayList<>();
     services.forEach(s -> checks.addAll(fleet.checksOf(s.id())));
     Lives known = lives.get();
-    Future<Queries.Results> fetched = queries.fetch(checks, AvailabilityMetrics.span(now));
+    Future<FetchedTimelines> fetched = queries.fetch(checks, AvailabilityMetrics.span(now));
     List<Future<Map<String, List<ProbeResult>>>> reads = new ArrayList<>();
     for (Check c : checks) {
       reads.add(
-          store.resultsByLocation(c.id(), now.minus(Queries.staleAfter(c)), now.plusMillis(1)));
+          store.resultsByLocation(
+              c.id(), now.minus(FleetTimelines.staleAfter(c)), now.plusMillis(1)));
     }
     Future.all(fetched, Future.all(reads))
         .onFailure(ctx::fail)

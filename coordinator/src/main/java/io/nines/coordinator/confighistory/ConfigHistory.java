@@ -1,5 +1,6 @@
 package io.nines.coordinator.confighistory;
 
+import io.nines.availability.report.Lives;
 import io.nines.common.TimeRange;
 import io.nines.common.TimeSource;
 import io.nines.config.Check;

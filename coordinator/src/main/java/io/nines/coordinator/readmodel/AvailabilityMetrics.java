@@ -4,13 +4,15 @@ import io.nines.availability.AvailabilityReport;
 import io.nines.availability.BurnRate;
 import io.nines.availability.DowntimeBudget;
 import io.nines.availability.State;
+import io.nines.availability.report.FetchedTimelines;
+import io.nines.availability.report.FleetTimelines;
+import io.nines.availability.report.Lives;
+import io.nines.availability.report.ServiceView;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.config.Check;
 import io.nines.config.Fleet;
 import io.nines.config.Service;
-import io.nines.coordinator.confighistory.Lives;
-import io.nines.coordinator.query.Queries;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,7 +83,7 @@ public final class AvailabilityMetrics {
       Fleet fleet,
       Collection<Service> services,
       Instant now,
-      Queries.Results results,
+      FetchedTimelines results,
       Lives lives,
       Map<String, Map<String, ProbeResult>> latest) {
     TimeRange span = span(now);
@@ -132,7 +134,7 @@ public final class AvailabilityMetrics {
                 + " included");
     for (Service s : services) {
       String sid = label("service", s.id());
-      Queries.ServiceView view = Queries.service(fleet, s.id(), span, results, lives);
+      ServiceView view = FleetTimelines.service(fleet, s.id(), span, results, lives);
       State current = view.timeline().lastState();
       if (current != State.UNKNOWN) {
         up.add(sid, current == State.DOWN ? 0 : 1);
@@ -141,7 +143,7 @@ public final class AvailabilityMetrics {
         state.add(
             sid + "," + label("state", st.name().toLowerCase(Locale.ROOT)), st == current ? 1 : 0);
       }
-      maintenance.add(sid, DashboardViews.inMaintenance(view, now) ? 1 : 0);
+      maintenance.add(sid, view.inMaintenance(now) ? 1 : 0);
       for (Map.Entry<String, Duration> w : WINDOWS.entrySet()) {
         AvailabilityReport r = view.report(new TimeRange(now.minus(w.getValue()), now));
         String labels = sid + "," + label("window", w.getKey());
@@ -155,7 +157,7 @@ public final class AvailabilityMetrics {
         allowed.add(sid, seconds(budget.allowed()));
         remaining.add(sid, seconds(budget.left()));
       }
-      double target = Queries.targetPercent(fleet, s);
+      double target = FleetTimelines.targetPercent(fleet, s);
       double allowedRate = 1 - target / 100.0;
       for (Map.Entry<String, Duration> w : BURN_WINDOWS.entrySet()) {
         AvailabilityReport r = view.report(new TimeRange(now.minus(w.getValue()), now));
@@ -198,7 +200,7 @@ public final class AvailabilityMetrics {
    */
   public static Map<String, ProbeResult> newestFresh(
       Check check, Map<String, List<ProbeResult>> byLocation, Instant now) {
-    Instant freshFrom = now.minus(Queries.staleAfter(check));
+    Instant freshFrom = now.minus(FleetTimelines.staleAfter(check));
     Map<String, ProbeResult> out = new LinkedHashMap<>();
     byLocation.forEach(
         (location, list) -> {

@@ -128,7 +128,10 @@ class ApiRobustnessTest {
     for (String path : paths.fieldNames()) {
       JsonObject item = paths.getJsonObject(path);
       for (String method : item.fieldNames()) {
-        if (METHODS.contains(method)) {
+        // The demo relay's operations are routes only on a coordinator given a demo shop, which
+        // this one is not; DashboardRoutesTest attacks the relay where it is mounted.
+        if (METHODS.contains(method)
+            && !OpenApiContractTest.DEMO_SHOP.contains(method.toUpperCase() + " " + path)) {
           JsonObject spec = item.getJsonObject(method);
           out.add(new Operation(method, path, spec, kind(spec)));
         }

@@ -158,6 +158,22 @@ class PackageRulesTest {
   }
 
   @Test
+  void onlyTheWiringMountsTheDemoRelay() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(ROOT + ".demo..")
+        .and()
+        .doNotHaveFullyQualifiedName(ROOT + ".Coordinator")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(ROOT + ".demo..")
+        .because(
+            "the demo relay is not part of the product's routes: the Coordinator mounts it only"
+                + " when it is given a demo shop")
+        .check(coordinator);
+  }
+
+  @Test
   void everyRouteClassLivesInTheApiOrTheDashboard() {
     classes()
         .that()

@@ -13,6 +13,8 @@ import io.nines.availability.incident.Command;
 import io.nines.availability.incident.IncidentEngine;
 import io.nines.availability.incident.Notification;
 import io.nines.availability.incident.ServiceAlerts;
+import io.nines.availability.report.FetchedTimelines;
+import io.nines.availability.report.FleetTimelines;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.common.TimeSource;
@@ -110,14 +112,14 @@ abstract class FullClusterRestartContract {
   Snapshot snapshot(ResultStore store) {
     TimeRange span = new TimeRange(START, NOW);
     List<Check> checks = fleet.checksOf("shop");
-    Queries.Results results = new Queries(store).fetch(checks, span).await();
+    FetchedTimelines results = new Queries(store).fetch(checks, span).await();
     Map<String, Timeline> byCheck = new LinkedHashMap<>();
     Map<String, Optional<Evaluation>> evaluations = new LinkedHashMap<>();
     for (Check c : checks) {
-      byCheck.put(c.id(), Queries.checkTimeline(c, span, results));
+      byCheck.put(c.id(), FleetTimelines.checkTimeline(c, span, results));
       evaluations.put(c.id(), store.evaluation(c.id()).await());
     }
-    Timeline service = Queries.serviceTimeline(fleet, "shop", span, results);
+    Timeline service = FleetTimelines.serviceTimeline(fleet, "shop", span, results);
     return new Snapshot(
         byCheck,
         service,

@@ -2,6 +2,7 @@ package io.nines.coordinator.confighistory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nines.availability.report.Lives;
 import io.nines.common.testing.ManualTimeSource;
 import io.nines.config.ConfigVersion;
 import io.nines.config.DownWhen;

@@ -1,6 +1,7 @@
 package io.nines.store.testing;
 
-import io.nines.availability.testing.TestResults;
+import io.nines.common.Failure;
+import io.nines.common.FailureKind;
 import io.nines.common.ProbeResult;
 import io.nines.config.Check;
 import io.nines.config.CheckSpec;
@@ -116,15 +117,27 @@ public final class TestFleets {
         List.of());
   }
 
-  /** A passing result (see {@link TestResults#ok}). */
+  /** A passing result. */
   public static ProbeResult ok(
       String agent, long seq, String check, String location, Instant startedAt) {
-    return TestResults.ok(agent, seq, check, location, startedAt);
+    return new ProbeResult(
+        agent, seq, check, location, startedAt, 120, true, null, 1, Map.of(), null);
   }
 
   /** A failing result, with an HTTP_STATUS failure at step {@code login}. */
   public static ProbeResult fail(
       String agent, long seq, String check, String location, Instant startedAt) {
-    return TestResults.fail(agent, seq, check, location, startedAt);
+    return new ProbeResult(
+        agent,
+        seq,
+        check,
+        location,
+        startedAt,
+        120,
+        false,
+        new Failure(FailureKind.HTTP_STATUS, "login", "status was 503 but it must be 200"),
+        1,
+        Map.of(),
+        null);
   }
 }

@@ -1,12 +1,13 @@
-package io.nines.coordinator.confighistory;
+package io.nines.availability.report;
 
 import java.time.Instant;
 import java.util.Map;
 
 /**
  * When each check's life started, and since when each configured maintenance window applies, by the
- * configuration history ({@link ConfigHistory#lives()}). A check's life also starts at its first
- * result when that is earlier; {@code query.Queries} takes the earlier of the two.
+ * configuration history (the coordinator's {@code confighistory.ConfigHistory#lives()}). A check's
+ * life also starts at its first result when that is earlier; {@link FleetTimelines#lifeStart} takes
+ * the earlier of the two.
  *
  * @param checks check id -> when the configuration that defines it was first applied
  * @param maintenance configured window id -> when its current definition (schedule and services)
