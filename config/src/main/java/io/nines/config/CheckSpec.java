@@ -76,9 +76,21 @@ public sealed interface CheckSpec {
    * @param tls speak TLS (with ALPN {@code h2}); false for cleartext HTTP/2 (h2c, prior knowledge)
    * @param insecure with {@code tls}, skip certificate and host name verification
    * @param caFile with {@code tls}, a PEM file of extra trusted CAs, or null
+   * @param metadata sent with the call (lowercase names); values may hold secrets
    */
-  record Grpc(String host, int port, String service, boolean tls, boolean insecure, String caFile)
+  record Grpc(
+      String host,
+      int port,
+      String service,
+      boolean tls,
+      boolean insecure,
+      String caFile,
+      Map<String, Template> metadata)
       implements CheckSpec {
+    public Grpc {
+      metadata = Map.copyOf(metadata);
+    }
+
     public String type() {
       return "grpc";
     }

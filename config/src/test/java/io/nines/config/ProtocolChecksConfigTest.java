@@ -57,9 +57,11 @@ class ProtocolChecksConfigTest {
     CheckSpec.Grpc orders = (CheckSpec.Grpc) fleet.check("orders-grpc").orElseThrow().spec();
     assertThat(orders)
         .isEqualTo(
-            new CheckSpec.Grpc("orders.shop.example", 50051, "shop.Orders", true, false, null));
+            new CheckSpec.Grpc(
+                "orders.shop.example", 50051, "shop.Orders", true, false, null, Map.of()));
     CheckSpec.Grpc server = (CheckSpec.Grpc) fleet.check("server-grpc").orElseThrow().spec();
-    assertThat(server).isEqualTo(new CheckSpec.Grpc("::1", 50051, "", false, false, null));
+    assertThat(server)
+        .isEqualTo(new CheckSpec.Grpc("::1", 50051, "", false, false, null, Map.of()));
     assertThat(Flatten.check(fleet.check("server-grpc").orElseThrow()))
         .containsEntry("type", "grpc")
         .containsEntry("grpc.target", "[::1]:50051")
@@ -124,7 +126,7 @@ class ProtocolChecksConfigTest {
                 + " host:port of a gRPC server, without scheme or path, e.g."
                 + " orders.shop.example:50051, 10.0.0.7:443 or [::1]:50051",
             "checks.yaml:10 checks[2].grpc.servce is an unknown key; did you mean 'service'?"
-                + " (allowed here: target, service, tls, insecure, ca-file)",
+                + " (allowed here: target, service, tls, insecure, ca-file, metadata)",
             "checks.yaml:10 checks[2].grpc.target was 'orders:99999' but it must be host:port of"
                 + " a gRPC server, without scheme or path, e.g. orders.shop.example:50051,"
                 + " 10.0.0.7:443 or [::1]:50051",
@@ -132,10 +134,10 @@ class ProtocolChecksConfigTest {
                 + " remove insecure",
             "checks.yaml:16 checks[4].grpc.host is an unknown key; write the host and port"
                 + " together as target: host:port (allowed here: target, service, tls, insecure,"
-                + " ca-file)",
+                + " ca-file, metadata)",
             "checks.yaml:16 checks[4].grpc.port is an unknown key; write the host and port"
                 + " together as target: host:port (allowed here: target, service, tls, insecure,"
-                + " ca-file)",
+                + " ca-file, metadata)",
             "checks.yaml:16 checks[4].grpc is missing required key 'target' (the server as"
                 + " host:port, e.g. orders.shop.example:50051)");
   }
@@ -172,6 +174,41 @@ class ProtocolChecksConfigTest {
                 + " body.$PATH",
             "checks.yaml:13 checks[3].websocket.sned is an unknown key; did you mean 'send'?"
                 + " (allowed here: url, headers, send, expect, insecure, ca-file)");
+  }
+
+  @Test
+  void whenGrpcMetadataIsWritten_thenSecretsStayReferencesAndBadNamesAreRefused() throws Exception {
+    Fleet fleet =
+        load(
+            """
+            checks:
+              - id: a
+                service: shop
+                grpc:
+                  target: "orders:443"
+                  tls: true
+                  metadata: {authorization: "Bearer ${env:HEALTH_TOKEN}"}
+            """);
+    CheckSpec.Grpc grpc = (CheckSpec.Grpc) fleet.check("a").orElseThrow().spec();
+    assertThat(grpc.metadata().get("authorization").hasSecrets()).isTrue();
+    assertThat(Flatten.check(fleet.check("a").orElseThrow()))
+        .containsEntry("grpc.metadata.authorization", "Bearer ${env:HEALTH_TOKEN}");
+
+    assertThat(
+            problems(
+                """
+                checks:
+                  - id: a
+                    service: shop
+                    grpc: {target: "orders:50051", metadata: {Authorization: x, grpc-timeout: 1S}}
+                """))
+        .containsExactly(
+            "checks.yaml:4 checks[0].grpc.metadata.Authorization has the name 'Authorization', but"
+                + " gRPC metadata names are lowercase letters, digits, '-', '_' and '.', not"
+                + " starting with grpc- (reserved) nor ending in -bin (binary), e.g. authorization",
+            "checks.yaml:4 checks[0].grpc.metadata.grpc-timeout has the name 'grpc-timeout', but"
+                + " gRPC metadata names are lowercase letters, digits, '-', '_' and '.', not"
+                + " starting with grpc- (reserved) nor ending in -bin (binary), e.g. authorization");
   }
 
   @Test

@@ -3,6 +3,9 @@ package io.nines.agent.probe;
 import io.nines.common.FailureKind;
 import io.nines.config.Check;
 import io.nines.config.CheckSpec;
+import io.nines.config.Redaction;
+import io.nines.config.SecretRef;
+import io.nines.config.Template;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -20,6 +23,8 @@ import io.vertx.grpc.common.GrpcMessageEncoder;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,6 +63,7 @@ public final class GrpcProbe implements Probe {
 
   private static final class Run extends Attempt {
     private final CheckSpec.Grpc spec;
+    private final Redaction redaction = new Redaction("[redacted]");
     private HttpClientAgent http;
     private HttpConnection connection;
     private String remoteAddress;
@@ -74,6 +80,38 @@ public final class GrpcProbe implements Probe {
 
     @Override
     protected void begin() {
+      // Secrets first: reading a ${file:...} one blocks, so it happens on a worker thread.
+      ctx.readSecrets(spec.metadata().values())
+          .onComplete(
+              read ->
+                  guarded(
+                      () -> {
+                        if (done()) {
+                          return;
+                        }
+                        if (read.failed()) {
+                          fail(
+                              FailureKind.INTERNAL,
+                              "metadata: " + read.cause().getMessage(),
+                              diagnostics());
+                          return;
+                        }
+                        Map<String, String> metadata = new LinkedHashMap<>();
+                        try {
+                          for (Map.Entry<String, Template> m : spec.metadata().entrySet()) {
+                            metadata.put(
+                                m.getKey(),
+                                read.result().render(m.getValue(), ctx.vars()::get, redaction));
+                          }
+                        } catch (SecretRef.UnresolvedSecret | IllegalStateException e) {
+                          fail(FailureKind.INTERNAL, "metadata: " + e.getMessage(), diagnostics());
+                          return;
+                        }
+                        call(metadata);
+                      }));
+    }
+
+    private void call(Map<String, String> metadata) {
       int timeoutMillis =
           (int) Math.min(Integer.MAX_VALUE, Math.max(1, check.timeout().toMillis()));
       HttpClientOptions options =
@@ -116,6 +154,7 @@ public final class GrpcProbe implements Probe {
               request -> {
                 // Tells the server how long the probe waits; the attempt's timer enforces it.
                 request.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+                metadata.forEach((name, value) -> request.headers().add(name, value));
                 return request.send(HealthMessages.request(spec.service()));
               })
           .onComplete(ar -> guarded(() -> onResponse(ar)));
@@ -156,7 +195,7 @@ public final class GrpcProbe implements Probe {
         return;
       }
       FailureKind kind = Failures.classify(error);
-      String what = Failures.describe(error);
+      String what = redaction.apply(Failures.describe(error));
       if (connection == null && kind == FailureKind.PROTOCOL) {
         fail(FailureKind.CONNECT, "could not connect to " + target() + ": " + what, diagnostics());
       } else if (connection == null) {
@@ -176,7 +215,8 @@ public final class GrpcProbe implements Probe {
         return;
       }
       grpcStatus = response.status();
-      grpcMessage = response.statusMessage();
+      grpcMessage =
+          response.statusMessage() == null ? null : redaction.apply(response.statusMessage());
       if (grpcStatus == null) {
         fail(
             FailureKind.PROTOCOL,

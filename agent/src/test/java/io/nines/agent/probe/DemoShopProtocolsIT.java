@@ -104,7 +104,7 @@ class DemoShopProtocolsIT {
             check.downWhen(),
             0,
             new io.nines.config.CheckSpec.Grpc(
-                spec.host(), spec.port(), "nosuch", false, false, null));
+                spec.host(), spec.port(), "nosuch", false, false, null, Map.of()));
 
     ProbeResult r = harness.run(unknown);
 

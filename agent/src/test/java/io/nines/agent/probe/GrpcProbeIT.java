@@ -8,9 +8,17 @@ import io.nines.common.ProbeResult;
 import io.nines.common.testing.TestCertificates;
 import io.nines.config.Check;
 import io.nines.config.CheckSpec;
+import io.nines.config.Template;
+import io.nines.config.internal.Templates;
 import io.nines.demo.GrpcHealth;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.grpc.common.GrpcMessageDecoder;
+import io.vertx.grpc.common.GrpcMessageEncoder;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -34,6 +42,8 @@ class GrpcProbeIT {
   private static int silent;
   private static int closed;
   private static int tls;
+  private static int guarded;
+  private static final String TOKEN = "s3cret-health";
   private static String pinnedFile;
 
   private static final Map<String, GrpcHealth.Status> STATUSES =
@@ -45,12 +55,36 @@ class GrpcProbeIT {
 
   @BeforeAll
   static void start() throws Exception {
-    harness = new ProbeHarness();
+    harness = new ProbeHarness(Map.of(), Map.of("HEALTH_TOKEN", TOKEN));
     GrpcHealth healthService =
         new GrpcHealth(service -> Future.succeededFuture(STATUSES.get(service)));
     health =
         grpcServer(healthService.mount(GrpcServer.server(harness.vertx)), new HttpServerOptions());
     noHealth = grpcServer(GrpcServer.server(harness.vertx), new HttpServerOptions());
+    guarded =
+        grpcServer(
+            GrpcServer.server(harness.vertx)
+                .callHandler(
+                    ServiceMethod.server(
+                        ServiceName.create("grpc.health.v1.Health"),
+                        "Check",
+                        GrpcMessageEncoder.IDENTITY,
+                        GrpcMessageDecoder.IDENTITY),
+                    request ->
+                        request.handler(
+                            message -> {
+                              String auth = request.headers().get("authorization");
+                              if (("Bearer " + TOKEN).equals(auth)) {
+                                request.response().end(Buffer.buffer(new byte[] {0x08, 0x01}));
+                              } else {
+                                request
+                                    .response()
+                                    .status(GrpcStatus.UNAUTHENTICATED)
+                                    .statusMessage("bad token '" + auth + "'")
+                                    .end();
+                              }
+                            })),
+            new HttpServerOptions());
     notGrpc =
         ProbeHarness.await(
                 harness
@@ -99,7 +133,7 @@ class GrpcProbeIT {
   }
 
   private static Check grpc(int port, String service) {
-    return grpc(new CheckSpec.Grpc("127.0.0.1", port, service, false, false, null));
+    return grpc(new CheckSpec.Grpc("127.0.0.1", port, service, false, false, null, Map.of()));
   }
 
   private static Check grpc(CheckSpec.Grpc spec) {
@@ -117,6 +151,34 @@ class GrpcProbeIT {
     assertThat(orders.phasesMillis()).containsKeys("connect", "response", "total");
     assertThat(orders.phasesMillis().get("connect"))
         .isLessThanOrEqualTo(orders.phasesMillis().get("response"));
+  }
+
+  private static Check withMetadata(int port, String value) {
+    Template t =
+        Templates.parse(
+            value,
+            problem -> {
+              throw new IllegalArgumentException(problem);
+            });
+    return grpc(
+        new CheckSpec.Grpc("127.0.0.1", port, "", false, false, null, Map.of("authorization", t)));
+  }
+
+  @Test
+  void whenMetadataCarriesASecretToken_thenTheServerGetsItAndTheCheckPasses() throws Exception {
+    ProbeResult r = harness.run(withMetadata(guarded, "Bearer ${env:HEALTH_TOKEN}"));
+
+    assertThat(r.ok()).as("%s", r.failure()).isTrue();
+  }
+
+  @Test
+  void whenTheServerEchoesARefusedSecret_thenItIsRedactedFromTheResult() throws Exception {
+    ProbeResult r = harness.run(withMetadata(guarded, "Bearer ${env:HEALTH_TOKEN}-old"));
+
+    assertThat(r.failure().kind()).isEqualTo(FailureKind.GRPC_STATUS);
+    assertThat(r.failure().message())
+        .endsWith("ended with gRPC status UNAUTHENTICATED: bad token 'Bearer [redacted]-old'");
+    assertThat(r.diagnostics().encode()).doesNotContain(TOKEN);
   }
 
   @Test
@@ -200,7 +262,9 @@ class GrpcProbeIT {
   @Test
   void whenTheSelfSignedCertificateIsPinned_thenTheTlsCheckPasses() throws Exception {
     ProbeResult r =
-        harness.run(grpc(new CheckSpec.Grpc("localhost", tls, "orders", true, false, pinnedFile)));
+        harness.run(
+            grpc(
+                new CheckSpec.Grpc("localhost", tls, "orders", true, false, pinnedFile, Map.of())));
 
     assertThat(r.ok()).as("%s", r.failure()).isTrue();
   }
@@ -208,7 +272,8 @@ class GrpcProbeIT {
   @Test
   void whenTheSelfSignedCertificateIsNotTrusted_thenItIsATlsFailureThatSaysSo() throws Exception {
     ProbeResult r =
-        harness.run(grpc(new CheckSpec.Grpc("localhost", tls, "orders", true, false, null)));
+        harness.run(
+            grpc(new CheckSpec.Grpc("localhost", tls, "orders", true, false, null, Map.of())));
 
     assertThat(r.failure().kind()).isEqualTo(FailureKind.TLS);
     assertThat(r.failure().message()).contains("self-signed").contains("grpc.ca-file");
@@ -216,7 +281,8 @@ class GrpcProbeIT {
 
   @Test
   void whenTlsIsInsecure_thenTheSelfSignedCertificateIsAccepted() throws Exception {
-    ProbeResult r = harness.run(grpc(new CheckSpec.Grpc("localhost", tls, "", true, true, null)));
+    ProbeResult r =
+        harness.run(grpc(new CheckSpec.Grpc("localhost", tls, "", true, true, null, Map.of())));
 
     assertThat(r.ok()).as("%s", r.failure()).isTrue();
   }

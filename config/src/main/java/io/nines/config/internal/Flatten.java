@@ -71,6 +71,7 @@ public final class Flatten {
       m.put("grpc.tls", Boolean.toString(g.tls()));
       m.put("grpc.insecure", Boolean.toString(g.insecure()));
       putIf(m, "grpc.ca-file", g.caFile());
+      new TreeMap<>(g.metadata()).forEach((k, v) -> m.put("grpc.metadata." + k, v.source()));
     } else if (spec instanceof CheckSpec.WebSocket w) {
       m.put("websocket.url", w.url().source());
       new TreeMap<>(w.headers()).forEach((k, v) -> m.put("websocket.headers." + k, v.source()));

@@ -17,10 +17,12 @@ import java.util.regex.Pattern;
  * HTTP.
  */
 final class ProtocolCheckReader {
-  static final List<String> GRPC_KEYS = List.of("target", "service", "tls", "insecure", "ca-file");
+  static final List<String> GRPC_KEYS =
+      List.of("target", "service", "tls", "insecure", "ca-file", "metadata");
   static final List<String> WEBSOCKET_KEYS =
       List.of("url", "headers", "send", "expect", "insecure", "ca-file");
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+  private static final Pattern METADATA_NAME = Pattern.compile("[a-z0-9_.-]+");
   private static final Map<String, String> GRPC_HINTS =
       Map.of(
           "host", "write the host and port together as target: host:port",
@@ -67,10 +69,33 @@ final class ProtocolCheckReader {
             .error("applies only with tls: true; add tls: true, or remove ca-file");
       }
     }
+    Map<String, Template> metadata = new LinkedHashMap<>();
+    if (f.has("metadata")) {
+      for (Map.Entry<String, At> e : f.get("metadata").entries().entrySet()) {
+        String name = e.getKey();
+        At v = e.getValue();
+        if (!METADATA_NAME.matcher(name).matches()
+            || name.startsWith("grpc-")
+            || name.endsWith("-bin")) {
+          v.error(
+              "has the name '"
+                  + name
+                  + "', but gRPC metadata names are lowercase letters, digits, '-', '_' and '.',"
+                  + " not starting with grpc- (reserved) nor ending in -bin (binary), e.g."
+                  + " authorization");
+          continue;
+        }
+        Template t = ctx.template(v, LoadContext.Scope.FLEET, true);
+        if (t != null) {
+          metadata.put(name, t);
+        }
+      }
+    }
     if (target == null) {
       return null;
     }
-    return new CheckSpec.Grpc(target.host(), target.port(), service, tls, insecure, caFile);
+    return new CheckSpec.Grpc(
+        target.host(), target.port(), service, tls, insecure, caFile, metadata);
   }
 
   CheckSpec websocket(At at) {
