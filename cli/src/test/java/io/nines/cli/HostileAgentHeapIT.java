@@ -31,7 +31,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -222,17 +221,7 @@ class HostileAgentHeapIT {
   // ---- the agent process ----
 
   private static Path unpackDistribution(Path into) throws Exception {
-    Path tarball;
-    try (Stream<Path> files = Files.list(Path.of("target"))) {
-      tarball =
-          files
-              .filter(f -> f.getFileName().toString().matches("nines-agent-.+\\.tar\\.gz"))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new AssertionError(
-                          "no target/nines-agent-<version>.tar.gz: the package phase makes it"));
-    }
+    Path tarball = AgentTarball.find();
     Process tar =
         new ProcessBuilder("tar", "-xzf", tarball.toAbsolutePath().toString())
             .directory(into.toFile())
@@ -241,8 +230,7 @@ class HostileAgentHeapIT {
     String out = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(tar.exitValue()).as("tar -xzf: %s", out).isZero();
-    String name = tarball.getFileName().toString();
-    return into.resolve(name.substring(0, name.length() - ".tar.gz".length()));
+    return AgentTarball.home(into, tarball);
   }
 
   /** The JVM flags the launcher gives by default: its {@code default_opts} line. */
