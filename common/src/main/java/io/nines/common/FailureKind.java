@@ -21,5 +21,13 @@ public enum FailureKind {
   /** The peer spoke something other than the expected protocol. */
   PROTOCOL,
   /** A bug in Nines itself; it is logged as well. */
-  INTERNAL
+  INTERNAL,
+  /** A browser step ran out of its time (a {@code wait-for} that never held, a slow click). */
+  STEP_TIMEOUT,
+  /** A browser step's selector matched no element (or none visible) within its time. */
+  SELECTOR_NOT_FOUND,
+  /** A browser page did not load: an error status (4xx, 5xx) or a network error. */
+  NAVIGATION_FAILED,
+  /** The page's scripts threw an uncaught exception while a browser step ran. */
+  CONSOLE_ERROR
 }
