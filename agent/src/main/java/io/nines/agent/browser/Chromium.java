@@ -94,6 +94,28 @@ final class Chromium {
     return cmd;
   }
 
+  /**
+   * {@code command} under a watchdog shell, so that Chromium dies with the agent even when the
+   * agent is killed with SIGKILL (when no shutdown hook runs): the shell starts Chromium in its own
+   * process group ({@code setsid}) and reads its standard input, a pipe from the agent; when the
+   * agent's process ends, the pipe closes, the read returns and the shell kills Chromium's whole
+   * process group. Without {@code /bin/sh} and {@code setsid} the command runs as it is.
+   */
+  static List<String> watched(List<String> command) {
+    if (!Files.isExecutable(Path.of("/bin/sh"))
+        || !Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+      return command;
+    }
+    List<String> out = new ArrayList<>();
+    out.add("/bin/sh");
+    out.add("-c");
+    out.add(
+        "/usr/bin/setsid \"$0\" \"$@\" </dev/null & c=$!; cat >/dev/null;"
+            + " kill -9 -$c 2>/dev/null; kill -9 $c 2>/dev/null; wait $c");
+    out.addAll(command);
+    return out;
+  }
+
   /** Whether this process runs as root (uid 0), where Chromium needs {@code --no-sandbox}. */
   static boolean runningAsRoot() {
     return "root".equals(System.getProperty("user.name"));
@@ -123,7 +145,9 @@ final class Chromium {
               Path profile = Files.createTempDirectory("nines-chromium-");
               try {
                 ProcessBuilder pb =
-                    new ProcessBuilder(command(executable, profile, width, height, runningAsRoot()))
+                    new ProcessBuilder(
+                            watched(command(executable, profile, width, height, runningAsRoot())))
+                        .redirectInput(ProcessBuilder.Redirect.PIPE)
                         .redirectErrorStream(true)
                         .redirectOutput(profile.resolve("chromium.log").toFile());
                 pb.environment().remove("DISPLAY");
@@ -266,16 +290,30 @@ final class Chromium {
    * shutdown hook.
    */
   void reap() {
+    try {
+      process.getOutputStream().close(); // the watchdog shell's cue, should the kills below miss
+    } catch (IOException e) {
+      // Already closed.
+    }
     List<ProcessHandle> tree;
     try {
       tree = processTree();
     } catch (RuntimeException e) {
       tree = List.of(process.toHandle());
     }
-    // Descendants found before the browser dies: once it is gone, its children are re-parented
-    // and no longer show as its descendants.
-    for (int i = tree.size() - 1; i >= 0; i--) {
+    // Descendants found before anything dies (once a process is gone its children are
+    // re-parented and no longer show as descendants); killed from the leaves up, and the
+    // watchdog shell (the root) last, after it has reaped Chromium on its stdin's close.
+    for (int i = tree.size() - 1; i >= 1; i--) {
       tree.get(i).destroyForcibly();
+    }
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
     for (ProcessHandle h : tree) {
       try {

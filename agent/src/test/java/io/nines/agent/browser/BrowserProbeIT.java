@@ -314,7 +314,13 @@ class BrowserProbeIT {
 
     await(own.close(vertx));
 
-    assertThat(tree).allSatisfy(h -> assertThat(h.isAlive()).as("pid " + h.pid()).isFalse());
+    // Killed processes leave the process table when their parent (or init) reaps them.
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(tree)
+                    .allSatisfy(h -> assertThat(h.isAlive()).as("pid " + h.pid()).isFalse()));
     assertThat(own.livePids()).isEmpty();
     ProbeOutcome o = await(p.future());
     assertThat(o.ok()).isFalse();
@@ -329,5 +335,50 @@ class BrowserProbeIT {
               all.addAll(h.descendants().toList());
             });
     return all;
+  }
+
+  @Test
+  void whenTheAgentIsKilledMidJourney_thenNoChromiumProcessIsLeft() throws Exception {
+    check(
+        """
+        timeout: 50s
+        browser:
+          steps:
+            - goto: "${shop}/shop"
+            - wait-for: { text: "never shown" }
+              timeout: 40s
+        """);
+    Process agent =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                BrowserKillMain.class.getName(),
+                chromium.toString(),
+                dir.toString(),
+                base)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    try {
+      java.io.BufferedReader out =
+          new java.io.BufferedReader(new java.io.InputStreamReader(agent.getInputStream()));
+      String line = out.readLine();
+      assertThat(line).as("the stand-in agent's first line").startsWith("LIVE ");
+      long pid = Long.parseLong(line.substring(5).trim());
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> tree(pid).size() > 2);
+      List<ProcessHandle> browser = tree(pid);
+
+      agent.destroyForcibly(); // SIGKILL: no shutdown hook runs
+      agent.waitFor(10, TimeUnit.SECONDS);
+
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(
+              () ->
+                  assertThat(browser)
+                      .allSatisfy(h -> assertThat(h.isAlive()).as("pid " + h.pid()).isFalse()));
+    } finally {
+      agent.destroyForcibly();
+    }
   }
 }
