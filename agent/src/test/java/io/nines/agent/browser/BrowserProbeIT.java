@@ -91,6 +91,18 @@ class BrowserProbeIT {
                       status = 500;
                       html = "<html><body><h1>Internal error</h1></body></html>";
                     }
+                    case "/secret" ->
+                        html =
+                            "<html><head><title>login</title></head><body>"
+                                + "<input id=password type=password><button id=go>Go</button>"
+                                + "<p id=out></p><script>"
+                                + "const pw = document.getElementById('password'); let seen = false;"
+                                + "setInterval(() => { if (pw.value) seen = true;"
+                                + " else if (seen) document.title = 'masked'; }, 2);"
+                                + "document.getElementById('go').onclick = () => {"
+                                + " document.getElementById('out').textContent = 'len=' +"
+                                + " pw.value.length; };"
+                                + "</script></body></html>";
                     case "/console" ->
                         html =
                             "<html><body><p>hi</p><script>console.error('payment widget"
@@ -380,5 +392,28 @@ class BrowserProbeIT {
     } finally {
       agent.destroyForcibly();
     }
+  }
+
+  @Test
+  void whenAScreenshotIsTaken_thenSecretFieldsAreBlankedForItAndRestoredAfter() throws Exception {
+    ProbeOutcome o =
+        run(
+            check(
+                """
+                browser:
+                  steps:
+                    - goto: "${shop}/secret"
+                    - fill: { selector: "#password", value: "${env:SHOP_PASSWORD}" }
+                    - screenshot: filled
+                    - expect: { title: masked }
+                    - click: "#go"
+                    - expect: { text: "len=14", in: "#out" }
+                """));
+
+    assertThat(o.failure()).as("failure").isNull();
+    JsonObject shot = o.diagnostics().getJsonArray("screenshots").getJsonObject(0);
+    assertThat(shot.getString("label")).isEqualTo("filled");
+    assertThat(Base64.getDecoder().decode(shot.getString("base64"))).isNotEmpty();
+    assertThat(o.diagnostics().encode()).doesNotContain("hunter2-secret");
   }
 }
