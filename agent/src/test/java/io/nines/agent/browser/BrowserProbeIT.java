@@ -380,6 +380,17 @@ class BrowserProbeIT {
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> tree(pid).size() > 2);
       List<ProcessHandle> browser = tree(pid);
 
+      Path profile =
+          Path.of(
+              ProcessHandle.of(pid).orElseThrow().info().arguments().stream()
+                  .flatMap(java.util.Arrays::stream)
+                  .flatMap(a -> java.util.Arrays.stream(a.split(" ")))
+                  .filter(a -> a.startsWith("--user-data-dir="))
+                  .findFirst()
+                  .orElseThrow()
+                  .substring("--user-data-dir=".length()));
+      assertThat(profile).exists();
+
       agent.destroyForcibly(); // SIGKILL: no shutdown hook runs
       agent.waitFor(10, TimeUnit.SECONDS);
 
@@ -389,6 +400,7 @@ class BrowserProbeIT {
               () ->
                   assertThat(browser)
                       .allSatisfy(h -> assertThat(h.isAlive()).as("pid " + h.pid()).isFalse()));
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(profile));
     } finally {
       agent.destroyForcibly();
     }
