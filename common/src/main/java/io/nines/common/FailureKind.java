@@ -32,5 +32,13 @@ public enum FailureKind {
   /** A WebSocket was closed before the message the check waits for; with code and reason. */
   CLOSED,
   /** A bug in Nines itself; it is logged as well. */
-  INTERNAL
+  INTERNAL,
+  /** A browser step ran out of its time (a {@code wait-for} that never held, a slow click). */
+  STEP_TIMEOUT,
+  /** A browser step's selector matched no element (or none visible) within its time. */
+  SELECTOR_NOT_FOUND,
+  /** A browser page did not load: an error status (4xx, 5xx) or a network error. */
+  NAVIGATION_FAILED,
+  /** The page's scripts threw an uncaught exception while a browser step ran. */
+  CONSOLE_ERROR
 }

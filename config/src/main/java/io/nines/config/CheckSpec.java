@@ -1,6 +1,7 @@
 package io.nines.config;
 
 import io.nines.config.assertion.Assertion;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -120,6 +121,33 @@ public sealed interface CheckSpec {
 
     public String type() {
       return "websocket";
+    }
+  }
+
+  /**
+   * A real browser walks {@code steps}; the first failing step ends the run.
+   *
+   * @param steps what to do, in order
+   * @param expect assertions on the whole run (latency, lcp, cls, inp, fcp, ttfb, console.errors,
+   *     requests.failed), judged after the last step
+   * @param stepTimeout how long a step may take unless it says otherwise
+   * @param viewportWidth the page's width in CSS pixels
+   * @param viewportHeight the page's height in CSS pixels
+   */
+  record Browser(
+      List<BrowserStep> steps,
+      List<Assertion> expect,
+      Duration stepTimeout,
+      int viewportWidth,
+      int viewportHeight)
+      implements CheckSpec {
+    public Browser {
+      steps = List.copyOf(steps);
+      expect = List.copyOf(expect);
+    }
+
+    public String type() {
+      return "browser";
     }
   }
 }

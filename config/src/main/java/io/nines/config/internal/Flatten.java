@@ -1,5 +1,6 @@
 package io.nines.config.internal;
 
+import io.nines.config.BrowserStep;
 import io.nines.config.Channel;
 import io.nines.config.Check;
 import io.nines.config.CheckSpec;
@@ -79,6 +80,14 @@ public final class Flatten {
       putIf(m, "websocket.expect", assertions(w.expect()));
       m.put("websocket.insecure", Boolean.toString(w.insecure()));
       putIf(m, "websocket.ca-file", w.caFile());
+    } else if (spec instanceof CheckSpec.Browser b) {
+      m.put("browser.step-timeout", Units.formatDuration(b.stepTimeout()));
+      m.put("browser.viewport", b.viewportWidth() + "x" + b.viewportHeight());
+      m.put("browser.steps", list(b.steps().stream().map(BrowserStep::name).toList()));
+      for (BrowserStep step : b.steps()) {
+        m.put("browser." + step.name(), BrowserReader.print(step));
+      }
+      putIf(m, "browser.expect", assertions(b.expect()));
     }
     return m;
   }

@@ -509,7 +509,7 @@ class AssertionParserTest {
     Assertion a = AssertionParser.parse("status == 200");
     assertThatThrownBy(() -> AssertionParser.checkApplies(a, "ftp"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("checkType: 'ftp' (expected: one of http, journey, tcp, dns, tls, websocket)");
+        .hasMessage("checkType: 'ftp' (expected: one of http, journey, tcp, dns, tls, websocket, browser)");
   }
 
   @Test
