@@ -20,6 +20,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.logging.Logger;
 
 /**
@@ -128,12 +129,12 @@ public final class ClusterMember {
   }
 
   /**
-   * The Hazelcast configuration a member starts with, built in code: the cluster name; TCP-IP join
-   * on {@code options.members()} with multicast and auto-detection off; binding to {@code
-   * options.host()} only; no shutdown hook (Vert.x shuts Hazelcast down when it closes); no phone
-   * home; JDK logging; the maps Vert.x needs, and the coordinator's ({@link
-   * HazelcastResultStore#configure}, {@link HazelcastAlertStore#configure}, {@link
-   * HazelcastOutbox#configure}).
+   * The Hazelcast configuration a member starts with, built in code: the cluster name; the timers
+   * ({@link ClusterOptions#timers()}); TCP-IP join on {@code options.members()} with multicast and
+   * auto-detection off; binding to {@code options.host()} only; no shutdown hook (Vert.x shuts
+   * Hazelcast down when it closes); no phone home; JDK logging; the maps Vert.x needs, and the
+   * coordinator's ({@link HazelcastResultStore#configure}, {@link HazelcastAlertStore#configure},
+   * {@link HazelcastOutbox#configure}).
    *
    * @throws IllegalArgumentException when {@code options.host()} does not resolve
    */
@@ -154,6 +155,12 @@ public final class ClusterMember {
     c.setProperty("hazelcast.logging.type", "jdk");
     c.setProperty("hazelcast.socket.bind.any", "false");
     c.setProperty("hazelcast.partition.count", Integer.toString(options.partitionCount()));
+    ClusterTimers timers = options.timers();
+    c.setProperty(ClusterTimers.HEARTBEAT_INTERVAL_PROPERTY, seconds(timers.heartbeatInterval()));
+    c.setProperty(ClusterTimers.HEARTBEAT_TIMEOUT_PROPERTY, seconds(timers.heartbeatTimeout()));
+    c.setProperty(
+        ClusterTimers.MERGE_FIRST_RUN_DELAY_PROPERTY, seconds(timers.mergeFirstRunDelay()));
+    c.setProperty(ClusterTimers.MERGE_NEXT_RUN_DELAY_PROPERTY, seconds(timers.mergeNextRunDelay()));
     options.properties().forEach(c::setProperty);
 
     NetworkConfig network = c.getNetworkConfig();
@@ -187,6 +194,10 @@ public final class ClusterMember {
       c.addMapConfig(mc);
     }
     return c;
+  }
+
+  private static String seconds(Duration d) {
+    return Long.toString(d.getSeconds());
   }
 
   /** Hazelcast's interface filter takes IP addresses only. */
