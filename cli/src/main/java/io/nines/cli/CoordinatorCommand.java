@@ -58,8 +58,8 @@ import picocli.CommandLine.Option;
       "Results are kept in an H2 file under --data-dir (or the database NINES_DB_URL names) and"
           + " acknowledged once written there; --in-memory keeps them in memory only. See"
           + " docs/storage.md.",
-      "Cluster mode: give --cluster-members (host:port,...) or --cluster-name; see"
-          + " docs/cluster.md. Email: NINES_SMTP_HOST, NINES_SMTP_PORT, NINES_SMTP_FROM,"
+      "Cluster mode: give --cluster-members (host:port,...), --cluster-discovery kubernetes or"
+          + " --cluster-name; see docs/cluster.md. Email: NINES_SMTP_HOST, NINES_SMTP_PORT, NINES_SMTP_FROM,"
           + " NINES_SMTP_STARTTLS, NINES_SMTP_USERNAME, NINES_SMTP_PASSWORD_FILE."
     })
 final class CoordinatorCommand implements Callable<Integer> {
@@ -231,6 +231,64 @@ final class CoordinatorCommand implements Callable<Integer> {
               + " (NINES_CLUSTER_MERGE_DELAY; default: 30s)")
   String clusterMergeDelay;
 
+  @Option(
+      names = {"--cluster-discovery", "--discovery"},
+      paramLabel = "tcp-ip|kubernetes",
+      defaultValue = "${env:NINES_CLUSTER_DISCOVERY}",
+      description =
+          "how members find each other: tcp-ip, the --cluster-members list (the default), or"
+              + " kubernetes, Hazelcast's Kubernetes discovery with one of the"
+              + " --cluster-kubernetes-* selectors below; makes this coordinator a cluster member"
+              + " (NINES_CLUSTER_DISCOVERY)")
+  String clusterDiscovery;
+
+  @Option(
+      names = "--cluster-kubernetes-service-dns",
+      paramLabel = "NAME",
+      defaultValue = "${env:NINES_CLUSTER_KUBERNETES_SERVICE_DNS}",
+      description =
+          "kubernetes discovery by DNS: the headless Service's name, e.g."
+              + " nines-coordinator-hs.nines.svc.cluster.local; needs no Kubernetes API access"
+              + " (NINES_CLUSTER_KUBERNETES_SERVICE_DNS)")
+  String kubernetesServiceDns;
+
+  @Option(
+      names = "--cluster-kubernetes-service-name",
+      paramLabel = "NAME",
+      defaultValue = "${env:NINES_CLUSTER_KUBERNETES_SERVICE_NAME}",
+      description =
+          "kubernetes discovery through the API: the Service whose endpoints are the members;"
+              + " needs a Role to get/list endpoints, pods and services"
+              + " (NINES_CLUSTER_KUBERNETES_SERVICE_NAME)")
+  String kubernetesServiceName;
+
+  @Option(
+      names = "--cluster-kubernetes-service-label",
+      paramLabel = "NAME=VALUE",
+      defaultValue = "${env:NINES_CLUSTER_KUBERNETES_SERVICE_LABEL}",
+      description =
+          "kubernetes discovery through the API: the label of the Services whose endpoints are the"
+              + " members (NINES_CLUSTER_KUBERNETES_SERVICE_LABEL)")
+  String kubernetesServiceLabel;
+
+  @Option(
+      names = "--cluster-kubernetes-pod-label",
+      paramLabel = "NAME=VALUE",
+      defaultValue = "${env:NINES_CLUSTER_KUBERNETES_POD_LABEL}",
+      description =
+          "kubernetes discovery through the API: the label of the member pods"
+              + " (NINES_CLUSTER_KUBERNETES_POD_LABEL)")
+  String kubernetesPodLabel;
+
+  @Option(
+      names = "--cluster-kubernetes-namespace",
+      paramLabel = "NAMESPACE",
+      defaultValue = "${env:NINES_CLUSTER_KUBERNETES_NAMESPACE}",
+      description =
+          "kubernetes discovery through the API: where to look (NINES_CLUSTER_KUBERNETES_NAMESPACE;"
+              + " default: the pod's own namespace)")
+  String kubernetesNamespace;
+
   /** The cluster settings' environment variables, and the flags that give them. */
   private Map<String, String> clusterSettings() {
     Map<String, String> s = new java.util.LinkedHashMap<>();
@@ -243,6 +301,12 @@ final class CoordinatorCommand implements Callable<Integer> {
     putIfGiven(s, ClusterOptions.ENV_HEARTBEAT_TIMEOUT, clusterHeartbeatTimeout);
     putIfGiven(s, ClusterOptions.ENV_MERGE_FIRST_DELAY, clusterMergeFirstDelay);
     putIfGiven(s, ClusterOptions.ENV_MERGE_DELAY, clusterMergeDelay);
+    putIfGiven(s, ClusterOptions.ENV_DISCOVERY, clusterDiscovery);
+    putIfGiven(s, ClusterOptions.ENV_KUBERNETES_SERVICE_DNS, kubernetesServiceDns);
+    putIfGiven(s, ClusterOptions.ENV_KUBERNETES_SERVICE_NAME, kubernetesServiceName);
+    putIfGiven(s, ClusterOptions.ENV_KUBERNETES_SERVICE_LABEL, kubernetesServiceLabel);
+    putIfGiven(s, ClusterOptions.ENV_KUBERNETES_POD_LABEL, kubernetesPodLabel);
+    putIfGiven(s, ClusterOptions.ENV_KUBERNETES_NAMESPACE, kubernetesNamespace);
     return s;
   }
 
@@ -260,9 +324,12 @@ final class CoordinatorCommand implements Callable<Integer> {
     return flag + " (" + env + ")";
   }
 
-  /** Whether this coordinator is a cluster member: it was given a cluster name or peers. */
+  /**
+   * Whether this coordinator is a cluster member: it was given a cluster name, peers or a way to
+   * discover them.
+   */
   private boolean clusterMode() {
-    return clusterName != null || clusterMembers != null;
+    return clusterName != null || clusterMembers != null || clusterDiscovery != null;
   }
 
   @Override
@@ -286,8 +353,9 @@ final class CoordinatorCommand implements Callable<Integer> {
                   + clusterSettings.keySet().stream()
                       .map(CoordinatorCommand::clusterLabel)
                       .collect(java.util.stream.Collectors.joining(", "))
-                  + " only apply to a cluster member: give --cluster-members (NINES_CLUSTER_MEMBERS)"
-                  + " or --cluster-name (NINES_CLUSTER_NAME) as well, or drop them");
+                  + " only apply to a cluster member: give --cluster-members (NINES_CLUSTER_MEMBERS),"
+                  + " --cluster-discovery (NINES_CLUSTER_DISCOVERY) or --cluster-name"
+                  + " (NINES_CLUSTER_NAME) as well, or drop them");
       return 2;
     }
     Map<String, String> environment = System.getenv();

@@ -149,7 +149,13 @@ class CoordinatorCommandTest {
           "NINES_CLUSTER_HEARTBEAT_INTERVAL",
           "NINES_CLUSTER_HEARTBEAT_TIMEOUT",
           "NINES_CLUSTER_MERGE_FIRST_DELAY",
-          "NINES_CLUSTER_MERGE_DELAY"
+          "NINES_CLUSTER_MERGE_DELAY",
+          "NINES_CLUSTER_DISCOVERY",
+          "NINES_CLUSTER_KUBERNETES_SERVICE_DNS",
+          "NINES_CLUSTER_KUBERNETES_SERVICE_NAME",
+          "NINES_CLUSTER_KUBERNETES_SERVICE_LABEL",
+          "NINES_CLUSTER_KUBERNETES_POD_LABEL",
+          "NINES_CLUSTER_KUBERNETES_NAMESPACE"
         }) {
       String flag = CoordinatorCommand.clusterLabel(env).split(" ")[0];
       assertThat(envOfFlag.get(flag)).as(flag).isEqualTo("${env:" + env + "}");

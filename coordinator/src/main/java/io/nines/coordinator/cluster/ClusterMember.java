@@ -3,6 +3,7 @@ package io.nines.coordinator.cluster;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.KubernetesConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
@@ -169,7 +170,13 @@ public final class ClusterMember {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(options.members());
+    if (options.kubernetes() == null) {
+      join.getTcpIpConfig().setEnabled(true).setMembers(options.members());
+    } else {
+      join.getTcpIpConfig().setEnabled(false);
+      KubernetesConfig k = join.getKubernetesConfig().setEnabled(true);
+      options.kubernetes().hazelcastProperties(options.port()).forEach(k::setProperty);
+    }
 
     // What vertx-hazelcast's default-cluster.xml declares for Vert.x's own structures.
     c.addMultiMapConfig(

@@ -12,8 +12,9 @@ import java.util.function.Function;
  * How a coordinator joins its cluster. Build with {@link #builder()}, or read the environment with
  * {@link #fromEnvironment(Map)}.
  *
- * <p>Members find each other by a TCP member list; multicast and Hazelcast's cloud auto-detection
- * are off, so a member joins only the peers it was told about, and only those with the same {@code
+ * <p>Members find each other by a TCP member list, or through Kubernetes ({@link
+ * KubernetesDiscovery}); multicast and Hazelcast's cloud auto-detection are off, so a member joins
+ * only the peers it was told about or that Kubernetes lists, and only those with the same {@code
  * clusterName}.
  *
  * @param clusterName members join only a cluster of this name; different environments (or test
@@ -31,6 +32,8 @@ import java.util.function.Function;
  * @param partitionCount Hazelcast's partition count; the default 271 suits clusters up to about 100
  *     members, tests use fewer to start faster
  * @param timers heartbeat and merge timers: how fast a lost peer is seen and a healed split merged
+ * @param kubernetes how to find the peers in Kubernetes instead of {@code members}; null for the
+ *     TCP-IP member list
  * @param properties further Hazelcast properties (e.g. {@code hazelcast.max.no.heartbeat.seconds}),
  *     which win over the ones set here
  */
@@ -43,6 +46,7 @@ public record ClusterOptions(
     int backupCount,
     int partitionCount,
     ClusterTimers timers,
+    KubernetesDiscovery kubernetes,
     Map<String, String> properties) {
 
   public static final String DEFAULT_CLUSTER_NAME = "nines";
@@ -62,6 +66,22 @@ public record ClusterOptions(
   public static final String ENV_HEARTBEAT_TIMEOUT = "NINES_CLUSTER_HEARTBEAT_TIMEOUT";
   public static final String ENV_MERGE_FIRST_DELAY = "NINES_CLUSTER_MERGE_FIRST_DELAY";
   public static final String ENV_MERGE_DELAY = "NINES_CLUSTER_MERGE_DELAY";
+  public static final String ENV_DISCOVERY = "NINES_CLUSTER_DISCOVERY";
+  public static final String ENV_KUBERNETES_NAMESPACE = "NINES_CLUSTER_KUBERNETES_NAMESPACE";
+  public static final String ENV_KUBERNETES_SERVICE_NAME = "NINES_CLUSTER_KUBERNETES_SERVICE_NAME";
+  public static final String ENV_KUBERNETES_SERVICE_LABEL =
+      "NINES_CLUSTER_KUBERNETES_SERVICE_LABEL";
+  public static final String ENV_KUBERNETES_POD_LABEL = "NINES_CLUSTER_KUBERNETES_POD_LABEL";
+  public static final String ENV_KUBERNETES_SERVICE_DNS = "NINES_CLUSTER_KUBERNETES_SERVICE_DNS";
+
+  /** The Kubernetes settings, for messages that list them. */
+  private static final List<String> KUBERNETES_SETTINGS =
+      List.of(
+          ENV_KUBERNETES_NAMESPACE,
+          ENV_KUBERNETES_SERVICE_NAME,
+          ENV_KUBERNETES_SERVICE_LABEL,
+          ENV_KUBERNETES_POD_LABEL,
+          ENV_KUBERNETES_SERVICE_DNS);
 
   public ClusterOptions {
     Checks.checkNotBlank(clusterName, "clusterName");
@@ -84,6 +104,10 @@ public record ClusterOptions(
     Checks.checkArgument(
         partitionCount >= 1, "partitionCount: %s (expected: >= 1)", partitionCount);
     Checks.notNull(timers, "timers");
+    Checks.checkArgument(
+        kubernetes == null || members.isEmpty(),
+        "members: %s (expected: none with kubernetes discovery, which finds the peers itself)",
+        members);
     Checks.notNull(properties, "properties");
     properties = Map.copyOf(properties);
   }
@@ -155,6 +179,7 @@ public record ClusterOptions(
                 + "), so that one lost heartbeat does not remove a member");
       }
     }
+    b.kubernetes(kubernetes(in, label));
     if (!in.problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("\n", in.problems));
     }
@@ -164,6 +189,80 @@ public record ClusterOptions(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("cluster options: " + e.getMessage());
     }
+  }
+
+  /** The Kubernetes discovery the settings ask for, or null for the member list. */
+  private static KubernetesDiscovery kubernetes(Settings in, Function<String, String> label) {
+    String discovery = in.raw(ENV_DISCOVERY);
+    List<String> given = new ArrayList<>();
+    for (String k : KUBERNETES_SETTINGS) {
+      if (in.raw(k) != null) {
+        given.add(k);
+      }
+    }
+    if (discovery == null || discovery.equals("tcp-ip")) {
+      for (String k : given) {
+        in.problems.add(
+            label.apply(k)
+                + " applies to kubernetes discovery only: give "
+                + label.apply(ENV_DISCOVERY)
+                + " kubernetes as well, or drop it");
+      }
+      return null;
+    }
+    if (!discovery.equals("kubernetes")) {
+      in.problem(ENV_DISCOVERY, discovery, "tcp-ip (the member list, the default) or kubernetes");
+      return null;
+    }
+    if (in.raw(ENV_MEMBERS) != null) {
+      in.problems.add(
+          label.apply(ENV_MEMBERS)
+              + " is for tcp-ip discovery: with kubernetes discovery the members are found through"
+              + " Kubernetes; drop it");
+    }
+    List<String> selectors = new ArrayList<>(given);
+    selectors.remove(ENV_KUBERNETES_NAMESPACE);
+    if (selectors.size() != 1) {
+      in.problems.add(
+          "kubernetes discovery needs exactly one way to find the peers, but "
+              + (selectors.isEmpty()
+                  ? "none was given"
+                  : selectors.stream().map(label).toList() + " were given")
+              + ": "
+              + label.apply(ENV_KUBERNETES_SERVICE_DNS)
+              + " (a headless Service's DNS name; no Kubernetes API access needed), or, through"
+              + " the Kubernetes API, "
+              + label.apply(ENV_KUBERNETES_SERVICE_NAME)
+              + ", "
+              + label.apply(ENV_KUBERNETES_SERVICE_LABEL)
+              + " name=value or "
+              + label.apply(ENV_KUBERNETES_POD_LABEL)
+              + " name=value");
+      return null;
+    }
+    String dns = in.raw(ENV_KUBERNETES_SERVICE_DNS);
+    String namespace = in.raw(ENV_KUBERNETES_NAMESPACE);
+    if (dns != null && namespace != null) {
+      in.problems.add(
+          label.apply(ENV_KUBERNETES_NAMESPACE)
+              + " is for the Kubernetes API modes: with "
+              + label.apply(ENV_KUBERNETES_SERVICE_DNS)
+              + " the DNS name carries the namespace; drop it");
+      return null;
+    }
+    for (String k : List.of(ENV_KUBERNETES_SERVICE_LABEL, ENV_KUBERNETES_POD_LABEL)) {
+      String v = in.raw(k);
+      if (v != null && !v.matches("[^=\\s]+=[^=\\s]+")) {
+        in.problem(k, v, "name=value, e.g. app.kubernetes.io/name=nines-coordinator");
+        return null;
+      }
+    }
+    return new KubernetesDiscovery(
+        namespace,
+        in.raw(ENV_KUBERNETES_SERVICE_NAME),
+        in.raw(ENV_KUBERNETES_SERVICE_LABEL),
+        in.raw(ENV_KUBERNETES_POD_LABEL),
+        dns);
   }
 
   /** Reads settings and collects what is wrong with them, so that all is said at once. */
@@ -232,6 +331,7 @@ public record ClusterOptions(
     private int backupCount = DEFAULT_BACKUP_COUNT;
     private int partitionCount = DEFAULT_PARTITION_COUNT;
     private ClusterTimers timers = ClusterTimers.DEFAULTS;
+    private KubernetesDiscovery kubernetes;
     private final Map<String, String> properties = new LinkedHashMap<>();
 
     private Builder() {}
@@ -277,6 +377,12 @@ public record ClusterOptions(
       return this;
     }
 
+    /** Finds the peers through Kubernetes instead of {@link #members}; null (the default) not. */
+    public Builder kubernetes(KubernetesDiscovery kubernetes) {
+      this.kubernetes = kubernetes;
+      return this;
+    }
+
     /** Sets one Hazelcast property, e.g. {@code hazelcast.max.no.heartbeat.seconds}. */
     public Builder property(String name, String value) {
       Checks.checkNotBlank(name, "name");
@@ -298,6 +404,7 @@ public record ClusterOptions(
           backupCount,
           partitionCount,
           timers,
+          kubernetes,
           properties);
     }
   }
