@@ -80,8 +80,11 @@ class NetworkPartitionIT {
   private ScheduledExecutorService poster;
   private final List<JsonObject> pages = new CopyOnWriteArrayList<>();
 
-  /** What the posting agent knows: acknowledged sequence numbers and the outage switch. */
-  private final Map<Long, Boolean> acknowledged = new ConcurrentHashMap<>();
+  /** One acknowledged result: whether it passed, which member acknowledged it, and when. */
+  private record Ack(boolean ok, int member, Instant at) {}
+
+  /** What the posting agent knows: acknowledged sequence numbers, and the outage switch. */
+  private final Map<Long, Ack> acknowledged = new ConcurrentHashMap<>();
 
   private final AtomicLong failedPosts = new AtomicLong();
   private final AtomicLong nextSeq = new AtomicLong(1);
@@ -184,6 +187,7 @@ class NetworkPartitionIT {
       offsets[i] = logLength(i);
     }
     net.cut(CUT);
+    report.add("cut at " + Instant.now());
     awaitMembers("the split is seen on both sides", offsets, 2, 1, Duration.ofSeconds(60));
     report.add("split seen " + secondsSince(cutAt) + " s after the cut");
     outageStartNanos = System.nanoTime();
@@ -212,6 +216,7 @@ class NetworkPartitionIT {
       offsets[i] = logLength(i);
     }
     net.heal(CUT);
+    report.add("healed at " + Instant.now());
     awaitMembers("the sides merge", offsets, 3, 3, Duration.ofSeconds(90));
     for (int i = 0; i < MEMBERS; i++) {
       int m = i;
@@ -278,7 +283,14 @@ class NetworkPartitionIT {
           () -> {
             List<Long> held = resultSeqs(m);
             assertThat(held).doesNotHaveDuplicates();
-            assertThat(held).containsAll(acknowledged.keySet());
+            List<String> missing =
+                acknowledged.entrySet().stream()
+                    .filter(a -> !held.contains(a.getKey()))
+                    .map(a -> a.getKey() + "=" + a.getValue())
+                    .toList();
+            assertThat(missing)
+                .as("acknowledged results missing on member %s (seq=acknowledgement)", m)
+                .isEmpty();
             return true;
           });
     }
@@ -367,12 +379,12 @@ class NetworkPartitionIT {
       int member = roundRobin++ % MEMBERS;
       if (pendingSeq < 0) {
         pendingSeq = nextSeq.getAndIncrement();
-        // The cut-off side's vantage point sees the outage 1.5 s later, so that the two sides date
+        // The cut-off side's vantage point sees the outage 3 s later, so that the two sides date
         // its start to different seconds, as agents in different places do (incident ids are
         // service@second: sides that date it alike open incidents of one id, and PagerDuty
         // merges their pages).
         pendingOk =
-            !outage || (member == CUT && System.nanoTime() - outageStartNanos < 1_500_000_000L);
+            !outage || (member == CUT && System.nanoTime() - outageStartNanos < 3_000_000_000L);
         pendingStartedAt = Instant.now();
       }
       JsonObject result =
@@ -396,7 +408,7 @@ class NetworkPartitionIT {
           new JsonObject().put("agent", AGENT).put("results", new JsonArray().add(result));
       Response r = request("POST", url(member, "/api/v1/results"), batch.encode(), 3000);
       if (r.status() == 200) {
-        acknowledged.put(pendingSeq, pendingOk);
+        acknowledged.put(pendingSeq, new Ack(pendingOk, member, Instant.now()));
         pendingSeq = -1;
       } else {
         failedPosts.incrementAndGet();
