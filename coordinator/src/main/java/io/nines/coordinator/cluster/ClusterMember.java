@@ -3,6 +3,7 @@ package io.nines.coordinator.cluster;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.KubernetesConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
@@ -19,6 +20,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -128,10 +130,11 @@ public final class ClusterMember {
   }
 
   /**
-   * The Hazelcast configuration a member starts with, built in code: the cluster name; TCP-IP join
-   * on {@code options.members()} with multicast and auto-detection off; binding to {@code
-   * options.host()} only; no shutdown hook (Vert.x shuts Hazelcast down when it closes); no phone
-   * home; JDK logging; the maps Vert.x needs, and the stores' ({@link ClusterBackend#configure}).
+   * The Hazelcast configuration a member starts with, built in code: the cluster name; the timers
+   * ({@link ClusterOptions#timers()}); the join (TCP-IP on {@code options.members()}, or Kubernetes
+   * discovery) with multicast and auto-detection off; binding to {@code options.host()} only; no
+   * shutdown hook (Vert.x shuts Hazelcast down when it closes); no phone home; JDK logging; the maps
+   * Vert.x needs, and the stores' ({@link ClusterBackend#configure}).
    *
    * @throws IllegalArgumentException when {@code options.host()} does not resolve
    */
@@ -152,6 +155,12 @@ public final class ClusterMember {
     c.setProperty("hazelcast.logging.type", "jdk");
     c.setProperty("hazelcast.socket.bind.any", "false");
     c.setProperty("hazelcast.partition.count", Integer.toString(options.partitionCount()));
+    ClusterTimers timers = options.timers();
+    c.setProperty(ClusterTimers.HEARTBEAT_INTERVAL_PROPERTY, seconds(timers.heartbeatInterval()));
+    c.setProperty(ClusterTimers.HEARTBEAT_TIMEOUT_PROPERTY, seconds(timers.heartbeatTimeout()));
+    c.setProperty(
+        ClusterTimers.MERGE_FIRST_RUN_DELAY_PROPERTY, seconds(timers.mergeFirstRunDelay()));
+    c.setProperty(ClusterTimers.MERGE_NEXT_RUN_DELAY_PROPERTY, seconds(timers.mergeNextRunDelay()));
     options.properties().forEach(c::setProperty);
 
     NetworkConfig network = c.getNetworkConfig();
@@ -160,7 +169,13 @@ public final class ClusterMember {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(options.members());
+    if (options.kubernetes() == null) {
+      join.getTcpIpConfig().setEnabled(true).setMembers(options.members());
+    } else {
+      join.getTcpIpConfig().setEnabled(false);
+      KubernetesConfig k = join.getKubernetesConfig().setEnabled(true);
+      options.kubernetes().hazelcastProperties(options.port()).forEach(k::setProperty);
+    }
 
     // What vertx-hazelcast's default-cluster.xml declares for Vert.x's own structures.
     c.addMultiMapConfig(
@@ -173,6 +188,10 @@ public final class ClusterMember {
     ClusterBackend.configure(
         c, options.backupCount(), database, List.of(MAINTENANCE_KIND, CONFIG_KIND));
     return c;
+  }
+
+  private static String seconds(Duration d) {
+    return Long.toString(d.getSeconds());
   }
 
   /** Hazelcast's interface filter takes IP addresses only. */
