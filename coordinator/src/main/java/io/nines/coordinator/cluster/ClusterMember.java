@@ -133,8 +133,8 @@ public final class ClusterMember {
    * The Hazelcast configuration a member starts with, built in code: the cluster name; the timers
    * ({@link ClusterOptions#timers()}); the join (TCP-IP on {@code options.members()}, or Kubernetes
    * discovery) with multicast and auto-detection off; binding to {@code options.host()} only; no
-   * shutdown hook (Vert.x shuts Hazelcast down when it closes); no phone home; JDK logging; the maps
-   * Vert.x needs, and the stores' ({@link ClusterBackend#configure}).
+   * shutdown hook (Vert.x shuts Hazelcast down when it closes); no phone home; JDK logging; the
+   * maps Vert.x needs, and the stores' ({@link ClusterBackend#configure}).
    *
    * @throws IllegalArgumentException when {@code options.host()} does not resolve
    */
