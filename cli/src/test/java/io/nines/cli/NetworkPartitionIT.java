@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
-import io.nines.coordinator.store.jdbc.DatabaseOptions;
-import io.nines.coordinator.testing.TestDatabases;
+import io.nines.store.jdbc.DatabaseOptions;
+import io.nines.store.testing.TestDatabases;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

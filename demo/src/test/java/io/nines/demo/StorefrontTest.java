@@ -248,8 +248,10 @@ class StorefrontTest {
 
   @Test
   void whenTheExampleBrowserJourneyNamesASelectorOrText_thenTheStorefrontHasIt() throws Exception {
-    // The example is not loaded by any fleet yet (docs/demo.md): this keeps it true meanwhile.
-    String yaml = Files.readString(Path.of("..", "docs", "examples", "storefront-browser.yaml"));
+    // The example fleet's browser journey (config/examples/shopsmart/checks.yaml).
+    String checks =
+        Files.readString(Path.of("..", "config", "examples", "shopsmart", "checks.yaml"));
+    String yaml = checks.substring(checks.indexOf("- id: storefront-browser"));
     String session = logIn();
     postForm("/store/cart", session, "sku", "A1");
     String pages =
@@ -259,12 +261,12 @@ class StorefrontTest {
             + get("/store/checkout", session).bodyAsString()
             + get("/store/app.js", null).bodyAsString();
     List<String> named = new ArrayList<>();
-    Matcher ids = Pattern.compile("selector: \"#([\\w-]+)\"").matcher(yaml);
+    Matcher ids = Pattern.compile("(?:selector: |wait-for: )\"#([\\w-]+)\"").matcher(yaml);
     while (ids.find()) {
       named.add("id=\"" + ids.group(1) + "\"");
     }
     Matcher texts =
-        Pattern.compile("(?:text: \"|text=|name='|goto: \"\\$\\{shop})([^\"']+)").matcher(yaml);
+        Pattern.compile("(?:text: \"|text=|name=\"|goto: \"\\$\\{shop})([^\"']+)").matcher(yaml);
     while (texts.find()) {
       named.add(texts.group(1));
     }

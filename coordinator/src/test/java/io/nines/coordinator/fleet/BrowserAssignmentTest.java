@@ -6,6 +6,7 @@ import io.nines.common.AgentInfo;
 import io.nines.common.testing.ManualTimeSource;
 import io.nines.config.Fleet;
 import io.nines.config.FleetLoader;
+import io.nines.store.agents.AgentRecord;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
