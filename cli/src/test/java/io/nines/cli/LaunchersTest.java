@@ -76,7 +76,7 @@ class LaunchersTest {
   @Test
   void whenTheAgentDistributionStarts_thenItsDefaultsBoundTheJvmAndNinesJavaOptsWins()
       throws Exception {
-    Path launcher = ROOT.resolve("cli/src/dist/agent/bin/nines-agent");
+    Path launcher = ROOT.resolve("agent-dist/src/dist/bin/nines-agent");
 
     List<String> defaults = jvmOptions(launch(launcher, Map.of()));
     List<String> overridden = jvmOptions(launch(launcher, Map.of("NINES_JAVA_OPTS", "-Xmx256m")));

@@ -1,4 +1,4 @@
-package io.nines.cli;
+package io.nines.agentdist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,7 +37,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -222,27 +221,7 @@ class HostileAgentHeapIT {
   // ---- the agent process ----
 
   private static Path unpackDistribution(Path into) throws Exception {
-    Path tarball;
-    try (Stream<Path> files = Files.list(Path.of("target"))) {
-      tarball =
-          files
-              .filter(f -> f.getFileName().toString().matches("nines-agent-.+\\.tar\\.gz"))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new AssertionError(
-                          "no target/nines-agent-<version>.tar.gz: the package phase makes it"));
-    }
-    Process tar =
-        new ProcessBuilder("tar", "-xzf", tarball.toAbsolutePath().toString())
-            .directory(into.toFile())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(tar.exitValue()).as("tar -xzf: %s", out).isZero();
-    String name = tarball.getFileName().toString();
-    return into.resolve(name.substring(0, name.length() - ".tar.gz".length()));
+    return Distributions.unpack(Distributions.Kind.PLAIN, into);
   }
 
   /** The JVM flags the launcher gives by default: its {@code default_opts} line. */
