@@ -1,5 +1,6 @@
 package io.nines.cli;
 
+import io.nines.agent.cli.AgentCommand;
 import io.nines.common.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -76,14 +76,48 @@ class LaunchersTest {
   @Test
   void whenTheAgentDistributionStarts_thenItsDefaultsBoundTheJvmAndNinesJavaOptsWins()
       throws Exception {
-    Path launcher = ROOT.resolve("cli/src/dist/agent/bin/nines-agent");
+    Path launcher = ROOT.resolve("agent-dist/src/dist/bin/nines-agent");
 
     List<String> defaults = jvmOptions(launch(launcher, Map.of()));
     List<String> overridden = jvmOptions(launch(launcher, Map.of("NINES_JAVA_OPTS", "-Xmx256m")));
 
-    assertThat(defaults).contains("-Xmx128m", "-XX:MaxMetaspaceSize=96m", "-XX:+UseSerialGC");
+    assertThat(defaults)
+        .contains(
+            "-Xmx128m",
+            "-XX:MaxMetaspaceSize=96m",
+            "-XX:+UseSerialGC",
+            "-XX:+ExitOnOutOfMemoryError");
     assertThat(maxHeapMiB(defaults)).isEqualTo(128);
     assertThat(maxHeapMiB(overridden)).isEqualTo(256);
+    // The smaller setting docs/deploy-agent.md offers: the client compiler only.
+    List<String> c1 =
+        jvmOptions(launch(launcher, Map.of("NINES_JAVA_OPTS", "-XX:TieredStopAtLevel=1")));
+    assertThat(finalFlag(c1, "TieredStopAtLevel")).isEqualTo("1");
+    assertThat(finalFlag(defaults, "TieredStopAtLevel")).isEqualTo("4");
+  }
+
+  @Test
+  void whenTheAgentDistributionHasItsOwnRuntime_thenTheLauncherRunsItEvenWithJavaHomeSet()
+      throws Exception {
+    Path home = Files.createDirectories(tmp.resolve("nines-agent-x"));
+    Path bin = Files.createDirectories(home.resolve("bin"));
+    Files.copy(ROOT.resolve("agent-dist/src/dist/bin/nines-agent"), bin.resolve("nines-agent"));
+    Path runtimeArgs = tmp.resolve("runtime-args");
+    executable(
+        Files.createDirectories(home.resolve("runtime/bin")).resolve("java"),
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + runtimeArgs + "\n");
+
+    launch(bin.resolve("nines-agent"), Map.of(), "--help");
+
+    assertThat(argsFile).as("the JAVA_HOME java is not run").doesNotExist();
+    List<String> args = Files.readAllLines(runtimeArgs);
+    assertThat(args).contains("-Xmx128m").endsWith("io.nines.agent.cli.AgentMain", "--help");
+    assertThat(args.get(args.indexOf("-cp") + 1)).isEqualTo(home.toRealPath() + "/lib/*");
+  }
+
+  /** The value the real JVM of this test takes for the boolean-or-number flag {@code name}. */
+  private static String finalFlag(List<String> options, String name) throws Exception {
+    return printFlagsFinal(options).get(name);
   }
 
   /** Runs {@code launcher} with the stand-in java; returns the arguments java was given. */
@@ -108,7 +142,7 @@ class LaunchersTest {
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(output).isZero();
-    return Files.readAllLines(argsFile);
+    return Files.exists(argsFile) ? Files.readAllLines(argsFile) : List.of();
   }
 
   /** The options before the class path: what the JVM itself reads. */
@@ -120,6 +154,11 @@ class LaunchersTest {
 
   /** The maximum heap the real JVM of this test takes from {@code options}, in MiB. */
   private static long maxHeapMiB(List<String> options) throws Exception {
+    return Long.parseLong(printFlagsFinal(options).get("MaxHeapSize")) / (1024 * 1024);
+  }
+
+  /** The JVM's final flags for {@code options}, by name. */
+  private static Map<String, String> printFlagsFinal(List<String> options) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(options);
@@ -135,7 +174,7 @@ class LaunchersTest {
         flags.put(words[1], words[3]);
       }
     }
-    return Long.parseLong(flags.get("MaxHeapSize")) / (1024 * 1024);
+    return flags;
   }
 
   private static void executable(Path file, String text) throws IOException {

@@ -1,4 +1,4 @@
-package io.nines.cli;
+package io.nines.agent.cli;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -11,8 +11,10 @@ import io.nines.config.ConfigException;
 import io.nines.config.ConfigSources;
 import io.nines.config.Fleet;
 import io.nines.config.FleetLoader;
+import io.nines.config.Problem;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,12 +24,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code nines agent}: one agent, until it is stopped. */
+/**
+ * One agent, until it is stopped: {@code nines agent} in the all-in-one CLI, and the whole of the
+ * agent-only distribution's {@code bin/nines-agent} ({@link AgentMain}), whose class path holds the
+ * agent and nothing of the coordinator.
+ */
 @Command(
     name = "agent",
     mixinStandardHelpOptions = true,
@@ -36,7 +43,7 @@ import picocli.CommandLine.Option;
           + " coordinator.",
       "Every option can also be given by the environment variable named in its description."
     })
-final class AgentCommand implements Callable<Integer> {
+public final class AgentCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(
@@ -142,9 +149,8 @@ final class AgentCommand implements Callable<Integer> {
     String token = readToken(tokenFile, System.getenv("NINES_TOKEN"));
     Fleet fleet = null;
     if (config != null) {
-      try {
-        fleet = Fleets.load(config, Map.of(), spec.commandLine().getErr());
-      } catch (Fleets.Invalid e) {
+      fleet = loadFleet(config, spec.commandLine().getErr());
+      if (fleet == null) {
         return 2;
       }
     } else {
@@ -206,12 +212,65 @@ final class AgentCommand implements Callable<Integer> {
             httpHost,
             port);
     spec.commandLine().getOut().flush();
-    Processes.awaitShutdown(
+    awaitShutdown(
         () -> {
           agent.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
           vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         });
     return 0;
+  }
+
+  /**
+   * Loads the fleet in {@code dir}, printing its warnings, or its problems the way {@code nines
+   * config validate} does and then null.
+   */
+  static Fleet loadFleet(Path dir, PrintWriter err) {
+    if (!Files.isDirectory(dir)) {
+      err.println(
+          "error: "
+              + dir
+              + " is not a directory; give the directory that holds the fleet's YAML files");
+      return null;
+    }
+    try {
+      Fleet fleet = new FleetLoader(TimeSource.SYSTEM, Map.of()).load(dir);
+      for (Problem w : fleet.warnings()) {
+        err.println(w.format());
+      }
+      return fleet;
+    } catch (ConfigException e) {
+      for (Problem p : e.problems()) {
+        err.println(p.format());
+      }
+      long errors =
+          e.problems().stream().filter(p -> p.severity() == Problem.Severity.ERROR).count();
+      err.println(dir + ": " + errors + (errors == 1 ? " problem" : " problems"));
+      return null;
+    }
+  }
+
+  /** Something to run at shutdown that may throw. */
+  interface Shutdown {
+    void run() throws Exception;
+  }
+
+  /** Blocks until SIGTERM or Ctrl-C, then runs {@code shutdown}. */
+  static void awaitShutdown(Shutdown shutdown) throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    shutdown.run();
+                  } catch (Exception e) {
+                    // Exiting anyway.
+                  } finally {
+                    stopped.countDown();
+                  }
+                },
+                "nines-shutdown"));
+    stopped.await();
   }
 
   /**

@@ -1,4 +1,4 @@
-package io.nines.cli;
+package io.nines.agentdist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,26 +50,52 @@ class AgentDistributionIT {
         Files.readString(err, StandardCharsets.UTF_8));
   }
 
+  /**
+   * Jars of the coordinator and of what only it needs: none may be in an agent tarball. Matched
+   * against the start of each jar's file name.
+   */
+  private static final List<String> COORDINATOR_ONLY =
+      List.of(
+          "nines-coordinator",
+          "nines-cli",
+          "nines-demo",
+          "nines-availability",
+          "nines-channels",
+          "hazelcast",
+          "h2-",
+          "postgresql",
+          "flyway",
+          "HikariCP",
+          "swagger-ui",
+          "webjars",
+          "jakarta.mail",
+          "angus",
+          "jakarta.activation",
+          "json-schema-validator",
+          "junit",
+          "assertj");
+
+  /** The size goals of issue 19: 12 MB without the runtime, 60 MB with it (10^6 bytes). */
+  private static final long PLAIN_LIMIT_BYTES = 12_000_000;
+
+  private static final long WITH_RUNTIME_LIMIT_BYTES = 60_000_000;
+
   @BeforeAll
   static void unpack() throws Exception {
-    Path tarball = AgentTarball.find();
-    Run untar = run(dir, List.of("tar", "-xzf", tarball.toAbsolutePath().toString()));
-    assertThat(untar.exit()).as("tar -xzf: %s", untar.err()).isZero();
-    home = AgentTarball.home(dir, tarball);
+    home = Distributions.unpack(Distributions.Kind.PLAIN, dir);
   }
 
   @Test
   void whenTheTarballIsUnpacked_thenItHasTheLauncherTheJarsAndTheExampleEnvironment()
       throws IOException {
     assertThat(Files.isExecutable(home.resolve("bin/nines-agent"))).isTrue();
-    try (Stream<Path> jars = Files.list(home.resolve("lib"))) {
-      List<String> names = jars.map(j -> j.getFileName().toString()).toList();
-      assertThat(names)
-          .anyMatch(n -> n.startsWith("nines-cli"))
-          .anyMatch(n -> n.startsWith("nines-agent"))
-          .anyMatch(n -> n.startsWith("vertx-circuit-breaker"))
-          .noneMatch(n -> n.startsWith("junit") || n.startsWith("assertj"));
-    }
+    assertThat(libNames(home))
+        .anyMatch(n -> n.startsWith("nines-agent"))
+        .anyMatch(n -> n.startsWith("nines-config"))
+        .anyMatch(n -> n.startsWith("picocli"))
+        .anyMatch(n -> n.startsWith("vertx-circuit-breaker"))
+        .anyMatch(n -> n.startsWith("netty-transport-native-epoll"));
+    assertThat(home.resolve("runtime")).doesNotExist();
     String env = Files.readString(home.resolve("conf/nines-agent.env"));
     for (String variable :
         List.of(
@@ -81,6 +109,77 @@ class AgentDistributionIT {
       assertThat(env).as("conf/nines-agent.env documents %s", variable).contains(variable + "=");
     }
     assertThat(home.resolve("share/systemd/nines-agent.service")).exists();
+  }
+
+  @Test
+  void whenEitherTarballIsListed_thenNothingOfTheCoordinatorIsInIt() throws Exception {
+    for (Distributions.Kind kind : Distributions.Kind.values()) {
+      Path tarball = Distributions.tarball(kind);
+      Run list = run(dir, List.of("tar", "-tzf", tarball.toString()));
+      assertThat(list.exit()).as("tar -tzf %s: %s", tarball, list.err()).isZero();
+      List<String> jars =
+          list.out().lines().filter(e -> e.matches("[^/]+/lib/[^/]+\\.jar")).toList();
+      assertThat(jars).as("the jars of %s", tarball).isNotEmpty();
+      List<String> names = jars.stream().map(j -> j.substring(j.lastIndexOf('/') + 1)).toList();
+      List<String> forbidden =
+          names.stream().filter(n -> COORDINATOR_ONLY.stream().anyMatch(n::startsWith)).toList();
+      assertThat(forbidden).as("coordinator-only jars in %s", tarball).isEmpty();
+    }
+  }
+
+  @Test
+  void whenTheAgentJarsAreOpened_thenNoClassOfTheCoordinatorOrTheCliIsInThem() throws Exception {
+    for (String name : libNames(home)) {
+      try (JarFile jar = new JarFile(home.resolve("lib").resolve(name).toFile())) {
+        List<String> foreign =
+            jar.stream()
+                .map(JarEntry::getName)
+                .filter(
+                    e ->
+                        e.startsWith("io/nines/coordinator/")
+                            || e.startsWith("io/nines/cli/")
+                            || e.startsWith("com/hazelcast/")
+                            || e.startsWith("org/flywaydb/"))
+                .limit(3)
+                .toList();
+        assertThat(foreign).as("classes of the coordinator in lib/%s", name).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void whenTheTarballsAreMeasured_thenTheyAreWithinTheirSizeGoals() throws Exception {
+    long plain = Files.size(Distributions.tarball(Distributions.Kind.PLAIN));
+    long withRuntime = Files.size(Distributions.tarball(Distributions.Kind.WITH_RUNTIME));
+    System.out.printf(
+        "AgentDistributionIT: nines-agent tarball %.1f MB, with its runtime %.1f MB%n",
+        plain / 1e6, withRuntime / 1e6);
+    assertThat(plain).as("the agent tarball, bytes").isLessThanOrEqualTo(PLAIN_LIMIT_BYTES);
+    assertThat(withRuntime)
+        .as("the agent tarball with its runtime, bytes")
+        .isLessThanOrEqualTo(WITH_RUNTIME_LIMIT_BYTES);
+  }
+
+  @Test
+  void whenTheRuntimeTarballIsUnpacked_thenItHasTheSameAgentAndAnExecutableJava() throws Exception {
+    Path other = Files.createDirectories(dir.resolve("with-runtime"));
+    Path withRuntime = Distributions.unpack(Distributions.Kind.WITH_RUNTIME, other);
+    assertThat(libNames(withRuntime)).isEqualTo(libNames(home));
+    assertThat(Files.isExecutable(withRuntime.resolve("runtime/bin/java"))).isTrue();
+    Run modules =
+        run(
+            withRuntime,
+            List.of(withRuntime.resolve("runtime/bin/java").toString(), "--list-modules"));
+    assertThat(modules.exit()).as(modules.err()).isZero();
+    assertThat(modules.out())
+        .contains("java.base", "jdk.crypto.ec", "jdk.unsupported", "jdk.management")
+        .doesNotContain("java.desktop", "java.sql", "jdk.compiler");
+  }
+
+  private static List<String> libNames(Path home) throws IOException {
+    try (Stream<Path> jars = Files.list(home.resolve("lib"))) {
+      return jars.map(j -> j.getFileName().toString()).sorted().toList();
+    }
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.nines.cli;
+package io.nines.agentdist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -221,16 +221,7 @@ class HostileAgentHeapIT {
   // ---- the agent process ----
 
   private static Path unpackDistribution(Path into) throws Exception {
-    Path tarball = AgentTarball.find();
-    Process tar =
-        new ProcessBuilder("tar", "-xzf", tarball.toAbsolutePath().toString())
-            .directory(into.toFile())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(tar.exitValue()).as("tar -xzf: %s", out).isZero();
-    return AgentTarball.home(into, tarball);
+    return Distributions.unpack(Distributions.Kind.PLAIN, into);
   }
 
   /** The JVM flags the launcher gives by default: its {@code default_opts} line. */
