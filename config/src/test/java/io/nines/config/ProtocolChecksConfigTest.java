@@ -224,6 +224,7 @@ class ProtocolChecksConfigTest {
                 """))
         .containsExactly(
             "checks.yaml:5 checks[0].websocket is a second check type besides 'grpc'; a check has"
-                + " exactly one of http, journey, tcp, dns, tls, grpc or websocket, so split it");
+                + " exactly one of http, journey, tcp, dns, tls, grpc, websocket or browser, so split"
+                + " it");
   }
 }

@@ -89,7 +89,7 @@ public final class AssertionParser {
   public static List<String> subjectsOf(String checkType) {
     if (checkType == null) {
       throw new IllegalArgumentException(
-          "checkType: null (expected: one of http, journey, tcp, dns, tls, browser)");
+          "checkType: null (expected: one of http, journey, tcp, dns, tls, websocket, browser)");
     }
     return switch (checkType) {
       case "http", "journey" -> HTTP_SUBJECTS;
