@@ -66,4 +66,11 @@ public sealed interface CheckSpec {
       return "tls";
     }
   }
+
+  /** A passive check: the job reports to the coordinator by HTTP; nothing probes it. */
+  record Heartbeat(HeartbeatPlan plan) implements CheckSpec {
+    public String type() {
+      return "heartbeat";
+    }
+  }
 }

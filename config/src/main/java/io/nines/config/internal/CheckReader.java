@@ -32,7 +32,8 @@ final class CheckReader {
           "journey",
           "tcp",
           "dns",
-          "tls");
+          "tls",
+          "heartbeat");
   static final Duration DEFAULT_EVERY = Duration.ofSeconds(60);
   static final Duration MAX_DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   static final Duration MIN_EVERY = Duration.ofSeconds(1);
@@ -69,6 +70,9 @@ final class CheckReader {
     String service = serviceAt == null ? null : serviceAt.id();
     if (service != null && !ctx.serviceIds.contains(service)) {
       LoadContext.unknown(serviceAt, "service", "services", service, ctx.serviceIds);
+    }
+    if (f.has("heartbeat")) {
+      return HeartbeatReader.read(f, id, service);
     }
 
     Duration every = DEFAULT_EVERY;
