@@ -21,5 +21,9 @@ public enum FailureKind {
   /** The peer spoke something other than the expected protocol. */
   PROTOCOL,
   /** A bug in Nines itself; it is logged as well. */
-  INTERNAL
+  INTERNAL,
+  /** A heartbeat check's job reported that it failed ({@code /fail}). */
+  JOB_FAILED,
+  /** A heartbeat check's job did not report within its window (due time + grace). */
+  MISSED
 }

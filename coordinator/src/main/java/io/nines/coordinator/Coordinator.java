@@ -24,6 +24,7 @@ import io.nines.coordinator.api.Api;
 import io.nines.coordinator.api.AuthFailures;
 import io.nines.coordinator.api.ConfigRoutes;
 import io.nines.coordinator.api.FleetRoutes;
+import io.nines.coordinator.api.HeartbeatRoutes;
 import io.nines.coordinator.api.HttpErrors;
 import io.nines.coordinator.api.MaintenanceRoutes;
 import io.nines.coordinator.api.OpenApiRoutes;
@@ -36,6 +37,7 @@ import io.nines.coordinator.fleet.AgentLiveness;
 import io.nines.coordinator.fleet.AgentRegistry;
 import io.nines.coordinator.fleet.HazelcastAgentRegistry;
 import io.nines.coordinator.fleet.InMemoryAgentRegistry;
+import io.nines.coordinator.heartbeat.Heartbeats;
 import io.nines.coordinator.maintenance.MaintenanceRegistry;
 import io.nines.coordinator.store.Documents;
 import io.nines.coordinator.store.HazelcastDocuments;
@@ -110,6 +112,7 @@ public final class Coordinator {
 
   private final AlertingOptions alertingOptions;
   private volatile Alerting alerting;
+  private volatile Heartbeats heartbeats;
   private volatile AgentAuth auth;
   private volatile Vertx vertxOf;
 
@@ -232,6 +235,18 @@ public final class Coordinator {
     routes.add(fleetRoutes);
     Access access = new Access(options.readTokens(), adminTokens(), authFailures);
     routes.add(access);
+    Heartbeats beats =
+        new Heartbeats(
+            vertx,
+            fleet,
+            options.timeSource(),
+            options.store(),
+            documents(Heartbeats.RUNS_MAP, Heartbeats.RUNS_KIND),
+            configHistory::lives,
+            checkId -> cluster == null || ownsKey(cluster, checkId));
+    heartbeats = beats;
+    routes.add(
+        new HeartbeatRoutes(fleet, agentAuth, authFailures, beats, options.bodyLimitBytes()));
     routes.add(new OpenApiRoutes());
     routes.add(new ConfigRoutes(pool, options.fleet(), options.timeSource(), configHistory));
     routes.add(
@@ -333,6 +348,7 @@ public final class Coordinator {
               if (alerting != null) {
                 alerting.start(alertingOptions.periodMillis());
               }
+              beats.start(Heartbeats.PERIOD_MILLIS);
               return s.actualPort();
             })
         .onFailure(
@@ -393,6 +409,10 @@ public final class Coordinator {
     Alerting a = alerting;
     if (a != null) {
       a.stop();
+    }
+    Heartbeats beats = heartbeats;
+    if (beats != null) {
+      beats.stop();
     }
     ProcessMeters meters = processMeters;
     processMeters = null;
@@ -484,6 +504,11 @@ public final class Coordinator {
   /** Alerting, when this coordinator alerts and has started; null otherwise. */
   public Alerting alerting() {
     return alerting;
+  }
+
+  /** Heartbeat checks' pings and deadlines, once started; null before. */
+  public Heartbeats heartbeats() {
+    return heartbeats;
   }
 
   /** The store results go to. */

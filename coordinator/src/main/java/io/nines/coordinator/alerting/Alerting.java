@@ -13,6 +13,7 @@ import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.common.TimeSource;
 import io.nines.config.Check;
+import io.nines.config.CheckSpec;
 import io.nines.config.Fleet;
 import io.nines.config.PageAfter;
 import io.nines.config.Service;
@@ -395,7 +396,9 @@ public final class Alerting {
                       newest = p;
                     }
                   }
-                  List<Instant> checkRuns = failedRuns(checks.get(i), r.result());
+                  List<Instant> checkRuns =
+                      confirmedRuns(
+                          checks.get(i), failedRuns(checks.get(i), r.result()), pageAfter);
                   if (checkRuns.size() > runs.size()) {
                     runs = checkRuns;
                   }
@@ -411,6 +414,21 @@ public final class Alerting {
               }
               return new Failures(d, runs);
             });
+  }
+
+  /**
+   * A heartbeat check's failure is confirmed already (by its grace, or by the job saying so), so it
+   * counts as many failed runs as {@code page-after} asks: its owners are paged at once.
+   */
+  static List<Instant> confirmedRuns(Check check, List<Instant> runs, PageAfter pageAfter) {
+    if (!(check.spec() instanceof CheckSpec.Heartbeat) || runs.isEmpty()) {
+      return runs;
+    }
+    List<Instant> out = new ArrayList<>(runs);
+    while (out.size() < pageAfter.failures()) {
+      out.add(runs.get(runs.size() - 1));
+    }
+    return List.copyOf(out);
   }
 
   /**
