@@ -37,7 +37,9 @@ final class DemoCommand implements Runnable {
         "Injects a fault into one of the shop's services: login, catalog, search, cart, checkout,"
             + " payments, reviews.",
         "MODE is outage (503 to every request), slow (adds --delay), errors (500 to --share of"
-            + " requests) or none (clears the fault)."
+            + " requests) or none (clears the fault).",
+        "The demo's nightly job (nightly-job, which pings the nightly-export heartbeat every"
+            + " minute) takes stopped: 'nines demo fault nightly-job stopped'."
       })
   static final class FaultCmd implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

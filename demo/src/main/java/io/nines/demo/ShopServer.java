@@ -32,6 +32,12 @@ public final class ShopServer {
   public static final List<String> SERVICES =
       List.of("login", "catalog", "search", "cart", "checkout", "payments", "reviews");
 
+  /**
+   * The shop's jobs, which report to heartbeat checks rather than serve requests; a fault {@code
+   * stopped} (or {@code outage}) makes them stop reporting.
+   */
+  public static final List<String> JOBS = List.of("nightly-job");
+
   /** The password the demo's probe user logs in with. */
   public static final String PROBE_PASSWORD = "shopsmart";
 
@@ -97,8 +103,12 @@ public final class ShopServer {
     return f;
   }
 
+  private static boolean known(String service) {
+    return SERVICES.contains(service) || JOBS.contains(service);
+  }
+
   private static void requireService(String service) {
-    if (!SERVICES.contains(service)) {
+    if (!known(service)) {
       throw new IllegalArgumentException(
           "unknown service '" + service + "'; the shop has " + String.join(", ", SERVICES));
     }
@@ -248,7 +258,7 @@ public final class ShopServer {
 
   private void listFaults(RoutingContext ctx) {
     JsonObject out = new JsonObject();
-    for (String s : SERVICES) {
+    for (String s : java.util.stream.Stream.concat(SERVICES.stream(), JOBS.stream()).toList()) {
       Fault f = faultOf(s);
       out.put(s, f == null ? new JsonObject().put("mode", "none") : f.toJson());
     }
@@ -257,12 +267,17 @@ public final class ShopServer {
 
   private void postFault(RoutingContext ctx) {
     String service = ctx.pathParam("service");
-    if (!SERVICES.contains(service)) {
+    if (!known(service)) {
       error(
           ctx,
           404,
           "not_found",
-          "unknown service '" + service + "'; the shop has " + String.join(", ", SERVICES));
+          "unknown service '"
+              + service
+              + "'; the shop has "
+              + String.join(", ", SERVICES)
+              + " and the job "
+              + String.join(", ", JOBS));
       return;
     }
     JsonObject body = jsonBody(ctx);
@@ -270,6 +285,10 @@ public final class ShopServer {
       return;
     }
     String mode = body.getString("mode", "");
+    if ("stopped".equals(mode) && JOBS.contains(service)) {
+      // A job that stops is a job whose every run fails to happen: an outage of the job.
+      mode = "outage";
+    }
     Fault.Mode parsed;
     try {
       parsed = Fault.Mode.valueOf(mode.toUpperCase(Locale.ROOT));
@@ -283,7 +302,10 @@ public final class ShopServer {
           ctx,
           400,
           "bad_request",
-          "mode was '" + mode + "' but it must be outage, slow, errors or none");
+          "mode was '"
+              + mode
+              + "' but it must be outage, slow, errors or none"
+              + (JOBS.contains(service) ? " (or stopped, for a job)" : ""));
       return;
     }
     long forSeconds = body.getLong("forSeconds", 0L);
@@ -306,7 +328,7 @@ public final class ShopServer {
 
   private void deleteFault(RoutingContext ctx) {
     String service = ctx.pathParam("service");
-    if (!SERVICES.contains(service)) {
+    if (!known(service)) {
       error(ctx, 404, "not_found", "unknown service '" + service + "'");
       return;
     }
