@@ -1,6 +1,7 @@
 package io.nines.config.assertion;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Parses and type-checks the assertion language. Pure and thread-safe. The grammar, the subjects of
@@ -12,6 +13,10 @@ public final class AssertionParser {
   /** The subjects http and journey checks offer, in the order messages list them. */
   private static final List<String> HTTP_SUBJECTS =
       List.of("status", "latency", "header.NAME", "body", "body.$PATH");
+
+  /** The subjects browser checks offer. */
+  private static final List<String> BROWSER_SUBJECTS =
+      Stream.concat(Stream.of("latency"), Subject.BROWSER_METRICS.stream()).toList();
 
   /**
    * Parses one assertion and checks its types: that the operator applies to the subject and that
@@ -32,9 +37,11 @@ public final class AssertionParser {
    * Checks that a check of type {@code checkType} observes the assertion's subject: http and
    * journey offer status, latency, header.NAME, body and body.$PATH; tcp offers latency and body
    * (what the peer answered); dns offers latency, dns.answers and dns.rcode; tls offers latency and
-   * cert.days.
+   * cert.days; browser offers latency, lcp, cls, inp, fcp, ttfb, console.errors and
+   * requests.failed.
    *
-   * @param checkType {@code http}, {@code journey}, {@code tcp}, {@code dns} or {@code tls}
+   * @param checkType {@code http}, {@code journey}, {@code tcp}, {@code dns}, {@code tls} or {@code
+   *     browser}
    * @throws AssertionSyntaxException at column 1 when the subject is not available, e.g. {@code
    *     'status' is not available in a dns check; use one of latency, dns.answers, dns.rcode}
    * @throws IllegalArgumentException when {@code checkType} is not one of the types above
@@ -51,6 +58,11 @@ public final class AssertionParser {
                   || s instanceof Subject.Body
                   || s instanceof Subject.BodyJson;
           case "tcp" -> s instanceof Subject.Latency || s instanceof Subject.Body;
+          case "websocket" ->
+              s instanceof Subject.Latency
+                  || s instanceof Subject.Body
+                  || s instanceof Subject.BodyJson;
+          case "browser" -> s instanceof Subject.Latency || s instanceof Subject.BrowserMetric;
           case "dns" ->
               s instanceof Subject.Latency
                   || s instanceof Subject.DnsAnswers
@@ -77,16 +89,20 @@ public final class AssertionParser {
   public static List<String> subjectsOf(String checkType) {
     if (checkType == null) {
       throw new IllegalArgumentException(
-          "checkType: null (expected: one of http, journey, tcp, dns, tls)");
+          "checkType: null (expected: one of http, journey, tcp, dns, tls, browser)");
     }
     return switch (checkType) {
       case "http", "journey" -> HTTP_SUBJECTS;
       case "tcp" -> List.of("latency", "body");
       case "dns" -> List.of("latency", "dns.answers", "dns.rcode");
       case "tls" -> List.of("latency", "cert.days");
+      case "websocket" -> List.of("latency", "body", "body.$PATH");
+      case "browser" -> BROWSER_SUBJECTS;
       default ->
           throw new IllegalArgumentException(
-              "checkType: '" + checkType + "' (expected: one of http, journey, tcp, dns, tls)");
+              "checkType: '"
+                  + checkType
+                  + "' (expected: one of http, journey, tcp, dns, tls, websocket, browser)");
     };
   }
 }

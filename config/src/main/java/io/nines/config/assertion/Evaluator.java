@@ -166,6 +166,13 @@ public final class Evaluator {
       } else if (s instanceof Subject.DnsRcode) {
         String rcode = o.dnsRcode();
         raw = rcode == null ? null : TypeChecker.canonicalRcode(rcode);
+      } else if (s instanceof Subject.BrowserMetric m) {
+        Object value = o.browserMetric(m.name());
+        if (value instanceof Number n) {
+          raw = toBigDecimal(n);
+        } else {
+          raw = value instanceof Duration ? value : null;
+        }
       } else {
         return observeJson(((Subject.BodyJson) s).path());
       }

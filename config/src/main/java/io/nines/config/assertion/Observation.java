@@ -43,4 +43,13 @@ public interface Observation {
   default String dnsRcode() {
     return null;
   }
+
+  /**
+   * A browser check's metric by name ({@link Subject#BROWSER_METRICS}): a {@link Duration} for lcp,
+   * fcp, inp and ttfb, a {@link Number} for cls, console.errors and requests.failed; null when the
+   * browser did not report it.
+   */
+  default Object browserMetric(String name) {
+    return null;
+  }
 }

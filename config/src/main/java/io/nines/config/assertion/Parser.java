@@ -30,7 +30,8 @@ final class Parser {
   private static final BigDecimal MAX_DURATION_MILLIS = new BigDecimal("1E15");
 
   static final String SUBJECTS =
-      "status, latency, header.NAME, body, body.$PATH, cert.days, dns.answers, dns.rcode";
+      "status, latency, header.NAME, body, body.$PATH, cert.days, dns.answers, dns.rcode, lcp, cls,"
+          + " inp, fcp, ttfb, console.errors, requests.failed";
   static final String OPERATORS =
       "==, !=, <, <=, >, >=, in, not in, contains, not contains, matches";
   static final String VALUES =
@@ -181,6 +182,22 @@ final class Parser {
         expectDot("'answers' or 'rcode' after 'dns', as in dns.answers or dns.rcode,");
         String which = expectWord(List.of("answers", "rcode"), "'answers' or 'rcode' after 'dns.'");
         return which.equals("answers") ? new Subject.DnsAnswers() : new Subject.DnsRcode();
+      }
+      case "lcp", "cls", "inp", "fcp", "ttfb" -> {
+        pos += word.length();
+        return new Subject.BrowserMetric(word);
+      }
+      case "console" -> {
+        pos += word.length();
+        expectDot("'errors' after 'console', as in console.errors,");
+        expectWord(List.of("errors"), "'errors' after 'console.'");
+        return new Subject.BrowserMetric("console.errors");
+      }
+      case "requests" -> {
+        pos += word.length();
+        expectDot("'failed' after 'requests', as in requests.failed,");
+        expectWord(List.of("failed"), "'failed' after 'requests.'");
+        return new Subject.BrowserMetric("requests.failed");
       }
       default -> throw error(start, "expected a subject (" + SUBJECTS + ") but found " + found());
     }

@@ -112,4 +112,36 @@ public sealed interface Subject {
       return "dns.rcode";
     }
   }
+
+  /**
+   * What a browser check measured over its run: {@code lcp}, {@code fcp}, {@code inp}, {@code ttfb}
+   * (durations), {@code cls} (a number), {@code console.errors} and {@code requests.failed}
+   * (counts).
+   *
+   * @param name one of {@link #BROWSER_METRICS}
+   * @throws IllegalArgumentException when {@code name} is not one of them
+   */
+  record BrowserMetric(String name) implements Subject {
+    public BrowserMetric {
+      if (!BROWSER_METRICS.contains(name)) {
+        throw new IllegalArgumentException(
+            "name: " + name + " (expected: one of " + String.join(", ", BROWSER_METRICS) + ")");
+      }
+    }
+
+    public ValueType type() {
+      return BROWSER_DURATIONS.contains(name) ? ValueType.DURATION : ValueType.NUMBER;
+    }
+
+    public String print() {
+      return name;
+    }
+  }
+
+  /** The browser metrics that are durations. */
+  java.util.List<String> BROWSER_DURATIONS = java.util.List.of("lcp", "fcp", "inp", "ttfb");
+
+  /** Every browser metric, in the order messages list them. */
+  java.util.List<String> BROWSER_METRICS =
+      java.util.List.of("lcp", "cls", "inp", "fcp", "ttfb", "console.errors", "requests.failed");
 }

@@ -312,6 +312,9 @@ final class TypeChecker {
     if (subject instanceof Subject.CertDays) {
       return "14";
     }
+    if (subject instanceof Subject.BrowserMetric) {
+      return subject.print().equals("cls") ? "0.1" : "0";
+    }
     if (subject instanceof Subject.Header) {
       return "\"application/json\"";
     }

@@ -17,7 +17,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /** Reads one entry of {@code checks:} into a {@link Check}, reporting every problem. */
 final class CheckReader {
-  static final List<String> TYPES = List.of("http", "journey", "tcp", "dns", "tls");
+  static final List<String> TYPES =
+      List.of("http", "journey", "tcp", "dns", "tls", "grpc", "websocket", "browser");
   static final List<String> CHECK_KEYS =
       List.of(
           "id",
@@ -33,9 +34,13 @@ final class CheckReader {
           "tcp",
           "dns",
           "tls",
+          "grpc",
+          "websocket",
+          "browser",
           "heartbeat");
   static final Duration DEFAULT_EVERY = Duration.ofSeconds(60);
   static final Duration MAX_DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration MAX_DEFAULT_BROWSER_TIMEOUT = Duration.ofSeconds(30);
   static final Duration MIN_EVERY = Duration.ofSeconds(1);
 
   private static final Pattern DOWN_WHEN = Pattern.compile("([0-9]+) of ([0-9]+) locations? fail");
@@ -45,6 +50,8 @@ final class CheckReader {
   private final RequestReader requests;
   private final JourneyReader journeys;
   private final NetworkCheckReader network;
+  private final ProtocolCheckReader protocols;
+  private final BrowserReader browser;
 
   CheckReader(LoadContext ctx) {
     this.ctx = ctx;
@@ -52,6 +59,8 @@ final class CheckReader {
     this.requests = new RequestReader(ctx);
     this.journeys = new JourneyReader(requests);
     this.network = new NetworkCheckReader(ctx);
+    this.protocols = new ProtocolCheckReader(ctx);
+    this.browser = new BrowserReader(ctx);
   }
 
   /**
@@ -84,7 +93,11 @@ final class CheckReader {
         every = d;
       }
     }
-    Duration timeout = min(MAX_DEFAULT_TIMEOUT, every.dividedBy(2));
+    // A browser starts, renders and runs scripts: its run gets more time by default.
+    Duration timeout =
+        min(
+            f.has("browser") ? MAX_DEFAULT_BROWSER_TIMEOUT : MAX_DEFAULT_TIMEOUT,
+            every.dividedBy(2));
     if (f.has("timeout")) {
       At t = f.get("timeout");
       Duration d = t.duration();
@@ -109,15 +122,16 @@ final class CheckReader {
     List<String> types = TYPES.stream().filter(f::has).toList();
     if (types.isEmpty()) {
       at.error(
-          "has no check type; add exactly one of http, journey, tcp, dns or tls (e.g. http: {get:"
-              + " https://shop.example/health})");
+          "has no check type; add exactly one of http, journey, tcp, dns, tls, grpc, websocket,"
+              + " browser or heartbeat (e.g. http: {get: https://shop.example/health})");
     } else if (types.size() > 1) {
       f.owner()
           .keyAt(types.get(1))
           .error(
               "is a second check type besides '"
                   + types.get(0)
-                  + "'; a check has exactly one of http, journey, tcp, dns or tls, so split it");
+                  + "'; a check has exactly one of http, journey, tcp, dns, tls, grpc, websocket"
+                  + " or browser, so split it");
     }
     String type = types.isEmpty() ? null : types.get(0);
     HttpOptions options = HttpOptions.DEFAULTS;
@@ -132,7 +146,12 @@ final class CheckReader {
                     + (type == null ? "" : ", and this is a " + type + " check"));
       }
     }
-    CheckSpec spec = type == null ? null : spec(type, f.get(type), options);
+    CheckSpec spec =
+        type == null
+            ? null
+            : type.equals("browser")
+                ? browser.read(f.get(type), timeout)
+                : spec(type, f.get(type), options);
     if (id == null || service == null || spec == null) {
       return null;
     }
@@ -227,6 +246,8 @@ final class CheckReader {
       case "journey" -> journeys.read(at, options);
       case "tcp" -> network.tcp(at);
       case "dns" -> network.dns(at);
+      case "grpc" -> protocols.grpc(at);
+      case "websocket" -> protocols.websocket(at);
       default -> network.tls(at);
     };
   }

@@ -86,8 +86,8 @@ final class LoadContext {
         at.error(
             "refers to the secret "
                 + ref
-                + ", but secrets are allowed only in urls, headers, bodies, tcp send and channel"
-                + " settings");
+                + ", but secrets are allowed only in urls, headers, bodies, tcp send, browser fill"
+                + " values and channel settings");
       } else {
         secrets.putIfAbsent(ref, at);
       }

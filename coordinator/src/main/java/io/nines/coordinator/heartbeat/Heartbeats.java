@@ -1,5 +1,6 @@
 package io.nines.coordinator.heartbeat;
 
+import io.nines.availability.report.Lives;
 import io.nines.common.Failure;
 import io.nines.common.FailureKind;
 import io.nines.common.ProbeResult;
@@ -9,10 +10,10 @@ import io.nines.config.CheckSpec;
 import io.nines.config.Fleet;
 import io.nines.config.HeartbeatPlan;
 import io.nines.config.internal.Units;
-import io.nines.coordinator.confighistory.Lives;
-import io.nines.coordinator.store.AppendOutcome;
-import io.nines.coordinator.store.Documents;
-import io.nines.coordinator.store.ResultStore;
+import io.nines.store.ClusterBackend;
+import io.nines.store.documents.Documents;
+import io.nines.store.results.AppendOutcome;
+import io.nines.store.results.ResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -64,11 +65,14 @@ public final class Heartbeats {
   /** The agent id of results that record a run over its max-runtime. */
   public static final String OVERRUN_AGENT = "heartbeat-overrun";
 
-  /** The cluster map that holds open runs' starts, by check id. */
-  public static final String RUNS_MAP = "nines.heartbeat-runs";
-
-  /** The documents' kind of open runs in a single process's database. */
+  /**
+   * The documents' kind of open runs' starts, by check id: in a single process's database, and in a
+   * cluster the map {@link #RUNS_MAP}, written behind to the members' database when they have one.
+   */
   public static final String RUNS_KIND = "heartbeat-runs";
+
+  /** The cluster map that holds open runs' starts, by check id. */
+  public static final String RUNS_MAP = ClusterBackend.mapOf(RUNS_KIND);
 
   /** How often {@link #start} sweeps. */
   public static final long PERIOD_MILLIS = 5_000;

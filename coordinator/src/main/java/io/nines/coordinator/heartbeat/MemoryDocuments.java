@@ -1,6 +1,6 @@
 package io.nines.coordinator.heartbeat;
 
-import io.nines.coordinator.store.Documents;
+import io.nines.store.documents.Documents;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;

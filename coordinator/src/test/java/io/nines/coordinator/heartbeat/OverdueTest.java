@@ -8,7 +8,7 @@ import io.nines.config.CheckSpec;
 import io.nines.config.CronSchedule;
 import io.nines.config.DownWhen;
 import io.nines.config.HeartbeatPlan;
-import io.nines.coordinator.testing.TestFleets;
+import io.nines.store.testing.TestFleets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
