@@ -104,7 +104,12 @@ final class CheckCommand implements Runnable {
       }
       for (Check c : fleet.checks()) {
         if (checkIds.isEmpty() || checkIds.contains(c.id())) {
-          checks.add(c);
+          if (HeartbeatHelp.isHeartbeat(c)) {
+            // Passive: say so (on stderr with --json, so stdout stays one result a line).
+            HeartbeatHelp.explain(c, json ? err : out);
+          } else {
+            checks.add(c);
+          }
         }
       }
       List<ProbeResult> results = runAll(fleet, checks);

@@ -40,7 +40,9 @@ final class DemoCommand implements Runnable {
             + " requests), broken-ui or none (clears the fault).",
         "broken-ui applies to checkout only: the storefront's Place order button stops working"
             + " (its script no longer finds the button) while every HTTP endpoint still answers"
-            + " 200, a failure only a browser check sees. Clear it with: checkout none."
+            + " 200, a failure only a browser check sees. Clear it with: checkout none.",
+        "The demo's nightly job (nightly-job, which pings the nightly-export heartbeat every"
+            + " minute) takes stopped: 'nines demo fault nightly-job stopped'."
       })
   static final class FaultCmd implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

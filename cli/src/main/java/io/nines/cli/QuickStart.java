@@ -6,6 +6,8 @@ import io.nines.agent.Agent;
 import io.nines.agent.AgentOptions;
 import io.nines.agent.spool.SpoolOptions;
 import io.nines.common.TimeSource;
+import io.nines.config.Check;
+import io.nines.config.CheckSpec;
 import io.nines.config.ConfigDirectory;
 import io.nines.config.ConfigException;
 import io.nines.config.Fleet;
@@ -14,6 +16,7 @@ import io.nines.coordinator.AlertingOptions;
 import io.nines.coordinator.Coordinator;
 import io.nines.coordinator.CoordinatorOptions;
 import io.nines.coordinator.alerting.Inbox;
+import io.nines.coordinator.fleet.AgentTokens;
 import io.nines.demo.ShopServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,6 +27,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -63,6 +67,7 @@ final class QuickStart {
   private int coordinatorPort;
   private int shopPort;
   private Path spoolRoot;
+  private Path tokenFile;
 
   QuickStart(Options options, TimeSource time, Map<String, String> env) {
     this.options = options;
@@ -90,6 +95,16 @@ final class QuickStart {
       config = ConfigDirectory.open(options.config(), new FleetLoader(time, vars, agentEnv));
       Fleet fleet = config.fleet();
       String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+      // The demo's jobs ping the fleet's heartbeat checks, each with a token of its own.
+      tokenFile = Files.createTempFile("nines-up-tokens", "");
+      Map<String, String> heartbeatTokens = new LinkedHashMap<>();
+      for (Check c : fleet.checks()) {
+        if (c.spec() instanceof CheckSpec.Heartbeat) {
+          AgentTokens.Created created = AgentTokens.createHeartbeat(c.id());
+          AgentTokens.append(tokenFile, created);
+          heartbeatTokens.put(c.id(), created.token());
+        }
+      }
       inbox = new Inbox(time, 1000);
       coordinator =
           new Coordinator(
@@ -97,6 +112,7 @@ final class QuickStart {
                   .host(options.host())
                   .port(options.port())
                   .agentTokens(Set.of(token))
+                  .agentTokenFile(tokenFile)
                   // Public read, decided here: everything listens on loopback only, and the
                   // printed dashboard URL must open without a token step. No read tokens means
                   // reads (and /metrics) are open, as 'nines coordinator --public-read'.
@@ -126,6 +142,7 @@ final class QuickStart {
         await(agent.start(), "the agent for " + location, 0);
         agents.add(agent);
       }
+      new NightlyJob(vertx, shop, coordinatorUrl(), heartbeatTokens).start();
       follow();
     } catch (Exception e) {
       stop();
@@ -186,6 +203,14 @@ final class QuickStart {
         // Stopping anyway.
       }
       vertx = null;
+    }
+    if (tokenFile != null) {
+      try {
+        Files.deleteIfExists(tokenFile);
+      } catch (IOException e) {
+        // A temporary file; the OS cleans it eventually.
+      }
+      tokenFile = null;
     }
     if (spoolRoot != null) {
       try (Stream<Path> files = Files.walk(spoolRoot)) {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "token",
     mixinStandardHelpOptions = true,
-    description = "Issue and revoke agent tokens. The coordinator stores only their hashes.",
+    description =
+        "Issue and revoke agent and heartbeat tokens. The coordinator stores only their hashes.",
     subcommands = {TokenCommand.Create.class, TokenCommand.Revoke.class})
 final class TokenCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -32,11 +33,16 @@ final class TokenCommand implements Runnable {
   static final class Create implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = "--location",
-        required = true,
-        description = "the agent's location, e.g. eu-west")
+    @Option(names = "--location", description = "the agent's location, e.g. eu-west")
     String location;
+
+    @Option(
+        names = "--heartbeat",
+        paramLabel = "ID",
+        description =
+            "instead of an agent token, a token that may only ping heartbeat check ID"
+                + " (POST /api/v1/heartbeats/ID)")
+    String heartbeat;
 
     @Option(names = "--agent", description = "the agent's id (default: LOCATION-1)")
     String agent;
@@ -50,6 +56,17 @@ final class TokenCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      if ((heartbeat == null) == (location == null)) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "error: give --location LOCATION for an agent's token, or --heartbeat ID for a"
+                    + " heartbeat check's token (one of them)");
+        return 2;
+      }
+      if (heartbeat != null) {
+        return heartbeatToken();
+      }
       String id = agent == null ? location + "-1" : agent;
       AgentTokens.Created created;
       try {
@@ -72,17 +89,46 @@ final class TokenCommand implements Runnable {
                   + "; it is shown only now");
       return 0;
     }
+
+    private int heartbeatToken() throws Exception {
+      AgentTokens.Created created;
+      try {
+        created = AgentTokens.createHeartbeat(heartbeat);
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println("error: " + e.getMessage());
+        return 2;
+      }
+      AgentTokens.append(file, created);
+      spec.commandLine().getOut().println(created.token());
+      spec.commandLine()
+          .getErr()
+          .println(
+              "token for heartbeat "
+                  + heartbeat
+                  + " added to "
+                  + file
+                  + "; it is shown only now. It may only ping this heartbeat, e.g.: curl -fsS -m"
+                  + " 10 --retry 5 -X POST -H \"Authorization: Bearer $TOKEN\""
+                  + " https://COORDINATOR/api/v1/heartbeats/"
+                  + heartbeat);
+      return 0;
+    }
   }
 
   @Command(
       name = "revoke",
       mixinStandardHelpOptions = true,
-      description = "Revokes every token of an agent; the coordinator refuses it within seconds.")
+      description =
+          "Revokes every token of an agent or a heartbeat; the coordinator refuses it within"
+              + " seconds.")
   static final class Revoke implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--agent", required = true, description = "the agent's id")
+    @Option(names = "--agent", description = "the agent's id")
     String agent;
+
+    @Option(names = "--heartbeat", paramLabel = "ID", description = "a heartbeat check's id")
+    String heartbeat;
 
     @Option(
         names = "--file",
@@ -93,16 +139,24 @@ final class TokenCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      int n = AgentTokens.revoke(file, agent);
-      if (n == 0) {
+      if ((heartbeat == null) == (agent == null)) {
         spec.commandLine()
             .getErr()
-            .println("error: no active token of agent '" + agent + "' in " + file);
+            .println("error: give --agent ID or --heartbeat ID (one of them)");
+        return 2;
+      }
+      String whose = agent != null ? "agent " + agent : "heartbeat " + heartbeat;
+      int n =
+          agent != null
+              ? AgentTokens.revoke(file, agent)
+              : AgentTokens.revokeHeartbeat(file, heartbeat);
+      if (n == 0) {
+        spec.commandLine().getErr().println("error: no active token of " + whose + " in " + file);
         return 1;
       }
       spec.commandLine()
           .getOut()
-          .println("revoked " + n + (n == 1 ? " token" : " tokens") + " of agent " + agent);
+          .println("revoked " + n + (n == 1 ? " token" : " tokens") + " of " + whose);
       return 0;
     }
   }

@@ -192,4 +192,30 @@ class CheckRunCommandTest {
       assertThat(cli.out()).contains("Usage:");
     }
   }
+
+  @Test
+  void whenTheCheckIsAHeartbeat_thenNothingRunsAndTheCurlLineIsPrinted() throws Exception {
+    Files.writeString(
+        dir.resolve("fleet.yaml"),
+        """
+        locations: [local]
+        teams:
+          web: { email: [web@example.com] }
+        services:
+          jobs: { tier: important, owners: [web] }
+        checks:
+          - id: nightly-backup
+            service: jobs
+            heartbeat: { schedule: "0 2 * * *", timezone: Europe/Berlin, grace: 30m }
+        """);
+    Cli cli = Cli.run("check", "run", dir.toString(), "--check", "nightly-backup");
+    assertThat(cli.exitCode()).as(cli.err()).isZero();
+    assertThat(cli.out())
+        .contains("nightly-backup is a heartbeat check: it is passive")
+        .contains(
+            "0 2 * * * /path/to/job && curl -fsS -m 10 --retry 5 -X POST -H \"Authorization:"
+                + " Bearer $TOKEN\" https://COORDINATOR/api/v1/heartbeats/nightly-backup")
+        .contains("nines token create --heartbeat nightly-backup")
+        .contains("0 passed, 0 failed");
+  }
 }

@@ -71,7 +71,7 @@ class DashboardBrowserIT {
       for (Path f : files.toList()) {
         String yaml =
             Files.readString(f)
-                .replaceAll("every: \\d+[sm]\\b", "every: 2s")
+                .replaceAll("(?m)^(\\s+)every: \\d+[sm]\\b", "$1every: 2s")
                 .replaceAll("timeout: \\d+(ms|s)\\b", "timeout: 1500ms")
                 .replace("after: 10m", "after: " + SECOND_PAGE_AFTER.toSeconds() + "s");
         Files.writeString(dir.resolve(f.getFileName()), yaml);

@@ -40,5 +40,9 @@ public enum FailureKind {
   /** A browser page did not load: an error status (4xx, 5xx) or a network error. */
   NAVIGATION_FAILED,
   /** The page's scripts threw an uncaught exception while a browser step ran. */
-  CONSOLE_ERROR
+  CONSOLE_ERROR,
+  /** A heartbeat check's job reported that it failed ({@code /fail}). */
+  JOB_FAILED,
+  /** A heartbeat check's job did not report within its window (due time + grace). */
+  MISSED
 }

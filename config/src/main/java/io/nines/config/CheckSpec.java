@@ -69,6 +69,13 @@ public sealed interface CheckSpec {
     }
   }
 
+  /** A passive check: the job reports to the coordinator by HTTP; nothing probes it. */
+  record Heartbeat(HeartbeatPlan plan) implements CheckSpec {
+    public String type() {
+      return "heartbeat";
+    }
+  }
+
   /**
    * A gRPC health check: {@code grpc.health.v1.Health/Check} for {@code service} on {@code
    * host:port}; it passes only when the server answers {@code SERVING}.

@@ -16,6 +16,7 @@ import io.nines.coordinator.api.Api;
 import io.nines.coordinator.api.AuthFailures;
 import io.nines.coordinator.api.ConfigRoutes;
 import io.nines.coordinator.api.FleetRoutes;
+import io.nines.coordinator.api.HeartbeatRoutes;
 import io.nines.coordinator.api.HttpErrors;
 import io.nines.coordinator.api.MaintenanceRoutes;
 import io.nines.coordinator.api.OpenApiRoutes;
@@ -25,6 +26,7 @@ import io.nines.coordinator.confighistory.ConfigHistory;
 import io.nines.coordinator.demo.DemoShopProxy;
 import io.nines.coordinator.fleet.AgentAuth;
 import io.nines.coordinator.fleet.AgentLiveness;
+import io.nines.coordinator.heartbeat.Heartbeats;
 import io.nines.coordinator.maintenance.MaintenanceRegistry;
 import io.nines.store.Backend;
 import io.nines.store.JdbcBackend;
@@ -96,6 +98,7 @@ public final class Coordinator {
 
   private final AlertingOptions alertingOptions;
   private volatile Alerting alerting;
+  private volatile Heartbeats heartbeats;
   private volatile AgentAuth auth;
   private volatile Vertx vertxOf;
 
@@ -201,6 +204,18 @@ public final class Coordinator {
     routes.add(fleetRoutes);
     Access access = new Access(options.readTokens(), adminTokens(), authFailures);
     routes.add(access);
+    Heartbeats beats =
+        new Heartbeats(
+            vertx,
+            fleet,
+            options.timeSource(),
+            options.store(),
+            backend.documents(Heartbeats.RUNS_KIND),
+            configHistory::lives,
+            checkId -> cluster == null || cluster.ownsKey(checkId));
+    heartbeats = beats;
+    routes.add(
+        new HeartbeatRoutes(fleet, agentAuth, authFailures, beats, options.bodyLimitBytes()));
     routes.add(new OpenApiRoutes());
     routes.add(new ConfigRoutes(pool, options.fleet(), options.timeSource(), configHistory));
     routes.add(
@@ -280,6 +295,7 @@ public final class Coordinator {
               if (alerting != null) {
                 alerting.start(alertingOptions.periodMillis());
               }
+              beats.start(Heartbeats.PERIOD_MILLIS);
               return s.actualPort();
             })
         .onFailure(
@@ -337,6 +353,10 @@ public final class Coordinator {
     Alerting a = alerting;
     if (a != null) {
       a.stop();
+    }
+    Heartbeats beats = heartbeats;
+    if (beats != null) {
+      beats.stop();
     }
     ProcessMeters meters = processMeters;
     processMeters = null;
@@ -421,6 +441,11 @@ public final class Coordinator {
   /** Alerting, when this coordinator alerts and has started; null otherwise. */
   public Alerting alerting() {
     return alerting;
+  }
+
+  /** Heartbeat checks' pings and deadlines, once started; null before. */
+  public Heartbeats heartbeats() {
+    return heartbeats;
   }
 
   /** The store results go to. */

@@ -40,6 +40,12 @@ public final class ShopServer {
   /** The cookie that carries a session's token (set by {@code /api/login} and the storefront). */
   static final String SESSION_COOKIE = "session";
 
+  /**
+   * The shop's jobs, which report to heartbeat checks rather than serve requests; a fault {@code
+   * stopped} (or {@code outage}) makes them stop reporting.
+   */
+  public static final List<String> JOBS = List.of("nightly-job");
+
   /** The password the demo's probe user logs in with. */
   public static final String PROBE_PASSWORD = "shopsmart";
 
@@ -106,8 +112,12 @@ public final class ShopServer {
     return f;
   }
 
+  private static boolean known(String service) {
+    return SERVICES.contains(service) || JOBS.contains(service);
+  }
+
   private static void requireService(String service) {
-    if (!SERVICES.contains(service)) {
+    if (!known(service)) {
       throw new IllegalArgumentException(
           "unknown service '" + service + "'; the shop has " + String.join(", ", SERVICES));
     }
@@ -330,7 +340,7 @@ public final class ShopServer {
 
   private void listFaults(RoutingContext ctx) {
     JsonObject out = new JsonObject();
-    for (String s : SERVICES) {
+    for (String s : java.util.stream.Stream.concat(SERVICES.stream(), JOBS.stream()).toList()) {
       Fault f = faultOf(s);
       out.put(s, f == null ? new JsonObject().put("mode", "none") : f.toJson());
     }
@@ -339,12 +349,17 @@ public final class ShopServer {
 
   private void postFault(RoutingContext ctx) {
     String service = ctx.pathParam("service");
-    if (!SERVICES.contains(service)) {
+    if (!known(service)) {
       error(
           ctx,
           404,
           "not_found",
-          "unknown service '" + service + "'; the shop has " + String.join(", ", SERVICES));
+          "unknown service '"
+              + service
+              + "'; the shop has "
+              + String.join(", ", SERVICES)
+              + " and the job "
+              + String.join(", ", JOBS));
       return;
     }
     JsonObject body = jsonBody(ctx);
@@ -352,6 +367,10 @@ public final class ShopServer {
       return;
     }
     String mode = body.getString("mode", "");
+    if ("stopped".equalsIgnoreCase(mode) && JOBS.contains(service)) {
+      // A job that stops is a job whose every run fails to happen: an outage of the job.
+      mode = "outage";
+    }
     if ("none".equalsIgnoreCase(mode)) {
       clearFault(service);
       ctx.json(new JsonObject().put("service", service).put("mode", "none"));
@@ -363,7 +382,10 @@ public final class ShopServer {
           ctx,
           400,
           "bad_request",
-          "mode was '" + mode + "' but it must be outage, slow, errors, broken-ui or none");
+          "mode was '"
+              + mode
+              + "' but it must be outage, slow, errors, broken-ui or none"
+              + (JOBS.contains(service) ? " (or stopped, for a job)" : ""));
       return;
     }
     if (parsed == Fault.Mode.BROKEN_UI && !"checkout".equals(service)) {
@@ -396,7 +418,7 @@ public final class ShopServer {
 
   private void deleteFault(RoutingContext ctx) {
     String service = ctx.pathParam("service");
-    if (!SERVICES.contains(service)) {
+    if (!known(service)) {
       error(ctx, 404, "not_found", "unknown service '" + service + "'");
       return;
     }

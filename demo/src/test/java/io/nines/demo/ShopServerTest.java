@@ -83,6 +83,26 @@ class ShopServerTest {
   }
 
   @Test
+  void whenTheNightlyJobIsStopped_thenItsFaultIsSetUntilCleared() throws Exception {
+    assertThat(shop.faultOf("nightly-job")).isNull();
+    HttpResponse<Buffer> set =
+        send(HttpMethod.POST, "/demo/faults/nightly-job", "{\"mode\":\"stopped\"}");
+    assertThat(set.statusCode()).as(set.bodyAsString()).isEqualTo(200);
+    assertThat(shop.faultOf("nightly-job")).isNotNull();
+    assertThat(
+            send(HttpMethod.GET, "/demo/faults", null)
+                .bodyAsJsonObject()
+                .getJsonObject("nightly-job")
+                .getString("mode"))
+        .isEqualTo("outage");
+    send(HttpMethod.POST, "/demo/faults/nightly-job", "{\"mode\":\"none\"}");
+    assertThat(shop.faultOf("nightly-job")).isNull();
+    // 'stopped' is for jobs only.
+    assertThat(send(HttpMethod.POST, "/demo/faults/catalog", "{\"mode\":\"stopped\"}").statusCode())
+        .isEqualTo(400);
+  }
+
+  @Test
   void whenAnUnknownModeIsPosted_thenTheErrorSaysWhatIsAllowed() throws Exception {
     HttpResponse<Buffer> r =
         send(HttpMethod.POST, "/demo/faults/catalog", "{\"mode\":\"explode\"}");

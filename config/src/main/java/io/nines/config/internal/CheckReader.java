@@ -36,7 +36,8 @@ final class CheckReader {
           "tls",
           "grpc",
           "websocket",
-          "browser");
+          "browser",
+          "heartbeat");
   static final Duration DEFAULT_EVERY = Duration.ofSeconds(60);
   static final Duration MAX_DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   static final Duration MAX_DEFAULT_BROWSER_TIMEOUT = Duration.ofSeconds(30);
@@ -79,6 +80,9 @@ final class CheckReader {
     if (service != null && !ctx.serviceIds.contains(service)) {
       LoadContext.unknown(serviceAt, "service", "services", service, ctx.serviceIds);
     }
+    if (f.has("heartbeat")) {
+      return HeartbeatReader.read(f, id, service);
+    }
 
     Duration every = DEFAULT_EVERY;
     if (f.has("every")) {
@@ -118,8 +122,8 @@ final class CheckReader {
     List<String> types = TYPES.stream().filter(f::has).toList();
     if (types.isEmpty()) {
       at.error(
-          "has no check type; add exactly one of http, journey, tcp, dns, tls, grpc, websocket or"
-              + " browser (e.g. http: {get: https://shop.example/health})");
+          "has no check type; add exactly one of http, journey, tcp, dns, tls, grpc, websocket,"
+              + " browser or heartbeat (e.g. http: {get: https://shop.example/health})");
     } else if (types.size() > 1) {
       f.owner()
           .keyAt(types.get(1))

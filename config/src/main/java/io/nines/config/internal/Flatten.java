@@ -64,6 +64,8 @@ public final class Flatten {
       putIf(m, "tls.server-name", t.serverName());
       putIf(m, "tls.ca-file", t.caFile());
       putIf(m, "tls.expect", assertions(t.expect()));
+    } else if (spec instanceof CheckSpec.Heartbeat hb) {
+      HeartbeatFlatten.put(m, hb.plan());
     } else if (spec instanceof CheckSpec.Grpc g) {
       m.put(
           "grpc.target",

@@ -1,5 +1,6 @@
 package io.nines.config.internal;
 
+import io.nines.config.HeartbeatPlan;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,13 @@ final class LocationsReader {
     for (At section : sections) {
       for (At item : section.items()) {
         String id = item.id();
-        if (id != null && !Definitions.twice(defined, id, item, "location")) {
+        if (HeartbeatPlan.LOCATION.equals(id)) {
+          item.error(
+              "was '"
+                  + id
+                  + "', which is reserved: heartbeat checks' results carry it; name the location"
+                  + " otherwise, e.g. push-1");
+        } else if (id != null && !Definitions.twice(defined, id, item, "location")) {
           ctx.locations.add(id);
         }
       }

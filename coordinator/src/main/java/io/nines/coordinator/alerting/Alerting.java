@@ -15,6 +15,7 @@ import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.common.TimeSource;
 import io.nines.config.Check;
+import io.nines.config.CheckSpec;
 import io.nines.config.Fleet;
 import io.nines.config.PageAfter;
 import io.nines.config.Service;
@@ -404,7 +405,9 @@ public final class Alerting {
                       newest = p;
                     }
                   }
-                  List<Instant> checkRuns = failedRuns(checks.get(i), r.result());
+                  List<Instant> checkRuns =
+                      confirmedRuns(
+                          checks.get(i), failedRuns(checks.get(i), r.result()), pageAfter);
                   if (checkRuns.size() > runs.size()) {
                     runs = checkRuns;
                   }
@@ -420,6 +423,21 @@ public final class Alerting {
               }
               return new Failures(d, runs);
             });
+  }
+
+  /**
+   * A heartbeat check's failure is confirmed already (by its grace, or by the job saying so), so it
+   * counts as many failed runs as {@code page-after} asks: its owners are paged at once.
+   */
+  static List<Instant> confirmedRuns(Check check, List<Instant> runs, PageAfter pageAfter) {
+    if (!(check.spec() instanceof CheckSpec.Heartbeat) || runs.isEmpty()) {
+      return runs;
+    }
+    List<Instant> out = new ArrayList<>(runs);
+    while (out.size() < pageAfter.failures()) {
+      out.add(runs.get(runs.size() - 1));
+    }
+    return List.copyOf(out);
   }
 
   /**
@@ -535,12 +553,19 @@ public final class Alerting {
     return Math.max(0, down.toMillis()) / 1000.0;
   }
 
-  /** How long {@code service} stays DOWN before its {@code page-after} confirms it. */
+  /**
+   * How long {@code service} stays DOWN before its {@code page-after} confirms it. A heartbeat
+   * check's failure is confirmed when it is seen ({@link #confirmedRuns}), so it adds no run
+   * interval: a service of heartbeat checks only confirms by failures at once.
+   */
   private static Duration confirmationTime(Fleet f, Service service) {
     PageAfter pageAfter =
         service.pageAfter() == null ? f.settings().alerting().pageAfter() : service.pageAfter();
     Duration shortest = null;
     for (Check c : f.checksOf(service.id())) {
+      if (c.spec() instanceof CheckSpec.Heartbeat) {
+        continue;
+      }
       shortest = shortest == null || c.every().compareTo(shortest) < 0 ? c.every() : shortest;
     }
     return BurnRate.confirmationTime(pageAfter, shortest == null ? Duration.ZERO : shortest);

@@ -41,7 +41,13 @@ public final class AuthFailures {
     /** A per-agent token used for a location other than the one it was issued for. */
     OTHER_LOCATION,
     /** A location the fleet configuration does not declare. */
-    UNDECLARED_LOCATION;
+    UNDECLARED_LOCATION,
+    /** A heartbeat token used to ping another heartbeat check. */
+    OTHER_HEARTBEAT,
+    /**
+     * A valid token of another kind (an agent's, a shared fleet token) used to ping a heartbeat.
+     */
+    NOT_A_HEARTBEAT_TOKEN;
 
     /** The tag value, e.g. {@code other_location}. */
     public String tag() {

@@ -10,6 +10,7 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.nines.common.Checks;
 import io.nines.coordinator.confighistory.ConfigHistory;
+import io.nines.coordinator.heartbeat.Heartbeats;
 import io.nines.coordinator.maintenance.MaintenanceRegistry;
 import io.nines.store.ClusterBackend;
 import io.nines.store.jdbc.Database;
@@ -186,7 +187,10 @@ public final class ClusterMember {
     c.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
 
     ClusterBackend.configure(
-        c, options.backupCount(), database, List.of(MAINTENANCE_KIND, CONFIG_KIND));
+        c,
+        options.backupCount(),
+        database,
+        List.of(MAINTENANCE_KIND, CONFIG_KIND, Heartbeats.RUNS_KIND));
     return c;
   }
 

@@ -121,6 +121,55 @@ public final class AgentAuth {
     return new Verdict(match, false, null);
   }
 
+  /** The outcome of checking a heartbeat ping's token. */
+  public enum HeartbeatVerdict {
+    /** The token is the heartbeat's own. */
+    OK,
+    /** No token was presented. */
+    MISSING,
+    /** A token that is no token of the coordinator's. */
+    WRONG,
+    /** The heartbeat's own token, revoked. */
+    REVOKED,
+    /** Another heartbeat's token. */
+    OTHER_HEARTBEAT,
+    /** A valid token of another kind (an agent's, or a shared fleet token): it pings nothing. */
+    NOT_A_HEARTBEAT_TOKEN
+  }
+
+  /**
+   * Checks a heartbeat ping's token: only a heartbeat token issued for {@code checkId} may ping it.
+   *
+   * @param token the token as presented (from {@code Authorization: Bearer} or {@code ?key=}); may
+   *     be null
+   */
+  public HeartbeatVerdict checkHeartbeat(String token, String checkId) {
+    if (token == null || token.isBlank()) {
+      return HeartbeatVerdict.MISSING;
+    }
+    Optional<AgentTokens.HeartbeatIdentity> id = tokens.identifyHeartbeat(token);
+    if (id.isPresent()) {
+      if (!id.get().checkId().equals(checkId)) {
+        return HeartbeatVerdict.OTHER_HEARTBEAT;
+      }
+      return id.get().revoked() ? HeartbeatVerdict.REVOKED : HeartbeatVerdict.OK;
+    }
+    Verdict agent = check(PREFIX + token);
+    return agent.ok() || agent.revoked()
+        ? HeartbeatVerdict.NOT_A_HEARTBEAT_TOKEN
+        : HeartbeatVerdict.WRONG;
+  }
+
+  /** The token of a {@code Bearer} {@code Authorization} header, or null. */
+  public static String bearerToken(String authorizationHeader) {
+    if (authorizationHeader == null
+        || authorizationHeader.length() <= PREFIX.length()
+        || !authorizationHeader.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+      return null;
+    }
+    return authorizationHeader.substring(PREFIX.length()).trim();
+  }
+
   private static byte[] sha256(String s) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));

@@ -2,6 +2,7 @@ package io.nines.coordinator.fleet;
 
 import io.nines.common.AgentInfo;
 import io.nines.config.Check;
+import io.nines.config.CheckSpec;
 import io.nines.config.Fleet;
 import io.nines.store.agents.AgentRecord;
 import java.time.Duration;
@@ -18,12 +19,13 @@ import java.util.TreeMap;
  * Places checks on agents. Pure and deterministic: the same fleet and the same live agents give the
  * same placement on every member, so members need not agree on anything else.
  *
- * <p>Each check runs on one live agent in each of its locations (more with {@code replicas}). Among
- * a location's live agents, a check goes to the one with the lowest load relative to its capacity
- * so far (ties by agent id); checks are placed in id order. A check that needs a capability (a
- * {@code browser} check needs an agent that advertises {@code browser}) goes only to agents that
- * advertise it; where a location has none, the check runs nowhere there and {@link
- * #emptyForCapabilities} names the location.
+ * <p>Heartbeat checks run nowhere: their jobs report to the coordinator. Each other check runs on
+ * one live agent in each of its locations (more with {@code replicas}). Among a location's live
+ * agents, a check goes to the one with the lowest load relative to its capacity so far (ties by
+ * agent id); checks are placed in id order. A check that needs a capability (a {@code browser}
+ * check needs an agent that advertises {@code browser}) goes only to agents that advertise it;
+ * where a location has none, the check runs nowhere there and {@link #emptyForCapabilities} names
+ * the location.
  */
 public final class Assignments {
   private Assignments() {}
@@ -52,6 +54,10 @@ public final class Assignments {
     List<Check> checks = new ArrayList<>(fleet.checks());
     checks.sort(Comparator.comparing(Check::id));
     for (Check c : checks) {
+      if (c.spec() instanceof CheckSpec.Heartbeat) {
+        // Passive: its job reports to the coordinator; no agent runs it.
+        continue;
+      }
       for (String location : c.locations()) {
         String needs = capabilityFor(c);
         List<AgentRecord> candidates =

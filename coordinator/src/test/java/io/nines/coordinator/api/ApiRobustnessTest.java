@@ -81,9 +81,19 @@ class ApiRobustnessTest {
 
   @BeforeEach
   void start(Vertx vertx) throws Exception {
+    java.nio.file.Path tokens = java.nio.file.Files.createTempFile("nines-tokens", "");
+    tokens.toFile().deleteOnExit();
+    io.nines.coordinator.fleet.AgentTokens.Created heartbeat =
+        io.nines.coordinator.fleet.AgentTokens.createHeartbeat("no-such-id");
+    io.nines.coordinator.fleet.AgentTokens.append(tokens, heartbeat);
+    heartbeatToken = heartbeat.token();
     api.start(
         vertx,
-        b -> b.readTokens(Set.of(READ)).adminTokens(Set.of(ADMIN)).bodyLimitBytes(BODY_LIMIT),
+        b ->
+            b.readTokens(Set.of(READ))
+                .adminTokens(Set.of(ADMIN))
+                .bodyLimitBytes(BODY_LIMIT)
+                .agentTokenFile(tokens),
         Set.of());
     HttpResponse<Buffer> served = api.get("/api/v1/openapi.yaml");
     assertThat(served.statusCode()).isEqualTo(200);
@@ -105,7 +115,8 @@ class ApiRobustnessTest {
     PUBLIC,
     READ,
     ADMIN,
-    AGENT
+    AGENT,
+    HEARTBEAT
   }
 
   record Operation(String method, String path, JsonObject spec, Kind kind) {
@@ -152,11 +163,17 @@ class ApiRobustnessTest {
     if (schemes.contains("agentToken")) {
       return Kind.AGENT;
     }
+    if (schemes.contains("heartbeatToken")) {
+      return Kind.HEARTBEAT;
+    }
     if (schemes.contains("adminToken")) {
       return Kind.ADMIN;
     }
     return schemes.isEmpty() ? Kind.PUBLIC : Kind.READ;
   }
+
+  /** A heartbeat token for the heartbeat paths' plausible id (the fixture has no such check). */
+  static String heartbeatToken;
 
   static String tokenOf(Kind kind) {
     return switch (kind) {
@@ -164,6 +181,7 @@ class ApiRobustnessTest {
       case READ -> READ;
       case ADMIN -> ADMIN;
       case AGENT -> ApiFixture.AGENT;
+      case HEARTBEAT -> heartbeatToken;
     };
   }
 
@@ -174,6 +192,7 @@ class ApiRobustnessTest {
       case READ -> List.of(ApiFixture.AGENT);
       case ADMIN -> List.of(READ, ApiFixture.AGENT);
       case AGENT -> List.of(READ, ADMIN);
+      case HEARTBEAT -> List.of(READ, ADMIN, ApiFixture.AGENT);
     };
   }
 

@@ -164,7 +164,8 @@ class OpenApiContractTest {
   void whenTheDocumentIsRead_thenItIsOpenApi31WithTheSecuritySchemesAndPagination() {
     assertThat(document.getString("openapi")).isEqualTo("3.1.0");
     assertThat(document.getJsonObject("components").getJsonObject("securitySchemes").fieldNames())
-        .containsExactlyInAnyOrder("agentToken", "readToken", "readKey", "adminToken");
+        .containsExactlyInAnyOrder(
+            "agentToken", "readToken", "readKey", "adminToken", "heartbeatToken", "heartbeatKey");
     JsonObject limit =
         document.getJsonObject("components").getJsonObject("parameters").getJsonObject("limit");
     assertThat(limit.getJsonObject("schema").getMap())
