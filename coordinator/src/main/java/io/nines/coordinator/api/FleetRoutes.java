@@ -271,7 +271,11 @@ public final class FleetRoutes implements RouteGroup {
     return false;
   }
 
-  /** The last placement, reused while the fleet and the set of live agents stay the same. */
+  /**
+   * The last placement, reused while the fleet and the live agents stay the same: the same ids with
+   * the same capabilities and capacity (an agent that finds Chromium after its first heartbeat
+   * advertises {@code browser} later, and must then get its location's browser checks).
+   */
   private record Placement(
       Fleet fleet, java.util.Set<String> live, Map<String, List<String>> byAgent) {}
 
@@ -279,13 +283,20 @@ public final class FleetRoutes implements RouteGroup {
 
   /**
    * The placement for {@code all} at {@code now}. Every heartbeat asks for it, so it is computed
-   * again only when the configuration or the set of live agents changed, not once per heartbeat.
+   * again only when the configuration, the set of live agents, or one's capabilities or capacity
+   * changed, not once per heartbeat.
    */
   private Map<String, List<String>> placement(Fleet f, List<AgentRecord> all, Instant now) {
     java.util.Set<String> live = new java.util.TreeSet<>();
     for (AgentRecord a : all) {
       if (Assignments.live(a, now, AgentLiveness.AGENT_TIMEOUT)) {
-        live.add(a.info().id());
+        // What placement reads of an agent: its id, what it can do, how much it takes.
+        live.add(
+            a.info().id()
+                + " "
+                + new java.util.TreeSet<>(a.info().capabilities())
+                + " "
+                + a.info().capacity());
       }
     }
     Placement p = last;
