@@ -28,6 +28,7 @@ import io.nines.coordinator.api.HttpErrors;
 import io.nines.coordinator.api.MaintenanceRoutes;
 import io.nines.coordinator.api.OpenApiRoutes;
 import io.nines.coordinator.api.RouteGroup;
+import io.nines.coordinator.api.ScreenshotRoutes;
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.confighistory.ConfigHistory;
 import io.nines.coordinator.demo.DemoShopProxy;
@@ -37,6 +38,10 @@ import io.nines.coordinator.fleet.AgentRegistry;
 import io.nines.coordinator.fleet.HazelcastAgentRegistry;
 import io.nines.coordinator.fleet.InMemoryAgentRegistry;
 import io.nines.coordinator.maintenance.MaintenanceRegistry;
+import io.nines.coordinator.screenshots.DocumentsScreenshotStore;
+import io.nines.coordinator.screenshots.InMemoryScreenshotStore;
+import io.nines.coordinator.screenshots.ScreenshotStore;
+import io.nines.coordinator.screenshots.Screenshots;
 import io.nines.coordinator.store.Documents;
 import io.nines.coordinator.store.HazelcastDocuments;
 import io.nines.coordinator.store.JdbcResultStore;
@@ -49,6 +54,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -115,6 +121,7 @@ public final class Coordinator {
 
   private final MaintenanceRegistry maintenance;
   private final ConfigHistory configHistory;
+  private final Screenshots screenshots;
 
   /** The configuration as loaded, with the ad hoc maintenance windows: what everything reads. */
   private final Supplier<Fleet> fleet;
@@ -159,6 +166,23 @@ public final class Coordinator {
             options.timeSource(),
             documents(ClusterMember.CONFIG_MAP, ConfigHistory.KIND));
     this.fleet = maintenance.overlay(options.fleet());
+    this.screenshots = new Screenshots(screenshotStore(), options.timeSource());
+  }
+
+  /**
+   * Where failure screenshots are kept: as documents where the other documents are (bounded by
+   * {@code retention.raw} and {@link Screenshots#DEFAULT_CAPACITY_BYTES}), or in memory.
+   */
+  private ScreenshotStore screenshotStore() {
+    Supplier<Duration> raw =
+        () -> {
+          Fleet f = options.fleet().get();
+          return f == null ? null : f.settings().retentionRaw();
+        };
+    Documents kept = documents(ClusterMember.SCREENSHOT_MAP, DocumentsScreenshotStore.KIND);
+    return kept == null
+        ? new InMemoryScreenshotStore(Screenshots.DEFAULT_CAPACITY_BYTES, raw)
+        : new DocumentsScreenshotStore(kept, Screenshots.DEFAULT_CAPACITY_BYTES, raw);
   }
 
   /**
@@ -214,6 +238,7 @@ public final class Coordinator {
             cluster,
             authFailures,
             configHistory::lives);
+    api.screenshots(screenshots);
     List<RouteGroup> routes = new ArrayList<>();
     routes.add(new DemoShopProxy(vertx, options.demoShopUrl()));
     AgentRegistry agents =
@@ -233,6 +258,7 @@ public final class Coordinator {
     Access access = new Access(options.readTokens(), adminTokens(), authFailures);
     routes.add(access);
     routes.add(new OpenApiRoutes());
+    routes.add(new ScreenshotRoutes(pool, screenshots.store(), options.timeSource()));
     routes.add(new ConfigRoutes(pool, options.fleet(), options.timeSource(), configHistory));
     routes.add(
         new MaintenanceRoutes(pool, options.fleet(), options.timeSource(), maintenance, access));

@@ -12,6 +12,7 @@ import io.nines.coordinator.alerting.HazelcastAlertStore;
 import io.nines.coordinator.alerting.HazelcastOutbox;
 import io.nines.coordinator.confighistory.ConfigHistory;
 import io.nines.coordinator.maintenance.MaintenanceRegistry;
+import io.nines.coordinator.screenshots.DocumentsScreenshotStore;
 import io.nines.coordinator.store.HazelcastResultStore;
 import io.nines.coordinator.store.jdbc.Database;
 import io.vertx.core.Future;
@@ -48,6 +49,9 @@ public final class ClusterMember {
 
   /** The map of applied configuration versions: sequence number to JSON. */
   public static final String CONFIG_MAP = "nines.config";
+
+  /** The map of failure screenshots: content id to JSON with the PNG in base64. */
+  public static final String SCREENSHOT_MAP = "nines.screenshots";
 
   /** The documents' kinds of {@link #MAINTENANCE_MAP} and {@link #CONFIG_MAP} in the database. */
   public static final String MAINTENANCE_KIND = MaintenanceRegistry.KIND;
@@ -179,7 +183,11 @@ public final class ClusterMember {
     HazelcastOutbox.configure(
         c, database == null ? null : database.documentMapStoreConfig(HazelcastOutbox.KIND));
     for (String[] map :
-        new String[][] {{MAINTENANCE_MAP, MAINTENANCE_KIND}, {CONFIG_MAP, CONFIG_KIND}}) {
+        new String[][] {
+          {MAINTENANCE_MAP, MAINTENANCE_KIND},
+          {CONFIG_MAP, CONFIG_KIND},
+          {SCREENSHOT_MAP, DocumentsScreenshotStore.KIND}
+        }) {
       MapConfig mc = new MapConfig(map[0]).setBackupCount(1).setAsyncBackupCount(0);
       if (database != null) {
         mc.setMapStoreConfig(database.documentMapStoreConfig(map[1]));
