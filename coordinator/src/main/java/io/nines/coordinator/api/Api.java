@@ -272,7 +272,7 @@ public final class Api {
     Future<AppendOutcome> appended =
         bound.allowed().isEmpty()
             ? Future.succeededFuture(new AppendOutcome(0, 0, List.of()))
-            : shots == null
+            : shots == null || !Screenshots.carry(bound.allowed())
                 ? store.append(bound.allowed(), current, now)
                 : worker
                     .executeBlocking(() -> shots.extract(bound.allowed()), false)

@@ -64,6 +64,20 @@ public final class Screenshots {
     return id != null && ID.matcher(id).matches();
   }
 
+  /**
+   * Whether any of {@code results} carries a screenshot to take out; cheap (no decoding), so that
+   * batches without one skip the worker.
+   */
+  public static boolean carry(List<ProbeResult> results) {
+    for (ProbeResult r : results) {
+      JsonObject d = r.diagnostics();
+      if (d != null && (d.containsKey("screenshot") || d.containsKey("screenshots"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The content id of {@code png}: the first 128 bits of its SHA-256, in hex. */
   public static String contentId(byte[] png) {
     try {
