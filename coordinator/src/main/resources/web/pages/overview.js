@@ -133,6 +133,7 @@ async function demoPanel(section) {
       button('outage', '✖ Outage', 'every request fails with 503'),
       button('slow', '◔ Slow', 'every request is delayed by 3 s'),
       button('errors', '⚠ Errors', 'half of the requests fail with 500'),
+      button('broken-ui', '◫ Broken UI', 'checkout only: the storefront\'s Place order button stops working while every HTTP endpoint answers 200'),
       button('none', '✔ Clear', 'remove the fault')),
     out);
 }

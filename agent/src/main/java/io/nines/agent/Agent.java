@@ -1,6 +1,8 @@
 package io.nines.agent;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nines.agent.browser.BrowserOptions;
+import io.nines.agent.browser.BrowserProbe;
 import io.nines.agent.probe.CheckRunner;
 import io.nines.agent.probe.HttpClients;
 import io.nines.agent.probe.ProbeContext;
@@ -25,6 +27,7 @@ import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
@@ -191,6 +194,10 @@ public final class Agent {
     private CoordinatorClient client;
     private long heartbeatTimer = -1;
     private volatile CheckRunner runner;
+    private BrowserProbe browser;
+    private boolean stopped;
+    // The search for a Chromium while it runs; stop waits for it, so no browser outlives Vert.x.
+    private Future<Void> detecting = Future.succeededFuture();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
     @Override
@@ -269,6 +276,7 @@ public final class Agent {
               v -> {
                 heartbeat();
                 heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MILLIS, t -> heartbeat());
+                detectBrowser();
               })
           .onSuccess(
               v ->
@@ -292,6 +300,58 @@ public final class Agent {
     }
 
     /**
+     * Looks for a Chromium that starts on this host, in the background (the agent runs its other
+     * checks meanwhile): when one does, the agent runs browser checks and advertises {@code
+     * browser} in its heartbeats, so that the coordinator assigns them to it. {@code
+     * NINES_CHROMIUM} names the executable ({@code off} to run no browser), {@code
+     * NINES_BROWSER_POOL} how many browser runs at once (default 2).
+     */
+    private void detectBrowser() {
+      BrowserOptions browserOptions;
+      try {
+        browserOptions = BrowserOptions.fromEnv(env);
+      } catch (IllegalArgumentException e) {
+        LOG.warning("browser checks are off: " + e.getMessage());
+        return;
+      }
+      if (!browserOptions.enabled()) {
+        LOG.info("browser checks are off (NINES_CHROMIUM=off)");
+        return;
+      }
+      if (browserOptions.chromium() == null && !env.containsKey("PATH")) {
+        // An agent embedded with no environment (as tests embed it) looks for no browser.
+        LOG.fine("browser checks are off: no PATH to look for Chromium on, no NINES_CHROMIUM");
+        return;
+      }
+      StringBuilder whyNot = new StringBuilder();
+      detecting =
+          BrowserProbe.detect(
+                  vertx, time, browserOptions.chromium(), env, browserOptions.pool(), whyNot)
+              .onSuccess(
+                  found -> {
+                    if (found.isEmpty()) {
+                      LOG.info("browser checks are off: " + whyNot);
+                      return;
+                    }
+                    if (stopped) {
+                      found.get().close(vertx);
+                      return;
+                    }
+                    browser = found.get();
+                    runner = runner.withProbe("browser", browser);
+                    LOG.info(
+                        "browser checks run in "
+                            + browser.executable()
+                            + ", at most "
+                            + browser.maxConcurrent()
+                            + " at once");
+                    follower.refresh();
+                    heartbeat();
+                  })
+              .mapEmpty();
+    }
+
+    /**
      * Tells the coordinator this agent is alive, and takes the assignment it answers with: the
      * checks this agent runs from then on. Until the first answer, and while no coordinator
      * answers, the agent runs what it ran before (at start, every check of its location). An
@@ -305,7 +365,8 @@ public final class Agent {
                   options.location(),
                   host,
                   io.nines.common.Version.current(),
-                  options.maxInFlight())
+                  options.maxInFlight(),
+                  browser == null ? Set.of() : Set.of(AgentInfo.BROWSER))
               .toJson()
               .put("inFlight", inFlight)
               .put("buffered", shipper.buffered());
@@ -332,7 +393,14 @@ public final class Agent {
         if (runner.supports(c.type())) {
           mine.add(c);
         } else {
-          LOG.warning("check " + c.id() + ": " + c.type() + " checks are not supported yet");
+          LOG.warning(
+              "check "
+                  + c.id()
+                  + ": "
+                  + c.type()
+                  + (c.type().equals("browser")
+                      ? " checks need a Chromium on this host, and none is usable (yet)"
+                      : " checks are not supported yet"));
         }
       }
       return mine;
@@ -374,15 +442,22 @@ public final class Agent {
 
     @Override
     public Future<?> stop() {
+      stopped = true;
       if (heartbeatTimer >= 0) {
         vertx.cancelTimer(heartbeatTimer);
       }
+      // Every Chromium still running is reaped (runs in flight end with the browser's failure).
+      Future<Void> browsers =
+          detecting
+              .otherwiseEmpty()
+              .compose(v -> browser == null ? Future.succeededFuture() : browser.close(vertx));
       // The probe loops, deployed by start(), were undeployed before this runs.
       for (ProbeResult r; (r = handOff.poll()) != null; ) {
         shipper.offer(r);
       }
       shipper.flush();
       return Future.join(
+          browsers,
           server == null ? Future.succeededFuture() : server.close(),
           shipper.stop(),
           clients.closeAsync());

@@ -230,6 +230,24 @@ final class ConfigFollower {
     return new Loaded(sources.hash(), loaded, null);
   }
 
+  /**
+   * Recomputes which checks of the configuration in force the agent can run (after it gained a
+   * probe, such as the browser's) and applies the newest assignment again. Call on the agent's
+   * context.
+   */
+  void refresh() {
+    Fleet current = target.fleet();
+    if (current == null) {
+      return;
+    }
+    runnable = target.install(current);
+    if (newest != null) {
+      assign(newest);
+    } else {
+      target.run(runnable);
+    }
+  }
+
   /** Makes {@code next} the configuration this agent runs, and applies the newest assignment. */
   private void swap(Fleet next) {
     Fleet before = target.fleet();

@@ -129,8 +129,19 @@ final class ProbeLoops {
       return tcp.host();
     } else if (check.spec() instanceof CheckSpec.Tls tls) {
       return tls.host();
+    } else if (check.spec() instanceof CheckSpec.Browser browser) {
+      url =
+          browser.steps().stream()
+              .filter(s -> s instanceof io.nines.config.BrowserStep.Goto)
+              .map(s -> ((io.nines.config.BrowserStep.Goto) s).url())
+              .findFirst()
+              .orElse(null);
     } else if (check.spec() instanceof CheckSpec.Dns dns) {
       return dns.server() == null ? "system-resolver" : dns.server();
+    } else if (check.spec() instanceof CheckSpec.Grpc grpc) {
+      return grpc.host();
+    } else if (check.spec() instanceof CheckSpec.WebSocket ws) {
+      url = ws.url();
     }
     if (url == null) {
       return "";

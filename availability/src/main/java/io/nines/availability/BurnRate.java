@@ -1,5 +1,12 @@
 package io.nines.availability;
 
+import io.nines.common.Checks;
+import io.nines.common.TimeRange;
+import io.nines.config.PageAfter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
 /**
  * Multi-window burn-rate alerting, as in the SRE workbook: a service whose downtime in the last
  * hour is at least 2 % of its monthly budget, or in the last six hours at least 5 %, is burning
@@ -27,6 +34,50 @@ public final class BurnRate {
     OK,
     FAST_BURN,
     SPENT
+  }
+
+  /**
+   * How long an outage lasts before {@code page-after} confirms it: its duration, or for {@code N
+   * failures} the time from the first failed run to the N-th, {@code (N - 1)} intervals of the
+   * service's most frequent check.
+   *
+   * @param shortestEvery the interval of the service's most frequent check
+   */
+  public static Duration confirmationTime(PageAfter pageAfter, Duration shortestEvery) {
+    Checks.notNull(pageAfter, "pageAfter");
+    Checks.notNull(shortestEvery, "shortestEvery");
+    return pageAfter.byFailures()
+        ? shortestEvery.multipliedBy(pageAfter.failures() - 1L)
+        : pageAfter.duration();
+  }
+
+  /**
+   * The downtime inside {@code window} that its confirmation time never confirmed: the parts of
+   * {@code outages} no longer than {@code confirmAfter} (a blip that paged nobody, or the current
+   * outage until it is confirmed). The fast-burn verdict leaves it out, so that nobody is paged or
+   * told of the burn of an outage that would not page or tell them by itself; the figures, and
+   * whether the month's budget is spent, count every second.
+   *
+   * @param outages the DOWN stretches around {@code window}, each whole where possible (an outage
+   *     that began before the window counts by its whole length)
+   */
+  public static Duration unconfirmed(
+      List<TimeRange> outages, TimeRange window, Duration confirmAfter) {
+    Checks.notNull(window, "window");
+    Checks.notNull(confirmAfter, "confirmAfter");
+    Duration out = Duration.ZERO;
+    for (TimeRange o : outages) {
+      // N failed runs at interval e: the N-th comes (N - 1) e after the first, so a run fewer
+      // is DOWN for exactly (N - 1) e until the next good run; only longer is confirmed.
+      if (o.length().compareTo(confirmAfter) <= 0) {
+        Instant start = o.start().isAfter(window.start()) ? o.start() : window.start();
+        Instant end = o.end().isBefore(window.end()) ? o.end() : window.end();
+        if (start.isBefore(end)) {
+          out = out.plus(Duration.between(start, end));
+        }
+      }
+    }
+    return out;
   }
 
   /** The allowed downtime in a 30-day month for {@code targetPercent}, in seconds. */

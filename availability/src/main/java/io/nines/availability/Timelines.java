@@ -1,7 +1,7 @@
 package io.nines.availability;
 
 import io.nines.common.Checks;
-import io.nines.common.ProbeResult;
+import io.nines.common.ProbeOutcome;
 import io.nines.common.TimeRange;
 import io.nines.config.DownWhen;
 import java.time.Duration;
@@ -12,7 +12,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Builds timelines from results, and merges them: location, then check, then service.
+ * Builds timelines from results ({@link ProbeOutcome}s), and merges them: location, then check,
+ * then service.
  *
  * <p>Pure functions: the span's end plays the role of {@code now}, and nothing is ever placed after
  * it.
@@ -25,11 +26,11 @@ public final class Timelines {
    * one that ran at the same instant (so that the failure, replayed last, wins the tie), then by
    * agent and sequence so that the order is total.
    */
-  public static final Comparator<ProbeResult> BY_START =
-      Comparator.comparing(ProbeResult::startedAt)
+  public static final Comparator<ProbeOutcome> BY_START =
+      Comparator.comparing(ProbeOutcome::startedAt)
           .thenComparing(r -> !r.ok())
-          .thenComparing(ProbeResult::agentId)
-          .thenComparingLong(ProbeResult::sequence);
+          .thenComparing(ProbeOutcome::agentId)
+          .thenComparingLong(ProbeOutcome::sequence);
 
   /**
    * The timeline of one check at one location.
@@ -46,13 +47,14 @@ public final class Timelines {
    * @param span the time to describe; its end is normally {@code now}
    */
   public static Timeline forLocation(
-      Collection<ProbeResult> results, Duration staleAfter, TimeRange span) {
+      Collection<? extends ProbeOutcome> results, Duration staleAfter, TimeRange span) {
     Checks.checkArgument(
         staleAfter.compareTo(Duration.ZERO) > 0, "staleAfter: %s (expected: > 0)", staleAfter);
-    List<ProbeResult> sorted = results.stream().sorted(BY_START).toList();
+    List<ProbeOutcome> sorted = new ArrayList<>(results);
+    sorted.sort(BY_START);
     List<Interval> parts = new ArrayList<>(sorted.size());
     for (int i = 0; i < sorted.size(); i++) {
-      ProbeResult r = sorted.get(i);
+      ProbeOutcome r = sorted.get(i);
       Instant start = r.startedAt();
       if (!start.isBefore(span.end())) {
         break;

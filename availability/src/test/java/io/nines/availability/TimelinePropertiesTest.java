@@ -3,7 +3,7 @@ package io.nines.availability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nines.availability.testing.TestResults;
-import io.nines.common.ProbeResult;
+import io.nines.availability.testing.TestResults.Run;
 import io.nines.common.TimeRange;
 import io.nines.config.DownWhen;
 import java.time.Duration;
@@ -46,8 +46,8 @@ class TimelinePropertiesTest {
                             new TimeRange(T0.plusSeconds(s), T0.plusSeconds(s).plusSeconds(len))));
   }
 
-  static List<ProbeResult> results(List<Sample> samples, String location) {
-    List<ProbeResult> out = new ArrayList<>();
+  static List<Run> results(List<Sample> samples, String location) {
+    List<Run> out = new ArrayList<>();
     long seq = 1;
     for (Sample s : samples) {
       Instant at = T0.plusSeconds(s.atSecond());
@@ -83,8 +83,8 @@ class TimelinePropertiesTest {
       @ForAll @Size(max = 60) List<@net.jqwik.api.From("sample") Sample> samples,
       @ForAll long seed) {
     TimeRange span = new TimeRange(T0, T0.plusSeconds(3600));
-    List<ProbeResult> results = results(samples, "eu");
-    List<ProbeResult> shuffled = new ArrayList<>(results);
+    List<Run> results = results(samples, "eu");
+    List<Run> shuffled = new ArrayList<>(results);
     Collections.shuffle(shuffled, new Random(seed));
 
     assertThat(Timelines.forLocation(shuffled, Duration.ofSeconds(120), span))

@@ -11,7 +11,7 @@ import static io.nines.availability.testing.TestResults.fail;
 import static io.nines.availability.testing.TestResults.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nines.common.ProbeResult;
+import io.nines.availability.testing.TestResults.Run;
 import io.nines.common.TimeRange;
 import io.nines.config.DownWhen;
 import java.time.Duration;
@@ -33,7 +33,7 @@ class TimelinesTest {
 
   @Test
   void whenResultsArriveEveryInterval_thenEachStateHoldsUntilTheNextResult() {
-    List<ProbeResult> results =
+    List<Run> results =
         List.of(
             ok("a", 1, "c", "eu", m(0)),
             ok("a", 2, "c", "eu", m(1)),
@@ -47,8 +47,7 @@ class TimelinesTest {
 
   @Test
   void whenNoResultComesForTwoIntervals_thenTheLocationIsUnknownUntilTheNextOne() {
-    List<ProbeResult> results =
-        List.of(fail("a", 1, "c", "eu", m(0)), ok("a", 2, "c", "eu", m(10)));
+    List<Run> results = List.of(fail("a", 1, "c", "eu", m(0)), ok("a", 2, "c", "eu", m(10)));
 
     Timeline t = Timelines.forLocation(results, STALE, range(0, 20));
 
@@ -72,7 +71,7 @@ class TimelinesTest {
 
   @Test
   void whenALateResultArrives_thenItIsPlacedWhenItRanAndItsNeighboursAreRecomputed() {
-    List<ProbeResult> onTime =
+    List<Run> onTime =
         new ArrayList<>(List.of(ok("a", 1, "c", "eu", m(0)), ok("a", 3, "c", "eu", m(2))));
     Timeline before = Timelines.forLocation(onTime, STALE, range(0, 4));
     assertThat(before.intervals()).containsExactly(iv(0, 4, UP));
@@ -85,7 +84,7 @@ class TimelinesTest {
 
   @Test
   void whenResultsArriveInAnyOrder_thenTheTimelineIsTheSame() {
-    List<ProbeResult> results = new ArrayList<>();
+    List<Run> results = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       results.add(i % 7 == 3 ? fail("a", i + 1, "c", "eu", m(i)) : ok("a", i + 1, "c", "eu", m(i)));
     }
@@ -98,7 +97,7 @@ class TimelinesTest {
 
   @Test
   void whenTwoResultsRanAtTheSameInstant_thenTheFailureWins() {
-    List<ProbeResult> results = List.of(fail("b", 1, "c", "eu", m(0)), ok("a", 1, "c", "eu", m(0)));
+    List<Run> results = List.of(fail("b", 1, "c", "eu", m(0)), ok("a", 1, "c", "eu", m(0)));
 
     assertThat(Timelines.forLocation(results, STALE, range(0, 1)).intervals())
         .containsExactly(iv(0, 1, DOWN));

@@ -4,6 +4,8 @@ import io.nines.availability.Availability;
 import io.nines.availability.AvailabilityReport;
 import io.nines.availability.DowntimeBudget;
 import io.nines.availability.Timeline;
+import io.nines.availability.report.FetchedTimelines;
+import io.nines.availability.report.FleetTimelines;
 import io.nines.common.Failure;
 import io.nines.common.FailureKind;
 import io.nines.common.ProbeResult;
@@ -20,8 +22,8 @@ import io.nines.config.Tier;
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.cluster.ClusterOptions;
 import io.nines.coordinator.query.Queries;
-import io.nines.coordinator.store.AppendOutcome;
-import io.nines.coordinator.store.HazelcastResultStore;
+import io.nines.store.results.AppendOutcome;
+import io.nines.store.results.HazelcastResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -161,10 +163,10 @@ public final class ClusterBench {
     java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("nines-bench-wb");
     io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-    io.nines.coordinator.store.jdbc.Database db =
-        io.nines.coordinator.store.jdbc.Database.open(
-            io.nines.coordinator.store.jdbc.DatabaseOptions.builder()
-                .url(io.nines.coordinator.store.jdbc.DatabaseOptions.h2Url(dir))
+    io.nines.store.jdbc.Database db =
+        io.nines.store.jdbc.Database.open(
+            io.nines.store.jdbc.DatabaseOptions.builder()
+                .url(io.nines.store.jdbc.DatabaseOptions.h2Url(dir))
                 .writeDelay(Duration.ofSeconds(1))
                 .build(),
             registry,
@@ -290,12 +292,12 @@ public final class ClusterBench {
   private double query(Queries queries, Service service) throws Exception {
     TimeRange window = new TimeRange(NOW.minus(Duration.ofDays(90)), NOW);
     Fleet f = queryFleet;
-    Queries.Results results =
+    FetchedTimelines results =
         queries.fetch(f.checksOf(service.id()), window).await(60, TimeUnit.SECONDS);
-    Timeline timeline = Queries.serviceTimeline(f, service.id(), window, results);
+    Timeline timeline = FleetTimelines.serviceTimeline(f, service.id(), window, results);
     AvailabilityReport r =
-        Availability.report(timeline, window, Queries.maintenance(f, service.id(), window));
-    DowntimeBudget.asOf(Queries.targetPercent(f, service), timeline, List.of(), NOW);
+        Availability.report(timeline, window, FleetTimelines.maintenance(f, service.id(), window));
+    DowntimeBudget.asOf(FleetTimelines.targetPercent(f, service), timeline, List.of(), NOW);
     return r.availability();
   }
 

@@ -46,7 +46,12 @@ final class CheckCommand implements Runnable {
             + " result. Exits 0 when every check passed, 1 when any failed, 2 on a bad"
             + " configuration.",
         "With --json, prints one JSON object a line: {\"check\", \"ok\", \"durationMillis\","
-            + " \"failure\": {\"kind\", \"step\", \"message\"}} (failure absent when ok)."
+            + " \"failure\": {\"kind\", \"step\", \"message\"}} (failure absent when ok);"
+            + " a browser check adds \"steps\" (name, action, millis), \"url\" and, when it took"
+            + " one, \"screenshot\": the path of the PNG written.",
+        "Browser checks run in a local headless Chromium (NINES_CHROMIUM names it, else"
+            + " chromium on PATH or in /usr/bin); their screenshots are written under"
+            + " --screenshots, by default a new directory in the system's temporary directory."
       })
   static final class Run implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -59,6 +64,14 @@ final class CheckCommand implements Runnable {
 
     @Option(names = "--json", description = "one JSON object a line")
     boolean json;
+
+    @Option(
+        names = "--screenshots",
+        paramLabel = "DIR",
+        description =
+            "where browser checks' screenshots are written (default: a new nines-screenshots-*"
+                + " directory in the system's temporary directory)")
+    Path screenshotDir;
 
     @Option(
         names = "--var",
@@ -98,7 +111,11 @@ final class CheckCommand implements Runnable {
       boolean allOk = true;
       for (ProbeResult r : results) {
         allOk &= r.ok();
-        out.println(json ? toJson(r).encode() : toText(r));
+        List<Path> shots = BrowserResults.writeScreenshots(r, this::screenshots);
+        out.println(
+            json
+                ? BrowserResults.addTo(toJson(r), r, shots).encode()
+                : toText(r) + BrowserResults.text(r, shots));
       }
       if (!json) {
         long failed = results.stream().filter(r -> !r.ok()).count();
@@ -107,9 +124,18 @@ final class CheckCommand implements Runnable {
       return allOk ? 0 : 1;
     }
 
+    private Path screenshots() throws java.io.IOException {
+      if (screenshotDir == null) {
+        screenshotDir = java.nio.file.Files.createTempDirectory("nines-screenshots-");
+      }
+      java.nio.file.Files.createDirectories(screenshotDir);
+      return screenshotDir;
+    }
+
     static List<ProbeResult> runAll(Fleet fleet, List<Check> checks) throws Exception {
       Vertx vertx = Vertx.vertx();
       HttpClients clients = new HttpClients(vertx, 64);
+      io.nines.agent.browser.BrowserProbe browser = null;
       try {
         ProbeContext context =
             new ProbeContext(
@@ -118,9 +144,16 @@ final class CheckCommand implements Runnable {
                 clients,
                 fleet.vars(),
                 ref -> ref.resolve(System.getenv()));
-        CheckRunner runner =
+        CheckRunner all =
             new CheckRunner(
                 context, CheckRunner.defaultProbes(), "cli", "local", new SimpleMeterRegistry());
+        if (checks.stream().anyMatch(c -> c.type().equals("browser"))) {
+          browser = BrowserResults.probe(System.getenv());
+          if (browser != null) {
+            all = all.withProbe("browser", browser);
+          }
+        }
+        CheckRunner runner = all;
         List<Future<ProbeResult>> futures = new ArrayList<>();
         io.vertx.core.Context ctx = vertx.getOrCreateContext();
         for (Check c : checks) {
@@ -141,6 +174,9 @@ final class CheckCommand implements Runnable {
             .get(maxMillis, TimeUnit.MILLISECONDS);
         return futures.stream().map(Future::result).toList();
       } finally {
+        if (browser != null) {
+          browser.close(vertx).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
         clients.close();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }

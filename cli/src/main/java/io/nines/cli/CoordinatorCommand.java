@@ -17,10 +17,13 @@ import io.nines.coordinator.CoordinatorOptions;
 import io.nines.coordinator.alerting.ChannelSender;
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.cluster.ClusterOptions;
-import io.nines.coordinator.store.JdbcResultStore;
-import io.nines.coordinator.store.jdbc.Database;
-import io.nines.coordinator.store.jdbc.DatabaseOptions;
-import io.nines.coordinator.store.jdbc.RetentionTask;
+import io.nines.store.Backend;
+import io.nines.store.JdbcBackend;
+import io.nines.store.MemoryBackend;
+import io.nines.store.jdbc.Database;
+import io.nines.store.jdbc.DatabaseOptions;
+import io.nines.store.jdbc.RetentionTask;
+import io.nines.store.results.JdbcResultStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
@@ -58,8 +61,8 @@ import picocli.CommandLine.Option;
       "Results are kept in an H2 file under --data-dir (or the database NINES_DB_URL names) and"
           + " acknowledged once written there; --in-memory keeps them in memory only. See"
           + " docs/storage.md.",
-      "Cluster mode: set NINES_CLUSTER_MEMBERS (host:port,...) and NINES_CLUSTER_NAME; see"
-          + " docs/cluster.md. Email: NINES_SMTP_HOST, NINES_SMTP_PORT, NINES_SMTP_FROM,"
+      "Cluster mode: give --cluster-members (host:port,...), --cluster-discovery kubernetes or"
+          + " --cluster-name; see docs/cluster.md. Email: NINES_SMTP_HOST, NINES_SMTP_PORT, NINES_SMTP_FROM,"
           + " NINES_SMTP_STARTTLS, NINES_SMTP_USERNAME, NINES_SMTP_PASSWORD_FILE."
     })
 final class CoordinatorCommand implements Callable<Integer> {
@@ -152,9 +155,212 @@ final class CoordinatorCommand implements Callable<Integer> {
       description = "the certificate's PKCS#8 PEM private key (NINES_TLS_KEY)")
   Path tlsKey;
 
+  @Option(
+      names = "--cluster-name",
+      paramLabel = "NAME",
+      defaultValue = "${env:NINES_CLUSTER_NAME}",
+      description =
+          "makes this coordinator a cluster member: members join only a cluster of this name"
+              + " (NINES_CLUSTER_NAME; default in cluster mode: nines)")
+  String clusterName;
+
+  @Option(
+      names = "--cluster-members",
+      paramLabel = "HOST[:PORT],...",
+      defaultValue = "${env:NINES_CLUSTER_MEMBERS}",
+      description =
+          "makes this coordinator a cluster member that looks for its peers at these addresses;"
+              + " may include itself (NINES_CLUSTER_MEMBERS)")
+  String clusterMembers;
+
+  @Option(
+      names = "--cluster-host",
+      paramLabel = "ADDRESS",
+      defaultValue = "${env:NINES_CLUSTER_HOST}",
+      description =
+          "the address this member binds to and gives its peers (NINES_CLUSTER_HOST; default:"
+              + " 127.0.0.1)")
+  String clusterHost;
+
+  @Option(
+      names = "--cluster-port",
+      paramLabel = "PORT",
+      defaultValue = "${env:NINES_CLUSTER_PORT}",
+      description = "the member-to-member TCP port (NINES_CLUSTER_PORT; default: 5701)")
+  String clusterPort;
+
+  @Option(
+      names = "--cluster-backups",
+      paramLabel = "N",
+      defaultValue = "${env:NINES_CLUSTER_BACKUPS}",
+      description =
+          "synchronous backups of every check, 1 to 6 (NINES_CLUSTER_BACKUPS; default: 1)")
+  String clusterBackups;
+
+  @Option(
+      names = "--cluster-heartbeat-interval",
+      paramLabel = "DURATION",
+      defaultValue = "${env:NINES_CLUSTER_HEARTBEAT_INTERVAL}",
+      description =
+          "how often a member tells its peers it is alive, in whole seconds"
+              + " (NINES_CLUSTER_HEARTBEAT_INTERVAL; default: 5s)")
+  String clusterHeartbeatInterval;
+
+  @Option(
+      names = "--cluster-heartbeat-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "${env:NINES_CLUSTER_HEARTBEAT_TIMEOUT}",
+      description =
+          "a peer not heard from for this long is removed: shorter sees a cut-off member sooner,"
+              + " but a GC pause that long splits the cluster; at least twice the interval"
+              + " (NINES_CLUSTER_HEARTBEAT_TIMEOUT; default: 60s)")
+  String clusterHeartbeatTimeout;
+
+  @Option(
+      names = "--cluster-merge-first-delay",
+      paramLabel = "DURATION",
+      defaultValue = "${env:NINES_CLUSTER_MERGE_FIRST_DELAY}",
+      description =
+          "how long after start a member first looks for the other side of a split"
+              + " (NINES_CLUSTER_MERGE_FIRST_DELAY; default: 60s)")
+  String clusterMergeFirstDelay;
+
+  @Option(
+      names = "--cluster-merge-delay",
+      paramLabel = "DURATION",
+      defaultValue = "${env:NINES_CLUSTER_MERGE_DELAY}",
+      description =
+          "how often it looks again, so how long a healed split may wait to merge"
+              + " (NINES_CLUSTER_MERGE_DELAY; default: 30s)")
+  String clusterMergeDelay;
+
+  @Option(
+      names = {"--cluster-discovery", "--discovery"},
+      paramLabel = "tcp-ip|kubernetes",
+      defaultValue = "${env:NINES_CLUSTER_DISCOVERY}",
+      description =
+          "how members find each other: tcp-ip, the --cluster-members list (the default), or"
+              + " kubernetes, Hazelcast's Kubernetes discovery with one of the"
+              + " --cluster-kubernetes-* selectors below; makes this coordinator a cluster member"
+              + " (NINES_CLUSTER_DISCOVERY)")
+  String clusterDiscovery;
+
+  @Option(
+      names = "--cluster-kubernetes-service-dns",
+      paramLabel = "NAME",
+      defaultValue = "${env:NINES_CLUSTER_KUBERNETES_SERVICE_DNS}",
+      description =
+          "kubernetes discovery by DNS: the headless Service's name, e.g."
+              + " nines-coordinator-hs.nines.svc.cluster.local; needs no Kubernetes API access"
+              + " (NINES_CLUSTER_KUBERNETES_SERVICE_DNS)")
+  String kubernetesServiceDns;
+
+  @Option(
+      names = "--cluster-kubernetes-service-name",
+      paramLabel = "NAME",
+      defaultValue = "${env:NINES_CLUSTER_KUBERNETES_SERVICE_NAME}",
+      description =
+          "kubernetes discovery through the API: the Service whose endpoints are the members;"
+              + " needs a Role to get/list endpoints, pods and services"
+              + " (NINES_CLUSTER_KUBERNETES_SERVICE_NAME)")
+  String kubernetesServiceName;
+
+  @Option(
+      names = "--cluster-kubernetes-service-label",
+      paramLabel = "NAME=VALUE",
+      defaultValue = "${env:NINES_CLUSTER_KUBERNETES_SERVICE_LABEL}",
+      description =
+          "kubernetes discovery through the API: the label of the Services whose endpoints are the"
+              + " members (NINES_CLUSTER_KUBERNETES_SERVICE_LABEL)")
+  String kubernetesServiceLabel;
+
+  @Option(
+      names = "--cluster-kubernetes-pod-label",
+      paramLabel = "NAME=VALUE",
+      defaultValue = "${env:NINES_CLUSTER_KUBERNETES_POD_LABEL}",
+      description =
+          "kubernetes discovery through the API: the label of the member pods"
+              + " (NINES_CLUSTER_KUBERNETES_POD_LABEL)")
+  String kubernetesPodLabel;
+
+  @Option(
+      names = "--cluster-kubernetes-namespace",
+      paramLabel = "NAMESPACE",
+      defaultValue = "${env:NINES_CLUSTER_KUBERNETES_NAMESPACE}",
+      description =
+          "kubernetes discovery through the API: where to look (NINES_CLUSTER_KUBERNETES_NAMESPACE;"
+              + " default: the pod's own namespace)")
+  String kubernetesNamespace;
+
+  /** The cluster settings' environment variables, and the flags that give them. */
+  private Map<String, String> clusterSettings() {
+    Map<String, String> s = new java.util.LinkedHashMap<>();
+    putIfGiven(s, ClusterOptions.ENV_NAME, clusterName);
+    putIfGiven(s, ClusterOptions.ENV_MEMBERS, clusterMembers);
+    putIfGiven(s, ClusterOptions.ENV_HOST, clusterHost);
+    putIfGiven(s, ClusterOptions.ENV_PORT, clusterPort);
+    putIfGiven(s, ClusterOptions.ENV_BACKUPS, clusterBackups);
+    putIfGiven(s, ClusterOptions.ENV_HEARTBEAT_INTERVAL, clusterHeartbeatInterval);
+    putIfGiven(s, ClusterOptions.ENV_HEARTBEAT_TIMEOUT, clusterHeartbeatTimeout);
+    putIfGiven(s, ClusterOptions.ENV_MERGE_FIRST_DELAY, clusterMergeFirstDelay);
+    putIfGiven(s, ClusterOptions.ENV_MERGE_DELAY, clusterMergeDelay);
+    putIfGiven(s, ClusterOptions.ENV_DISCOVERY, clusterDiscovery);
+    putIfGiven(s, ClusterOptions.ENV_KUBERNETES_SERVICE_DNS, kubernetesServiceDns);
+    putIfGiven(s, ClusterOptions.ENV_KUBERNETES_SERVICE_NAME, kubernetesServiceName);
+    putIfGiven(s, ClusterOptions.ENV_KUBERNETES_SERVICE_LABEL, kubernetesServiceLabel);
+    putIfGiven(s, ClusterOptions.ENV_KUBERNETES_POD_LABEL, kubernetesPodLabel);
+    putIfGiven(s, ClusterOptions.ENV_KUBERNETES_NAMESPACE, kubernetesNamespace);
+    return s;
+  }
+
+  private static void putIfGiven(Map<String, String> settings, String env, String value) {
+    if (value != null) {
+      settings.put(env, value);
+    }
+  }
+
+  /** {@code --cluster-port (NINES_CLUSTER_PORT)} for {@code NINES_CLUSTER_PORT}. */
+  static String clusterLabel(String env) {
+    String flag =
+        "--"
+            + env.substring("NINES_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return flag + " (" + env + ")";
+  }
+
+  /**
+   * Whether this coordinator is a cluster member: it was given a cluster name, peers or a way to
+   * discover them.
+   */
+  private boolean clusterMode() {
+    return clusterName != null || clusterMembers != null || clusterDiscovery != null;
+  }
+
   @Override
   public Integer call() throws Exception {
     Set<String> tokens = readTokens();
+    Map<String, String> clusterSettings = clusterSettings();
+    ClusterOptions clusterOptions = null;
+    if (clusterMode()) {
+      try {
+        clusterOptions =
+            ClusterOptions.fromSettings(clusterSettings, CoordinatorCommand::clusterLabel);
+      } catch (IllegalArgumentException e) {
+        spec.commandLine().getErr().println("error: " + e.getMessage().replace("\n", "\nerror: "));
+        return 2;
+      }
+    } else if (!clusterSettings.isEmpty()) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "error: "
+                  + clusterSettings.keySet().stream()
+                      .map(CoordinatorCommand::clusterLabel)
+                      .collect(java.util.stream.Collectors.joining(", "))
+                  + " only apply to a cluster member: give --cluster-members (NINES_CLUSTER_MEMBERS),"
+                  + " --cluster-discovery (NINES_CLUSTER_DISCOVERY) or --cluster-name"
+                  + " (NINES_CLUSTER_NAME) as well, or drop them");
+      return 2;
+    }
     Map<String, String> environment = System.getenv();
     Set<String> readers = readReadTokens(environment);
     if (readers.isEmpty() && !publicRead) {
@@ -201,8 +407,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     Vertx vertx;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Database clusterDatabase = null;
-    if (env.containsKey(ClusterOptions.ENV_MEMBERS) || env.containsKey(ClusterOptions.ENV_NAME)) {
-      ClusterOptions clusterOptions = ClusterOptions.fromEnvironment(env);
+    if (clusterOptions != null) {
       if (!inMemory) {
         String url = env.get(DatabaseOptions.ENV_URL);
         if (url == null || !url.startsWith("jdbc:postgresql:")) {
@@ -236,11 +441,27 @@ final class CoordinatorCommand implements Callable<Integer> {
           return 1;
         }
       }
-      member =
-          ClusterMember.start(clusterOptions, new VertxOptions(), clusterDatabase)
-              .toCompletionStage()
-              .toCompletableFuture()
-              .get(120, TimeUnit.SECONDS);
+      try {
+        member =
+            ClusterMember.start(clusterOptions, new VertxOptions(), clusterDatabase)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(120, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (clusterDatabase != null) {
+          clusterDatabase.close();
+        }
+        spec.commandLine()
+            .getErr()
+            .println(
+                "error: the cluster member can't start on "
+                    + clusterOptions.host()
+                    + ":"
+                    + clusterOptions.port()
+                    + ": "
+                    + Main.messageOf(e.getCause()));
+        return e.getCause() instanceof IllegalArgumentException ? 2 : 1;
+      }
       vertx = member.vertx();
     } else {
       vertx = Vertx.vertx();
@@ -257,27 +478,25 @@ final class CoordinatorCommand implements Callable<Integer> {
             .readTokens(readers)
             .adminTokens(adminTokens)
             .tls(tlsCert, tlsKey);
-    Database database = null;
-    JdbcResultStore durable = null;
-    RetentionTask retention = null;
+    // The storage mode: the member's maps, a database (H2 by default), or memory only.
+    Backend backend;
+    Database opened = null;
     if (member != null) {
       builder.cluster(member);
-      // Every member deletes what left the retentions; deleting is idempotent.
-      database = clusterDatabase;
+      backend = member.backend();
     } else if (!inMemory) {
       Map<String, String> dbEnv = new HashMap<>(env);
       dbEnv.put(DatabaseOptions.ENV_DATA_DIR, dataDir.toString());
       try {
-        database =
-            Database.open(DatabaseOptions.fromEnvironment(dbEnv), registry, TimeSource.SYSTEM);
-        durable =
-            JdbcResultStore.open(vertx, database)
+        opened = Database.open(DatabaseOptions.fromEnvironment(dbEnv), registry, TimeSource.SYSTEM);
+        backend =
+            JdbcBackend.open(vertx, opened)
                 .toCompletionStage()
                 .toCompletableFuture()
                 .get(120, TimeUnit.SECONDS);
       } catch (IllegalArgumentException | IllegalStateException | ExecutionException e) {
-        if (database != null) {
-          database.close();
+        if (opened != null) {
+          opened.close();
         }
         vertx.close();
         spec.commandLine()
@@ -289,8 +508,13 @@ final class CoordinatorCommand implements Callable<Integer> {
                     + Main.messageOf(e instanceof ExecutionException ? e.getCause() : e));
         return 1;
       }
-      builder.store(durable);
+    } else {
+      backend = new MemoryBackend();
     }
+    builder.backend(backend);
+    // Every member deletes what left the retentions; deleting is idempotent.
+    Database database = backend.database();
+    RetentionTask retention = null;
     if (database != null) {
       retention =
           RetentionTask.start(
@@ -378,7 +602,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     long reloadTimer = watch(vertx, configDir);
     ClusterMember clustered = member;
     Database db = database;
-    JdbcResultStore store = durable;
+    Backend stores = backend;
     RetentionTask retentionTask = retention;
     Processes.awaitShutdown(
         () -> {
@@ -387,8 +611,8 @@ final class CoordinatorCommand implements Callable<Integer> {
           if (retentionTask != null) {
             retentionTask.close();
           }
-          if (store != null) {
-            store.close();
+          if (stores.results() instanceof JdbcResultStore durable) {
+            durable.close();
           }
           if (clustered != null) {
             // A graceful stop writes the member's write-behind queue: before the database closes.

@@ -35,9 +35,12 @@ final class DemoCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Injects a fault into one of the shop's services: login, catalog, search, cart, checkout,"
-            + " payments, reviews.",
+            + " payments, reviews, orders (its gRPC health and live WebSocket feed).",
         "MODE is outage (503 to every request), slow (adds --delay), errors (500 to --share of"
-            + " requests) or none (clears the fault)."
+            + " requests), broken-ui or none (clears the fault).",
+        "broken-ui applies to checkout only: the storefront's Place order button stops working"
+            + " (its script no longer finds the button) while every HTTP endpoint still answers"
+            + " 200, a failure only a browser check sees. Clear it with: checkout none."
       })
   static final class FaultCmd implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -41,6 +41,9 @@ final class QuickStart {
   /** The variable in the example fleets that holds the shop's base URL. */
   static final String SHOP_VAR = "shop";
 
+  /** The shop's {@code host:port}, for checks that speak gRPC or WebSocket to it. */
+  static final String SHOP_ADDRESS_VAR = "shop-address";
+
   /** How often the configuration directory is read again. */
   static final long RELOAD_MILLIS = 1000;
 
@@ -82,7 +85,8 @@ final class QuickStart {
       String shopUrl = "http://" + options.host() + ":" + shopPort;
       Map<String, String> agentEnv = new HashMap<>(env);
       agentEnv.putIfAbsent("SHOP_PROBE_PASSWORD", ShopServer.PROBE_PASSWORD);
-      Map<String, String> vars = Map.of(SHOP_VAR, shopUrl);
+      Map<String, String> vars =
+          Map.of(SHOP_VAR, shopUrl, SHOP_ADDRESS_VAR, options.host() + ":" + shopPort);
       config = ConfigDirectory.open(options.config(), new FleetLoader(time, vars, agentEnv));
       Fleet fleet = config.fleet();
       String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));

@@ -105,6 +105,7 @@ final class UpCommand implements Callable<Integer> {
     out.println("  Coordinator metrics        " + api + "/metrics");
     out.println("  Readiness                  " + api + "/health/ready");
     out.println("  The demo shop              " + stack.shopUrl() + "/api/catalog");
+    out.println("  The demo shop's storefront " + stack.shopUrl() + "/store/ (user demo)");
     out.println();
     out.println("Break something:  " + faultHint(stack.shopUrl()));
     out.println("Change something: edit the YAML in " + dir + "; changes apply within a second.");

@@ -50,21 +50,10 @@ class AgentDistributionIT {
 
   @BeforeAll
   static void unpack() throws Exception {
-    Path tarball;
-    try (Stream<Path> files = Files.list(Path.of("target"))) {
-      tarball =
-          files
-              .filter(f -> f.getFileName().toString().matches("nines-agent-.+\\.tar\\.gz"))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new AssertionError(
-                          "no target/nines-agent-<version>.tar.gz: the package phase makes it"));
-    }
+    Path tarball = AgentTarball.find();
     Run untar = run(dir, List.of("tar", "-xzf", tarball.toAbsolutePath().toString()));
     assertThat(untar.exit()).as("tar -xzf: %s", untar.err()).isZero();
-    String name = tarball.getFileName().toString();
-    home = dir.resolve(name.substring(0, name.length() - ".tar.gz".length()));
+    home = AgentTarball.home(dir, tarball);
   }
 
   @Test

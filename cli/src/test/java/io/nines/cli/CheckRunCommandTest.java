@@ -2,6 +2,9 @@ package io.nines.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nines.common.TimeSource;
+import io.nines.demo.Fault;
+import io.nines.demo.ShopServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -9,6 +12,7 @@ import io.vertx.ext.web.Router;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,6 +103,67 @@ class CheckRunCommandTest {
     Cli cli = Cli.run("check", "run", fleet().toString(), "--check", "site-up");
     assertThat(cli.exitCode()).as(cli.err()).isZero();
     assertThat(cli.out()).contains("PASS").contains("site-up").contains("1 passed, 0 failed");
+  }
+
+  /** The example fleet, with timeouts a cold JVM on a busy machine can meet. */
+  private Path example() throws Exception {
+    Path example = Path.of("..", "config", "examples", "shopsmart");
+    try (var files = Files.list(example)) {
+      for (Path f : files.toList()) {
+        Files.writeString(
+            dir.resolve(f.getFileName()),
+            Files.readString(f).replaceAll("timeout: \\d+(ms|s)\\b", "timeout: 10s"));
+      }
+    }
+    return dir;
+  }
+
+  @Test
+  void whenTheExamplesGrpcAndWebSocketChecksRunAgainstTheDemoShop_thenTheyPassAndAFaultFailsThem()
+      throws Exception {
+    ShopServer shop = new ShopServer(vertx, TimeSource.SYSTEM, new Random(1));
+    int shopPort =
+        shop.start("127.0.0.1", 0)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    try {
+      Path config = example();
+      String[] args = {
+        "check",
+        "run",
+        config.toString(),
+        "--json",
+        "--check",
+        "orders-grpc",
+        "--check",
+        "orders-live",
+        "--var",
+        "shop-address=127.0.0.1:" + shopPort
+      };
+      Cli passing = Cli.run(args);
+      assertThat(passing.exitCode()).as(passing.out() + passing.err()).isZero();
+      assertThat(passing.out().lines().map(JsonObject::new))
+          .hasSize(2)
+          .allMatch(l -> l.getBoolean("ok"));
+
+      shop.setFault("orders", new Fault(Fault.Mode.OUTAGE, 1.0, 0, null));
+      Cli failing = Cli.run(args);
+      assertThat(failing.exitCode()).isEqualTo(1);
+      assertThat(
+              failing
+                  .out()
+                  .lines()
+                  .map(JsonObject::new)
+                  .map(
+                      l ->
+                          l.getString("check")
+                              + " "
+                              + l.getJsonObject("failure").getString("kind")))
+          .containsExactlyInAnyOrder("orders-grpc NOT_SERVING", "orders-live HANDSHAKE");
+    } finally {
+      shop.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test

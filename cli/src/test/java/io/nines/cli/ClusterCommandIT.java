@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.nines.cli.FleetProcesses.Stored;
-import io.nines.coordinator.store.jdbc.DatabaseOptions;
-import io.nines.coordinator.testing.TestDatabases;
+import io.nines.store.jdbc.DatabaseOptions;
+import io.nines.store.testing.TestDatabases;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

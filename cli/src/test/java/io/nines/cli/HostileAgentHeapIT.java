@@ -5,19 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nines.agent.testing.HostileTargets;
 import io.nines.common.TimeSource;
 import io.nines.config.ConfigDirectory;
 import io.nines.config.FleetLoader;
 import io.nines.coordinator.Coordinator;
 import io.nines.coordinator.CoordinatorOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.NetSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -27,17 +24,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,8 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * mid-response, endless headers, redirect loop) against a coordinator in this JVM. After a bounded
  * number of rounds the agent is still alive (it did not exit on OutOfMemoryError), every result has
  * its failure kind, and the heap it reports on its own {@code /metrics} stayed below its limit at
- * every sample. The targets listen on 127.0.0.1, port 0, and each gives up by itself after {@link
- * #TARGET_LIFETIME_MILLIS} or {@link #TARGET_MAX_BYTES} per connection.
+ * every sample. The targets are the agent test-jar's {@link HostileTargets} (the agent's
+ * HostileTargetIT probes them in-process): they listen on 127.0.0.1, port 0, and each gives up by
+ * itself after {@link #TARGET_LIFETIME_MILLIS} or {@link #TARGET_MAX_BYTES} per connection.
  */
 class HostileAgentHeapIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -95,7 +89,12 @@ class HostileAgentHeapIT {
   void start() throws Exception {
     vertx = Vertx.vertx();
     targetVertx = Vertx.vertx();
-    startTargets();
+    HostileTargets targets =
+        HostileTargets.start(
+            targetVertx, Duration.ofMillis(TARGET_LIFETIME_MILLIS), TARGET_MAX_BYTES);
+    for (HostileTargets.Target t : targets.all()) {
+      ports.put(t.name(), t.port());
+    }
     Path config = Files.createDirectories(dir.resolve("fleet"));
     Files.writeString(config.resolve("fleet.yaml"), fleetYaml());
     ConfigDirectory configDir =
@@ -222,17 +221,7 @@ class HostileAgentHeapIT {
   // ---- the agent process ----
 
   private static Path unpackDistribution(Path into) throws Exception {
-    Path tarball;
-    try (Stream<Path> files = Files.list(Path.of("target"))) {
-      tarball =
-          files
-              .filter(f -> f.getFileName().toString().matches("nines-agent-.+\\.tar\\.gz"))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new AssertionError(
-                          "no target/nines-agent-<version>.tar.gz: the package phase makes it"));
-    }
+    Path tarball = AgentTarball.find();
     Process tar =
         new ProcessBuilder("tar", "-xzf", tarball.toAbsolutePath().toString())
             .directory(into.toFile())
@@ -241,8 +230,7 @@ class HostileAgentHeapIT {
     String out = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(tar.exitValue()).as("tar -xzf: %s", out).isZero();
-    String name = tarball.getFileName().toString();
-    return into.resolve(name.substring(0, name.length() - ".tar.gz".length()));
+    return AgentTarball.home(into, tarball);
   }
 
   /** The JVM flags the launcher gives by default: its {@code default_opts} line. */
@@ -457,117 +445,5 @@ class HostileAgentHeapIT {
     expected.put(id, outcome);
     return "  - id: %s\n    service: hostile\n    every: 6s\n    timeout: %s\n%s"
         .formatted(id, timeout, spec);
-  }
-
-  // ---- the hostile targets (as in the agent's HostileTargetIT) ----
-
-  /** What one connection to a target has been sent, and whether it is closed. */
-  private static final class Connection {
-    final AtomicLong written = new AtomicLong();
-    volatile boolean closed;
-  }
-
-  private void startTargets() throws Exception {
-    target(
-        "endless",
-        new NetServerOptions(),
-        (s, c) -> {
-          s.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
-          byte[] data = new byte[16 * 1024];
-          Arrays.fill(data, (byte) 'x');
-          pump(s, Buffer.buffer("4000\r\n").appendBytes(data).appendString("\r\n"), c);
-        });
-    target(
-        "drip",
-        new NetServerOptions(),
-        (s, c) -> {
-          s.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
-          long[] id = new long[1];
-          id[0] =
-              targetVertx.setPeriodic(
-                  20,
-                  t -> {
-                    if (c.closed) {
-                      targetVertx.cancelTimer(id[0]);
-                    } else {
-                      s.write("1\r\na\r\n");
-                    }
-                  });
-        });
-    target("silent", new NetServerOptions(), (s, c) -> {});
-    // SO_LINGER 0: closing sends a reset instead of a FIN.
-    target(
-        "reset",
-        new NetServerOptions().setSoLinger(0),
-        (s, c) ->
-            s.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\npartial")
-                .onComplete(v -> targetVertx.setTimer(20, t -> s.close())));
-    target(
-        "hugeHeaders",
-        new NetServerOptions(),
-        (s, c) -> {
-          s.write("HTTP/1.1 200 OK\r\n");
-          pump(s, Buffer.buffer("X-Filler: " + "a".repeat(1000) + "\r\n"), c);
-        });
-    target(
-        "loop",
-        new NetServerOptions(),
-        (s, c) -> s.write("HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\n\r\n"));
-  }
-
-  /**
-   * Starts a target that answers each connection's first bytes with {@code behaviour}, and closes
-   * any connection after {@link #TARGET_LIFETIME_MILLIS}.
-   */
-  private void target(
-      String name, NetServerOptions options, BiConsumer<NetSocket, Connection> behaviour)
-      throws Exception {
-    Handler<NetSocket> onConnect =
-        s -> {
-          Connection c = new Connection();
-          long lifetime = targetVertx.setTimer(TARGET_LIFETIME_MILLIS, t -> s.close());
-          s.closeHandler(
-              v -> {
-                targetVertx.cancelTimer(lifetime);
-                c.closed = true;
-              });
-          s.exceptionHandler(e -> {});
-          boolean[] answered = new boolean[1];
-          s.handler(
-              request -> {
-                if (!answered[0]) {
-                  answered[0] = true;
-                  behaviour.accept(s, c);
-                }
-              });
-        };
-    ports.put(
-        name,
-        join(targetVertx.createNetServer(options).connectHandler(onConnect).listen(0, "127.0.0.1"))
-            .actualPort());
-  }
-
-  /**
-   * Writes {@code chunk} as fast as the peer reads, up to {@link #TARGET_MAX_BYTES}; at most 1 MiB
-   * per turn of the event loop, so that a close is noticed.
-   */
-  private void pump(NetSocket s, Buffer chunk, Connection c) {
-    long turnEnd = c.written.get() + MIB;
-    while (!c.closed
-        && !s.writeQueueFull()
-        && c.written.get() < Math.min(turnEnd, TARGET_MAX_BYTES)) {
-      s.write(chunk);
-      c.written.addAndGet(chunk.length());
-    }
-    if (c.closed) {
-      return;
-    }
-    if (c.written.get() >= TARGET_MAX_BYTES) {
-      s.close();
-    } else if (s.writeQueueFull()) {
-      s.drainHandler(v -> pump(s, chunk, c));
-    } else {
-      targetVertx.runOnContext(v -> pump(s, chunk, c));
-    }
   }
 }

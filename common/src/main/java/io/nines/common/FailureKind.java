@@ -20,6 +20,17 @@ public enum FailureKind {
   REDIRECT_LOOP,
   /** The peer spoke something other than the expected protocol. */
   PROTOCOL,
+  /**
+   * A gRPC call ended with a status other than OK (e.g. {@code UNIMPLEMENTED}: the server has no
+   * health service); the message names the code.
+   */
+  GRPC_STATUS,
+  /** A gRPC health check answered, but not SERVING (NOT_SERVING, SERVICE_UNKNOWN, UNKNOWN). */
+  NOT_SERVING,
+  /** A WebSocket opening handshake was refused: the server answered without {@code 101}. */
+  HANDSHAKE,
+  /** A WebSocket was closed before the message the check waits for; with code and reason. */
+  CLOSED,
   /** A bug in Nines itself; it is logged as well. */
   INTERNAL,
   /** A browser step ran out of its time (a {@code wait-for} that never held, a slow click). */

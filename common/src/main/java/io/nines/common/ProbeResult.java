@@ -36,7 +36,8 @@ public record ProbeResult(
     Failure failure,
     int attempts,
     Map<String, Double> phasesMillis,
-    JsonObject diagnostics) {
+    JsonObject diagnostics)
+    implements ProbeOutcome {
 
   public ProbeResult {
     Checks.checkNotBlank(agentId, "agentId");

@@ -3,6 +3,7 @@ package io.nines.config;
 import io.nines.config.assertion.Assertion;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** What a check does; one implementation a check type. */
 public sealed interface CheckSpec {
@@ -65,6 +66,61 @@ public sealed interface CheckSpec {
 
     public String type() {
       return "tls";
+    }
+  }
+
+  /**
+   * A gRPC health check: {@code grpc.health.v1.Health/Check} for {@code service} on {@code
+   * host:port}; it passes only when the server answers {@code SERVING}.
+   *
+   * @param service the service name asked about; empty for the server as a whole
+   * @param tls speak TLS (with ALPN {@code h2}); false for cleartext HTTP/2 (h2c, prior knowledge)
+   * @param insecure with {@code tls}, skip certificate and host name verification
+   * @param caFile with {@code tls}, a PEM file of extra trusted CAs, or null
+   * @param metadata sent with the call (lowercase names); values may hold secrets
+   */
+  record Grpc(
+      String host,
+      int port,
+      String service,
+      boolean tls,
+      boolean insecure,
+      String caFile,
+      Map<String, Template> metadata)
+      implements CheckSpec {
+    public Grpc {
+      metadata = Map.copyOf(metadata);
+    }
+
+    public String type() {
+      return "grpc";
+    }
+  }
+
+  /**
+   * A WebSocket check: connect to {@code url} ({@code ws://} or {@code wss://}), optionally send
+   * {@code send} as a text message, and judge the first message received with {@code expect}.
+   *
+   * @param headers sent with the opening handshake; values may hold secrets
+   * @param send a text message sent once connected, or null to only listen
+   * @param insecure for {@code wss://}, skip certificate and host name verification
+   * @param caFile for {@code wss://}, a PEM file of extra trusted CAs, or null
+   */
+  record WebSocket(
+      Template url,
+      Map<String, Template> headers,
+      Template send,
+      List<Assertion> expect,
+      boolean insecure,
+      String caFile)
+      implements CheckSpec {
+    public WebSocket {
+      headers = Map.copyOf(headers);
+      expect = List.copyOf(expect);
+    }
+
+    public String type() {
+      return "websocket";
     }
   }
 

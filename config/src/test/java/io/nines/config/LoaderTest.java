@@ -140,7 +140,7 @@ class LoaderTest {
 
     assertThat(fleet.locations()).containsExactly("eu-west", "us-east", "ap-south");
     assertThat(fleet.services().keySet())
-        .containsExactly("checkout", "payments", "login", "catalog", "search", "reviews");
+        .containsExactly("checkout", "payments", "login", "catalog", "search", "reviews", "orders");
     assertThat(fleet.services().get("checkout").dependsOn()).containsExactly("payments", "catalog");
     assertThat(fleet.services().get("reviews").targetPercent()).isEqualTo(99.0);
     Check journey = fleet.check("checkout-journey").orElseThrow();

@@ -9,15 +9,7 @@ import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.nines.common.Checks;
 import io.nines.common.ProcessMeters;
 import io.nines.config.Fleet;
-import io.nines.coordinator.alerting.AlertStore;
 import io.nines.coordinator.alerting.Alerting;
-import io.nines.coordinator.alerting.HazelcastAlertStore;
-import io.nines.coordinator.alerting.HazelcastOutbox;
-import io.nines.coordinator.alerting.InMemoryAlertStore;
-import io.nines.coordinator.alerting.InMemoryOutbox;
-import io.nines.coordinator.alerting.JdbcAlertStore;
-import io.nines.coordinator.alerting.JdbcOutbox;
-import io.nines.coordinator.alerting.Outbox;
 import io.nines.coordinator.api.Access;
 import io.nines.coordinator.api.AlertingRoutes;
 import io.nines.coordinator.api.Api;
@@ -34,19 +26,17 @@ import io.nines.coordinator.confighistory.ConfigHistory;
 import io.nines.coordinator.demo.DemoShopProxy;
 import io.nines.coordinator.fleet.AgentAuth;
 import io.nines.coordinator.fleet.AgentLiveness;
-import io.nines.coordinator.fleet.AgentRegistry;
-import io.nines.coordinator.fleet.HazelcastAgentRegistry;
-import io.nines.coordinator.fleet.InMemoryAgentRegistry;
 import io.nines.coordinator.maintenance.MaintenanceRegistry;
 import io.nines.coordinator.screenshots.DocumentsScreenshotStore;
 import io.nines.coordinator.screenshots.InMemoryScreenshotStore;
 import io.nines.coordinator.screenshots.ScreenshotStore;
 import io.nines.coordinator.screenshots.Screenshots;
-import io.nines.coordinator.store.Documents;
-import io.nines.coordinator.store.HazelcastDocuments;
-import io.nines.coordinator.store.JdbcResultStore;
-import io.nines.coordinator.store.ResultStore;
-import io.nines.coordinator.store.jdbc.Database;
+import io.nines.store.Backend;
+import io.nines.store.JdbcBackend;
+import io.nines.store.agents.AgentRegistry;
+import io.nines.store.documents.Documents;
+import io.nines.store.jdbc.Database;
+import io.nines.store.results.ResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -72,12 +62,14 @@ import java.util.logging.Logger;
  * the store is asynchronous (a cluster's answers come back on the handler's context), and timeline
  * arithmetic runs on a named worker pool ({@value #WORKER_POOL}).
  *
- * <p><b>Durability.</b> When results are durable, so is the rest: with a {@link JdbcResultStore}
- * (single process) alerting state, the outbox, ad hoc maintenance windows and configuration history
- * are written through to the same {@link Database} (JDBC on the worker pools {@value
- * #ALERTING_WRITER_POOL} and {@value #WORKER_POOL}), and read back by {@link #start}; in a cluster
- * whose member has a database ({@link ClusterMember#database()}) they live in the cluster's maps,
- * written behind to it. See docs/storage.md.
+ * <p><b>Storage.</b> Every store comes from one {@link Backend} ({@link
+ * CoordinatorOptions#backend()}), chosen once from the options: in memory, or durable for a single
+ * process with a {@link io.nines.store.results.JdbcResultStore} (alerting state, the outbox, ad hoc
+ * maintenance windows and configuration history are then written through to the same {@link
+ * Database}, JDBC on the worker pools {@value JdbcBackend#ALERTING_WRITER_POOL} and {@value
+ * #WORKER_POOL}, and read back by {@link #start}); in a cluster they live in the cluster's maps,
+ * written behind to the member's database ({@link ClusterMember#database()}) when it has one. See
+ * docs/storage.md.
  *
  * <pre>{@code
  * PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -101,11 +93,6 @@ public final class Coordinator {
 
   private static final int WORKER_POOL_SIZE = 4;
 
-  /** The worker pool (one thread) that writes alerting state and the outbox in a single process. */
-  public static final String ALERTING_WRITER_POOL = "nines-alerting-jdbc";
-
-  private static final int OUTBOX_CAPACITY = 100_000;
-
   /** How often the fleet supplier is asked whether the configuration changed. */
   public static final long CONFIG_POLL_MILLIS = 5_000;
 
@@ -126,10 +113,8 @@ public final class Coordinator {
   /** The configuration as loaded, with the ad hoc maintenance windows: what everything reads. */
   private final Supplier<Fleet> fleet;
 
-  /** The database of a single process with durable results; null otherwise. */
-  private final Database database;
-
-  private volatile WorkerExecutor alertingWriter;
+  /** Where everything is kept. */
+  private final Backend backend;
 
   /** The registration of the cluster's maintenance listener; null when none. */
   private volatile UUID maintenanceListener;
@@ -151,27 +136,23 @@ public final class Coordinator {
   public Coordinator(CoordinatorOptions options, AlertingOptions alertingOptions) {
     this.options = Checks.notNull(options, "options");
     this.alertingOptions = alertingOptions;
-    ClusterMember cluster = options.cluster();
-    this.database =
-        cluster == null && options.store() instanceof JdbcResultStore durable
-            ? durable.database()
-            : null;
+    this.backend = options.backend();
+    // The cluster's map (shared, and durable when the member has a database), the single
+    // process's database, or nowhere (memory).
     this.maintenance =
-        new MaintenanceRegistry(
-            options.timeSource(),
-            documents(ClusterMember.MAINTENANCE_MAP, MaintenanceRegistry.KIND));
+        new MaintenanceRegistry(options.timeSource(), backend.documents(MaintenanceRegistry.KIND));
     this.configHistory =
         new ConfigHistory(
-            options.fleet(),
-            options.timeSource(),
-            documents(ClusterMember.CONFIG_MAP, ConfigHistory.KIND));
+            options.fleet(), options.timeSource(), backend.documents(ConfigHistory.KIND));
     this.fleet = maintenance.overlay(options.fleet());
     this.screenshots = new Screenshots(screenshotStore(), options.timeSource());
   }
 
   /**
-   * Where failure screenshots are kept: as documents where the other documents are (bounded by
-   * {@code retention.raw} and {@link Screenshots#DEFAULT_CAPACITY_BYTES}), or in memory.
+   * Where failure screenshots are kept: as the backend's documents of kind {@link
+   * DocumentsScreenshotStore#KIND} (the cluster's map, or the single process's database), bounded
+   * by {@code retention.raw} and {@link Screenshots#DEFAULT_CAPACITY_BYTES}; in memory when the
+   * backend keeps no documents.
    */
   private ScreenshotStore screenshotStore() {
     Supplier<Duration> raw =
@@ -179,22 +160,10 @@ public final class Coordinator {
           Fleet f = options.fleet().get();
           return f == null ? null : f.settings().retentionRaw();
         };
-    Documents kept = documents(ClusterMember.SCREENSHOT_MAP, DocumentsScreenshotStore.KIND);
+    Documents kept = backend.documents(DocumentsScreenshotStore.KIND);
     return kept == null
         ? new InMemoryScreenshotStore(Screenshots.DEFAULT_CAPACITY_BYTES, raw)
         : new DocumentsScreenshotStore(kept, Screenshots.DEFAULT_CAPACITY_BYTES, raw);
-  }
-
-  /**
-   * Where maintenance windows or configuration versions are kept: the cluster's map (shared, and
-   * durable when the member has a database), the single process's database, or nowhere (memory).
-   */
-  private Documents documents(String mapName, String kind) {
-    ClusterMember cluster = options.cluster();
-    if (cluster != null) {
-      return new HazelcastDocuments(cluster.hazelcast().getMap(mapName));
-    }
-    return database == null ? null : database.documents(kind);
   }
 
   /**
@@ -240,11 +209,14 @@ public final class Coordinator {
             configHistory::lives);
     api.screenshots(screenshots);
     List<RouteGroup> routes = new ArrayList<>();
-    routes.add(new DemoShopProxy(vertx, options.demoShopUrl()));
-    AgentRegistry agents =
-        cluster == null
-            ? new InMemoryAgentRegistry()
-            : new HazelcastAgentRegistry(vertx, cluster.hazelcast());
+    if (options.demoShopUrl() != null) {
+      // Only `nines up` sets a demo shop; without one the demo relay's paths are unknown paths.
+      routes.add(new DemoShopProxy(vertx, options.demoShopUrl()));
+    }
+    List<Future<Void>> loads = new ArrayList<>();
+    // The stores are there at once; the future says when what is durable has been read back.
+    loads.add(backend.start(vertx, fleet));
+    AgentRegistry agents = backend.agents();
     AgentLiveness liveness = new AgentLiveness(options.fleet(), agents);
     FleetRoutes fleetRoutes =
         new FleetRoutes(
@@ -262,7 +234,6 @@ public final class Coordinator {
     routes.add(new ConfigRoutes(pool, options.fleet(), options.timeSource(), configHistory));
     routes.add(
         new MaintenanceRoutes(pool, options.fleet(), options.timeSource(), maintenance, access));
-    List<Future<Void>> loads = new ArrayList<>();
     loads.add(
         pool.executeBlocking(
             () -> {
@@ -282,37 +253,16 @@ public final class Coordinator {
       // In a cluster, alerting state and the outbox live in replicated maps, so the member that
       // takes over a crashed one's keys continues its escalations and delivers what it queued.
       // A single process with a database writes them through to it.
-      Outbox outbox;
-      AlertStore alertStore;
-      if (cluster != null) {
-        outbox = new HazelcastOutbox(vertx, cluster.hazelcast());
-        alertStore = new HazelcastAlertStore(vertx, cluster.hazelcast(), fleet, outbox);
-      } else if (database != null) {
-        WorkerExecutor writer = vertx.createSharedWorkerExecutor(ALERTING_WRITER_POOL, 1);
-        alertingWriter = writer;
-        JdbcOutbox durableOutbox =
-            new JdbcOutbox(database.documents(JdbcOutbox.KIND), writer, OUTBOX_CAPACITY);
-        JdbcAlertStore durableAlerts =
-            new JdbcAlertStore(
-                fleet, database.documents(JdbcAlertStore.KIND), writer, durableOutbox);
-        loads.add(durableOutbox.load());
-        loads.add(durableAlerts.load());
-        outbox = durableOutbox;
-        alertStore = durableAlerts;
-      } else {
-        outbox = new InMemoryOutbox(OUTBOX_CAPACITY);
-        alertStore = new InMemoryAlertStore(fleet);
-      }
       Alerting a =
           new Alerting(
               vertx,
               fleet,
               options.timeSource(),
               options.store(),
-              alertStore,
-              outbox,
+              backend.alertStore(),
+              backend.outbox(),
               alertingOptions.sender(),
-              serviceId -> cluster == null || ownsKey(cluster, serviceId),
+              serviceId -> cluster == null || cluster.ownsKey(serviceId),
               options.meterRegistry(),
               configHistory::lives);
       a.watchFleet(liveness);
@@ -364,10 +314,7 @@ public final class Coordinator {
         .onFailure(
             e -> {
               pool.close();
-              WorkerExecutor writer = alertingWriter;
-              if (writer != null) {
-                writer.close();
-              }
+              backend.close();
             });
   }
 
@@ -451,15 +398,13 @@ public final class Coordinator {
     }
     HttpServer s = server;
     WorkerExecutor w = worker;
-    WorkerExecutor writer = alertingWriter;
     server = null;
     worker = null;
-    alertingWriter = null;
     Future<Void> closed = s == null ? Future.succeededFuture() : s.close();
     return closed
         .eventually(() -> unlistened)
         .eventually(() -> w == null ? Future.succeededFuture() : w.close())
-        .eventually(() -> writer == null ? Future.succeededFuture() : writer.close());
+        .eventually(backend::close);
   }
 
   /**
@@ -502,11 +447,6 @@ public final class Coordinator {
    * Whether this member owns {@code key}'s partition: the one member that decides for it. During a
    * migration (no owner yet) nobody does, and the next period decides.
    */
-  private static boolean ownsKey(ClusterMember cluster, String key) {
-    var owner = cluster.hazelcast().getPartitionService().getPartition(key).getOwner();
-    return owner != null && owner.localMember();
-  }
-
   /** Alerting, when this coordinator alerts and has started; null otherwise. */
   public Alerting alerting() {
     return alerting;

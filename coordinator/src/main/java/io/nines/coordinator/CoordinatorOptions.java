@@ -7,8 +7,9 @@ import io.nines.config.ConfigDirectory;
 import io.nines.config.ConfigSources;
 import io.nines.config.Fleet;
 import io.nines.coordinator.cluster.ClusterMember;
-import io.nines.coordinator.store.InMemoryResultStore;
-import io.nines.coordinator.store.ResultStore;
+import io.nines.store.Backend;
+import io.nines.store.Backends;
+import io.nines.store.results.ResultStore;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -27,8 +28,10 @@ import java.util.function.Supplier;
  * @param timeSource where {@code now} comes from
  * @param meterRegistry the registry {@code /metrics} scrapes and the coordinator's meters go to;
  *     created once by the caller (who may also give it to Vert.x's metrics)
- * @param store where results are kept: the cluster's store in cluster mode, else an {@link
- *     InMemoryResultStore} by default
+ * @param backend where everything is kept (results, alerting state, the outbox, maintenance
+ *     windows, configuration history, the agent registry): the cluster member's {@link
+ *     ClusterMember#backend()} in cluster mode, else the one {@link Backends#singleProcess} picks
+ *     for the store given (in memory by default; durable for a {@code JdbcResultStore})
  * @param bodyLimitBytes the largest request body accepted; larger ones get 413
  * @param cluster the cluster member this coordinator runs on, or null for a single process (the
  *     mode {@code nines up} uses). In cluster mode the coordinator must be started on the member's
@@ -60,7 +63,7 @@ public record CoordinatorOptions(
     Supplier<Fleet> fleet,
     TimeSource timeSource,
     PrometheusMeterRegistry meterRegistry,
-    ResultStore store,
+    Backend backend,
     long bodyLimitBytes,
     ClusterMember cluster,
     Path agentTokenFile,
@@ -93,7 +96,7 @@ public record CoordinatorOptions(
     Checks.notNull(fleet, "fleet");
     Checks.notNull(timeSource, "timeSource");
     Checks.notNull(meterRegistry, "meterRegistry");
-    Checks.notNull(store, "store");
+    Checks.notNull(backend, "backend");
     Checks.checkPositive(bodyLimitBytes, "bodyLimitBytes");
     readTokens = tokens(readTokens, "readTokens");
     adminTokens = tokens(adminTokens, "adminTokens");
@@ -107,10 +110,10 @@ public record CoordinatorOptions(
           "readTokens: a token that is also an admin token (expected: separate tokens)");
     }
     Checks.checkArgument(
-        cluster == null || store == cluster.store(),
+        cluster == null || backend == cluster.backend(),
         "store: %s (expected: the cluster member's own store in cluster mode; set one of store"
             + " and cluster, not both)",
-        store.getClass().getSimpleName());
+        backend.results().getClass().getSimpleName());
     Checks.checkArgument(
         demoShopUrl == null || demoShopUrl.matches("https?://[^/\\s]+(/\\S*)?"),
         "demoShopUrl: %s (expected: an http(s) URL such as http://127.0.0.1:8070, or none)",
@@ -126,6 +129,11 @@ public record CoordinatorOptions(
           t != null && !t.isBlank(), "%s: a blank token (expected: non-blank)", name);
     }
     return Set.copyOf(tokens);
+  }
+
+  /** Where results are kept: {@code backend().results()}. */
+  public ResultStore store() {
+    return backend.results();
   }
 
   /** Whether this coordinator is a member of a cluster. */
@@ -145,7 +153,7 @@ public record CoordinatorOptions(
         + " hidden>, timeSource="
         + timeSource
         + ", store="
-        + store.getClass().getSimpleName()
+        + store().getClass().getSimpleName()
         + ", bodyLimitBytes="
         + bodyLimitBytes
         + ", cluster="
@@ -171,6 +179,7 @@ public record CoordinatorOptions(
     private TimeSource timeSource = TimeSource.SYSTEM;
     private PrometheusMeterRegistry meterRegistry;
     private ResultStore store;
+    private Backend backend;
     private long bodyLimitBytes = DEFAULT_BODY_LIMIT_BYTES;
     private ClusterMember cluster;
     private Path agentTokenFile;
@@ -245,8 +254,17 @@ public record CoordinatorOptions(
       return this;
     }
 
+    /** A single process's results; the backend follows from it ({@link Backends#singleProcess}). */
     public Builder store(ResultStore store) {
       this.store = store;
+      return this;
+    }
+
+    /**
+     * Every store at once, when the caller built the backend; takes precedence over {@link #store}.
+     */
+    public Builder backend(Backend backend) {
+      this.backend = backend;
       return this;
     }
 
@@ -286,6 +304,18 @@ public record CoordinatorOptions(
       return this;
     }
 
+    /** The one place the storage mode is chosen: the member's, or a single process's. */
+    private Backend backend() {
+      if (backend != null) {
+        return backend;
+      }
+      if (cluster != null && (store == null || store == cluster.store())) {
+        return cluster.backend();
+      }
+      // With a cluster, another store is refused by the constructor.
+      return Backends.singleProcess(store);
+    }
+
     /**
      * @throws IllegalArgumentException or NullPointerException naming the option that is wrong
      */
@@ -297,7 +327,7 @@ public record CoordinatorOptions(
           fleet,
           timeSource,
           meterRegistry,
-          store != null ? store : cluster != null ? cluster.store() : new InMemoryResultStore(),
+          backend(),
           bodyLimitBytes,
           cluster,
           agentTokenFile,

@@ -1,7 +1,7 @@
 package io.nines.coordinator;
 
-import static io.nines.coordinator.testing.TestFleets.fail;
-import static io.nines.coordinator.testing.TestFleets.ok;
+import static io.nines.store.testing.TestFleets.fail;
+import static io.nines.store.testing.TestFleets.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -16,12 +16,12 @@ import io.nines.config.DownWhen;
 import io.nines.config.Fleet;
 import io.nines.config.MaintenanceWindow;
 import io.nines.config.Tier;
-import io.nines.coordinator.store.AppendOutcome;
-import io.nines.coordinator.store.Evaluation;
-import io.nines.coordinator.store.InMemoryResultStore;
-import io.nines.coordinator.store.ResultStore;
-import io.nines.coordinator.store.StoreUnavailableException;
-import io.nines.coordinator.testing.TestFleets;
+import io.nines.store.StoreUnavailableException;
+import io.nines.store.results.AppendOutcome;
+import io.nines.store.results.Evaluation;
+import io.nines.store.results.InMemoryResultStore;
+import io.nines.store.results.ResultStore;
+import io.nines.store.testing.TestFleets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nines.coordinator.fleet.AgentAuth;
-import io.nines.coordinator.store.InMemoryResultStore;
-import io.nines.coordinator.testing.TestFleets;
+import io.nines.store.results.InMemoryResultStore;
+import io.nines.store.testing.TestFleets;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,7 @@ package io.nines.demo;
 import io.nines.common.Checks;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * A fault injected into one of the shop's services.
@@ -19,7 +20,31 @@ public record Fault(Mode mode, double errorShare, long delayMillis, Instant unti
     /** Every request is delayed. */
     SLOW,
     /** A share of requests gets 500. */
-    ERRORS
+    ERRORS,
+    /**
+     * The storefront's checkout button stops working while every HTTP endpoint still answers as
+     * usual: {@code /store/app.js} looks for the button under a renamed id, so wiring its click
+     * handler throws in the browser. Only a real browser sees it. Applies to {@code checkout} only.
+     */
+    BROKEN_UI;
+
+    /** The mode's name in the API and on the command line: {@code broken-ui}, {@code outage}. */
+    public String wireName() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /**
+     * The mode with the given {@link #wireName()}, or null when there is none (for {@code none},
+     * too).
+     */
+    public static Mode fromWireName(String name) {
+      for (Mode m : values()) {
+        if (m.wireName().equals(name)) {
+          return m;
+        }
+      }
+      return null;
+    }
   }
 
   public Fault {
@@ -36,7 +61,7 @@ public record Fault(Mode mode, double errorShare, long delayMillis, Instant unti
   public JsonObject toJson() {
     JsonObject json =
         new JsonObject()
-            .put("mode", mode.name().toLowerCase())
+            .put("mode", mode.wireName())
             .put("share", errorShare)
             .put("delayMillis", delayMillis);
     if (until != null) {

@@ -25,12 +25,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * payments and reviews, each behind its own path, each with a fault switch.
  *
  * <p>Checkout calls payments: when payments is out, checkout fails too, so the demo shows an
- * upstream outage and its dependants. Faults are set through {@code /demo/faults}.
+ * upstream outage and its dependants. Faults are set through {@code /demo/faults}. The same port
+ * serves gRPC health and the live orders feed, a WebSocket ({@link ShopProtocols}).
+ *
+ * <p>Next to the JSON API, a small server-rendered storefront under {@code /store/} ({@link
+ * Storefront}) sells through the same sessions, carts and fault switches, for journeys in a real
+ * browser.
  */
 public final class ShopServer {
   /** The services of the shop, in the order the demo lists them. */
   public static final List<String> SERVICES =
-      List.of("login", "catalog", "search", "cart", "checkout", "payments", "reviews");
+      List.of("login", "catalog", "search", "cart", "checkout", "payments", "reviews", "orders");
+
+  /** The cookie that carries a session's token (set by {@code /api/login} and the storefront). */
+  static final String SESSION_COOKIE = "session";
 
   /** The password the demo's probe user logs in with. */
   public static final String PROBE_PASSWORD = "shopsmart";
@@ -47,6 +55,7 @@ public final class ShopServer {
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
   private final Set<String> tokens = ConcurrentHashMap.newKeySet();
   private final Map<String, JsonArray> carts = new ConcurrentHashMap<>();
+  private final ShopProtocols protocols;
   private HttpServer server;
 
   /**
@@ -56,13 +65,13 @@ public final class ShopServer {
     this.vertx = vertx;
     this.time = time;
     this.random = random;
+    this.protocols = new ShopProtocols(vertx, time, random, this::faultOf);
   }
 
   /** Starts listening; completes with the bound port. */
   public Future<Integer> start(String host, int port) {
-    return vertx
-        .createHttpServer()
-        .requestHandler(router())
+    return protocols
+        .install(vertx.createHttpServer(), router())
         .listen(port, host)
         .map(
             s -> {
@@ -115,6 +124,7 @@ public final class ShopServer {
     router.post("/api/checkout").handler(faulty("checkout", this::checkout));
     router.get("/api/payments/health").handler(faulty("payments", this::paymentsHealth));
     router.get("/api/reviews").handler(faulty("reviews", this::reviews));
+    new Storefront(this).mount(router);
     router.get("/demo/faults").handler(this::listFaults);
     router.post("/demo/faults/:service").handler(this::postFault);
     router.delete("/demo/faults/:service").handler(this::deleteFault);
@@ -122,8 +132,23 @@ public final class ShopServer {
     return router;
   }
 
-  /** Wraps a handler with the service's fault switch. */
+  /** Writes a refusal: the API's JSON error, or the storefront's HTML page. */
+  @FunctionalInterface
+  interface ErrorWriter {
+    void write(RoutingContext ctx, int status, String error, String message);
+  }
+
+  /** Wraps a handler with the service's fault switch; errors are the API's JSON. */
   private Handler<RoutingContext> faulty(String service, Handler<RoutingContext> handler) {
+    return faulty(service, handler, ShopServer::error);
+  }
+
+  /**
+   * Wraps a handler with the service's fault switch. {@link Fault.Mode#BROKEN_UI} lets every
+   * request through: it breaks only what the browser runs ({@link Storefront}).
+   */
+  Handler<RoutingContext> faulty(
+      String service, Handler<RoutingContext> handler, ErrorWriter errors) {
     return ctx -> {
       Fault fault = faultOf(service);
       if (fault == null) {
@@ -131,11 +156,12 @@ public final class ShopServer {
         return;
       }
       switch (fault.mode()) {
-        case OUTAGE -> error(ctx, 503, "outage", service + " is down (demo fault)");
+        case OUTAGE -> errors.write(ctx, 503, "outage", service + " is down (demo fault)");
         case SLOW -> vertx.setTimer(Math.max(1, fault.delayMillis()), t -> handler.handle(ctx));
+        case BROKEN_UI -> handler.handle(ctx);
         case ERRORS -> {
           if (random.nextDouble() < fault.errorShare()) {
-            error(ctx, 500, "error", service + " failed this request (demo fault)");
+            errors.write(ctx, 500, "error", service + " failed this request (demo fault)");
           } else {
             handler.handle(ctx);
           }
@@ -149,19 +175,81 @@ public final class ShopServer {
     if (body == null) {
       return;
     }
-    if (!"probe".equals(body.getString("user")) && !"demo".equals(body.getString("user"))
-        || !PROBE_PASSWORD.equals(body.getString("password"))) {
+    String token = logIn(body.getString("user"), body.getString("password"));
+    if (token == null) {
       error(ctx, 401, "unauthorized", "unknown user or wrong password");
       return;
     }
-    String token = UUID.randomUUID().toString();
-    tokens.add(token);
-    ctx.response().addCookie(io.vertx.core.http.Cookie.cookie("session", token).setPath("/"));
+    ctx.response().addCookie(io.vertx.core.http.Cookie.cookie(SESSION_COOKIE, token).setPath("/"));
     ctx.json(new JsonObject().put("token", token).put("user", body.getString("user")));
   }
 
+  /**
+   * Starts a session for the demo's users ({@code probe} and {@code demo}, password {@link
+   * #PROBE_PASSWORD}).
+   *
+   * @return the session's token, or null when the user or the password is wrong
+   */
+  String logIn(String user, String password) {
+    if (!"probe".equals(user) && !"demo".equals(user) || !PROBE_PASSWORD.equals(password)) {
+      return null;
+    }
+    String token = UUID.randomUUID().toString();
+    tokens.add(token);
+    return token;
+  }
+
+  /** Ends a session: its token no longer works, and its cart is gone. */
+  void endSession(String token) {
+    tokens.remove(token);
+    carts.remove(token);
+  }
+
+  /** Whether a token belongs to a session of this shop. */
+  boolean isSession(String token) {
+    return token != null && tokens.contains(token);
+  }
+
+  /** The catalog's items, a copy. */
+  static JsonArray items() {
+    return ITEMS.copy();
+  }
+
+  /** The catalog item with this sku, or null. */
+  static JsonObject item(String sku) {
+    for (int i = 0; i < ITEMS.size(); i++) {
+      if (ITEMS.getJsonObject(i).getString("sku").equals(sku)) {
+        return ITEMS.getJsonObject(i).copy();
+      }
+    }
+    return null;
+  }
+
+  /** The session's cart, a copy; empty when it has none. */
+  JsonArray cartOf(String token) {
+    JsonArray cart = carts.get(token);
+    return cart == null ? new JsonArray() : cart.copy();
+  }
+
+  /** Adds one of an item to the session's cart; returns the cart, a copy. */
+  JsonArray addToCart(String token, JsonObject item) {
+    JsonArray cart = carts.computeIfAbsent(token, t -> new JsonArray());
+    cart.add(
+        new JsonObject()
+            .put("sku", item.getString("sku"))
+            .put("qty", 1)
+            .put("price", item.getDouble("price")));
+    return cart.copy();
+  }
+
+  /** Whether the catalog's listing is cut off: it is built from the search index. */
+  boolean searchIsOut() {
+    Fault search = faultOf("search");
+    return search != null && search.mode() == Fault.Mode.OUTAGE;
+  }
+
   private void catalog(RoutingContext ctx) {
-    if (faultOf("search") != null && faultOf("search").mode() == Fault.Mode.OUTAGE) {
+    if (searchIsOut()) {
       // The catalog's listing is built from the search index.
       error(ctx, 502, "upstream", "catalog can't reach search");
       return;
@@ -191,22 +279,16 @@ public final class ShopServer {
       return;
     }
     String sku = body.getString("sku", "");
-    JsonObject item = null;
-    for (int i = 0; i < ITEMS.size(); i++) {
-      if (ITEMS.getJsonObject(i).getString("sku").equals(sku)) {
-        item = ITEMS.getJsonObject(i);
-      }
-    }
+    JsonObject item = item(sku);
     if (item == null) {
       error(ctx, 400, "bad_request", "sku '" + sku + "' is not in the catalog; try A1, B2 or C3");
       return;
     }
-    JsonArray cart = carts.computeIfAbsent(token, t -> new JsonArray());
-    cart.add(new JsonObject().put("sku", sku).put("qty", 1).put("price", item.getDouble("price")));
+    JsonArray cart = addToCart(token, item);
     ctx.response().setStatusCode(201);
     ctx.json(
         new JsonObject()
-            .put("cart", new JsonObject().put("items", cart.copy()))
+            .put("cart", new JsonObject().put("items", cart))
             .put("total", total(cart)));
   }
 
@@ -270,20 +352,28 @@ public final class ShopServer {
       return;
     }
     String mode = body.getString("mode", "");
-    Fault.Mode parsed;
-    try {
-      parsed = Fault.Mode.valueOf(mode.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      if ("none".equals(mode)) {
-        clearFault(service);
-        ctx.json(new JsonObject().put("service", service).put("mode", "none"));
-        return;
-      }
+    if ("none".equalsIgnoreCase(mode)) {
+      clearFault(service);
+      ctx.json(new JsonObject().put("service", service).put("mode", "none"));
+      return;
+    }
+    Fault.Mode parsed = Fault.Mode.fromWireName(mode.toLowerCase(Locale.ROOT));
+    if (parsed == null) {
       error(
           ctx,
           400,
           "bad_request",
-          "mode was '" + mode + "' but it must be outage, slow, errors or none");
+          "mode was '" + mode + "' but it must be outage, slow, errors, broken-ui or none");
+      return;
+    }
+    if (parsed == Fault.Mode.BROKEN_UI && !"checkout".equals(service)) {
+      error(
+          ctx,
+          400,
+          "bad_request",
+          "broken-ui breaks the storefront's checkout button, so it is a fault of checkout, not of "
+              + service
+              + "; try: checkout broken-ui");
       return;
     }
     long forSeconds = body.getLong("forSeconds", 0L);
@@ -314,10 +404,20 @@ public final class ShopServer {
     ctx.json(new JsonObject().put("service", service).put("mode", "none"));
   }
 
+  /**
+   * The request's session: its bearer token, or, without an Authorization header, the storefront's
+   * session cookie (the storefront's script pays through {@code /api/checkout} with it).
+   */
   private String bearer(RoutingContext ctx) {
     String auth = ctx.request().getHeader("Authorization");
-    String token = auth != null && auth.startsWith("Bearer ") ? auth.substring(7).trim() : null;
-    if (token == null || !tokens.contains(token)) {
+    String token;
+    if (auth != null) {
+      token = auth.startsWith("Bearer ") ? auth.substring(7).trim() : null;
+    } else {
+      io.vertx.core.http.Cookie cookie = ctx.request().getCookie(SESSION_COOKIE);
+      token = cookie == null ? null : cookie.getValue();
+    }
+    if (!isSession(token)) {
       error(ctx, 401, "unauthorized", "log in first and send 'Authorization: Bearer <token>'");
       return null;
     }
@@ -337,7 +437,7 @@ public final class ShopServer {
     }
   }
 
-  private static double total(JsonArray cart) {
+  static double total(JsonArray cart) {
     double sum = 0;
     for (int i = 0; i < cart.size(); i++) {
       sum += cart.getJsonObject(i).getDouble("price");

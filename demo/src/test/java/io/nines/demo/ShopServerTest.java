@@ -87,7 +87,8 @@ class ShopServerTest {
     HttpResponse<Buffer> r =
         send(HttpMethod.POST, "/demo/faults/catalog", "{\"mode\":\"explode\"}");
     assertThat(r.statusCode()).isEqualTo(400);
-    assertThat(r.bodyAsJsonObject().getString("message")).contains("outage, slow, errors or none");
+    assertThat(r.bodyAsJsonObject().getString("message"))
+        .contains("outage, slow, errors, broken-ui or none");
   }
 
   @Test

@@ -92,6 +92,15 @@ public final class BrowserProbe implements Probe {
             });
   }
 
+  /**
+   * The Chromium {@code options} name, else the first of {@code chromium}, {@code chromium-browser}
+   * and {@code google-chrome} on {@code PATH} or in {@code /usr/bin}; empty when browser checks are
+   * off or none is found. Does not start it.
+   */
+  public static Optional<Path> locate(BrowserOptions options, Map<String, String> env) {
+    return options.enabled() ? Chromium.locate(options.chromium(), env) : Optional.empty();
+  }
+
   /** The Chromium this probe starts. */
   public Path executable() {
     return executable;

@@ -99,7 +99,8 @@ final class Chromium {
    * agent is killed with SIGKILL (when no shutdown hook runs): the shell starts Chromium in its own
    * process group ({@code setsid}) and reads its standard input, a pipe from the agent; when the
    * agent's process ends, the pipe closes, the read returns and the shell kills Chromium's whole
-   * process group. Without {@code /bin/sh} and {@code setsid} the command runs as it is.
+   * process group and deletes the profile ({@code NINES_PROFILE}). Without {@code /bin/sh} and
+   * {@code setsid} the command runs as it is.
    */
   static List<String> watched(List<String> command) {
     if (!Files.isExecutable(Path.of("/bin/sh"))
@@ -111,7 +112,8 @@ final class Chromium {
     out.add("-c");
     out.add(
         "/usr/bin/setsid \"$0\" \"$@\" </dev/null & c=$!; cat >/dev/null;"
-            + " kill -9 -$c 2>/dev/null; kill -9 $c 2>/dev/null; wait $c");
+            + " kill -9 -$c 2>/dev/null; kill -9 $c 2>/dev/null; wait $c;"
+            + " case \"$NINES_PROFILE\" in */nines-chromium-*) rm -rf -- \"$NINES_PROFILE\";; esac");
     out.addAll(command);
     return out;
   }
@@ -151,6 +153,8 @@ final class Chromium {
                         .redirectErrorStream(true)
                         .redirectOutput(profile.resolve("chromium.log").toFile());
                 pb.environment().remove("DISPLAY");
+                // For the watchdog, which deletes the profile should the agent die first.
+                pb.environment().put("NINES_PROFILE", profile.toString());
                 Process p = pb.start();
                 return new Chromium(vertx, p, profile);
               } catch (IOException | RuntimeException e) {

@@ -84,6 +84,17 @@ public final class CheckRunner {
   }
 
   /**
+   * A runner that also runs checks of {@code type} with {@code probe} (e.g. {@code browser} once a
+   * Chromium is found), sharing this one's context, meters and sequence.
+   */
+  public CheckRunner withProbe(String type, Probe probe) {
+    Map<String, Probe> more = new java.util.HashMap<>(probes);
+    more.put(type, probe);
+    return new CheckRunner(
+        context, Map.copyOf(more), agentId, location, sequence, registry, meters);
+  }
+
+  /**
    * The probes this agent has for each check type. Does no I/O, so it may be called on an event
    * loop.
    */
@@ -94,7 +105,9 @@ public final class CheckRunner {
         "journey", http,
         "tcp", new TcpProbe(),
         "dns", new DnsProbe(),
-        "tls", new TlsProbe());
+        "tls", new TlsProbe(),
+        "grpc", new GrpcProbe(),
+        "websocket", new WebSocketProbe());
   }
 
   /** Whether this runner can run checks of {@code type}. */

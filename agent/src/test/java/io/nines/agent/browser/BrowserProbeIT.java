@@ -91,6 +91,18 @@ class BrowserProbeIT {
                       status = 500;
                       html = "<html><body><h1>Internal error</h1></body></html>";
                     }
+                    case "/secret" ->
+                        html =
+                            "<html><head><title>login</title></head><body>"
+                                + "<input id=password type=password><button id=go>Go</button>"
+                                + "<p id=out></p><script>"
+                                + "const pw = document.getElementById('password'); let seen = false;"
+                                + "setInterval(() => { if (pw.value) seen = true;"
+                                + " else if (seen) document.title = 'masked'; }, 2);"
+                                + "document.getElementById('go').onclick = () => {"
+                                + " document.getElementById('out').textContent = 'len=' +"
+                                + " pw.value.length; };"
+                                + "</script></body></html>";
                     case "/console" ->
                         html =
                             "<html><body><p>hi</p><script>console.error('payment widget"
@@ -368,6 +380,17 @@ class BrowserProbeIT {
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> tree(pid).size() > 2);
       List<ProcessHandle> browser = tree(pid);
 
+      Path profile =
+          Path.of(
+              ProcessHandle.of(pid).orElseThrow().info().arguments().stream()
+                  .flatMap(java.util.Arrays::stream)
+                  .flatMap(a -> java.util.Arrays.stream(a.split(" ")))
+                  .filter(a -> a.startsWith("--user-data-dir="))
+                  .findFirst()
+                  .orElseThrow()
+                  .substring("--user-data-dir=".length()));
+      assertThat(profile).exists();
+
       agent.destroyForcibly(); // SIGKILL: no shutdown hook runs
       agent.waitFor(10, TimeUnit.SECONDS);
 
@@ -377,8 +400,32 @@ class BrowserProbeIT {
               () ->
                   assertThat(browser)
                       .allSatisfy(h -> assertThat(h.isAlive()).as("pid " + h.pid()).isFalse()));
+      Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(profile));
     } finally {
       agent.destroyForcibly();
     }
+  }
+
+  @Test
+  void whenAScreenshotIsTaken_thenSecretFieldsAreBlankedForItAndRestoredAfter() throws Exception {
+    ProbeOutcome o =
+        run(
+            check(
+                """
+                browser:
+                  steps:
+                    - goto: "${shop}/secret"
+                    - fill: { selector: "#password", value: "${env:SHOP_PASSWORD}" }
+                    - screenshot: filled
+                    - expect: { title: masked }
+                    - click: "#go"
+                    - expect: { text: "len=14", in: "#out" }
+                """));
+
+    assertThat(o.failure()).as("failure").isNull();
+    JsonObject shot = o.diagnostics().getJsonArray("screenshots").getJsonObject(0);
+    assertThat(shot.getString("label")).isEqualTo("filled");
+    assertThat(Base64.getDecoder().decode(shot.getString("base64"))).isNotEmpty();
+    assertThat(o.diagnostics().encode()).doesNotContain("hunter2-secret");
   }
 }

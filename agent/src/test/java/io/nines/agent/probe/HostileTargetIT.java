@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nines.agent.TestChecks;
+import io.nines.agent.testing.HostileTargets;
+import io.nines.agent.testing.HostileTargets.Target;
 import io.nines.common.FailureKind;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeSource;
@@ -13,21 +15,14 @@ import io.nines.config.HttpOptions;
 import io.nines.config.Template;
 import io.nines.config.assertion.AssertionParser;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.NetSocket;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +33,9 @@ import org.junit.jupiter.api.Test;
  * never answers, a TLS handshake that stalls, a reset mid-response, endless headers and a redirect
  * loop. Each probe must end by its timeout or its limit with its failure kind, keep no more than
  * its bounded buffers, and leave no connection open. All targets listen on 127.0.0.1, port 0; every
- * target gives up by itself after {@link #TARGET_LIFETIME_MILLIS} or {@link #TARGET_MAX_BYTES}.
+ * target gives up by itself after {@link #TARGET_LIFETIME_MILLIS} or {@link #TARGET_MAX_BYTES}. The
+ * targets are the agent test-jar's {@link HostileTargets}, which the cli's HostileAgentHeapIT runs
+ * against the distribution too.
  */
 class HostileTargetIT {
   private static final long TARGET_LIFETIME_MILLIS = 60_000;
@@ -65,7 +62,7 @@ class HostileTargetIT {
   private static Vertx targetVertx;
 
   private static HttpClients clients;
-  private static final List<Target> targets = new ArrayList<>();
+  private static HostileTargets targets;
   private static Target endless;
   private static Target drip;
   private static Target silent;
@@ -73,146 +70,20 @@ class HostileTargetIT {
   private static Target hugeHeaders;
   private static Target loop;
 
-  /** A misbehaving server: counts its open connections and the most one connection was sent. */
-  private static final class Target {
-    final AtomicInteger open = new AtomicInteger();
-    final AtomicLong mostWritten = new AtomicLong();
-    final String name;
-    int port;
-
-    Target(String name) {
-      this.name = name;
-    }
-  }
-
-  /** One connection to a target, seen from the target. */
-  private static final class Connection {
-    final AtomicLong written = new AtomicLong();
-    volatile boolean closed;
-  }
-
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
     targetVertx = Vertx.vertx();
     clients = new HttpClients(vertx, 64);
-    endless =
-        target(
-            "endless",
-            new NetServerOptions(),
-            (s, c) -> {
-              s.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
-              byte[] data = new byte[16 * 1024];
-              Arrays.fill(data, (byte) 'x');
-              Buffer chunk = Buffer.buffer("4000\r\n").appendBytes(data).appendString("\r\n");
-              pump(s, chunk, c);
-            });
-    drip =
-        target(
-            "drip",
-            new NetServerOptions(),
-            (s, c) -> {
-              s.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
-              long[] id = new long[1];
-              id[0] =
-                  targetVertx.setPeriodic(
-                      20,
-                      t -> {
-                        if (c.closed) {
-                          targetVertx.cancelTimer(id[0]);
-                        } else {
-                          s.write("1\r\na\r\n");
-                          c.written.addAndGet(6);
-                        }
-                      });
-            });
-    silent = target("silent", new NetServerOptions(), (s, c) -> {});
-    // SO_LINGER 0: closing sends a reset instead of a FIN.
-    reset =
-        target(
-            "reset",
-            new NetServerOptions().setSoLinger(0),
-            (s, c) ->
-                s.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\npartial")
-                    .onComplete(v -> targetVertx.setTimer(20, t -> s.close())));
-    hugeHeaders =
-        target(
-            "hugeHeaders",
-            new NetServerOptions(),
-            (s, c) -> {
-              s.write("HTTP/1.1 200 OK\r\n");
-              pump(s, Buffer.buffer("X-Filler: " + "a".repeat(1000) + "\r\n"), c);
-            });
-    loop =
-        target(
-            "loop",
-            new NetServerOptions(),
-            (s, c) ->
-                s.write("HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\n\r\n"));
-  }
-
-  /**
-   * Starts a target that answers each connection's first bytes with {@code behaviour}, and closes
-   * any connection after {@link #TARGET_LIFETIME_MILLIS}.
-   */
-  private static Target target(
-      String name,
-      NetServerOptions options,
-      java.util.function.BiConsumer<NetSocket, Connection> behaviour)
-      throws Exception {
-    Target target = new Target(name);
-    Handler<NetSocket> onConnect =
-        s -> {
-          target.open.incrementAndGet();
-          Connection c = new Connection();
-          long lifetime = targetVertx.setTimer(TARGET_LIFETIME_MILLIS, t -> s.close());
-          s.closeHandler(
-              v -> {
-                targetVertx.cancelTimer(lifetime);
-                c.closed = true;
-                target.mostWritten.accumulateAndGet(c.written.get(), Math::max);
-                target.open.decrementAndGet();
-              });
-          s.exceptionHandler(e -> {});
-          boolean[] answered = new boolean[1];
-          s.handler(
-              request -> {
-                if (!answered[0]) {
-                  answered[0] = true;
-                  behaviour.accept(s, c);
-                }
-              });
-        };
-    target.port =
-        await(targetVertx.createNetServer(options).connectHandler(onConnect).listen(0, "127.0.0.1"))
-            .actualPort();
-    targets.add(target);
-    return target;
-  }
-
-  /**
-   * Writes {@code chunk} as fast as the peer reads, up to {@link #TARGET_MAX_BYTES}. At most 1 MiB
-   * per turn of the event loop, so that a close is noticed even when writes to a closed socket do
-   * not fill the queue.
-   */
-  private static void pump(NetSocket s, Buffer chunk, Connection c) {
-    long turnEnd = c.written.get() + 1024 * 1024;
-    while (!c.closed
-        && !s.writeQueueFull()
-        && c.written.get() < Math.min(turnEnd, TARGET_MAX_BYTES)) {
-      s.write(chunk);
-      c.written.addAndGet(chunk.length());
-    }
-    if (c.closed) {
-      return;
-    }
-    if (c.written.get() >= TARGET_MAX_BYTES) {
-      s.close();
-    } else if (s.writeQueueFull()) {
-      s.drainHandler(v -> pump(s, chunk, c));
-    } else {
-      targetVertx.runOnContext(v -> pump(s, chunk, c));
-    }
+    targets =
+        HostileTargets.start(
+            targetVertx, Duration.ofMillis(TARGET_LIFETIME_MILLIS), TARGET_MAX_BYTES);
+    endless = targets.endless();
+    drip = targets.drip();
+    silent = targets.silent();
+    reset = targets.reset();
+    hugeHeaders = targets.hugeHeaders();
+    loop = targets.loop();
   }
 
   @AfterAll
@@ -270,14 +141,14 @@ class HostileTargetIT {
   }
 
   private static String url(Target target, String scheme) {
-    return scheme + "://127.0.0.1:" + target.port + "/";
+    return scheme + "://127.0.0.1:" + target.port() + "/";
   }
 
   /** What a hostile check must end with: its kind, and words its message must hold. */
   private record Expected(FailureKind kind, String message) {}
 
   private static String at(Target t) {
-    return "127.0.0.1:" + t.port;
+    return "127.0.0.1:" + t.port();
   }
 
   /** Every hostile check, with what it must end with. */
@@ -294,10 +165,11 @@ class HostileTargetIT {
     checks.put(http("drip-feed" + r, url(drip, "http"), false, SHORT), timedOut);
     checks.put(http("drip-feed-keep-alive" + r, url(drip, "http"), true, SHORT), timedOut);
     checks.put(http("never-answers" + r, url(silent, "http"), false, SHORT), timedOut);
-    checks.put(tcp("never-answers-tcp" + r, silent.port, "body contains \"OK\"", SHORT), timedOut);
+    checks.put(
+        tcp("never-answers-tcp" + r, silent.port(), "body contains \"OK\"", SHORT), timedOut);
     checks.put(http("stalled-tls" + r, url(silent, "https"), false, SHORT), timedOut);
     checks.put(http("stalled-tls-keep-alive" + r, url(silent, "https"), true, SHORT), timedOut);
-    checks.put(tls("stalled-tls-probe" + r, silent.port), timedOut);
+    checks.put(tls("stalled-tls-probe" + r, silent.port()), timedOut);
     checks.put(
         http("reset" + r, url(reset, "http"), false, LONG),
         new Expected(
@@ -319,7 +191,7 @@ class HostileTargetIT {
         http("redirect-loop" + r, url(loop, "http"), false, LONG),
         new Expected(FailureKind.REDIRECT_LOOP, "redirect loop: still redirected (302 to"));
     checks.put(
-        tcp("endless-tcp" + r, endless.port, "body contains \"never sent\"", LONG),
+        tcp("endless-tcp" + r, endless.port(), "body contains \"never sent\"", LONG),
         new Expected(FailureKind.BODY_TOO_LARGE, "the peer sent more than 1048576 bytes"));
     return checks;
   }
@@ -378,16 +250,16 @@ class HostileTargetIT {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
-              for (Target t : targets) {
-                assertThat(t.open.get()).as("connections still open to %s", t.name).isZero();
+              for (Target t : targets.all()) {
+                assertThat(t.open()).as("connections still open to %s", t.name()).isZero();
               }
             });
     // A probe that stops at its cap stops reading, so a target can push only what the socket
     // buffers hold past it, not what it could send before the timeout.
-    assertThat(endless.mostWritten.get())
+    assertThat(endless.mostWritten())
         .as("bytes one endless target got out")
         .isLessThan(64L * 1024 * 1024);
-    assertThat(hugeHeaders.mostWritten.get())
+    assertThat(hugeHeaders.mostWritten())
         .as("bytes one endless-header target got out")
         .isLessThan(64L * 1024 * 1024);
   }

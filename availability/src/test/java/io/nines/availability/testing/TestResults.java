@@ -1,36 +1,27 @@
 package io.nines.availability.testing;
 
-import io.nines.common.Failure;
-import io.nines.common.FailureKind;
-import io.nines.common.ProbeResult;
+import io.nines.common.ProbeOutcome;
 import java.time.Instant;
-import java.util.Map;
 
-/** Builds the {@link ProbeResult}s that timeline tests feed in: one passing, one failing. */
+/** Builds the {@link ProbeOutcome}s that timeline tests feed in: one passing, one failing. */
 public final class TestResults {
   private TestResults() {}
 
-  /** A passing result. */
-  public static ProbeResult ok(
-      String agent, long seq, String check, String location, Instant startedAt) {
-    return new ProbeResult(
-        agent, seq, check, location, startedAt, 120, true, null, 1, Map.of(), null);
+  /**
+   * One probe run as the timeline core sees it, with the check and location it belongs to so that
+   * tests can group runs as the stores do.
+   */
+  public record Run(
+      String agentId, long sequence, String checkId, String location, Instant startedAt, boolean ok)
+      implements ProbeOutcome {}
+
+  /** A passing run. */
+  public static Run ok(String agent, long seq, String check, String location, Instant startedAt) {
+    return new Run(agent, seq, check, location, startedAt, true);
   }
 
-  /** A failing result, with an HTTP_STATUS failure at step {@code login}. */
-  public static ProbeResult fail(
-      String agent, long seq, String check, String location, Instant startedAt) {
-    return new ProbeResult(
-        agent,
-        seq,
-        check,
-        location,
-        startedAt,
-        120,
-        false,
-        new Failure(FailureKind.HTTP_STATUS, "login", "status was 503 but it must be 200"),
-        1,
-        Map.of(),
-        null);
+  /** A failing run. */
+  public static Run fail(String agent, long seq, String check, String location, Instant startedAt) {
+    return new Run(agent, seq, check, location, startedAt, false);
   }
 }

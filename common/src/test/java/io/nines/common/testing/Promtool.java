@@ -38,6 +38,27 @@ public final class Promtool {
         p.exitValue(), new String(output.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8));
   }
 
+  /**
+   * Runs {@code promtool ARGS...} in {@code dir}, e.g. {@code check rules nines.rules.yml} or
+   * {@code test rules nines.rules.test.yml}.
+   */
+  public static Verdict run(Path dir, String... args) throws Exception {
+    Path binary = TestPeers.binary("promtool", List.of("promtool"), "prometheus");
+    List<String> command = new java.util.ArrayList<>();
+    command.add(binary.toString());
+    command.addAll(List.of(args));
+    Process p =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    p.getOutputStream().close();
+    CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> readAll(p));
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("promtool " + String.join(" ", args) + " did not finish in 60 s");
+    }
+    return new Verdict(
+        p.exitValue(), new String(output.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8));
+  }
+
   private static byte[] readAll(Process p) {
     try (InputStream out = p.getInputStream()) {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();

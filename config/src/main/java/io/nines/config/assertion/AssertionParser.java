@@ -58,6 +58,10 @@ public final class AssertionParser {
                   || s instanceof Subject.Body
                   || s instanceof Subject.BodyJson;
           case "tcp" -> s instanceof Subject.Latency || s instanceof Subject.Body;
+          case "websocket" ->
+              s instanceof Subject.Latency
+                  || s instanceof Subject.Body
+                  || s instanceof Subject.BodyJson;
           case "browser" -> s instanceof Subject.Latency || s instanceof Subject.BrowserMetric;
           case "dns" ->
               s instanceof Subject.Latency
@@ -92,12 +96,13 @@ public final class AssertionParser {
       case "tcp" -> List.of("latency", "body");
       case "dns" -> List.of("latency", "dns.answers", "dns.rcode");
       case "tls" -> List.of("latency", "cert.days");
+      case "websocket" -> List.of("latency", "body", "body.$PATH");
       case "browser" -> BROWSER_SUBJECTS;
       default ->
           throw new IllegalArgumentException(
               "checkType: '"
                   + checkType
-                  + "' (expected: one of http, journey, tcp, dns, tls, browser)");
+                  + "' (expected: one of http, journey, tcp, dns, tls, websocket, browser)");
     };
   }
 }

@@ -17,7 +17,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /** Reads one entry of {@code checks:} into a {@link Check}, reporting every problem. */
 final class CheckReader {
-  static final List<String> TYPES = List.of("http", "journey", "tcp", "dns", "tls", "browser");
+  static final List<String> TYPES =
+      List.of("http", "journey", "tcp", "dns", "tls", "grpc", "websocket", "browser");
   static final List<String> CHECK_KEYS =
       List.of(
           "id",
@@ -33,6 +34,8 @@ final class CheckReader {
           "tcp",
           "dns",
           "tls",
+          "grpc",
+          "websocket",
           "browser");
   static final Duration DEFAULT_EVERY = Duration.ofSeconds(60);
   static final Duration MAX_DEFAULT_TIMEOUT = Duration.ofSeconds(10);
@@ -46,6 +49,7 @@ final class CheckReader {
   private final RequestReader requests;
   private final JourneyReader journeys;
   private final NetworkCheckReader network;
+  private final ProtocolCheckReader protocols;
   private final BrowserReader browser;
 
   CheckReader(LoadContext ctx) {
@@ -54,6 +58,7 @@ final class CheckReader {
     this.requests = new RequestReader(ctx);
     this.journeys = new JourneyReader(requests);
     this.network = new NetworkCheckReader(ctx);
+    this.protocols = new ProtocolCheckReader(ctx);
     this.browser = new BrowserReader(ctx);
   }
 
@@ -113,16 +118,16 @@ final class CheckReader {
     List<String> types = TYPES.stream().filter(f::has).toList();
     if (types.isEmpty()) {
       at.error(
-          "has no check type; add exactly one of http, journey, tcp, dns, tls or browser (e.g. http:"
-              + " {get: https://shop.example/health})");
+          "has no check type; add exactly one of http, journey, tcp, dns, tls, grpc, websocket or"
+              + " browser (e.g. http: {get: https://shop.example/health})");
     } else if (types.size() > 1) {
       f.owner()
           .keyAt(types.get(1))
           .error(
               "is a second check type besides '"
                   + types.get(0)
-                  + "'; a check has exactly one of http, journey, tcp, dns, tls or browser, so split"
-                  + " it");
+                  + "'; a check has exactly one of http, journey, tcp, dns, tls, grpc, websocket"
+                  + " or browser, so split it");
     }
     String type = types.isEmpty() ? null : types.get(0);
     HttpOptions options = HttpOptions.DEFAULTS;
@@ -237,6 +242,8 @@ final class CheckReader {
       case "journey" -> journeys.read(at, options);
       case "tcp" -> network.tcp(at);
       case "dns" -> network.dns(at);
+      case "grpc" -> protocols.grpc(at);
+      case "websocket" -> protocols.websocket(at);
       default -> network.tls(at);
     };
   }

@@ -64,6 +64,22 @@ public final class Flatten {
       putIf(m, "tls.server-name", t.serverName());
       putIf(m, "tls.ca-file", t.caFile());
       putIf(m, "tls.expect", assertions(t.expect()));
+    } else if (spec instanceof CheckSpec.Grpc g) {
+      m.put(
+          "grpc.target",
+          (g.host().contains(":") ? "[" + g.host() + "]" : g.host()) + ":" + g.port());
+      m.put("grpc.service", g.service());
+      m.put("grpc.tls", Boolean.toString(g.tls()));
+      m.put("grpc.insecure", Boolean.toString(g.insecure()));
+      putIf(m, "grpc.ca-file", g.caFile());
+      new TreeMap<>(g.metadata()).forEach((k, v) -> m.put("grpc.metadata." + k, v.source()));
+    } else if (spec instanceof CheckSpec.WebSocket w) {
+      m.put("websocket.url", w.url().source());
+      new TreeMap<>(w.headers()).forEach((k, v) -> m.put("websocket.headers." + k, v.source()));
+      putIf(m, "websocket.send", w.send() == null ? null : w.send().source());
+      putIf(m, "websocket.expect", assertions(w.expect()));
+      m.put("websocket.insecure", Boolean.toString(w.insecure()));
+      putIf(m, "websocket.ca-file", w.caFile());
     } else if (spec instanceof CheckSpec.Browser b) {
       m.put("browser.step-timeout", Units.formatDuration(b.stepTimeout()));
       m.put("browser.viewport", b.viewportWidth() + "x" + b.viewportHeight());

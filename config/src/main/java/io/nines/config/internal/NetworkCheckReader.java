@@ -12,7 +12,7 @@ final class NetworkCheckReader {
   static final List<String> DNS_KEYS = List.of("name", "type", "server", "expect");
   static final List<String> TLS_KEYS = List.of("host", "port", "server-name", "ca-file", "expect");
   static final List<String> DNS_TYPES = List.of("A", "AAAA", "CNAME", "MX", "TXT");
-  private static final Pattern HOST =
+  static final Pattern HOST =
       Pattern.compile(
           "[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_.])?|\\[[0-9A-Fa-f:.]+\\]|[0-9A-Fa-f]*:[0-9A-Fa-f:.]+");
 

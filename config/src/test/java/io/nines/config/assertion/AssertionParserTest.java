@@ -509,7 +509,8 @@ class AssertionParserTest {
     Assertion a = AssertionParser.parse("status == 200");
     assertThatThrownBy(() -> AssertionParser.checkApplies(a, "ftp"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("checkType: 'ftp' (expected: one of http, journey, tcp, dns, tls, browser)");
+        .hasMessage(
+            "checkType: 'ftp' (expected: one of http, journey, tcp, dns, tls, websocket, browser)");
   }
 
   @Test

@@ -1,7 +1,6 @@
 package io.nines.coordinator.alerting;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.nines.availability.AvailabilityReport;
 import io.nines.availability.BurnRate;
 import io.nines.availability.DowntimeBudget;
 import io.nines.availability.State;
@@ -9,6 +8,9 @@ import io.nines.availability.incident.Command;
 import io.nines.availability.incident.Incident;
 import io.nines.availability.incident.Notification;
 import io.nines.availability.incident.ServiceAlerts;
+import io.nines.availability.report.FleetTimelines;
+import io.nines.availability.report.Lives;
+import io.nines.availability.report.ServiceView;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.common.TimeSource;
@@ -16,10 +18,13 @@ import io.nines.config.Check;
 import io.nines.config.Fleet;
 import io.nines.config.PageAfter;
 import io.nines.config.Service;
-import io.nines.coordinator.confighistory.Lives;
 import io.nines.coordinator.query.Queries;
 import io.nines.coordinator.screenshots.Screenshots;
-import io.nines.coordinator.store.ResultStore;
+import io.nines.store.alerts.AlertStore;
+import io.nines.store.alerts.Delivery;
+import io.nines.store.alerts.Outbox;
+import io.nines.store.alerts.OutboxEntry;
+import io.nines.store.results.ResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -60,6 +65,9 @@ public final class Alerting {
   public static final Duration GIVE_UP_AFTER = Duration.ofHours(24);
 
   private static final Duration BUDGET_EVERY = Duration.ofMinutes(1);
+
+  /** How far before a burn window an outage's start is looked for, to know its whole length. */
+  private static final Duration CONFIRMATION_LOOKBACK = Duration.ofHours(1);
 
   private final Vertx vertx;
   private final Supplier<Fleet> fleet;
@@ -275,7 +283,7 @@ public final class Alerting {
                         if (!f.checksOf(s.id()).isEmpty()) {
                           states.put(
                               s.id(),
-                              Queries.serviceTimeline(f, s.id(), span, results).lastState());
+                              FleetTimelines.serviceTimeline(f, s.id(), span, results).lastState());
                         }
                       }
                       return states;
@@ -293,7 +301,8 @@ public final class Alerting {
               // has no incident to tell its dependants.
               Set<String> maintenance = new HashSet<>();
               for (String id : states.keySet()) {
-                if (!Queries.maintenance(f, id, new TimeRange(now, now.plusMillis(1))).isEmpty()) {
+                if (!FleetTimelines.maintenance(f, id, new TimeRange(now, now.plusMillis(1)))
+                    .isEmpty()) {
                   maintenance.add(id);
                 }
               }
@@ -485,10 +494,10 @@ public final class Alerting {
             .toLocalDate()
             .atStartOfDay(ZoneOffset.UTC)
             .toInstant();
-    Instant from =
-        monthStart.isBefore(now.minus(Duration.ofHours(6)))
-            ? monthStart
-            : now.minus(Duration.ofHours(6));
+    // Six hours for the slow burn window, and up to an hour before it, to see the whole length of
+    // an outage that began before the window (only confirmed outages count toward a burn page).
+    Instant burnFrom = now.minus(Duration.ofHours(6)).minus(CONFIRMATION_LOOKBACK);
+    Instant from = monthStart.isBefore(burnFrom) ? monthStart : burnFrom;
     TimeRange span = new TimeRange(from, now);
     Lives known = lives.get();
     return queries
@@ -504,14 +513,15 @@ public final class Alerting {
                         }
                         // Only the service's life counts: before it, nothing is down, and the
                         // month's budget covers only the part of the month inside it.
-                        Queries.ServiceView view = Queries.service(f, s.id(), span, results, known);
-                        double d1 = down(view, new TimeRange(now.minus(Duration.ofHours(1)), now));
-                        double d6 = down(view, new TimeRange(now.minus(Duration.ofHours(6)), now));
+                        ServiceView view = FleetTimelines.service(f, s.id(), span, results, known);
+                        Duration confirm = confirmationTime(f, s);
+                        double d1 = confirmedDown(view, now, Duration.ofHours(1), confirm);
+                        double d6 = confirmedDown(view, now, Duration.ofHours(6), confirm);
                         DowntimeBudget budget = view.budget(now);
                         verdicts.put(
                             s.id(),
                             BurnRate.judge(
-                                Queries.targetPercent(f, s),
+                                FleetTimelines.targetPercent(f, s),
                                 d1,
                                 d6,
                                 budget.spent().toMillis() / 1000.0,
@@ -533,9 +543,32 @@ public final class Alerting {
             });
   }
 
-  private static double down(Queries.ServiceView view, TimeRange window) {
-    AvailabilityReport r = view.report(window);
-    return r.down().toMillis() / 1000.0;
+  /**
+   * The downtime of the last {@code length} that counts toward a burn page, in seconds: all of it
+   * (maintenance included, as the budget counts it) but outages shorter than the service's
+   * confirmation time, which its {@code page-after} never confirmed.
+   */
+  private static double confirmedDown(
+      ServiceView view, Instant now, Duration length, Duration confirm) {
+    TimeRange window = new TimeRange(now.minus(length), now);
+    Duration lookback =
+        confirm.compareTo(CONFIRMATION_LOOKBACK) < 0 ? confirm : CONFIRMATION_LOOKBACK;
+    List<TimeRange> outages =
+        view.report(new TimeRange(window.start().minus(lookback), now)).outages();
+    Duration down =
+        view.report(window).down().minus(BurnRate.unconfirmed(outages, window, confirm));
+    return Math.max(0, down.toMillis()) / 1000.0;
+  }
+
+  /** How long {@code service} stays DOWN before its {@code page-after} confirms it. */
+  private static Duration confirmationTime(Fleet f, Service service) {
+    PageAfter pageAfter =
+        service.pageAfter() == null ? f.settings().alerting().pageAfter() : service.pageAfter();
+    Duration shortest = null;
+    for (Check c : f.checksOf(service.id())) {
+      shortest = shortest == null || c.every().compareTo(shortest) < 0 ? c.every() : shortest;
+    }
+    return BurnRate.confirmationTime(pageAfter, shortest == null ? Duration.ZERO : shortest);
   }
 
   private Future<Void> deliverDue(Instant now) {

@@ -9,6 +9,7 @@ import io.nines.config.Fleet;
 import io.nines.config.Service;
 import io.nines.config.Team;
 import io.nines.coordinator.screenshots.Screenshots;
+import io.nines.store.alerts.Delivery;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -2,6 +2,7 @@ package io.nines.coordinator.alerting;
 
 import io.nines.availability.incident.Notification;
 import io.nines.common.TimeSource;
+import io.nines.store.alerts.Delivery;
 import io.vertx.core.Future;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package io.nines.coordinator.alerting;
 
 import io.nines.availability.incident.Notification;
+import io.nines.store.alerts.Delivery;
 import io.vertx.core.Future;
 import java.time.Instant;
 

@@ -70,6 +70,7 @@ public final class Access implements RouteGroup {
     router.route("/api/v1/*").order(Integer.MIN_VALUE).handler(this::guardRead);
     // Metrics follow the same choice: they name checks, services and agents.
     router.route("/metrics").order(Integer.MIN_VALUE).handler(this::guardRead);
+    router.route("/metrics/availability").order(Integer.MIN_VALUE).handler(this::guardRead);
   }
 
   /** Whether reads need a token; false when reads are open to anyone who reaches the port. */

@@ -9,6 +9,9 @@ import io.nines.availability.AvailabilityReport;
 import io.nines.availability.DowntimeBudget;
 import io.nines.availability.Timeline;
 import io.nines.availability.Timelines;
+import io.nines.availability.report.FetchedTimelines;
+import io.nines.availability.report.FleetTimelines;
+import io.nines.availability.report.Lives;
 import io.nines.common.ProbeResult;
 import io.nines.common.ResultBatch;
 import io.nines.common.TimeRange;
@@ -18,17 +21,17 @@ import io.nines.config.Fleet;
 import io.nines.config.Service;
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.confighistory.ConfigHistory;
-import io.nines.coordinator.confighistory.Lives;
 import io.nines.coordinator.fleet.AgentAuth;
 import io.nines.coordinator.query.Queries;
+import io.nines.coordinator.readmodel.AvailabilityMetrics;
 import io.nines.coordinator.readmodel.DashboardViews;
 import io.nines.coordinator.readmodel.Views;
 import io.nines.coordinator.screenshots.Screenshots;
-import io.nines.coordinator.store.AppendOutcome;
-import io.nines.coordinator.store.Rejection;
-import io.nines.coordinator.store.ResultStore;
-import io.nines.coordinator.store.StoreUnavailableException;
 import io.nines.coordinator.web.WebRoutes;
+import io.nines.store.StoreUnavailableException;
+import io.nines.store.results.AppendOutcome;
+import io.nines.store.results.Rejection;
+import io.nines.store.results.ResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -44,6 +47,7 @@ import io.vertx.ext.web.handler.HttpException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -180,6 +184,7 @@ public final class Api {
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(this::metrics);
+    router.get("/metrics/availability").handler(this::availabilityMetrics);
     new WebRoutes().mount(router);
     new DashboardRoutes(vertx, worker, fleet, time, store, lives).mount(router);
     for (RouteGroup group : groups) {
@@ -385,11 +390,13 @@ public final class Api {
       TimeRange window,
       TimeRange month,
       Instant now,
-      Queries.Results results,
+      FetchedTimelines results,
       Lives lives) {
-    AvailabilityReport r = Queries.service(fleet, s.id(), window, results, lives).report(window);
-    double target = Queries.targetPercent(fleet, s);
-    DowntimeBudget budget = Queries.service(fleet, s.id(), month, results, lives).budget(now);
+    AvailabilityReport r =
+        FleetTimelines.service(fleet, s.id(), window, results, lives).report(window);
+    double target = FleetTimelines.targetPercent(fleet, s);
+    DowntimeBudget budget =
+        FleetTimelines.service(fleet, s.id(), month, results, lives).budget(now);
     JsonObject json = new JsonObject().put("service", s.id()).put("target", target);
     json.mergeIn(Views.report(r));
     return json.put("budgetLeftSeconds", Views.seconds(budget.left()))
@@ -412,7 +419,7 @@ public final class Api {
     Instant now = time.now();
     Duration longest =
         slice.items().stream()
-            .map(Queries::staleAfter)
+            .map(FleetTimelines::staleAfter)
             .max(Duration::compareTo)
             .orElse(Duration.ZERO);
     compute(
@@ -421,9 +428,9 @@ public final class Api {
         results -> slice.toJson(c -> checkJson(c, now, results)));
   }
 
-  private static JsonObject checkJson(Check c, Instant now, Queries.Results results) {
-    TimeRange span = new TimeRange(now.minus(Queries.staleAfter(c)), now);
-    Map<String, Timeline> locations = Queries.locationTimelines(c, span, results);
+  private static JsonObject checkJson(Check c, Instant now, FetchedTimelines results) {
+    TimeRange span = new TimeRange(now.minus(FleetTimelines.staleAfter(c)), now);
+    Map<String, Timeline> locations = FleetTimelines.locationTimelines(c, span, results);
     JsonObject locationStates = new JsonObject();
     locations.forEach((l, t) -> locationStates.put(l, t.lastState().name()));
     Timeline check = Timelines.forCheck(locations.values(), c.downWhen(), span);
@@ -499,6 +506,53 @@ public final class Api {
     blocking(ctx, registry::scrape)
         .onSuccess(
             text -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT).end(text));
+  }
+
+  /**
+   * The availability figures as Prometheus series: the services this member owns (all of them in a
+   * single process), with their checks' newest fresh results.
+   */
+  private void availabilityMetrics(RoutingContext ctx) {
+    Optional<Fleet> f = fleetOrNotReady(ctx);
+    if (f.isEmpty()) {
+      return;
+    }
+    Fleet fleet = f.get();
+    Instant now = time.now();
+    List<Service> services =
+        AvailabilityMetrics.exported(fleet, id -> cluster == null || cluster.ownsKey(id));
+    List<Check> checks = new ArrayList<>();
+    services.forEach(s -> checks.addAll(fleet.checksOf(s.id())));
+    Lives known = lives.get();
+    Future<FetchedTimelines> fetched = queries.fetch(checks, AvailabilityMetrics.span(now));
+    List<Future<Map<String, List<ProbeResult>>>> reads = new ArrayList<>();
+    for (Check c : checks) {
+      reads.add(
+          store.resultsByLocation(
+              c.id(), now.minus(FleetTimelines.staleAfter(c)), now.plusMillis(1)));
+    }
+    Future.all(fetched, Future.all(reads))
+        .onFailure(ctx::fail)
+        .onSuccess(
+            done ->
+                blocking(
+                        ctx,
+                        () -> {
+                          Map<String, Map<String, ProbeResult>> latest = new HashMap<>();
+                          for (int i = 0; i < checks.size(); i++) {
+                            Check c = checks.get(i);
+                            latest.put(
+                                c.id(),
+                                AvailabilityMetrics.newestFresh(c, reads.get(i).result(), now));
+                          }
+                          return AvailabilityMetrics.render(
+                              fleet, services, now, fetched.result(), known, latest);
+                        })
+                    .onSuccess(
+                        text ->
+                            ctx.response()
+                                .putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT)
+                                .end(text)));
   }
 
   // ---- plumbing ----

@@ -4,16 +4,21 @@ import static io.nines.coordinator.api.Replies.badRequest;
 import static io.nines.coordinator.api.Replies.error;
 
 import io.nines.availability.DowntimeBudget;
+import io.nines.availability.report.Lives;
+import io.nines.availability.report.MonthlyCsv;
+import io.nines.availability.report.MonthlyReport;
+import io.nines.availability.report.RiskView;
+import io.nines.availability.report.StatusHistory;
+import io.nines.availability.report.UtcDays;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.common.TimeSource;
 import io.nines.config.Check;
 import io.nines.config.Fleet;
 import io.nines.config.Service;
-import io.nines.coordinator.confighistory.Lives;
 import io.nines.coordinator.query.Queries;
 import io.nines.coordinator.readmodel.DashboardViews;
-import io.nines.coordinator.store.ResultStore;
+import io.nines.store.results.ResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -186,8 +191,7 @@ public final class DashboardRoutes {
           Lives known = lives.get();
           compute(
               ctx,
-              queries.fetch(
-                  f.checksOf(s.id()), new TimeRange(DashboardViews.dailyStart(now, days), now)),
+              queries.fetch(f.checksOf(s.id()), new TimeRange(UtcDays.dailyStart(now, days), now)),
               results -> DashboardViews.daily(f, s, now, days, results, known));
         });
   }
@@ -237,9 +241,8 @@ public final class DashboardRoutes {
     Lives known = lives.get();
     compute(
         ctx,
-        queries.fetch(
-            f.checks(), new TimeRange(now.minus(Duration.ofDays(DashboardViews.RISK_DAYS)), now)),
-        results -> DashboardViews.risk(f, now, results, known));
+        queries.fetch(f.checks(), RiskView.window(now)),
+        results -> DashboardViews.risk(RiskView.of(f, now, results, known)));
   }
 
   private void monthly(RoutingContext ctx) {
@@ -258,25 +261,26 @@ public final class DashboardRoutes {
     TimeRange window;
     try {
       month = raw == null || raw.isEmpty() ? DowntimeBudget.monthOf(now) : month(raw);
-      window = DashboardViews.monthWindow(month, now);
+      window = MonthlyReport.window(month, now);
     } catch (IllegalArgumentException e) {
       badRequest(ctx, e.getMessage());
       return;
     }
     Lives known = lives.get();
-    Future<JsonObject> report =
+    // The computation runs on a worker; rendering it (one row per service) is cheap.
+    Future<MonthlyReport> report =
         queries
             .fetch(f.checks(), window)
             .compose(
                 results ->
                     worker.executeBlocking(
-                        () -> DashboardViews.monthly(f, month, window, results, known), false));
+                        () -> MonthlyReport.of(f, month, window, results, known), false));
     report
         .onFailure(ctx::fail)
         .onSuccess(
-            json -> {
+            r -> {
               if (format.equals("json")) {
-                ctx.json(json);
+                ctx.json(DashboardViews.monthly(r));
                 return;
               }
               ctx.response()
@@ -284,7 +288,7 @@ public final class DashboardRoutes {
                   .putHeader(
                       "Content-Disposition",
                       "attachment; filename=\"nines-report-" + month + ".csv\"")
-                  .end(DashboardViews.monthlyCsv(json));
+                  .end(MonthlyCsv.render(r));
             });
   }
 
@@ -325,9 +329,10 @@ public final class DashboardRoutes {
     Lives known = lives.get();
     compute(
         ctx,
-        queries.fetch(f.checks(), new TimeRange(DashboardViews.dailyStart(now, DEFAULT_DAYS), now)),
+        queries.fetch(f.checks(), StatusHistory.span(now, DEFAULT_DAYS)),
         results -> {
-          JsonObject json = DashboardViews.status(f, now, DEFAULT_DAYS, results, known);
+          JsonObject json =
+              DashboardViews.status(StatusHistory.of(f, now, DEFAULT_DAYS, results, known));
           status = new CachedStatus(nowNanos, json);
           return json;
         });

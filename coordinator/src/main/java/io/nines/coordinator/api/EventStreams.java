@@ -2,8 +2,8 @@ package io.nines.coordinator.api;
 
 import io.nines.config.Check;
 import io.nines.config.Fleet;
-import io.nines.coordinator.store.Evaluation;
-import io.nines.coordinator.store.ResultStore;
+import io.nines.store.results.Evaluation;
+import io.nines.store.results.ResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;

@@ -9,9 +9,9 @@ import io.nines.config.ConfigSources;
 import io.nines.config.Fleet;
 import io.nines.coordinator.fleet.AgentAuth;
 import io.nines.coordinator.fleet.AgentLiveness;
-import io.nines.coordinator.fleet.AgentRecord;
-import io.nines.coordinator.fleet.AgentRegistry;
 import io.nines.coordinator.fleet.Assignments;
+import io.nines.store.agents.AgentRecord;
+import io.nines.store.agents.AgentRegistry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -348,6 +348,8 @@ public final class FleetRoutes implements RouteGroup {
               Instant now = time.now();
               List<String> empty =
                   Assignments.emptyLocations(f, all, now, AgentLiveness.AGENT_TIMEOUT);
+              List<String> noBrowser =
+                  Assignments.emptyForCapabilities(f, all, now, AgentLiveness.AGENT_TIMEOUT);
               JsonArray items = new JsonArray();
               for (String location : f.locations()) {
                 long live =
@@ -357,12 +359,25 @@ public final class FleetRoutes implements RouteGroup {
                         .count();
                 long checks =
                     f.checks().stream().filter(c -> c.locations().contains(location)).count();
+                long browserAgents =
+                    all.stream()
+                        .filter(a -> a.info().location().equals(location))
+                        .filter(a -> Assignments.live(a, now, AgentLiveness.AGENT_TIMEOUT))
+                        .filter(a -> a.info().can(io.nines.common.AgentInfo.BROWSER))
+                        .count();
+                String state =
+                    empty.contains(location)
+                        ? "no-agents"
+                        : noBrowser.contains(location + " for browser checks")
+                            ? "no-browser-agents"
+                            : "covered";
                 items.add(
                     new JsonObject()
                         .put("id", location)
                         .put("liveAgents", live)
+                        .put("browserAgents", browserAgents)
                         .put("checks", checks)
-                        .put("state", empty.contains(location) ? "no-agents" : "covered"));
+                        .put("state", state));
               }
               ctx.json(new JsonObject().put("items", items));
             })

@@ -6,7 +6,7 @@ import io.nines.config.Fleet;
 import io.nines.config.MaintenanceWindow;
 import io.nines.coordinator.maintenance.MaintenanceRegistry;
 import io.nines.coordinator.readmodel.Views;
-import io.nines.coordinator.store.StoreUnavailableException;
+import io.nines.store.StoreUnavailableException;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;

@@ -3,24 +3,26 @@ package io.nines.coordinator.cluster;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.KubernetesConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
 import io.nines.common.Checks;
-import io.nines.coordinator.alerting.HazelcastAlertStore;
-import io.nines.coordinator.alerting.HazelcastOutbox;
 import io.nines.coordinator.confighistory.ConfigHistory;
 import io.nines.coordinator.maintenance.MaintenanceRegistry;
 import io.nines.coordinator.screenshots.DocumentsScreenshotStore;
-import io.nines.coordinator.store.HazelcastResultStore;
-import io.nines.coordinator.store.jdbc.Database;
+import io.nines.store.ClusterBackend;
+import io.nines.store.jdbc.Database;
+import io.nines.store.results.HazelcastResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
@@ -45,24 +47,29 @@ public final class ClusterMember {
   private static final Logger LOG = Logger.getLogger(ClusterMember.class.getName());
 
   /** The map of ad hoc maintenance windows: id to JSON, shared by every member. */
-  public static final String MAINTENANCE_MAP = "nines.maintenance";
+  public static final String MAINTENANCE_MAP = ClusterBackend.mapOf(MaintenanceRegistry.KIND);
 
   /** The map of applied configuration versions: sequence number to JSON. */
-  public static final String CONFIG_MAP = "nines.config";
+  public static final String CONFIG_MAP = ClusterBackend.mapOf(ConfigHistory.KIND);
 
   /** The map of failure screenshots: content id to JSON with the PNG in base64. */
-  public static final String SCREENSHOT_MAP = "nines.screenshots";
+  public static final String SCREENSHOT_MAP = ClusterBackend.mapOf(DocumentsScreenshotStore.KIND);
 
-  /** The documents' kinds of {@link #MAINTENANCE_MAP} and {@link #CONFIG_MAP} in the database. */
+  /**
+   * The documents' kinds of {@link #MAINTENANCE_MAP}, {@link #CONFIG_MAP} and {@link
+   * #SCREENSHOT_MAP} in the database.
+   */
   public static final String MAINTENANCE_KIND = MaintenanceRegistry.KIND;
 
   public static final String CONFIG_KIND = ConfigHistory.KIND;
+
+  public static final String SCREENSHOT_KIND = DocumentsScreenshotStore.KIND;
 
   private final ClusterOptions options;
   private final Database database;
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
-  private final HazelcastResultStore store;
+  private final ClusterBackend backend;
   private volatile String memberId;
   private final int port;
 
@@ -72,7 +79,7 @@ public final class ClusterMember {
     this.database = database;
     this.vertx = vertx;
     this.hazelcast = hazelcast;
-    this.store = new HazelcastResultStore(hazelcast, vertx);
+    this.backend = new ClusterBackend(vertx, hazelcast, database);
     Member local = hazelcast.getCluster().getLocalMember();
     this.memberId = local.getUuid().toString();
     this.port = local.getAddress().getPort();
@@ -132,12 +139,11 @@ public final class ClusterMember {
   }
 
   /**
-   * The Hazelcast configuration a member starts with, built in code: the cluster name; TCP-IP join
-   * on {@code options.members()} with multicast and auto-detection off; binding to {@code
-   * options.host()} only; no shutdown hook (Vert.x shuts Hazelcast down when it closes); no phone
-   * home; JDK logging; the maps Vert.x needs, and the coordinator's ({@link
-   * HazelcastResultStore#configure}, {@link HazelcastAlertStore#configure}, {@link
-   * HazelcastOutbox#configure}).
+   * The Hazelcast configuration a member starts with, built in code: the cluster name; the timers
+   * ({@link ClusterOptions#timers()}); the join (TCP-IP on {@code options.members()}, or Kubernetes
+   * discovery) with multicast and auto-detection off; binding to {@code options.host()} only; no
+   * shutdown hook (Vert.x shuts Hazelcast down when it closes); no phone home; JDK logging; the
+   * maps Vert.x needs, and the stores' ({@link ClusterBackend#configure}).
    *
    * @throws IllegalArgumentException when {@code options.host()} does not resolve
    */
@@ -158,6 +164,12 @@ public final class ClusterMember {
     c.setProperty("hazelcast.logging.type", "jdk");
     c.setProperty("hazelcast.socket.bind.any", "false");
     c.setProperty("hazelcast.partition.count", Integer.toString(options.partitionCount()));
+    ClusterTimers timers = options.timers();
+    c.setProperty(ClusterTimers.HEARTBEAT_INTERVAL_PROPERTY, seconds(timers.heartbeatInterval()));
+    c.setProperty(ClusterTimers.HEARTBEAT_TIMEOUT_PROPERTY, seconds(timers.heartbeatTimeout()));
+    c.setProperty(
+        ClusterTimers.MERGE_FIRST_RUN_DELAY_PROPERTY, seconds(timers.mergeFirstRunDelay()));
+    c.setProperty(ClusterTimers.MERGE_NEXT_RUN_DELAY_PROPERTY, seconds(timers.mergeNextRunDelay()));
     options.properties().forEach(c::setProperty);
 
     NetworkConfig network = c.getNetworkConfig();
@@ -166,7 +178,13 @@ public final class ClusterMember {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(options.members());
+    if (options.kubernetes() == null) {
+      join.getTcpIpConfig().setEnabled(true).setMembers(options.members());
+    } else {
+      join.getTcpIpConfig().setEnabled(false);
+      KubernetesConfig k = join.getKubernetesConfig().setEnabled(true);
+      options.kubernetes().hazelcastProperties(options.port()).forEach(k::setProperty);
+    }
 
     // What vertx-hazelcast's default-cluster.xml declares for Vert.x's own structures.
     c.addMultiMapConfig(
@@ -176,25 +194,16 @@ public final class ClusterMember {
     c.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
     c.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
 
-    HazelcastResultStore.configure(
-        c, options.backupCount(), database == null ? null : database.mapStoreConfig());
-    HazelcastAlertStore.configure(
-        c, database == null ? null : database.documentMapStoreConfig(HazelcastAlertStore.KIND));
-    HazelcastOutbox.configure(
-        c, database == null ? null : database.documentMapStoreConfig(HazelcastOutbox.KIND));
-    for (String[] map :
-        new String[][] {
-          {MAINTENANCE_MAP, MAINTENANCE_KIND},
-          {CONFIG_MAP, CONFIG_KIND},
-          {SCREENSHOT_MAP, DocumentsScreenshotStore.KIND}
-        }) {
-      MapConfig mc = new MapConfig(map[0]).setBackupCount(1).setAsyncBackupCount(0);
-      if (database != null) {
-        mc.setMapStoreConfig(database.documentMapStoreConfig(map[1]));
-      }
-      c.addMapConfig(mc);
-    }
+    ClusterBackend.configure(
+        c,
+        options.backupCount(),
+        database,
+        List.of(MAINTENANCE_KIND, CONFIG_KIND, SCREENSHOT_KIND));
     return c;
+  }
+
+  private static String seconds(Duration d) {
+    return Long.toString(d.getSeconds());
   }
 
   /** Hazelcast's interface filter takes IP addresses only. */
@@ -229,9 +238,23 @@ public final class ClusterMember {
     return hazelcast;
   }
 
+  /**
+   * Whether this member owns {@code key}'s partition now: the one member that alerts on a service,
+   * and exports its availability series. False while the partition has no owner (migrating).
+   */
+  public boolean ownsKey(String key) {
+    var owner = hazelcast.getPartitionService().getPartition(key).getOwner();
+    return owner != null && owner.localMember();
+  }
+
   /** The results store on this cluster's maps; the same data on every member. */
   public HazelcastResultStore store() {
-    return store;
+    return backend.results();
+  }
+
+  /** Every store of this member, on the cluster's maps. */
+  public ClusterBackend backend() {
+    return backend;
   }
 
   public ClusterOptions options() {
@@ -239,7 +262,7 @@ public final class ClusterMember {
   }
 
   /**
-   * This member's id (a UUID), as {@link io.nines.coordinator.store.Evaluation#member()} names it.
+   * This member's id (a UUID), as {@link io.nines.store.results.Evaluation#member()} names it.
    * Hazelcast gives a member a new id when it rejoins after a split brain; once the member has
    * stopped, this is the last id it had.
    */

@@ -1,5 +1,6 @@
 package io.nines.coordinator.confighistory;
 
+import io.nines.availability.report.Lives;
 import io.nines.common.TimeRange;
 import io.nines.common.TimeSource;
 import io.nines.config.Check;
@@ -8,7 +9,7 @@ import io.nines.config.Fleet;
 import io.nines.config.FleetDiff;
 import io.nines.config.MaintenanceWindow;
 import io.nines.config.Service;
-import io.nines.coordinator.store.Documents;
+import io.nines.store.documents.Documents;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

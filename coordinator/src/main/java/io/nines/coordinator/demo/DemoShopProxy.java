@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
 
 /**
  * The dashboard demo panel's fault switch: relays {@code /api/v1/demo/faults} to the demo shop that
- * {@code nines up} starts. Not part of the product's API (openapi.yaml leaves it out); without a
- * demo shop its routes answer 404 saying so.
+ * {@code nines up} starts. Mounted only when the coordinator is given a demo shop ({@link
+ * io.nines.coordinator.CoordinatorOptions#demoShopUrl()}); a coordinator without one has no such
+ * route, and the path answers the ordinary unknown-path 404.
  */
 public final class DemoShopProxy implements RouteGroup {
   private static final Pattern SERVICE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
@@ -35,18 +36,18 @@ public final class DemoShopProxy implements RouteGroup {
 
   /**
    * @param demoShopUrl the demo shop's base URL, e.g. {@code http://127.0.0.1:8070}, that the demo
-   *     panel's fault switch forwards to; null when there is no demo shop (the switch answers 404)
+   *     panel's fault switch forwards to
    * @throws IllegalArgumentException when {@code demoShopUrl} is not an http(s) URL
    */
   public DemoShopProxy(Vertx vertx, String demoShopUrl) {
     this.vertx = vertx;
-    this.demoShop = demoShopUrl == null ? null : shopUri(demoShopUrl);
+    this.demoShop = shopUri(demoShopUrl);
   }
 
   static URI shopUri(String url) {
     URI uri;
     try {
-      uri = URI.create(url);
+      uri = url == null ? null : URI.create(url);
     } catch (IllegalArgumentException e) {
       uri = null;
     }
@@ -79,16 +80,10 @@ public final class DemoShopProxy implements RouteGroup {
   }
 
   private void demoFaults(RoutingContext ctx) {
-    if (noDemoShop(ctx)) {
-      return;
-    }
     forward(ctx, HttpMethod.GET, "/demo/faults", null);
   }
 
   private void demoFault(RoutingContext ctx) {
-    if (noDemoShop(ctx)) {
-      return;
-    }
     String service = ctx.pathParam("service");
     if (!SERVICE_ID.matcher(service).matches()) {
       error(ctx, 404, "not_found", "unknown demo service '" + service + "'");
@@ -105,22 +100,10 @@ public final class DemoShopProxy implements RouteGroup {
       badRequest(
           ctx,
           "the body must be a JSON object such as {\"mode\":\"outage\",\"forSeconds\":120}; mode"
-              + " is outage, slow, errors or none");
+              + " is outage, slow, errors, broken-ui (checkout only) or none");
       return;
     }
     forward(ctx, HttpMethod.POST, "/demo/faults/" + service, json.toBuffer());
-  }
-
-  private boolean noDemoShop(RoutingContext ctx) {
-    if (demoShop == null) {
-      error(
-          ctx,
-          404,
-          "not_found",
-          "no demo shop is configured on this coordinator; the demo panel works under `nines up`");
-      return true;
-    }
-    return false;
   }
 
   /** Relays a request to the demo shop and its answer back, status and JSON body as they are. */

@@ -2,6 +2,8 @@ package io.nines.coordinator.fleet;
 
 import io.nines.config.Fleet;
 import io.nines.coordinator.alerting.Alerting;
+import io.nines.store.agents.AgentRecord;
+import io.nines.store.agents.AgentRegistry;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,8 +13,9 @@ import java.util.stream.Collectors;
 
 /**
  * Which agents are live: an agent that sent no heartbeat for {@link #AGENT_TIMEOUT} is lost and its
- * checks move; a location whose agents are all lost is empty. Alerting reads it to route fleet
- * health; the API's fleet routes place checks by it.
+ * checks move; a location whose agents are all lost is empty, and so is a location for the checks
+ * that need a capability none of its live agents has ({@code eu-west for browser checks}). Alerting
+ * reads it to route fleet health; the API's fleet routes place checks by it.
  */
 public final class AgentLiveness implements Alerting.FleetView {
   /** An agent that sent no heartbeat for this long is lost; its checks move. */
@@ -51,6 +54,13 @@ public final class AgentLiveness implements Alerting.FleetView {
     }
     return registry
         .all()
-        .map(all -> Set.copyOf(Assignments.emptyLocations(f, all, now, AGENT_TIMEOUT)));
+        .map(
+            all -> {
+              // A location without an agent for its browser checks is as empty for them.
+              Set<String> out =
+                  new java.util.TreeSet<>(Assignments.emptyLocations(f, all, now, AGENT_TIMEOUT));
+              out.addAll(Assignments.emptyForCapabilities(f, all, now, AGENT_TIMEOUT));
+              return Set.copyOf(out);
+            });
   }
 }

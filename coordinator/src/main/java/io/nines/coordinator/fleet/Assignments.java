@@ -1,7 +1,9 @@
 package io.nines.coordinator.fleet;
 
+import io.nines.common.AgentInfo;
 import io.nines.config.Check;
 import io.nines.config.Fleet;
+import io.nines.store.agents.AgentRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +20,10 @@ import java.util.TreeMap;
  *
  * <p>Each check runs on one live agent in each of its locations (more with {@code replicas}). Among
  * a location's live agents, a check goes to the one with the lowest load relative to its capacity
- * so far (ties by agent id); checks are placed in id order.
+ * so far (ties by agent id); checks are placed in id order. A check that needs a capability (a
+ * {@code browser} check needs an agent that advertises {@code browser}) goes only to agents that
+ * advertise it; where a location has none, the check runs nowhere there and {@link
+ * #emptyForCapabilities} names the location.
  */
 public final class Assignments {
   private Assignments() {}
@@ -48,8 +53,12 @@ public final class Assignments {
     checks.sort(Comparator.comparing(Check::id));
     for (Check c : checks) {
       for (String location : c.locations()) {
+        String needs = capabilityFor(c);
         List<AgentRecord> candidates =
-            new ArrayList<>(byLocation.getOrDefault(location, List.of()));
+            new ArrayList<>(
+                byLocation.getOrDefault(location, List.of()).stream()
+                    .filter(a -> needs == null || a.info().can(needs))
+                    .toList());
         candidates.sort(
             Comparator.comparingDouble(
                     (AgentRecord a) ->
@@ -77,5 +86,43 @@ public final class Assignments {
       }
     }
     return covered.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
+  }
+
+  /** The capability an agent needs to run {@code check}, or null when every agent can. */
+  public static String capabilityFor(Check check) {
+    return check.type().equals("browser") ? AgentInfo.BROWSER : null;
+  }
+
+  /**
+   * The locations that have a live agent but none with a capability that a check of theirs needs,
+   * as {@code <location> for <capability> checks} (e.g. {@code eu-west for browser checks}): their
+   * results of those checks are missing as an empty location's are. Sorted.
+   */
+  public static List<String> emptyForCapabilities(
+      Fleet fleet, List<AgentRecord> agents, Instant now, Duration timeout) {
+    List<String> empty = emptyLocations(fleet, agents, now, timeout);
+    TreeMap<String, Boolean> out = new TreeMap<>();
+    for (Check c : fleet.checks()) {
+      String needs = capabilityFor(c);
+      if (needs == null) {
+        continue;
+      }
+      for (String location : c.locations()) {
+        if (empty.contains(location)) {
+          continue; // reported as an empty location already
+        }
+        boolean covered =
+            agents.stream()
+                .anyMatch(
+                    a ->
+                        live(a, now, timeout)
+                            && a.info().location().equals(location)
+                            && a.info().can(needs));
+        if (!covered) {
+          out.put(location + " for " + needs + " checks", true);
+        }
+      }
+    }
+    return List.copyOf(out.keySet());
   }
 }

@@ -8,33 +8,35 @@ import io.nines.availability.DowntimeBudget;
 import io.nines.availability.Interval;
 import io.nines.availability.RiskMatrix;
 import io.nines.availability.Timeline;
+import io.nines.availability.report.FetchedTimelines;
+import io.nines.availability.report.FleetTimelines;
+import io.nines.availability.report.Lives;
+import io.nines.availability.report.MonthlyReport;
+import io.nines.availability.report.RiskView;
+import io.nines.availability.report.ServiceView;
+import io.nines.availability.report.StatusHistory;
+import io.nines.availability.report.UtcDays;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.config.Check;
 import io.nines.config.Fleet;
 import io.nines.config.Service;
-import io.nines.coordinator.confighistory.Lives;
-import io.nines.coordinator.query.Queries;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * The JSON the dashboard reads, computed from a fleet and results already fetched. Pure and
- * stateless: every method is a function of its arguments, heavy for long windows, so callers on an
- * event loop run it on a worker. Units are in the field names; times are ISO-8601 UTC.
+ * The JSON the dashboard reads, computed from a fleet and results already fetched, or rendered from
+ * the pure read models of {@code io.nines.availability.report} (risk, monthly report, status). Pure
+ * and stateless: every method is a function of its arguments, heavy for long windows, so callers on
+ * an event loop run it on a worker. Units are in the field names; times are ISO-8601 UTC.
  */
 public final class DashboardViews {
   private DashboardViews() {}
@@ -48,9 +50,6 @@ public final class DashboardViews {
     LIST_WINDOWS.put("30d", Duration.ofDays(30));
     LIST_WINDOWS.put("90d", Duration.ofDays(90));
   }
-
-  /** The days the risk matrix looks back to count outages. */
-  public static final int RISK_DAYS = 90;
 
   // ---- services snapshot ----
 
@@ -70,7 +69,7 @@ public final class DashboardViews {
    * @param results fetched over {@link #servicesSpan(Instant)}
    */
   public static JsonObject services(
-      Fleet fleet, Instant now, Queries.Results results, Lives lives) {
+      Fleet fleet, Instant now, FetchedTimelines results, Lives lives) {
     TimeRange span = servicesSpan(now);
     JsonArray items = new JsonArray();
     for (Service s : fleet.services().values()) {
@@ -87,8 +86,8 @@ public final class DashboardViews {
    * @param results fetched over {@code span}, which covers {@link #servicesSpan(Instant)}
    */
   public static JsonObject service(
-      Fleet fleet, Service s, Instant now, TimeRange span, Queries.Results results, Lives lives) {
-    Queries.ServiceView view = Queries.service(fleet, s.id(), span, results, lives);
+      Fleet fleet, Service s, Instant now, TimeRange span, FetchedTimelines results, Lives lives) {
+    ServiceView view = FleetTimelines.service(fleet, s.id(), span, results, lives);
     JsonObject availability = new JsonObject();
     JsonObject percent = new JsonObject();
     JsonObject nines = new JsonObject();
@@ -103,7 +102,7 @@ public final class DashboardViews {
       observedSeconds.put(w.getKey(), seconds(r.observed().length()));
       coverage.put(w.getKey(), r.coverage());
     }
-    double target = Queries.targetPercent(fleet, s);
+    double target = FleetTimelines.targetPercent(fleet, s);
     DowntimeBudget budget = view.budget(now);
     return observedFrom(
             new JsonObject()
@@ -112,7 +111,7 @@ public final class DashboardViews {
                 .put("tier", s.tier().configName())
                 .put("target", target)
                 .put("state", view.timeline().lastState().name())
-                .put("inMaintenance", inMaintenance(view, now)),
+                .put("inMaintenance", view.inMaintenance(now)),
             view)
         .put("unknownPolicy", view.unknown().configName())
         .put("availability", availability)
@@ -124,14 +123,10 @@ public final class DashboardViews {
   }
 
   /** Adds {@code observedFrom}: where the service's life starts, null when it has not. */
-  private static JsonObject observedFrom(JsonObject json, Queries.ServiceView view) {
+  private static JsonObject observedFrom(JsonObject json, ServiceView view) {
     return view.observedFrom() == null
         ? json.putNull("observedFrom")
         : json.put("observedFrom", view.observedFrom().toString());
-  }
-
-  public static boolean inMaintenance(Queries.ServiceView view, Instant now) {
-    return !view.maintenance(new TimeRange(now, now.plusMillis(1))).isEmpty();
   }
 
   // ---- one service ----
@@ -141,7 +136,7 @@ public final class DashboardViews {
     Instant month = DowntimeBudget.monthRange(DowntimeBudget.monthOf(now)).start();
     Duration stale =
         fleet.checksOf(serviceId).stream()
-            .map(Queries::staleAfter)
+            .map(FleetTimelines::staleAfter)
             .max(Comparator.naturalOrder())
             .orElse(Duration.ZERO);
     Instant fresh = now.minus(stale);
@@ -150,9 +145,9 @@ public final class DashboardViews {
 
   /** {@code GET /api/v1/services/{id}}. */
   public static JsonObject detail(
-      Fleet fleet, Service s, Instant now, Queries.Results results, Lives lives) {
+      Fleet fleet, Service s, Instant now, FetchedTimelines results, Lives lives) {
     TimeRange span = detailSpan(fleet, s.id(), now);
-    Queries.ServiceView view = Queries.service(fleet, s.id(), span, results, lives);
+    ServiceView view = FleetTimelines.service(fleet, s.id(), span, results, lives);
     Timeline timeline = view.timeline();
     JsonArray dependents = new JsonArray();
     for (Service other : fleet.services().values()) {
@@ -167,8 +162,8 @@ public final class DashboardViews {
     }
     JsonArray checks = new JsonArray();
     for (Check c : fleet.checksOf(s.id())) {
-      TimeRange fresh = new TimeRange(now.minus(Queries.staleAfter(c)), now);
-      Map<String, Timeline> locations = Queries.locationTimelines(c, fresh, results);
+      TimeRange fresh = new TimeRange(now.minus(FleetTimelines.staleAfter(c)), now);
+      Map<String, Timeline> locations = FleetTimelines.locationTimelines(c, fresh, results);
       JsonObject locationStates = new JsonObject();
       locations.forEach((l, t) -> locationStates.put(l, t.lastState().name()));
       checks.add(
@@ -178,7 +173,7 @@ public final class DashboardViews {
               .put("everySeconds", seconds(c.every()))
               .put("locations", new JsonArray(c.locations()))
               .put("downWhen", c.downWhen().print(c.locations().size()))
-              .put("state", Queries.checkTimeline(c, fresh, results).lastState().name())
+              .put("state", FleetTimelines.checkTimeline(c, fresh, results).lastState().name())
               .put("locationStates", locationStates));
     }
     JsonObject json =
@@ -186,9 +181,9 @@ public final class DashboardViews {
             .put("id", s.id())
             .put("name", s.name())
             .put("tier", s.tier().configName())
-            .put("target", Queries.targetPercent(fleet, s))
+            .put("target", FleetTimelines.targetPercent(fleet, s))
             .put("state", timeline.lastState().name())
-            .put("inMaintenance", inMaintenance(view, now))
+            .put("inMaintenance", view.inMaintenance(now))
             .put("unknownPolicy", view.unknown().configName())
             .put("owners", new JsonArray(s.owners()))
             .put("dependsOn", dependsOn)
@@ -210,8 +205,8 @@ public final class DashboardViews {
 
   /** {@code GET /api/v1/services/{id}/timeline}: the service's intervals over {@code window}. */
   public static JsonObject timeline(
-      Fleet fleet, Service s, TimeRange window, Queries.Results results, Lives lives) {
-    Queries.ServiceView view = Queries.service(fleet, s.id(), window, results, lives);
+      Fleet fleet, Service s, TimeRange window, FetchedTimelines results, Lives lives) {
+    ServiceView view = FleetTimelines.service(fleet, s.id(), window, results, lives);
     Timeline timeline = view.timeline();
     AvailabilityReport r = view.report(window);
     JsonArray intervals = new JsonArray();
@@ -242,26 +237,20 @@ public final class DashboardViews {
         .put("changes", changes);
   }
 
-  /** The first instant of the first of {@code days} UTC days that end with today. */
-  public static Instant dailyStart(Instant now, int days) {
-    LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-    return today.minusDays(days - 1L).atStartOfDay().toInstant(ZoneOffset.UTC);
-  }
-
   /**
    * {@code GET /api/v1/services/{id}/daily}: one entry per UTC day, oldest first; today's ends at
    * now. An outage that spans midnight counts on both days.
    */
   public static JsonObject daily(
-      Fleet fleet, Service s, Instant now, int days, Queries.Results results, Lives lives) {
-    TimeRange span = new TimeRange(dailyStart(now, days), now);
-    Queries.ServiceView view = Queries.service(fleet, s.id(), span, results, lives);
+      Fleet fleet, Service s, Instant now, int days, FetchedTimelines results, Lives lives) {
+    TimeRange span = new TimeRange(UtcDays.dailyStart(now, days), now);
+    ServiceView view = FleetTimelines.service(fleet, s.id(), span, results, lives);
     JsonArray out = new JsonArray();
-    for (TimeRange day : days(span)) {
+    for (TimeRange day : UtcDays.days(span)) {
       AvailabilityReport r = view.report(day);
       JsonObject json =
           new JsonObject()
-              .put("date", LocalDate.ofInstant(day.start(), ZoneOffset.UTC).toString())
+              .put("date", UtcDays.dateOf(day).toString())
               .put("from", day.start().toString())
               .put("to", day.end().toString());
       Views.figure(json, "availability", r, r.availability());
@@ -277,23 +266,6 @@ public final class DashboardViews {
       putExcluding(json, r);
     }
     return new JsonObject().put("service", s.id()).put("days", out);
-  }
-
-  /** {@code span} cut at UTC midnights; empty pieces (a span ending at midnight) are dropped. */
-  public static List<TimeRange> days(TimeRange span) {
-    List<TimeRange> out = new ArrayList<>();
-    Instant cursor = span.start();
-    while (cursor.isBefore(span.end())) {
-      Instant next =
-          LocalDate.ofInstant(cursor, ZoneOffset.UTC)
-              .plusDays(1)
-              .atStartOfDay()
-              .toInstant(ZoneOffset.UTC);
-      Instant end = next.isBefore(span.end()) ? next : span.end();
-      out.add(new TimeRange(cursor, end));
-      cursor = end;
-    }
-    return out;
   }
 
   /**
@@ -367,31 +339,25 @@ public final class DashboardViews {
   // ---- risk ----
 
   /** {@code GET /api/v1/risk}: each service on the 5×5 grid, and the grid. */
-  public static JsonObject risk(Fleet fleet, Instant now, Queries.Results results, Lives lives) {
-    TimeRange window = new TimeRange(now.minus(Duration.ofDays(RISK_DAYS)), now);
+  public static JsonObject risk(RiskView view) {
     JsonArray services = new JsonArray();
-    for (Service s : fleet.services().values()) {
-      Queries.ServiceView view = Queries.service(fleet, s.id(), window, results, lives);
-      AvailabilityReport r = view.report(window);
-      int outages = r.outages().size();
-      Optional<RiskMatrix.Likelihood> likelihood =
-          r.hasData() ? RiskMatrix.likelihood(outages, r.observed().length()) : Optional.empty();
-      int consequence = RiskMatrix.consequence(s.tier());
+    for (RiskView.ServiceRisk s : view.services()) {
+      AvailabilityReport r = s.report();
       JsonObject json =
           new JsonObject()
               .put("id", s.id())
               .put("name", s.name())
               .put("tier", s.tier().configName())
-              .put("state", view.timeline().lastState().name())
-              .put("outages", outages)
-              .put("days", RISK_DAYS)
-              .put("observedSeconds", seconds(r.observed().length()))
+              .put("state", s.state().name())
+              .put("outages", s.outages())
+              .put("days", RiskView.WINDOW_DAYS)
+              .put("observedSeconds", seconds(s.observed()))
               .put("coverage", r.coverage())
-              .put("noData", likelihood.isEmpty())
-              .put("consequence", consequence);
-      if (likelihood.isPresent()) {
-        RiskMatrix.Cell cell = RiskMatrix.cell(likelihood.get(), consequence);
-        json.put("likelihood", likelihood.get().name())
+              .put("noData", s.likelihood().isEmpty())
+              .put("consequence", s.consequence());
+      if (s.likelihood().isPresent() && s.cell().isPresent()) {
+        RiskMatrix.Cell cell = s.cell().get();
+        json.put("likelihood", s.likelihood().get().name())
             .put("rating", cell.rating())
             .put("level", cell.level().name());
       } else {
@@ -419,14 +385,10 @@ public final class DashboardViews {
       likelihoods.add(new JsonObject().put("id", l.name()).put("label", l.label()));
     }
     return new JsonObject()
-        .put("at", now.toString())
-        .put("windowDays", RISK_DAYS)
-        .put(
-            "likelihoodRule",
-            "outages per 30 days over the observed part of the last 90 days (at least 30 days): A"
-                + " at 8 or more, B at 4 or more, C at 1 or more, D above 0, E none; no data, no"
-                + " rating")
-        .put("consequenceRule", "from the tier: critical 5, important 3, non-critical 2")
+        .put("at", view.at().toString())
+        .put("windowDays", RiskView.WINDOW_DAYS)
+        .put("likelihoodRule", RiskView.LIKELIHOOD_RULE)
+        .put("consequenceRule", RiskView.CONSEQUENCE_RULE)
         .put("likelihoods", likelihoods)
         .put("consequences", new JsonArray(List.of(1, 2, 3, 4, 5)))
         .put("grid", grid)
@@ -436,41 +398,21 @@ public final class DashboardViews {
   // ---- monthly report ----
 
   /**
-   * The part of {@code month} to report on: the whole month, or up to {@code now} for the current
-   * one.
-   *
-   * @throws IllegalArgumentException when the month starts after {@code now}
-   */
-  public static TimeRange monthWindow(YearMonth month, Instant now) {
-    TimeRange range = DowntimeBudget.monthRange(month);
-    if (!range.start().isBefore(now)) {
-      throw new IllegalArgumentException(
-          "month was '"
-              + month
-              + "' but it must not be after the current month "
-              + DowntimeBudget.monthOf(now)
-              + " (a report needs measurements)");
-    }
-    return range.end().isAfter(now) ? new TimeRange(range.start(), now) : range;
-  }
-
-  /**
    * {@code GET /api/v1/reports/monthly}: per service, the month's figures. {@code met} compares
    * {@code percent} (maintenance counted as downtime, like the downtime budget) with the target;
-   * {@code metExcludingMaintenance} compares the figure without maintenance.
+   * {@code metExcludingMaintenance} compares the figure without maintenance. The CSV form is {@link
+   * io.nines.availability.report.MonthlyCsv}.
    */
-  public static JsonObject monthly(
-      Fleet fleet, YearMonth month, TimeRange window, Queries.Results results, Lives lives) {
+  public static JsonObject monthly(MonthlyReport report) {
     JsonArray services = new JsonArray();
-    for (Service s : fleet.services().values()) {
-      AvailabilityReport r = Queries.service(fleet, s.id(), window, results, lives).report(window);
-      double target = Queries.targetPercent(fleet, s);
+    for (MonthlyReport.ServiceMonth s : report.services()) {
+      AvailabilityReport r = s.report();
       JsonObject json =
           new JsonObject()
               .put("id", s.id())
               .put("name", s.name())
               .put("tier", s.tier().configName())
-              .put("target", target);
+              .put("target", s.targetPercent());
       Views.observed(json, r);
       Views.figure(json, "availability", r, r.availability());
       Views.figure(json, "percent", r, r.percent());
@@ -482,88 +424,25 @@ public final class DashboardViews {
         double ex = r.availabilityExcludingMaintenance().getAsDouble();
         json.put("availabilityExcludingMaintenance", ex)
             .put("percentExcludingMaintenance", ex * 100)
-            .put("metExcludingMaintenance", ex * 100 >= target);
+            .put("metExcludingMaintenance", s.metExcludingMaintenance().orElseThrow());
       } else {
         json.putNull("availabilityExcludingMaintenance")
             .putNull("percentExcludingMaintenance")
             .putNull("metExcludingMaintenance");
       }
-      if (r.hasData()) {
-        json.put("met", r.percent() >= target);
+      if (s.met().isPresent()) {
+        json.put("met", s.met().get());
       } else {
         json.putNull("met");
       }
       services.add(json.put("outageCount", r.outages().size()).put("outages", ranges(r.outages())));
     }
     return new JsonObject()
-        .put("month", month.toString())
-        .put("from", window.start().toString())
-        .put("to", window.end().toString())
-        .put("complete", window.equals(DowntimeBudget.monthRange(month)))
+        .put("month", report.month().toString())
+        .put("from", report.window().start().toString())
+        .put("to", report.window().end().toString())
+        .put("complete", report.complete())
         .put("services", services);
-  }
-
-  /** The columns of the monthly report's CSV, in order. */
-  public static final List<String> CSV_COLUMNS =
-      List.of(
-          "service",
-          "name",
-          "tier",
-          "target_percent",
-          "availability_percent",
-          "nines",
-          "downtime_seconds",
-          "maintenance_seconds",
-          "availability_excluding_maintenance_percent",
-          "met",
-          "outages",
-          "coverage");
-
-  /** The monthly report as RFC 4180 CSV with a header row; CRLF line ends. */
-  public static String monthlyCsv(JsonObject report) {
-    StringBuilder out = new StringBuilder(String.join(",", CSV_COLUMNS)).append("\r\n");
-    for (Object o : report.getJsonArray("services")) {
-      JsonObject s = (JsonObject) o;
-      Double ex = s.getDouble("percentExcludingMaintenance");
-      Double percent = s.getDouble("percent");
-      Double nines = s.getDouble("nines");
-      Boolean met = s.getBoolean("met");
-      List<String> row =
-          List.of(
-              csv(s.getString("id")),
-              csv(s.getString("name")),
-              csv(s.getString("tier")),
-              number(s.getDouble("target")),
-              percent == null ? "" : number(percent),
-              nines == null ? "" : number(nines),
-              number(s.getDouble("downSeconds")),
-              number(s.getDouble("maintenanceSeconds")),
-              ex == null ? "" : number(ex),
-              met == null ? "no data" : String.valueOf(met),
-              String.valueOf(s.getInteger("outageCount")),
-              number(s.getDouble("coverage", 1.0)));
-      out.append(String.join(",", row)).append("\r\n");
-    }
-    return out.toString();
-  }
-
-  private static String csv(String value) {
-    if (value == null) {
-      return "";
-    }
-    // A leading =, +, - or @ would run as a formula in a spreadsheet.
-    String v = value;
-    if (!v.isEmpty() && "=+-@".indexOf(v.charAt(0)) >= 0) {
-      v = "'" + v;
-    }
-    if (v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")) {
-      return "\"" + v.replace("\"", "\"\"") + "\"";
-    }
-    return v;
-  }
-
-  private static String number(double d) {
-    return String.format(Locale.ROOT, "%.6f", d).replaceAll("0+$", "").replaceAll("\\.$", "");
   }
 
   // ---- public status ----
@@ -572,36 +451,27 @@ public final class DashboardViews {
    * {@code GET /api/v1/status}: per service only its name, its state now and its daily
    * availability. Nothing internal: no ids, checks, URLs, owners or failure messages.
    */
-  public static JsonObject status(
-      Fleet fleet, Instant now, int days, Queries.Results results, Lives lives) {
-    TimeRange span = new TimeRange(dailyStart(now, days), now);
+  public static JsonObject status(StatusHistory history) {
     JsonArray services = new JsonArray();
-    boolean allUp = true;
-    for (Service s : fleet.services().values()) {
-      Queries.ServiceView view = Queries.service(fleet, s.id(), span, results, lives);
+    for (StatusHistory.ServiceStatus s : history.services()) {
       JsonArray bars = new JsonArray();
-      for (TimeRange day : days(span)) {
-        AvailabilityReport r = view.report(day);
-        JsonObject bar =
-            new JsonObject()
-                .put("date", LocalDate.ofInstant(day.start(), ZoneOffset.UTC).toString());
+      for (StatusHistory.Day day : s.days()) {
+        AvailabilityReport r = day.report();
+        JsonObject bar = new JsonObject().put("date", day.date().toString());
         Views.figure(bar, "availability", r, r.availability());
         bars.add(
             putExcluding(
-                bar.put("maintenance", !r.maintenance().isZero())
+                bar.put("maintenance", day.maintenance())
                     .put("coverage", r.coverage())
                     .put("noData", !r.hasData()),
                 r));
       }
-      AvailabilityReport whole = view.report(span);
-      String state = view.timeline().lastState().name();
-      boolean maintenance = inMaintenance(view, now);
-      allUp &= state.equals("UP") && !maintenance;
+      AvailabilityReport whole = s.whole();
       JsonObject json =
           new JsonObject()
               .put("name", s.name())
-              .put("state", state)
-              .put("inMaintenance", maintenance);
+              .put("state", s.state().name())
+              .put("inMaintenance", s.inMaintenance());
       Views.figure(json, "availability", whole, whole.availability());
       services.add(
           json.put("windowSeconds", seconds(whole.total()))
@@ -611,8 +481,8 @@ public final class DashboardViews {
               .put("days", bars));
     }
     return new JsonObject()
-        .put("at", now.toString())
-        .put("allOperational", allUp)
+        .put("at", history.at().toString())
+        .put("allOperational", history.allOperational())
         .put("services", services);
   }
 

@@ -1,7 +1,7 @@
 package io.nines.coordinator.screenshots;
 
 import io.nines.common.Checks;
-import io.nines.coordinator.store.Documents;
+import io.nines.store.documents.Documents;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  */
 public final class DocumentsScreenshotStore implements ScreenshotStore {
   /** The kind of document, and the key prefix nowhere: keys are content ids. */
-  public static final String KIND = "screenshot";
+  public static final String KIND = "screenshots";
 
   private static final Logger LOG = Logger.getLogger(DocumentsScreenshotStore.class.getName());
 

@@ -12,6 +12,7 @@ import io.nines.channels.Channels;
 import io.nines.common.TimeSource;
 import io.nines.config.Fleet;
 import io.nines.config.FleetLoader;
+import io.nines.store.alerts.Delivery;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;

@@ -1,7 +1,7 @@
 package io.nines.coordinator.alerting;
 
-import static io.nines.coordinator.testing.TestFleets.fail;
-import static io.nines.coordinator.testing.TestFleets.ok;
+import static io.nines.store.testing.TestFleets.fail;
+import static io.nines.store.testing.TestFleets.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nines.common.ProbeResult;

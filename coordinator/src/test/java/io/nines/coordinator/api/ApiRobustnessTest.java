@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nines.common.ProbeResult;
 import io.nines.common.ResultBatch;
-import io.nines.coordinator.testing.TestFleets;
+import io.nines.store.testing.TestFleets;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -128,7 +128,10 @@ class ApiRobustnessTest {
     for (String path : paths.fieldNames()) {
       JsonObject item = paths.getJsonObject(path);
       for (String method : item.fieldNames()) {
-        if (METHODS.contains(method)) {
+        // The demo relay's operations are routes only on a coordinator given a demo shop, which
+        // this one is not; DashboardRoutesTest attacks the relay where it is mounted.
+        if (METHODS.contains(method)
+            && !OpenApiContractTest.DEMO_SHOP.contains(method.toUpperCase() + " " + path)) {
           JsonObject spec = item.getJsonObject(method);
           out.add(new Operation(method, path, spec, kind(spec)));
         }

@@ -7,7 +7,7 @@ import io.nines.common.ProbeResult;
 import io.nines.common.ResultBatch;
 import io.nines.config.DownWhen;
 import io.nines.config.Tier;
-import io.nines.coordinator.testing.TestFleets;
+import io.nines.store.testing.TestFleets;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

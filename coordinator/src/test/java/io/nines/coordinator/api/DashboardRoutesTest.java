@@ -1,12 +1,13 @@
 package io.nines.coordinator.api;
 
-import static io.nines.coordinator.testing.TestFleets.fail;
-import static io.nines.coordinator.testing.TestFleets.ok;
+import static io.nines.store.testing.TestFleets.fail;
+import static io.nines.store.testing.TestFleets.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nines.availability.report.MonthlyCsv;
 import io.nines.common.ProbeResult;
 import io.nines.common.ResultBatch;
 import io.nines.common.testing.ManualTimeSource;
@@ -17,8 +18,7 @@ import io.nines.config.Service;
 import io.nines.config.Tier;
 import io.nines.coordinator.Coordinator;
 import io.nines.coordinator.CoordinatorOptions;
-import io.nines.coordinator.readmodel.DashboardViews;
-import io.nines.coordinator.testing.TestFleets;
+import io.nines.store.testing.TestFleets;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -376,7 +376,7 @@ class DashboardRoutesTest {
     assertThat(csv.getHeader("content-disposition")).contains("nines-report-2026-04.csv");
     String[] lines = csv.bodyAsString().split("\r\n");
     assertThat(lines).hasSize(4);
-    assertThat(lines[0]).isEqualTo(String.join(",", DashboardViews.CSV_COLUMNS));
+    assertThat(lines[0]).isEqualTo(String.join(",", MonthlyCsv.COLUMNS));
     String[] row = lines[1].split(",");
     assertThat(row).hasSize(12);
     assertThat(List.of(row).subList(0, 4))
@@ -464,7 +464,7 @@ class DashboardRoutesTest {
   }
 
   @Test
-  void whenNoDemoShopIsConfigured_thenTheFaultSwitchIs404() throws Exception {
+  void whenNoDemoShopIsConfigured_thenTheFaultSwitchIsNotRouted() throws Exception {
     startCoordinator(null);
 
     HttpResponse<Buffer> r =
@@ -473,8 +473,10 @@ class DashboardRoutesTest {
                 .post(port, "127.0.0.1", "/api/v1/demo/faults/checkout")
                 .sendJsonObject(new JsonObject().put("mode", "outage")));
 
-    assertError(r, 404, "not_found", "no demo shop");
-    assertError(get("/api/v1/demo/faults"), 404, "not_found", "no demo shop");
+    assertError(r, 404, "not_found", "no resource at POST /api/v1/demo/faults/checkout");
+    assertError(get("/api/v1/demo/faults"), 404, "not_found", "no resource at GET");
+    assertThat(coordinator.router().getRoutes())
+        .noneMatch(route -> route.getPath() != null && route.getPath().contains("/demo/faults"));
   }
 
   @Test
@@ -511,6 +513,12 @@ class DashboardRoutesTest {
             client
                 .post(port, "127.0.0.1", "/api/v1/demo/faults/checkout")
                 .sendBuffer(Buffer.buffer("outage")));
+    HttpResponse<Buffer> oversized =
+        await(
+            client
+                .post(port, "127.0.0.1", "/api/v1/demo/faults/checkout")
+                .putHeader("content-type", "application/json")
+                .sendBuffer(Buffer.buffer("{\"pad\":\"" + "x".repeat(20 * 1024) + "\"}")));
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.bodyAsJsonObject().getString("mode")).isEqualTo("outage");
@@ -520,6 +528,10 @@ class DashboardRoutesTest {
     assertThat(new JsonObject(shopGot.get(0).getString("body")).getInteger("forSeconds"))
         .isEqualTo(120);
     assertError(bad, 400, "bad_request", "mode");
+    assertThat(oversized.statusCode()).as(oversized.bodyAsString()).isEqualTo(413);
+    assertThat(oversized.bodyAsJsonObject().fieldNames())
+        .containsExactlyInAnyOrder("error", "message");
+    assertThat(shopGot).as("nothing but the valid request reached the shop").hasSize(1);
   }
 
   @Test

@@ -1,7 +1,7 @@
 package io.nines.coordinator.api;
 
-import io.nines.coordinator.store.jdbc.DatabaseOptions;
-import io.nines.coordinator.testing.TestDatabases;
+import io.nines.store.jdbc.DatabaseOptions;
+import io.nines.store.testing.TestDatabases;
 
 /**
  * A single-process restart on a real PostgreSQL (from {@code scripts/test-peers}); skipped with a

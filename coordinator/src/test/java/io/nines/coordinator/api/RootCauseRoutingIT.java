@@ -13,7 +13,7 @@ import io.nines.common.ProbeResult;
 import io.nines.common.ResultBatch;
 import io.nines.config.FleetLoader;
 import io.nines.coordinator.alerting.ChannelSender;
-import io.nines.coordinator.testing.TestFleets;
+import io.nines.store.testing.TestFleets;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;

@@ -14,10 +14,14 @@ import org.junit.jupiter.api.Test;
  * The coordinator's package rules (docs/architecture.md, "Packages and arrows"): every {@code
  * /api/v1} route lives in {@code api}, features live in their own packages, and arrows run one way,
  * from the HTTP surface ({@code api}, {@code web}, {@code demo}) down to the features and stores.
+ * The stores ({@code io.nines.store}, a module of their own) never reach back into the coordinator.
  */
 class PackageRulesTest {
   private static final String ROOT = "io.nines.coordinator";
+  private static final String STORE = "io.nines.store";
   private static JavaClasses coordinator;
+  private static JavaClasses store;
+  private static JavaClasses both;
 
   @BeforeAll
   static void importCoordinator() {
@@ -25,13 +29,48 @@ class PackageRulesTest {
         new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages(ROOT);
+    store =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages(STORE);
+    both =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages(ROOT, STORE);
+  }
+
+  @Test
+  void storesNeverImportTheCoordinator() {
+    noClasses()
+        .that()
+        .resideInAPackage(STORE + "..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(ROOT + "..")
+        .because(
+            "the coordinator wires the stores through a Backend; the stores know nothing of it")
+        .check(store);
+  }
+
+  @Test
+  void storesHoldNoRoutes() {
+    noClasses()
+        .that()
+        .resideInAPackage(STORE + "..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.vertx.ext.web..")
+        .orShould()
+        .haveSimpleNameEndingWith("Routes")
+        .because("the stores keep data; routes belong in the coordinator's api")
+        .check(store);
   }
 
   @Test
   void internalPackagesHoldNoRoutesOrDomainServices() {
     noClasses()
         .that()
-        .resideInAPackage(ROOT + "..internal..")
+        .resideInAnyPackage(ROOT + "..internal..", STORE + "..internal..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.vertx.ext.web..")
@@ -44,7 +83,7 @@ class PackageRulesTest {
         .orShould()
         .haveSimpleName("ConfigHistory")
         .because("routes belong in api and domain services in their feature package")
-        .check(coordinator);
+        .check(both);
   }
 
   @Test
@@ -58,7 +97,6 @@ class PackageRulesTest {
         .that()
         .resideInAnyPackage(
             ROOT + ".alerting..",
-            ROOT + ".store..",
             ROOT + ".fleet..",
             ROOT + ".maintenance..",
             ROOT + ".confighistory..",
@@ -79,7 +117,6 @@ class PackageRulesTest {
         .that()
         .resideInAnyPackage(
             ROOT + ".alerting..",
-            ROOT + ".store..",
             ROOT + ".fleet..",
             ROOT + ".maintenance..",
             ROOT + ".confighistory..",
@@ -117,6 +154,22 @@ class PackageRulesTest {
         .dependOnClassesThat()
         .resideInAnyPackage(ROOT + ".api..", ROOT + ".internal..", ROOT + ".demo..")
         .because("the dashboard and the API share the read model package, not each other")
+        .check(coordinator);
+  }
+
+  @Test
+  void onlyTheWiringMountsTheDemoRelay() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(ROOT + ".demo..")
+        .and()
+        .doNotHaveFullyQualifiedName(ROOT + ".Coordinator")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(ROOT + ".demo..")
+        .because(
+            "the demo relay is not part of the product's routes: the Coordinator mounts it only"
+                + " when it is given a demo shop")
         .check(coordinator);
   }
 

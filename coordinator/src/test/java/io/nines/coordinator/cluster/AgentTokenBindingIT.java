@@ -14,7 +14,7 @@ import io.nines.coordinator.Coordinator;
 import io.nines.coordinator.CoordinatorOptions;
 import io.nines.coordinator.fleet.AgentTokens;
 import io.nines.coordinator.testing.TestCluster;
-import io.nines.coordinator.testing.TestFleets;
+import io.nines.store.testing.TestFleets;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;

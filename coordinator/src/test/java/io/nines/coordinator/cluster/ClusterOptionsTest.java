@@ -7,8 +7,8 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
-import io.nines.coordinator.store.HazelcastResultStore;
-import io.nines.coordinator.store.internal.CheckLogMergePolicy;
+import io.nines.store.checklog.CheckLogMergePolicy;
+import io.nines.store.results.HazelcastResultStore;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -49,9 +49,7 @@ class ClusterOptionsTest {
     assertThatThrownBy(() -> ClusterOptions.fromEnvironment(Map.of("NINES_CLUSTER_PORT", "http")))
         .hasMessage("NINES_CLUSTER_PORT was 'http' but it must be a TCP port from 0 to 65535");
     assertThatThrownBy(() -> ClusterOptions.fromEnvironment(Map.of("NINES_CLUSTER_BACKUPS", "0")))
-        .hasMessage(
-            "cluster options from the environment: backupCount: 0 (expected: 1 to 6; results"
-                + " are acknowledged once backed up)");
+        .hasMessage("NINES_CLUSTER_BACKUPS was '0' but it must be a count from 1 to 6");
     assertThatThrownBy(() -> ClusterOptions.builder().members(List.of("a b")).build())
         .hasMessage("members[0]: 'a b' (expected: host or host:port)");
     assertThatThrownBy(() -> ClusterOptions.builder().port(-1).build())

@@ -1,7 +1,7 @@
 package io.nines.coordinator.cluster;
 
-import static io.nines.coordinator.testing.TestFleets.fail;
-import static io.nines.coordinator.testing.TestFleets.ok;
+import static io.nines.store.testing.TestFleets.fail;
+import static io.nines.store.testing.TestFleets.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -13,6 +13,8 @@ import io.nines.availability.incident.Command;
 import io.nines.availability.incident.IncidentEngine;
 import io.nines.availability.incident.Notification;
 import io.nines.availability.incident.ServiceAlerts;
+import io.nines.availability.report.FetchedTimelines;
+import io.nines.availability.report.FleetTimelines;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.common.TimeSource;
@@ -21,22 +23,22 @@ import io.nines.config.Check;
 import io.nines.config.DownWhen;
 import io.nines.config.Fleet;
 import io.nines.config.FleetLoader;
-import io.nines.coordinator.alerting.HazelcastAlertStore;
-import io.nines.coordinator.alerting.HazelcastOutbox;
-import io.nines.coordinator.alerting.OutboxEntry;
 import io.nines.coordinator.confighistory.ConfigHistory;
 import io.nines.coordinator.maintenance.MaintenanceRegistry;
 import io.nines.coordinator.query.Queries;
-import io.nines.coordinator.store.AppendOutcome;
-import io.nines.coordinator.store.Evaluation;
-import io.nines.coordinator.store.HazelcastDocuments;
-import io.nines.coordinator.store.HazelcastResultStore;
-import io.nines.coordinator.store.ResultStore;
-import io.nines.coordinator.store.internal.CheckLog;
-import io.nines.coordinator.store.jdbc.Database;
-import io.nines.coordinator.store.jdbc.DatabaseOptions;
 import io.nines.coordinator.testing.TestCluster;
-import io.nines.coordinator.testing.TestFleets;
+import io.nines.store.alerts.HazelcastAlertStore;
+import io.nines.store.alerts.HazelcastOutbox;
+import io.nines.store.alerts.OutboxEntry;
+import io.nines.store.checklog.CheckLog;
+import io.nines.store.documents.HazelcastDocuments;
+import io.nines.store.jdbc.Database;
+import io.nines.store.jdbc.DatabaseOptions;
+import io.nines.store.results.AppendOutcome;
+import io.nines.store.results.Evaluation;
+import io.nines.store.results.HazelcastResultStore;
+import io.nines.store.results.ResultStore;
+import io.nines.store.testing.TestFleets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -110,14 +112,14 @@ abstract class FullClusterRestartContract {
   Snapshot snapshot(ResultStore store) {
     TimeRange span = new TimeRange(START, NOW);
     List<Check> checks = fleet.checksOf("shop");
-    Queries.Results results = new Queries(store).fetch(checks, span).await();
+    FetchedTimelines results = new Queries(store).fetch(checks, span).await();
     Map<String, Timeline> byCheck = new LinkedHashMap<>();
     Map<String, Optional<Evaluation>> evaluations = new LinkedHashMap<>();
     for (Check c : checks) {
-      byCheck.put(c.id(), Queries.checkTimeline(c, span, results));
+      byCheck.put(c.id(), FleetTimelines.checkTimeline(c, span, results));
       evaluations.put(c.id(), store.evaluation(c.id()).await());
     }
-    Timeline service = Queries.serviceTimeline(fleet, "shop", span, results);
+    Timeline service = FleetTimelines.serviceTimeline(fleet, "shop", span, results);
     return new Snapshot(
         byCheck,
         service,
@@ -201,7 +203,7 @@ abstract class FullClusterRestartContract {
     for (String check : List.of("home", "pay")) {
       CheckLog owners =
           (CheckLog) first.member(0).hazelcast().getMap(HazelcastResultStore.MAP_NAME).get(check);
-      assertThat(owners.pendingChanges())
+      assertThat(owners.journal().pending())
           .as("the write-behind thread drained the owner's live log of %s", check)
           .isEmpty();
     }

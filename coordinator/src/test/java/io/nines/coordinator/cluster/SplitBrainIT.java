@@ -1,16 +1,16 @@
 package io.nines.coordinator.cluster;
 
-import static io.nines.coordinator.testing.TestFleets.fail;
-import static io.nines.coordinator.testing.TestFleets.ok;
+import static io.nines.store.testing.TestFleets.fail;
+import static io.nines.store.testing.TestFleets.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nines.common.ProbeResult;
 import io.nines.config.DownWhen;
 import io.nines.config.Fleet;
-import io.nines.coordinator.store.Evaluation;
-import io.nines.coordinator.store.HazelcastResultStore;
 import io.nines.coordinator.testing.TestCluster;
-import io.nines.coordinator.testing.TestFleets;
+import io.nines.store.results.Evaluation;
+import io.nines.store.results.HazelcastResultStore;
+import io.nines.store.testing.TestFleets;
 import io.vertx.core.VertxOptions;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,12 +2,13 @@ package io.nines.coordinator.confighistory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nines.availability.report.Lives;
 import io.nines.common.testing.ManualTimeSource;
 import io.nines.config.ConfigVersion;
 import io.nines.config.DownWhen;
 import io.nines.config.Fleet;
 import io.nines.config.MaintenanceWindow;
-import io.nines.coordinator.testing.TestFleets;
+import io.nines.store.testing.TestFleets;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;

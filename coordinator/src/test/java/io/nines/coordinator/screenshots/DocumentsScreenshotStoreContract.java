@@ -2,8 +2,8 @@ package io.nines.coordinator.screenshots;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nines.coordinator.store.jdbc.DatabaseOptions;
-import io.nines.coordinator.testing.ReopenableDatabase;
+import io.nines.store.jdbc.DatabaseOptions;
+import io.nines.store.testing.ReopenableDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.nines.coordinator.screenshots;
 
-import io.nines.coordinator.store.jdbc.DatabaseOptions;
-import io.nines.coordinator.testing.TestDatabases;
+import io.nines.store.jdbc.DatabaseOptions;
+import io.nines.store.testing.TestDatabases;
 import java.nio.file.Path;
 import java.util.UUID;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,7 @@
 package io.nines.coordinator.screenshots;
 
-import io.nines.coordinator.store.jdbc.DatabaseOptions;
-import io.nines.coordinator.testing.TestDatabases;
+import io.nines.store.jdbc.DatabaseOptions;
+import io.nines.store.testing.TestDatabases;
 
 /**
  * Screenshots as documents in a real PostgreSQL (from {@code scripts/test-peers}); skipped with a

@@ -2,7 +2,7 @@ package io.nines.coordinator.testing;
 
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.cluster.ClusterOptions;
-import io.nines.coordinator.store.jdbc.Database;
+import io.nines.store.jdbc.Database;
 import io.vertx.core.Future;
 import io.vertx.core.VertxOptions;
 import java.util.ArrayList;

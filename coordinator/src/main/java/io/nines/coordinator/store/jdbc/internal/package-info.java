@@ -1,2 +1,0 @@
-/** The SQL of the durable store and the checks map's MapStore; not an API. */
-package io.nines.coordinator.store.jdbc.internal;

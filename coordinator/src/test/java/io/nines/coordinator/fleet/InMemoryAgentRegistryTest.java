@@ -1,9 +1,0 @@
-package io.nines.coordinator.fleet;
-
-/** The agent registry contract on a single coordinator. */
-class InMemoryAgentRegistryTest extends AgentRegistryContract {
-  @Override
-  AgentRegistry newRegistry() {
-    return new InMemoryAgentRegistry();
-  }
-}

@@ -1,0 +1,152 @@
+package io.nines.store;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.core.HazelcastInstance;
+import io.nines.common.Checks;
+import io.nines.config.Fleet;
+import io.nines.store.agents.AgentRegistry;
+import io.nines.store.agents.HazelcastAgentRegistry;
+import io.nines.store.alerts.AlertStore;
+import io.nines.store.alerts.HazelcastAlertStore;
+import io.nines.store.alerts.HazelcastOutbox;
+import io.nines.store.alerts.Outbox;
+import io.nines.store.documents.Documents;
+import io.nines.store.documents.HazelcastDocuments;
+import io.nines.store.jdbc.Database;
+import io.nines.store.results.HazelcastResultStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.Collection;
+import java.util.function.Supplier;
+
+/**
+ * A member of a Hazelcast cluster: every store is a cluster map with a synchronous backup, shared
+ * by all members, and written behind to a {@link Database} when the member has one (see
+ * docs/storage.md and docs/cluster.md). A member's configuration declares the maps with {@link
+ * #configure} before Hazelcast starts; the backend then works on the running instance.
+ */
+public final class ClusterBackend implements Backend {
+  private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
+  private final Database database;
+  private final HazelcastResultStore results;
+  private volatile Outbox outbox;
+  private volatile AlertStore alertStore;
+  private volatile AgentRegistry agents;
+
+  /**
+   * A backend on a running member.
+   *
+   * @param vertx the member's Vert.x (where answers from the cluster come back)
+   * @param hazelcast the member's instance, configured by {@link #configure}
+   * @param database the database its maps are written behind to, or null for memory only
+   */
+  public ClusterBackend(Vertx vertx, HazelcastInstance hazelcast, Database database) {
+    this.vertx = Checks.notNull(vertx, "vertx");
+    this.hazelcast = Checks.notNull(hazelcast, "hazelcast");
+    this.database = database;
+    this.results = new HazelcastResultStore(hazelcast, vertx);
+  }
+
+  /** The name of the cluster map that holds the documents of {@code kind}: {@code nines.<kind>}. */
+  public static String mapOf(String kind) {
+    Checks.notNull(kind, "kind");
+    return "nines." + kind;
+  }
+
+  /**
+   * Declares every map the stores use in a member's {@code config}: the checks map with {@code
+   * backupCount} synchronous backups ({@link HazelcastResultStore#configure}), alerting state and
+   * the outbox, and one map per document kind ({@link #mapOf}) with one synchronous backup; each
+   * written behind to {@code database} when it is not null. Every member of a cluster must declare
+   * the same.
+   *
+   * @param documentKinds the kinds {@link #documents} will be asked for
+   * @return {@code config}
+   */
+  public static Config configure(
+      Config config, int backupCount, Database database, Collection<String> documentKinds) {
+    Checks.notNull(config, "config");
+    Checks.notNull(documentKinds, "documentKinds");
+    HazelcastResultStore.configure(
+        config, backupCount, database == null ? null : database.mapStoreConfig());
+    HazelcastAlertStore.configure(
+        config,
+        database == null ? null : database.documentMapStoreConfig(HazelcastAlertStore.KIND));
+    HazelcastOutbox.configure(
+        config, database == null ? null : database.documentMapStoreConfig(HazelcastOutbox.KIND));
+    for (String kind : documentKinds) {
+      MapConfig mc = new MapConfig(mapOf(kind)).setBackupCount(1).setAsyncBackupCount(0);
+      if (database != null) {
+        mc.setMapStoreConfig(database.documentMapStoreConfig(kind));
+      }
+      config.addMapConfig(mc);
+    }
+    return config;
+  }
+
+  @Override
+  public String mode() {
+    return "cluster";
+  }
+
+  @Override
+  public HazelcastResultStore results() {
+    return results;
+  }
+
+  /** The cluster map {@link #mapOf mapOf(kind)}; declare it with {@link #configure}. */
+  @Override
+  public Documents documents(String kind) {
+    return new HazelcastDocuments(hazelcast.getMap(mapOf(kind)));
+  }
+
+  @Override
+  public Database database() {
+    return database;
+  }
+
+  /** The member's instance. */
+  public HazelcastInstance hazelcast() {
+    return hazelcast;
+  }
+
+  /**
+   * Builds the stores on the cluster's maps; they load lazily, when the cluster first touches each
+   * map. {@code vertx} must be the member's.
+   */
+  @Override
+  public Future<Void> start(Vertx vertx, Supplier<Fleet> fleet) {
+    Checks.notNull(fleet, "fleet");
+    Checks.checkArgument(
+        vertx == this.vertx,
+        "vertx: not the cluster member's (expected: the Vert.x the member runs on)");
+    HazelcastOutbox o = new HazelcastOutbox(vertx, hazelcast);
+    outbox = o;
+    alertStore = new HazelcastAlertStore(vertx, hazelcast, fleet, o);
+    agents = new HazelcastAgentRegistry(vertx, hazelcast);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Outbox outbox() {
+    return Backends.started(outbox);
+  }
+
+  @Override
+  public AlertStore alertStore() {
+    return Backends.started(alertStore);
+  }
+
+  @Override
+  public AgentRegistry agents() {
+    return Backends.started(agents);
+  }
+
+  /** Nothing to close: the maps belong to the member, which closes them when it leaves. */
+  @Override
+  public Future<Void> close() {
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,15 @@
+package io.nines.store.alerts;
+
+import io.nines.store.jdbc.DatabaseOptions;
+import io.nines.store.testing.TestDatabases;
+
+/**
+ * The durable single-process alert store on a real PostgreSQL (from {@code scripts/test-peers});
+ * skipped with a reason where there is none, except under {@code CI=true}.
+ */
+class JdbcAlertStorePostgresTest extends JdbcAlertStoreContract {
+  @Override
+  DatabaseOptions freshDatabase() {
+    return TestDatabases.freshPostgres();
+  }
+}
