@@ -8,6 +8,7 @@ import * as report from '/ui/pages/report.js';
 import * as incidents from '/ui/pages/incidents.js';
 import * as inbox from '/ui/pages/inbox.js';
 import * as agents from '/ui/pages/agents.js';
+import * as screenshot from '/ui/pages/screenshot.js';
 
 const view = document.getElementById('view');
 const live = document.getElementById('live');
@@ -20,6 +21,7 @@ const routes = [
   [/^#\/incidents$/, 'incidents', (root, app) => incidents.render(root, app)],
   [/^#\/agents$/, 'agents', (root, app) => agents.render(root, app)],
   [/^#\/inbox$/, 'inbox', (root, app) => inbox.render(root, app)],
+  [/^#\/screenshot\/([0-9a-f]{32})$/, 'screenshot', (root, app, m) => screenshot.render(root, app, m[1])],
 ];
 
 /** What pages get: the last snapshot, and subscriptions that end when the page is left. */

@@ -175,3 +175,27 @@ export function notAvailable(what, err) {
   }
   return h('p', { class: 'error' }, `Could not load ${what}: ${err.message}`);
 }
+
+/**
+ * The address of a stored screenshot (GET /api/v1/screenshots/{id}). An <img> cannot send a bearer
+ * token, so where the dashboard has one it goes as ?key=, as the event stream's does.
+ */
+export function screenshotUrl(id) {
+  const t = token();
+  const path = `/api/v1/screenshots/${encodeURIComponent(id)}`;
+  return t ? `${path}?key=${encodeURIComponent(t)}` : path;
+}
+
+/**
+ * A screenshot reference ({id, width, height, bytes}, as results and notifications carry it) as a
+ * thumbnail linking to the dashboard's full view; a reference without an id (the agent's or the
+ * coordinator's note of why there is no image) as that note.
+ */
+export function screenshotThumb(ref, label) {
+  if (!ref) return null;
+  if (!ref.id) return ref.omitted ? h('span', { class: 'muted' }, `No screenshot: ${ref.omitted}`) : null;
+  const text = label || 'Screenshot of the page when the step failed';
+  return h('a', { class: 'shot', href: `#/screenshot/${encodeURIComponent(ref.id)}`, title: `${text} (open full size)` },
+    h('img', { src: screenshotUrl(ref.id), alt: text, loading: 'lazy', width: 240,
+      height: ref.width && ref.height ? Math.round(240 * ref.height / ref.width) : null, dataset: { screenshot: ref.id } }));
+}

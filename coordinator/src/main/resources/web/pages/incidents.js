@@ -1,6 +1,6 @@
 // Incidents: open ones first, then past ones; each with its notification log (every notification
 // the incident caused, with its delivery attempts) and, while open, an Ack button.
-import { getJson, postJson, h, utc, badge, notAvailable } from '/ui/lib.js';
+import { getJson, postJson, h, utc, badge, notAvailable, screenshotThumb } from '/ui/lib.js';
 
 const STATES = {
   open: ['DOWN', '✖', 'OPEN', 'Open: nobody has acknowledged it; escalation continues'],
@@ -37,6 +37,12 @@ export function kindBadge(n) {
     n.page ? '☎ ' : '✉ ', n.kind);
 }
 
+/** The screenshot of the failure that opened the incident: the first notification that has one. */
+function shotOf(detail) {
+  const n = detail && (detail.notifications || []).find((x) => x.details && /^[0-9a-f]{32}$/.test(x.details.screenshot || ''));
+  return n ? n.details.screenshot : null;
+}
+
 export async function render(root, app) {
   root.append(h('h1', {}, 'Incidents'),
     h('p', { class: 'muted' }, 'An incident opens when a service goes DOWN and resolves when it recovers. '
@@ -58,6 +64,7 @@ export async function render(root, app) {
       i.acknowledgedAt ? ['Acknowledged', `${utc(i.acknowledgedAt)} by ${i.acknowledgedBy}`] : null,
       i.resolvedAt ? ['Resolved', utc(i.resolvedAt)] : null,
       ['Notifications', String(i.notificationCount)],
+      shotOf(detail) ? ['Screenshot', screenshotThumb({ id: shotOf(detail) }, 'Screenshot of the browser failure that opened the incident')] : null,
     ].filter(Boolean);
     const details = h('details', { class: 'log-box', open: i.state !== 'resolved' || expanded.has(i.id),
       ontoggle: (ev) => {

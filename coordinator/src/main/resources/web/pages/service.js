@@ -1,7 +1,7 @@
 // One service: state, budget, dependencies both ways, its timeline with outages, maintenance and
 // configuration changes, latency per location (uPlot), and recent failures.
 import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
-import { getJson, h, stateBadge, pct, duration, utc, notAvailable } from '/ui/lib.js';
+import { getJson, h, stateBadge, pct, duration, utc, notAvailable, screenshotThumb } from '/ui/lib.js';
 
 const WINDOWS = { '1h': 3600e3, '24h': 86400e3, '7d': 7 * 86400e3 };
 const COLOURS = ['#0969da', '#8250df', '#bf3989', '#1a7f37', '#9a6700', '#57606a'];
@@ -141,9 +141,64 @@ async function failures(box, checks) {
   }
   rows.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   if (!rows.length) { box.replaceChildren(h('p', { class: 'muted' }, 'No recent failures.')); return; }
+  // A browser failure gets a row of its own below: the failing step, the screenshot and the timings.
+  // The newest one is open; the others open on a click.
+  let firstBrowser = true;
   box.replaceChildren(h('table', {},
     h('thead', {}, h('tr', {}, ['When', 'Check', 'Location', 'Kind', 'Failed step', 'What was seen'].map((t) => h('th', {}, t)))),
-    h('tbody', {}, rows.slice(0, 30).map((x) => h('tr', { class: 'failure' },
-      h('td', {}, utc(x.startedAt)), h('td', {}, x.check), h('td', {}, x.location),
-      h('td', {}, x.failure.kind), h('td', {}, x.failure.step || '–'), h('td', {}, x.failure.message))))));
+    h('tbody', {}, rows.slice(0, 30).flatMap((x) => {
+      const row = h('tr', { class: 'failure' },
+        h('td', {}, utc(x.startedAt)), h('td', {}, x.check), h('td', {}, x.location),
+        h('td', {}, x.failure.kind), h('td', {}, x.failure.step || '–'), h('td', {}, x.failure.message));
+      const d = x.diagnostics;
+      if (!d || !(d.steps || d.screenshot || d.failedStep)) return [row];
+      const open = firstBrowser;
+      firstBrowser = false;
+      return [row, h('tr', { class: 'failure-detail' }, h('td', { colspan: 6 },
+        h('details', { open, class: 'browser-details' }, h('summary', {}, 'What the browser saw'), browserFailure(d))))];
+    }))));
+}
+
+/** A browser check's failure: the failing step, the screenshot, step timings, navigation and vitals. */
+function browserFailure(d) {
+  const left = h('div', {});
+  const f = d.failedStep;
+  if (f) {
+    const found = f.found && typeof f.found === 'object'
+      ? Object.entries(f.found).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ')
+      : f.found;
+    left.append(h('dl', { class: 'facts failed-step' },
+      h('dt', {}, 'Failed step'), h('dd', {}, `#${f.index} ${f.name || ''} (${f.action})`),
+      f.selector ? [h('dt', {}, 'Selector'), h('dd', {}, h('code', {}, f.selector))] : null,
+      found ? [h('dt', {}, 'Found'), h('dd', {}, found)] : null,
+      d.url ? [h('dt', {}, 'Page'), h('dd', {}, d.url)] : null,
+      d.title ? [h('dt', {}, 'Title'), h('dd', {}, d.title)] : null,
+      d.consoleErrorCount ? [h('dt', {}, 'Console errors'), h('dd', {}, `${d.consoleErrorCount}: ${(d.consoleErrors || []).slice(0, 3).join(' | ')}`)] : null,
+      d.failedRequestCount ? [h('dt', {}, 'Failed requests'), h('dd', {}, String(d.failedRequestCount))] : null));
+  }
+  const thumb = screenshotThumb(d.screenshot);
+  if (thumb) left.append(thumb);
+  const right = h('div', {});
+  if (Array.isArray(d.steps) && d.steps.length) {
+    const longest = Math.max(1, ...d.steps.map((s) => s.millis || 0));
+    right.append(h('table', { class: 'steps', 'aria-label': 'Step timings' },
+      h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'Step'), h('th', { class: 'num' }, 'ms'), h('th', {}, ''))),
+      h('tbody', {}, d.steps.map((s, i) => h('tr', { class: s.ok === false ? 'failed step' : 'step' },
+        h('td', { class: 'num' }, String(i + 1)),
+        h('td', {}, `${s.name || ''} (${s.action || '?'})${s.ok === false ? ' ✖' : ''}`),
+        h('td', { class: 'num' }, String(s.millis ?? '–')),
+        h('td', { class: 'bar-cell' }, h('span', { class: s.ok === false ? 'step-bar failed' : 'step-bar',
+          style: `width:${Math.max(1, Math.round(100 * (s.millis || 0) / longest))}%` })))))));
+  }
+  const nav = d.navigation && Object.entries(d.navigation).filter(([, v]) => typeof v === 'number');
+  if (nav && nav.length) {
+    right.append(h('p', { class: 'navigation' }, h('strong', {}, 'Navigation: '),
+      nav.map(([k, v]) => `${k} ${Math.round(v)} ms`).join(', ')));
+  }
+  const vitals = d.vitals && Object.entries(d.vitals);
+  if (vitals && vitals.length) {
+    right.append(h('p', { class: 'vitals' }, h('strong', {}, 'Web Vitals: '),
+      vitals.map(([k, v]) => (k === 'cls' ? `CLS ${v}` : `${k.toUpperCase()} ${Math.round(v)} ms`)).join(', ')));
+  }
+  return h('div', { class: 'browser-failure' }, left, right);
 }

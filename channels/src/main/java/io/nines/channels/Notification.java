@@ -189,9 +189,16 @@ public record Notification(
    * @param incident the incident's page
    * @param timeline the service's timeline around the incident
    * @param runbook the service's runbook
+   * @param screenshot the dashboard's view of the screenshot of the newest failure, when a browser
+   *     check took one
    */
-  public record Links(String incident, String timeline, String runbook) {
+  public record Links(String incident, String timeline, String runbook, String screenshot) {
     /** No links. */
-    public static final Links NONE = new Links(null, null, null);
+    public static final Links NONE = new Links(null, null, null, null);
+
+    /** Links without a screenshot. */
+    public Links(String incident, String timeline, String runbook) {
+      this(incident, timeline, runbook, null);
+    }
   }
 }

@@ -67,6 +67,39 @@ class NotificationTest {
   }
 
   @Test
+  void whenTheFailureHasAScreenshot_thenTheEmailSlackAndWebhookLinkToIt() {
+    Notification plain = checkout(Kind.TRIGGER);
+    String url = "http://nines.test/ui/#/screenshot/0123456789abcdef0123456789abcdef";
+    Notification n =
+        new Notification(
+            plain.idempotencyKey(),
+            plain.incidentId(),
+            plain.kind(),
+            plain.topic(),
+            plain.serviceId(),
+            plain.serviceName(),
+            plain.tier(),
+            plain.teamId(),
+            plain.severity(),
+            plain.summary(),
+            plain.startedAt(),
+            plain.at(),
+            plain.details(),
+            new Notification.Links(
+                plain.links().incident(), plain.links().timeline(), plain.links().runbook(), url));
+
+    assertThat(Texts.links(n)).containsEntry("Screenshot", url);
+    assertThat(Texts.body(n)).contains(url);
+    assertThat(Texts.slackMarkdown(n)).contains(url);
+    assertThat(
+            io.nines.channels.internal.WebhookChannel.body(n, 0)
+                .getJsonObject("links")
+                .getString("screenshot"))
+        .isEqualTo(url);
+    assertThat(Texts.links(plain)).doesNotContainKey("Screenshot");
+  }
+
+  @Test
   void whenTextIsCut_thenItEndsWithAnEllipsisAndNeverSplitsASurrogatePair() {
     assertThat(Texts.truncate("abcdef", 6)).isEqualTo("abcdef");
     assertThat(Texts.truncate("abcdef", 4)).isEqualTo("abc\u2026");

@@ -332,4 +332,156 @@ class DashboardBrowserIT {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, SECONDS);
     }
   }
+
+  @Test
+  void whenABrowserCheckFailsWithAScreenshot_thenTheServicePageShowsItAndTheStepTimings()
+      throws Exception {
+    browser = Browser.startOrSkip();
+    String read = "dashboard-read-token-0123456789";
+    String agentToken = "dashboard-agent-token-0123456789";
+    Vertx vertx = Vertx.vertx();
+    try {
+      ConfigDirectory config =
+          ConfigDirectory.open(
+              Path.of("..", "config", "examples", "shopsmart"),
+              new FleetLoader(TimeSource.SYSTEM, Map.of()));
+      Coordinator coordinator =
+          new Coordinator(
+              CoordinatorOptions.builder()
+                  .host("127.0.0.1")
+                  .port(0)
+                  .agentTokens(Set.of(agentToken))
+                  .readTokens(Set.of(read))
+                  .adminTokens(Set.of("dashboard-admin-token-0123456789"))
+                  .config(config)
+                  .timeSource(TimeSource.SYSTEM)
+                  .meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                  .build());
+      int port =
+          coordinator.start(vertx).toCompletionStage().toCompletableFuture().get(30, SECONDS);
+      String base = "http://127.0.0.1:" + port;
+
+      // A browser failure, posted as an agent posts it: steps, navigation, vitals, the failing
+      // step and a real PNG of 320x200.
+      var check = config.fleet().checks().get(0);
+      java.awt.image.BufferedImage image =
+          new java.awt.image.BufferedImage(320, 200, java.awt.image.BufferedImage.TYPE_INT_RGB);
+      var g = image.createGraphics();
+      g.setColor(java.awt.Color.ORANGE);
+      g.fillRect(0, 0, 320, 200);
+      g.dispose();
+      var png = new java.io.ByteArrayOutputStream();
+      javax.imageio.ImageIO.write(image, "png", png);
+      io.vertx.core.json.JsonArray steps =
+          new io.vertx.core.json.JsonArray()
+              .add(step("open home", "goto", 412.5, true))
+              .add(step("log in", "fill", 88.0, true))
+              .add(step("checkout", "click", 5003.1, false));
+      JsonObject diagnostics =
+          new JsonObject()
+              .put("steps", steps)
+              .put("url", "http://shop.test/cart")
+              .put("title", "Your cart")
+              .put(
+                  "navigation",
+                  new JsonObject().put("dns", 1.2).put("firstByte", 35.0).put("load", 240.0))
+              .put("vitals", new JsonObject().put("lcp", 812.0).put("cls", 0.02))
+              .put(
+                  "failedStep",
+                  new JsonObject()
+                      .put("index", 3)
+                      .put("name", "checkout")
+                      .put("action", "click")
+                      .put("selector", "#checkout")
+                      .put("found", new JsonObject().put("count", 1).put("visible", false)))
+              .put(
+                  "screenshot",
+                  new JsonObject()
+                      .put("mediaType", "image/png")
+                      .put(
+                          "base64",
+                          java.util.Base64.getEncoder().encodeToString(png.toByteArray())));
+      JsonObject result =
+          new JsonObject()
+              .put("agent", "browser-agent")
+              .put("seq", 1)
+              .put("check", check.id())
+              .put("location", check.locations().get(0))
+              .put("startedAt", Instant.now().minusSeconds(5).toString())
+              .put("durationMillis", 5600)
+              .put("ok", false)
+              .put(
+                  "failure",
+                  new JsonObject()
+                      .put("kind", "SELECTOR_NOT_FOUND")
+                      .put("step", "checkout")
+                      .put("message", "#checkout never became visible"))
+              .put("attempts", 1)
+              .put("diagnostics", diagnostics);
+      HttpResponse<String> posted =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/api/v1/results"))
+                  .header("Authorization", "Bearer " + agentToken)
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          new JsonObject()
+                              .put("agent", "browser-agent")
+                              .put("results", new io.vertx.core.json.JsonArray().add(result))
+                              .encode()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+      assertThat(new JsonObject(posted.body()).getInteger("accepted")).isEqualTo(1);
+
+      var driver = browser.driver;
+      var wait = browser.waitUpTo(WAIT);
+      driver.get(base + "/ui/");
+      driver.executeScript("sessionStorage.setItem('nines.token', arguments[0]);", read);
+      driver.get(base + "/ui/#/service/" + check.service());
+      driver.navigate().refresh();
+
+      // The failure, its failing step, the thumbnail (loaded with the read token) and the timings.
+      wait.until(
+          ExpectedConditions.presenceOfElementLocated(
+              By.cssSelector("#failures tr.failure-detail table.steps")));
+      assertThat(count("#failures table.steps tr.step")).isEqualTo(3);
+      assertThat(text("#failures table.steps")).contains("open home", "412.5", "checkout");
+      assertThat(count("#failures table.steps tr.failed")).isEqualTo(1);
+      assertThat(text("#failures .failed-step")).contains("#3 checkout (click)", "#checkout");
+      assertThat(text("#failures .navigation")).contains("firstByte 35 ms");
+      assertThat(text("#failures .vitals")).contains("LCP 812 ms", "CLS 0.02");
+      String thumb = "#failures a.shot img";
+      wait.until(
+          d ->
+              (Boolean)
+                  browser.driver.executeScript(
+                      "const i = document.querySelector(arguments[0]);"
+                          + " return !!i && i.complete && i.naturalWidth === 320;",
+                      thumb));
+      assertThat(count("#signin")).isZero();
+      driver.executeScript("document.getElementById('failures').scrollIntoView();");
+      browser.screenshot("12-browser-failure");
+
+      // The thumbnail leads to the full view.
+      driver.executeScript("document.querySelector(arguments[0]).click();", "#failures a.shot");
+      wait.until(
+          d ->
+              (Boolean)
+                  browser.driver.executeScript(
+                      "const i = document.getElementById('screenshot-full');"
+                          + " return !!i && i.complete && i.naturalHeight === 200;"));
+      browser.screenshot("13-screenshot-full");
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, SECONDS);
+    }
+  }
+
+  private static JsonObject step(String name, String action, double millis, boolean ok) {
+    return new JsonObject()
+        .put("name", name)
+        .put("action", action)
+        .put("millis", millis)
+        .put("ok", ok);
+  }
 }

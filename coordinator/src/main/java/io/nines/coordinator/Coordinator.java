@@ -21,6 +21,7 @@ import io.nines.coordinator.api.HttpErrors;
 import io.nines.coordinator.api.MaintenanceRoutes;
 import io.nines.coordinator.api.OpenApiRoutes;
 import io.nines.coordinator.api.RouteGroup;
+import io.nines.coordinator.api.ScreenshotRoutes;
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.confighistory.ConfigHistory;
 import io.nines.coordinator.demo.DemoShopProxy;
@@ -28,9 +29,14 @@ import io.nines.coordinator.fleet.AgentAuth;
 import io.nines.coordinator.fleet.AgentLiveness;
 import io.nines.coordinator.heartbeat.Heartbeats;
 import io.nines.coordinator.maintenance.MaintenanceRegistry;
+import io.nines.coordinator.screenshots.DocumentsScreenshotStore;
+import io.nines.coordinator.screenshots.InMemoryScreenshotStore;
+import io.nines.coordinator.screenshots.ScreenshotStore;
+import io.nines.coordinator.screenshots.Screenshots;
 import io.nines.store.Backend;
 import io.nines.store.JdbcBackend;
 import io.nines.store.agents.AgentRegistry;
+import io.nines.store.documents.Documents;
 import io.nines.store.jdbc.Database;
 import io.nines.store.results.ResultStore;
 import io.vertx.core.Future;
@@ -40,6 +46,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -104,6 +111,7 @@ public final class Coordinator {
 
   private final MaintenanceRegistry maintenance;
   private final ConfigHistory configHistory;
+  private final Screenshots screenshots;
 
   /** The configuration as loaded, with the ad hoc maintenance windows: what everything reads. */
   private final Supplier<Fleet> fleet;
@@ -140,6 +148,25 @@ public final class Coordinator {
         new ConfigHistory(
             options.fleet(), options.timeSource(), backend.documents(ConfigHistory.KIND));
     this.fleet = maintenance.overlay(options.fleet());
+    this.screenshots = new Screenshots(screenshotStore(), options.timeSource());
+  }
+
+  /**
+   * Where failure screenshots are kept: as the backend's documents of kind {@link
+   * DocumentsScreenshotStore#KIND} (the cluster's map, or the single process's database), bounded
+   * by {@code retention.raw} and {@link Screenshots#DEFAULT_CAPACITY_BYTES}; in memory when the
+   * backend keeps no documents.
+   */
+  private ScreenshotStore screenshotStore() {
+    Supplier<Duration> raw =
+        () -> {
+          Fleet f = options.fleet().get();
+          return f == null ? null : f.settings().retentionRaw();
+        };
+    Documents kept = backend.documents(DocumentsScreenshotStore.KIND);
+    return kept == null
+        ? new InMemoryScreenshotStore(Screenshots.DEFAULT_CAPACITY_BYTES, raw)
+        : new DocumentsScreenshotStore(kept, Screenshots.DEFAULT_CAPACITY_BYTES, raw);
   }
 
   /**
@@ -183,6 +210,7 @@ public final class Coordinator {
             cluster,
             authFailures,
             configHistory::lives);
+    api.screenshots(screenshots);
     List<RouteGroup> routes = new ArrayList<>();
     if (options.demoShopUrl() != null) {
       // Only `nines up` sets a demo shop; without one the demo relay's paths are unknown paths.
@@ -217,6 +245,7 @@ public final class Coordinator {
     routes.add(
         new HeartbeatRoutes(fleet, agentAuth, authFailures, beats, options.bodyLimitBytes()));
     routes.add(new OpenApiRoutes());
+    routes.add(new ScreenshotRoutes(pool, screenshots.store(), options.timeSource()));
     routes.add(new ConfigRoutes(pool, options.fleet(), options.timeSource(), configHistory));
     routes.add(
         new MaintenanceRoutes(pool, options.fleet(), options.timeSource(), maintenance, access));

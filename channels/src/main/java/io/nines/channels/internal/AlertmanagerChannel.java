@@ -79,6 +79,9 @@ public final class AlertmanagerChannel implements NotificationChannel<Alertmanag
     if (n.links().runbook() != null) {
       annotations.put("runbook_url", n.links().runbook());
     }
+    if (n.links().screenshot() != null) {
+      annotations.put("screenshot_url", n.links().screenshot());
+    }
     if (n.links().timeline() != null) {
       annotations.put("timeline_url", n.links().timeline());
     }

@@ -111,6 +111,7 @@ public final class Texts {
     putIf(links, "Incident", n.links().incident());
     putIf(links, "Timeline", n.links().timeline());
     putIf(links, "Runbook", n.links().runbook());
+    putIf(links, "Screenshot", n.links().screenshot());
     return links;
   }
 

@@ -80,7 +80,8 @@ public final class WebhookChannel implements NotificationChannel<Channel.Webhook
         new JsonObject()
             .put("incident", n.links().incident())
             .put("timeline", n.links().timeline())
-            .put("runbook", n.links().runbook());
+            .put("runbook", n.links().runbook())
+            .put("screenshot", n.links().screenshot());
     JsonObject details = new JsonObject();
     n.details().forEach(details::put);
     return new JsonObject()

@@ -20,6 +20,7 @@ import io.nines.config.Fleet;
 import io.nines.config.PageAfter;
 import io.nines.config.Service;
 import io.nines.coordinator.query.Queries;
+import io.nines.coordinator.screenshots.Screenshots;
 import io.nines.store.alerts.AlertStore;
 import io.nines.store.alerts.Delivery;
 import io.nines.store.alerts.Outbox;
@@ -27,6 +28,7 @@ import io.nines.store.alerts.OutboxEntry;
 import io.nines.store.results.ResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -420,6 +422,10 @@ public final class Alerting {
                 d.put("failureKind", newest.failure().kind().name());
                 d.put("failingStep", newest.failure().step());
                 d.put("actual", newest.failure().message());
+                String shot = screenshotOf(newest);
+                if (shot != null) {
+                  d.put(SCREENSHOT_DETAIL, shot);
+                }
               }
               return new Failures(d, runs);
             });
@@ -438,6 +444,25 @@ public final class Alerting {
       out.add(runs.get(runs.size() - 1));
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * The detail naming the newest failure's screenshot id, when its check kept one; channels link to
+   * it ({@link ChannelSender}) and the dashboard's incident view shows it.
+   */
+  public static final String SCREENSHOT_DETAIL = "screenshot";
+
+  /**
+   * The id of the screenshot a browser check's failure kept ({@code diagnostics.screenshot.id}, as
+   * the coordinator stored it at ingest), or null.
+   */
+  static String screenshotOf(ProbeResult failed) {
+    JsonObject d = failed.diagnostics();
+    Object shot = d == null ? null : d.getValue("screenshot");
+    if (shot instanceof JsonObject ref && ref.getValue("id") instanceof String id) {
+      return Screenshots.isId(id) ? id : null;
+    }
+    return null;
   }
 
   /**

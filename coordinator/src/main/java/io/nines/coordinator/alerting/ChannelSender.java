@@ -8,6 +8,7 @@ import io.nines.config.Channel;
 import io.nines.config.Fleet;
 import io.nines.config.Service;
 import io.nines.config.Team;
+import io.nines.coordinator.screenshots.Screenshots;
 import io.nines.store.alerts.Delivery;
 import io.vertx.core.Future;
 import java.time.Instant;
@@ -166,7 +167,8 @@ public final class ChannelSender implements Sender {
             baseUrl.isEmpty()
                 ? null
                 : baseUrl + "/api/v1/services/" + n.serviceId() + "/availability",
-            service == null ? null : service.runbook());
+            service == null ? null : service.runbook(),
+            screenshotLink(n.details().get(Alerting.SCREENSHOT_DETAIL)));
     return new io.nines.channels.Notification(
         n.key(),
         incident,
@@ -182,6 +184,15 @@ public final class ChannelSender implements Sender {
         n.at(),
         details,
         links);
+  }
+
+  /**
+   * The dashboard's view of the screenshot {@code id}, or null without a public URL or a
+   * well-formed id (details come from results agents posted, so the id is checked before it becomes
+   * a link).
+   */
+  private String screenshotLink(String id) {
+    return baseUrl.isEmpty() || !Screenshots.isId(id) ? null : baseUrl + "/ui/#/screenshot/" + id;
   }
 
   /**
@@ -235,7 +246,8 @@ public final class ChannelSender implements Sender {
           io.nines.channels.Notification.DETAIL_ACKNOWLEDGED_BY,
           io.nines.channels.Notification.DETAIL_ROOT_CAUSE);
 
-  private static final Set<String> SHOWN_ELSEWHERE = Set.of("since", "tier", "runbook");
+  private static final Set<String> SHOWN_ELSEWHERE =
+      Set.of("since", "tier", "runbook", Alerting.SCREENSHOT_DETAIL);
 
   /** {@code failingStep} as {@code failing_step}; a key already in snake_case stays as it is. */
   static String snakeCase(String key) {

@@ -26,6 +26,7 @@ import io.nines.coordinator.query.Queries;
 import io.nines.coordinator.readmodel.AvailabilityMetrics;
 import io.nines.coordinator.readmodel.DashboardViews;
 import io.nines.coordinator.readmodel.Views;
+import io.nines.coordinator.screenshots.Screenshots;
 import io.nines.coordinator.web.WebRoutes;
 import io.nines.store.StoreUnavailableException;
 import io.nines.store.results.AppendOutcome;
@@ -88,6 +89,7 @@ public final class Api {
   private final Counter batchesOk;
   private final Counter batchesInvalid;
   private final AuthFailures authFailures;
+  private volatile Screenshots screenshots;
 
   /**
    * @param bound whether the server is listening, for readiness
@@ -148,6 +150,16 @@ public final class Api {
             .tag("outcome", "invalid")
             .register(registry);
     this.authFailures = authFailures;
+  }
+
+  /**
+   * Takes screenshots out of posted results into {@code screenshots}' store before they are stored
+   * (see {@link Screenshots}); without it, results are stored as posted. Call before {@link
+   * #router}.
+   */
+  public Api screenshots(Screenshots screenshots) {
+    this.screenshots = screenshots;
+    return this;
   }
 
   /**
@@ -261,10 +273,15 @@ public final class Api {
     Instant now = time.now();
     Fleet current = f.get();
     TokenScope.Bound bound = TokenScope.bind(batch, verdict, current, authFailures);
+    Screenshots shots = screenshots;
     Future<AppendOutcome> appended =
         bound.allowed().isEmpty()
             ? Future.succeededFuture(new AppendOutcome(0, 0, List.of()))
-            : store.append(bound.allowed(), current, now);
+            : shots == null || !Screenshots.carry(bound.allowed())
+                ? store.append(bound.allowed(), current, now)
+                : worker
+                    .executeBlocking(() -> shots.extract(bound.allowed()), false)
+                    .compose(kept -> store.append(kept, current, now));
     appended
         .map(outcome -> bound.merge(outcome, batch.results()))
         .onFailure(ctx::fail)

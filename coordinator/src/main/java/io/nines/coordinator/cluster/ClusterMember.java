@@ -12,6 +12,7 @@ import io.nines.common.Checks;
 import io.nines.coordinator.confighistory.ConfigHistory;
 import io.nines.coordinator.heartbeat.Heartbeats;
 import io.nines.coordinator.maintenance.MaintenanceRegistry;
+import io.nines.coordinator.screenshots.DocumentsScreenshotStore;
 import io.nines.store.ClusterBackend;
 import io.nines.store.jdbc.Database;
 import io.nines.store.results.HazelcastResultStore;
@@ -52,10 +53,18 @@ public final class ClusterMember {
   /** The map of applied configuration versions: sequence number to JSON. */
   public static final String CONFIG_MAP = ClusterBackend.mapOf(ConfigHistory.KIND);
 
-  /** The documents' kinds of {@link #MAINTENANCE_MAP} and {@link #CONFIG_MAP} in the database. */
+  /** The map of failure screenshots: content id to JSON with the PNG in base64. */
+  public static final String SCREENSHOT_MAP = ClusterBackend.mapOf(DocumentsScreenshotStore.KIND);
+
+  /**
+   * The documents' kinds of {@link #MAINTENANCE_MAP}, {@link #CONFIG_MAP} and {@link
+   * #SCREENSHOT_MAP} in the database.
+   */
   public static final String MAINTENANCE_KIND = MaintenanceRegistry.KIND;
 
   public static final String CONFIG_KIND = ConfigHistory.KIND;
+
+  public static final String SCREENSHOT_KIND = DocumentsScreenshotStore.KIND;
 
   private final ClusterOptions options;
   private final Database database;
@@ -190,7 +199,7 @@ public final class ClusterMember {
         c,
         options.backupCount(),
         database,
-        List.of(MAINTENANCE_KIND, CONFIG_KIND, Heartbeats.RUNS_KIND));
+        List.of(MAINTENANCE_KIND, CONFIG_KIND, Heartbeats.RUNS_KIND, SCREENSHOT_KIND));
     return c;
   }
 

@@ -109,6 +109,49 @@ class ChannelSenderTest {
   }
 
   @Test
+  void whenTheNewestFailureHasAScreenshot_thenThePageLinksToTheDashboardsViewOfIt()
+      throws Exception {
+    Notification page =
+        engineNotification("web-team", Notification.Kind.PAGE, START, "Web is DOWN");
+    Map<String, String> details = new LinkedHashMap<>(page.details());
+    details.put(Alerting.SCREENSHOT_DETAIL, "0123456789abcdef0123456789abcdef");
+
+    await(sender.send(withDetails(page, details)));
+
+    JsonObject body = new JsonObject(receiver.requests().get(0).body());
+    assertThat(body.getJsonObject("links").getString("screenshot"))
+        .isEqualTo("http://nines.example/ui/#/screenshot/0123456789abcdef0123456789abcdef");
+    assertThat(body.getJsonObject("details").containsKey("screenshot")).isFalse();
+  }
+
+  @Test
+  void whenTheScreenshotDetailIsNotAnId_thenNoLinkIsMade() throws Exception {
+    Notification page =
+        engineNotification("web-team", Notification.Kind.PAGE, START, "Web is DOWN");
+    Map<String, String> details = new LinkedHashMap<>(page.details());
+    details.put(Alerting.SCREENSHOT_DETAIL, "../../admin?x=<script>");
+
+    await(sender.send(withDetails(page, details)));
+
+    JsonObject body = new JsonObject(receiver.requests().get(0).body());
+    assertThat(body.getJsonObject("links").getValue("screenshot")).isNull();
+    assertThat(body.encode()).doesNotContain("admin?x");
+  }
+
+  static Notification withDetails(Notification n, Map<String, String> details) {
+    return new Notification(
+        n.key(),
+        n.incidentId(),
+        n.serviceId(),
+        n.team(),
+        n.channelKind(),
+        n.kind(),
+        n.at(),
+        n.summary(),
+        details);
+  }
+
+  @Test
   void whenTheEngineWritesNanoseconds_thenTheWebhookShowsSeconds() throws Exception {
     Delivery d =
         await(

@@ -318,6 +318,46 @@ class CoordinatorClusterIT {
 
   @Test
   @Order(1)
+  void whenAScreenshotIsPostedToOneMember_thenEveryMemberServesIt() throws Exception {
+    byte[] image = io.nines.coordinator.screenshots.TestPngs.png(40, 30, 5);
+    ProbeResult plain = TestFleets.fail("agent-eu", 100, "read-anywhere", "eu", T0.plusSeconds(5));
+    ProbeResult withShot =
+        new ProbeResult(
+            plain.agentId(),
+            plain.sequence(),
+            plain.checkId(),
+            plain.location(),
+            plain.startedAt(),
+            plain.durationMillis(),
+            false,
+            plain.failure(),
+            1,
+            plain.phasesMillis(),
+            new JsonObject()
+                .put(
+                    "screenshot",
+                    new JsonObject()
+                        .put("base64", java.util.Base64.getEncoder().encodeToString(image))));
+
+    HttpResponse<Buffer> posted =
+        post(0, new ResultBatch("agent-eu", List.of(withShot)).toJson())
+            .await(30, TimeUnit.SECONDS);
+
+    assertThat(posted.statusCode()).as(posted.bodyAsString()).isEqualTo(200);
+    String id = io.nines.coordinator.screenshots.Screenshots.contentId(image);
+    for (int member : List.of(0, 1, 2)) {
+      HttpResponse<Buffer> served =
+          client
+              .get(ports.get(member), "127.0.0.1", "/api/v1/screenshots/" + id)
+              .send()
+              .await(30, TimeUnit.SECONDS);
+      assertThat(served.statusCode()).as("member %s", member).isEqualTo(200);
+      assertThat(served.body().getBytes()).isEqualTo(image);
+    }
+  }
+
+  @Test
+  @Order(1)
   void whenResultsArePostedToOneMember_thenAnyOtherMemberServesThemAtOnce() throws Exception {
     List<ProbeResult> results =
         List.of(
