@@ -315,8 +315,8 @@ public final class BrowserBench {
       System.out.println(
           new JsonObject()
               .put("agentStopped", exited ? "SIGTERM" : "SIGKILL")
-              .put("descendantsSeen", chromiumPids.size())
-              .put("descendantsLeft10sAfterStop", orphans)
+              .put("chromiumProcessesSeen", chromiumPids.isEmpty() ? null : chromiumPids.size())
+              .put("chromiumProcessesLeft10sAfterStop", chromiumPids.isEmpty() ? null : orphans)
               .put("agentLog", dir.resolve("agent.log").toString())
               .encode());
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
