@@ -177,7 +177,31 @@ final class CheckCommand implements Runnable {
             .toCompletionStage()
             .toCompletableFuture()
             .get(maxMillis, TimeUnit.MILLISECONDS);
-        return futures.stream().map(Future::result).toList();
+        List<ProbeResult> out = new ArrayList<>();
+        for (int i = 0; i < checks.size(); i++) {
+          Future<ProbeResult> f = futures.get(i);
+          // A run the local agent had no browser slot for has no result; say so as a failure of
+          // this run, since a one-shot run has no later slot to wait for.
+          out.add(
+              f.succeeded()
+                  ? f.result()
+                  : new ProbeResult(
+                      "nines-check-run",
+                      i + 1L,
+                      checks.get(i).id(),
+                      "local",
+                      TimeSource.SYSTEM.now(),
+                      0,
+                      false,
+                      new io.nines.common.Failure(
+                          io.nines.common.FailureKind.INTERNAL,
+                          "",
+                          "not run: " + f.cause().getMessage()),
+                      1,
+                      Map.of(),
+                      null));
+        }
+        return out;
       } finally {
         if (browser != null) {
           browser.close(vertx).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

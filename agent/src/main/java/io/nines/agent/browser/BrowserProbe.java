@@ -3,6 +3,7 @@ package io.nines.agent.browser;
 import io.nines.agent.probe.Probe;
 import io.nines.agent.probe.ProbeContext;
 import io.nines.agent.probe.ProbeOutcome;
+import io.nines.agent.probe.SlotSkipped;
 import io.nines.common.Checks;
 import io.nines.common.Failure;
 import io.nines.common.FailureKind;
@@ -26,10 +27,12 @@ import java.util.Optional;
  * client), by a {@link BrowserRun}.
  *
  * <p>Browsers are expensive, so at most {@code maxConcurrent} runs have a Chromium at once (the
- * pool; 2 by default); a run that waits for a slot past its check's timeout is a {@code TIMEOUT}.
- * Every Chromium is reaped, its whole process tree killed and its profile deleted, when its run
- * ends, passes its timeout (plus {@link #GRACE} for the failure's screenshot) or its browser
- * crashes, and when the agent stops ({@link #close}) or the JVM exits (a shutdown hook).
+ * pool; 2 by default); a run that waits for a slot past its check's timeout is skipped ({@link
+ * io.nines.agent.probe.SlotSkipped}: no result, counted as {@code
+ * nines.scheduler.skipped{reason="browser-pool"}}), since the target did nothing wrong. Every
+ * Chromium is reaped, its whole process tree killed and its profile deleted, when its run ends,
+ * passes its timeout (plus {@link #GRACE} for the failure's screenshot) or its browser crashes, and
+ * when the agent stops ({@link #close}) or the JVM exits (a shutdown hook).
  *
  * <p>Threads: {@link #run} is called on a Vert.x context and completes on it; it never blocks
  * (starting and killing processes run on worker threads). The pool is shared by every probe loop
@@ -147,17 +150,18 @@ public final class BrowserProbe implements Probe {
                             start)));
     acquire(context.vertx(), check.timeout())
         .onFailure(
-            e ->
-                result.tryComplete(
-                    failed(
-                        FailureKind.TIMEOUT,
-                        "waited "
-                            + check.timeout().toSeconds()
-                            + "s for a browser: all "
-                            + maxConcurrent
-                            + " of this agent's browser slots were busy",
-                        time,
-                        start)))
+            e -> {
+              context.vertx().cancelTimer(hardTimer);
+              // The agent's capacity, not the target: no result (a skipped slot), never DOWN.
+              result.tryFail(
+                  new SlotSkipped(
+                      "browser-pool",
+                      "waited "
+                          + check.timeout().toSeconds()
+                          + "s for a browser: all "
+                          + maxConcurrent
+                          + " of this agent's browser slots were busy"));
+            })
         .onSuccess(
             slot ->
                 runIn(spec, context, start, deadline, result)

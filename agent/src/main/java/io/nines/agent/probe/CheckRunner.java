@@ -115,7 +115,10 @@ public final class CheckRunner {
     return probes.containsKey(type);
   }
 
-  /** Runs {@code check}, retrying up to its {@code retries}, and returns the result. */
+  /**
+   * Runs {@code check}, retrying up to its {@code retries}, and returns the result; fails with
+   * {@link SlotSkipped} when the agent could not run it at all (then there is no result).
+   */
   public Future<ProbeResult> run(Check check) {
     Instant startedAt = context.time().now();
     long startNanos = context.time().monotonicNanos();
@@ -123,6 +126,13 @@ public final class CheckRunner {
     attempt(check, 1)
         .onComplete(
             ar -> {
+              if (ar.failed() && ar.cause() instanceof SlotSkipped skipped) {
+                // The agent's own limit, not the target: no result, the slot is counted skipped.
+                skipped(skipped.reason()).increment();
+                LOG.fine("skipped a run of " + check.id() + ": " + skipped.getMessage());
+                promise.fail(skipped);
+                return;
+              }
               ProbeOutcome outcome;
               int attempts;
               if (ar.succeeded()) {
@@ -160,6 +170,19 @@ public final class CheckRunner {
   }
 
   private record Attempted(ProbeOutcome outcome, int attempts) {}
+
+  private final Map<String, Counter> skipped = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The scheduler's skip counter for {@code reason} (the same meter, another tag value). */
+  private Counter skipped(String reason) {
+    return skipped.computeIfAbsent(
+        reason,
+        r ->
+            Counter.builder("nines.scheduler.skipped")
+                .description("Slots skipped instead of stacking runs")
+                .tag("reason", r)
+                .register(registry));
+  }
 
   private Future<Attempted> attempt(Check check, int attempt) {
     Probe probe = probes.get(check.type());

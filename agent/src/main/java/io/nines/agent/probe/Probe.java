@@ -9,7 +9,9 @@ import io.vertx.core.Future;
  * <p>Contract: {@link #run} is called on a Vert.x context and never blocks it; the returned future
  * always succeeds (a failure of the target is a {@link ProbeOutcome} with a failure kind, never a
  * failed future), and completes within the check's timeout plus a small margin. It holds no
- * resource (connection, timer) after it completes.
+ * resource (connection, timer) after it completes. The one exception: a probe that could not run at
+ * all because of the agent's own limits fails the future with {@link SlotSkipped}, and the run has
+ * no result.
  */
 public interface Probe {
 
