@@ -149,13 +149,8 @@ abstract class Attempt {
    * in order and no further; null when all hold.
    */
   static Verdict firstFailing(List<Assertion> expect, Observation observation) {
-    for (Assertion assertion : expect) {
-      Verdict verdict = Evaluator.evaluate(assertion, observation);
-      if (!verdict.ok()) {
-        return verdict;
-      }
-    }
-    return null;
+    Evaluator.Failed failed = Evaluator.firstFailing(expect, observation);
+    return failed == null ? null : failed.verdict();
   }
 
   /** {@code 5s} or {@code 300ms}. */

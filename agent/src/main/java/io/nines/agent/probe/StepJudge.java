@@ -2,15 +2,14 @@ package io.nines.agent.probe;
 
 import io.nines.common.FailureKind;
 import io.nines.config.Request;
+import io.nines.config.assertion.Assertion;
 import io.nines.config.assertion.Evaluator;
 import io.nines.config.assertion.JsonPath;
 import io.nines.config.assertion.Observation;
 import io.nines.config.assertion.Subject;
-import io.nines.config.assertion.Verdict;
 import io.vertx.core.MultiMap;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -48,16 +47,14 @@ final class StepJudge {
           FailureKind.HTTP_STATUS,
           "status was " + status + " but it must be below 400 (no assertion names the status)");
     }
-    List<Verdict> verdicts = Evaluator.evaluateAll(step.expect(), observation);
-    for (int i = 0; i < verdicts.size(); i++) {
-      Verdict verdict = verdicts.get(i);
-      if (!verdict.ok()) {
-        FailureKind kind =
-            step.expect().get(i).subject() instanceof Subject.Status
-                ? FailureKind.HTTP_STATUS
-                : FailureKind.ASSERTION;
-        return Judgement.failed(kind, verdict.message());
-      }
+    // Only a failing assertion's message is rendered; passing ones cost their test alone.
+    Evaluator.Failed failed = Evaluator.firstFailing(step.expect(), observation);
+    if (failed != null) {
+      FailureKind kind =
+          step.expect().get(failed.index()).subject() instanceof Subject.Status
+              ? FailureKind.HTTP_STATUS
+              : FailureKind.ASSERTION;
+      return Judgement.failed(kind, failed.verdict().message());
     }
     Map<String, String> extracted = new LinkedHashMap<>();
     for (Request.Extraction extraction : step.extract()) {
@@ -78,7 +75,12 @@ final class StepJudge {
   }
 
   private static boolean mentionsStatus(Request step) {
-    return step.expect().stream().anyMatch(a -> a.subject() instanceof Subject.Status);
+    for (Assertion a : step.expect()) { // a loop, not a stream: this runs for every response
+      if (a.subject() instanceof Subject.Status) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Reads an extraction's value, or null when there is none. */

@@ -172,6 +172,31 @@ class ShipperSpoolIT {
   }
 
   @Test
+  void whenMoreResultsAreAppendedThanTheSpoolRemembers_thenEveryOneReadsBackEqualInOrder()
+      throws Exception {
+    ResultSpool spool = openSpool(new SimpleMeterRegistry());
+    int n = ResultSpool.MAX_REMEMBERED + 100;
+    List<ProbeResult> appended = new ArrayList<>();
+    for (long seq = 1; seq <= n; seq++) {
+      appended.add(result(seq));
+    }
+    get(spool.append(appended.subList(0, 100)));
+    get(spool.append(appended.subList(100, n)));
+
+    List<ProbeResult> read = new ArrayList<>();
+    while (read.size() < n) {
+      ResultSpool.Batch batch = get(spool.read(1000));
+      assertThat(batch.results()).isNotEmpty();
+      read.addAll(batch.results());
+      get(spool.ack(batch));
+    }
+
+    // The oldest 100 were evicted from memory and decoded from their records; the rest not.
+    assertThat(read).isEqualTo(appended);
+    get(spool.close());
+  }
+
+  @Test
   void whenTheCoordinatorIsAwayForAWhile_thenEveryResultArrivesOnceInOrder() throws Exception {
     MeterRegistry registry = new SimpleMeterRegistry();
     Shipper shipper = shipper(openSpool(registry), registry);

@@ -83,6 +83,33 @@ public final class Evaluator {
     return List.copyOf(verdicts);
   }
 
+  /**
+   * Evaluates assertions in order against one observation and stops at the first that does not
+   * hold, decoding a JSON body at most once. Only that one's verdict is rendered: the texts of
+   * assertions that hold are never built, as a probe that passes needs none of them.
+   *
+   * @return the first assertion that does not hold (its index in {@code assertions}) with its
+   *     verdict, as {@link #evaluate} gives it; null when all hold
+   */
+  public static Failed firstFailing(List<Assertion> assertions, Observation o) {
+    Session session = new Session(o);
+    for (int i = 0; i < assertions.size(); i++) {
+      Verdict failed = session.evaluate(assertions.get(i), false);
+      if (failed != null) {
+        return new Failed(i, failed);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The first assertion of a list that does not hold.
+   *
+   * @param index its index in the list
+   * @param verdict its verdict (not ok)
+   */
+  public record Failed(int index, Verdict verdict) {}
+
   /** What a subject observed: a value, or why there is none. */
   private sealed interface Observed {}
 
@@ -105,7 +132,14 @@ public final class Evaluator {
     }
 
     Verdict evaluate(Assertion a) {
-      String expected = expected(a.operator(), a.expected());
+      return evaluate(a, true);
+    }
+
+    /**
+     * The verdict of {@code a}; with {@code always} false, null when it holds (its texts are then
+     * never rendered).
+     */
+    Verdict evaluate(Assertion a, boolean always) {
       Observed observed = observe(a.subject());
       boolean rcode = a.subject() instanceof Subject.DnsRcode;
       if (observed instanceof Absent absent) {
@@ -117,10 +151,10 @@ public final class Evaluator {
                       && l.items().stream().anyMatch(i -> i instanceof NullLit);
               default -> false;
             };
-        return verdict(ok, a, expected, absent.why());
+        return ok && !always ? null : verdict(ok, a, absent.why());
       }
       Object value = ((Present) observed).value();
-      String actual = render(value);
+      String problem = null;
       Literal lit = a.expected();
       boolean unordered = a.subject() instanceof Subject.DnsAnswers;
       boolean ok =
@@ -137,13 +171,14 @@ public final class Evaluator {
             case NOT_CONTAINS -> !contains(value, lit);
             case MATCHES -> {
               Match m = matches(value, lit);
-              if (m.problem() != null) {
-                actual = m.problem();
-              }
+              problem = m.problem();
               yield m.ok();
             }
           };
-      return verdict(ok, a, expected, actual);
+      if (ok && !always) {
+        return null;
+      }
+      return verdict(ok, a, problem != null ? problem : render(value));
     }
 
     private Observed observe(Subject s) {
@@ -397,8 +432,9 @@ public final class Evaluator {
     };
   }
 
-  private static Verdict verdict(boolean ok, Assertion a, String expected, String actual) {
-    return new Verdict(ok, a.print(), expected, Text.shorten(actual, MAX_ACTUAL));
+  private static Verdict verdict(boolean ok, Assertion a, String actual) {
+    return new Verdict(
+        ok, a.print(), expected(a.operator(), a.expected()), Text.shorten(actual, MAX_ACTUAL));
   }
 
   /** A value as people read it; long values are cut well before they are rendered whole. */

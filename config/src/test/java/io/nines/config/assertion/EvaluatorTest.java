@@ -323,6 +323,22 @@ class EvaluatorTest {
     assertThat(v).isEqualTo(new Verdict(ok, a.print(), expected, actual));
   }
 
+  @ParameterizedTest
+  @MethodSource("verdicts")
+  void whenOnlyTheFirstFailingAssertionIsAskedFor_thenItsVerdictIsTheOneEvaluateGives(
+      String text, FakeObservation observation, boolean ok, String expected, String actual) {
+    Assertion a = AssertionParser.parse(text);
+
+    Evaluator.Failed failed = Evaluator.firstFailing(List.of(a, a), observation);
+
+    if (ok) {
+      assertThat(failed).isNull();
+    } else {
+      assertThat(failed)
+          .isEqualTo(new Evaluator.Failed(0, new Verdict(false, a.print(), expected, actual)));
+    }
+  }
+
   @Test
   void whenAStatusFails_thenTheMessageReadsNaturally() {
     Verdict v =
@@ -362,6 +378,8 @@ class EvaluatorTest {
     List<Verdict> verdicts = Evaluator.evaluateAll(assertions, NONE.withStatus(200).withBody(CART));
 
     assertThat(verdicts).extracting(Verdict::ok).containsExactly(true, true, false);
+    assertThat(Evaluator.firstFailing(assertions, NONE.withStatus(200).withBody(CART)))
+        .isEqualTo(new Evaluator.Failed(2, verdicts.get(2)));
     assertThat(verdicts.get(2).actual())
         .isEqualTo("no value at $.cart.items[9].sku ($.cart.items has 2 elements)");
   }
