@@ -277,7 +277,7 @@ final class BrowserRun {
       return navigate(render(g.url()), deadline, timeout);
     }
     if (step instanceof BrowserStep.Click c) {
-      return located(c.selector(), deadline, timeout, true)
+      return actionable(c.selector(), deadline, timeout)
           .compose(
               r -> {
                 if (r.failure != null) {
@@ -471,6 +471,52 @@ final class BrowserRun {
                         || (r.getBoolean("visible", false)
                             && !(enabled && r.getBoolean("disabled", false)))))
         .map(r -> ready(s, r, timeout, enabled));
+  }
+
+  /**
+   * Waits until the selector's element can take a click as a person would give it: visible,
+   * enabled, the page loaded (a stylesheet that arrives late moves what was drawn first), held
+   * still between two looks, and not covered at its center by another element. A click on an
+   * element that is still moving lands wherever it was a moment ago.
+   */
+  private Future<Located> actionable(BrowserStep.Selector s, long deadline, Duration timeout) {
+    JsonObject args = new JsonObject().put("s", PageScripts.selector(s)).put("scroll", true);
+    return poll(
+            deadline,
+            () -> evaluate("locate", args),
+            r ->
+                r != null
+                    && (r.getString("error") != null
+                        || (r.getBoolean("visible", false)
+                            && !r.getBoolean("disabled", false)
+                            && r.getBoolean("loaded", false)
+                            && r.getBoolean("stable", false)
+                            && r.getString("covered") == null)))
+        .map(
+            r -> {
+              Located located = ready(s, r, timeout, true);
+              if (located.failure != null || r.getString("error") != null) {
+                return located;
+              }
+              if (r.getString("covered") != null) {
+                return new Located(
+                    r,
+                    new StepFailure(
+                        FailureKind.STEP_TIMEOUT,
+                        r.getString("element")
+                            + " matched by '"
+                            + s
+                            + "' stayed covered by "
+                            + r.getString("covered")
+                            + " for "
+                            + format(timeout),
+                        s.source(),
+                        r));
+              }
+              // Ready, or still loading or moving at the deadline: then click where it is now,
+              // as a person would, rather than fail a step the page may well take.
+              return located;
+            });
   }
 
   private Located ready(BrowserStep.Selector s, JsonObject r, Duration timeout, boolean enabled) {

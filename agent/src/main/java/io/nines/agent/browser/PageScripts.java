@@ -152,6 +152,12 @@ final class PageScripts {
             r.disabled = !!vis.disabled;
             const top = document.elementFromPoint(r.x, r.y);
             if (top && top !== vis && !vis.contains(top)) r.covered = describe(top);
+            // Actionable for a click: the page has loaded (its stylesheets too, so the element
+            // will not move under the pointer) and the element is where it was at the last look.
+            r.loaded = document.readyState === 'complete';
+            const rect = [b.left, b.top, b.width, b.height].join(',');
+            r.stable = window.__ninesLastRect === rect;
+            window.__ninesLastRect = rect;
           }
           return r;
         };
