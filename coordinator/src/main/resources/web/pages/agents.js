@@ -15,9 +15,12 @@ function agentState(state) {
 }
 
 function locationState(state) {
-  return state === 'covered'
-    ? badge('UP', '✔', 'COVERED', 'At least one live agent probes from here', state)
-    : badge('DOWN', '✖', 'NO AGENTS', 'No live agent: nothing probes from this location', state);
+  if (state === 'covered') return badge('UP', '✔', 'COVERED', 'At least one live agent probes from here', state);
+  if (state === 'no-browser-agents') {
+    return badge('DEGRADED', '◐', 'NO BROWSER',
+      'Live agents probe from here, but none can run browser checks (no usable Chromium on their hosts): its browser checks are not run', state);
+  }
+  return badge('DOWN', '✖', 'NO AGENTS', 'No live agent: nothing probes from this location', state);
 }
 
 export async function render(root, app) {
@@ -30,10 +33,14 @@ export async function render(root, app) {
     try {
       const [agents, locations] = await Promise.all([getJson('/api/v1/agents'), getJson('/api/v1/locations')]);
       const locs = locations.items || [];
-      const uncovered = locs.filter((l) => l.state !== 'covered');
+      const empty = locs.filter((l) => l.state !== 'covered' && l.state !== 'no-browser-agents');
+      const noBrowser = locs.filter((l) => l.state === 'no-browser-agents');
       locBox.replaceChildren(...[
-        uncovered.length
-          ? h('p', { class: 'error', role: 'alert' }, `✖ No live agent in ${uncovered.map((l) => l.id).join(', ')}: checks assigned there are not probed from it.`)
+        empty.length
+          ? h('p', { class: 'error', role: 'alert' }, `✖ No live agent in ${empty.map((l) => l.id).join(', ')}: checks assigned there are not probed from it.`)
+          : null,
+        noBrowser.length
+          ? h('p', { class: 'error', role: 'alert' }, `◐ No agent that can run browser checks in ${noBrowser.map((l) => l.id).join(', ')}: its browser checks are not run (install Chromium on an agent's host there).`)
           : null,
         h('table', {},
           h('thead', {}, h('tr', {}, h('th', {}, 'Location'), h('th', {}, 'State'), h('th', { class: 'num' }, 'Live agents'), h('th', { class: 'num' }, 'Checks'))),
