@@ -60,6 +60,8 @@ import java.util.Set;
  *   <li>Every PagerDuty alert resolves: PagerDuty gets pages and incident notices (resolved with
  *       the incident) and budget pages (resolved with the burn or the month), never a notice that
  *       belongs to no incident (flapping, fleet).
+ *   <li>After a split brain: an incident that the merge superseded ({@link AlertsMerge}) resolves
+ *       at the next decision, to every team and channel it told that has no resolve yet.
  * </ul>
  */
 public final class IncidentEngine {
