@@ -60,6 +60,8 @@ import java.util.Set;
  *   <li>Every PagerDuty alert resolves: PagerDuty gets pages and incident notices (resolved with
  *       the incident) and budget pages (resolved with the burn or the month), never a notice that
  *       belongs to no incident (flapping, fleet).
+ *   <li>After a split brain: an incident that the merge superseded ({@link AlertsMerge}) resolves
+ *       at the next decision, to every team and channel it told that has no resolve yet.
  * </ul>
  */
 public final class IncidentEngine {
@@ -260,6 +262,7 @@ public final class IncidentEngine {
     String spentNoticeMonth;
     final List<Incident> resolved;
     final List<Notification> budgetPages;
+    final List<Incident> superseded;
     final List<Notification> out = new ArrayList<>();
     final Map<String, Incident.Paging> paging = new LinkedHashMap<>();
     final List<Notification> log = new ArrayList<>();
@@ -281,6 +284,7 @@ public final class IncidentEngine {
       this.spentNoticeMonth = s.spentNoticeMonth();
       this.resolved = new ArrayList<>(s.resolved());
       this.budgetPages = new ArrayList<>(s.budgetPages());
+      this.superseded = new ArrayList<>(s.superseded());
       if (incident != null) {
         paging.putAll(incident.paging());
         log.addAll(incident.log());
@@ -672,7 +676,82 @@ public final class IncidentEngine {
       }
     }
 
+    /**
+     * Resolves the incidents a merge after a split brain superseded: a resolve to every team and
+     * channel each told that its log does not show resolved, with the key a normal resolve has (so
+     * PagerDuty's {@code dedup_key} matches the page), then keeps them with the resolved ones.
+     */
+    void settleSuperseded() {
+      for (Incident i : superseded) {
+        List<Notification> told = new ArrayList<>(i.log());
+        String kept = incident == null ? null : incident.id();
+        AlertsMerge.unresolved(i)
+            .forEach(
+                (pair, first) -> {
+                  String[] parts = pair.split("\u0000");
+                  Map<String, String> details = new LinkedHashMap<>(ctx.details());
+                  if (service != null && service.runbook() != null) {
+                    details.put("runbook", service.runbook());
+                  }
+                  if (service != null) {
+                    details.put("tier", service.tier().configName());
+                    details.put("target", String.valueOf(service.targetPercent()));
+                  }
+                  details.put("since", i.start().toString());
+                  if (i.rootCause() != null) {
+                    details.put("rootCause", i.rootCause());
+                  }
+                  if (first == Notification.Kind.UPSTREAM) {
+                    details.put(Notification.RESOLVES, first.name());
+                  }
+                  if (kept != null) {
+                    details.put("mergedInto", kept);
+                  }
+                  Notification n =
+                      new Notification(
+                          i.id() + "/" + parts[0] + "/" + parts[1] + "/resolve",
+                          i.id(),
+                          before.serviceId(),
+                          parts[0],
+                          parts[1],
+                          Notification.Kind.RESOLVE,
+                          now,
+                          kept == null
+                              ? name()
+                                  + ": incident "
+                                  + i.id()
+                                  + " was opened twice during a split of the cluster; closed"
+                              : name()
+                                  + ": incident "
+                                  + i.id()
+                                  + " was opened twice during a split of the cluster; closed, "
+                                  + kept
+                                  + " goes on",
+                          details);
+                  out.add(n);
+                  told.add(n);
+                });
+        resolved.removeIf(r -> r.id().equals(i.id()));
+        resolved.add(
+            new Incident(
+                i.id(),
+                i.serviceId(),
+                i.start(),
+                i.rootCause(),
+                i.acknowledgedAt(),
+                i.acknowledgedBy(),
+                i.resolvedAt() == null ? now : i.resolvedAt(),
+                i.paging(),
+                told));
+        while (resolved.size() > ServiceAlerts.KEEP_RESOLVED) {
+          resolved.remove(0);
+        }
+      }
+      superseded.clear();
+    }
+
     Step build() {
+      settleSuperseded();
       Incident i = incident;
       if (i != null) {
         i =
@@ -698,7 +777,8 @@ public final class IncidentEngine {
               burnNoticeDay,
               spentNoticeMonth,
               resolved,
-              budgetPages),
+              budgetPages,
+              superseded),
           out);
     }
   }

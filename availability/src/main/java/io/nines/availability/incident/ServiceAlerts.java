@@ -20,6 +20,9 @@ import java.util.List;
  * @param resolved recent resolved incidents, newest last, at most {@link #KEEP_RESOLVED}
  * @param budgetPages budget notices sent as pages (to teams with {@code notices.budget: page}) that
  *     are not resolved yet: a burn page until the burn stops, a spent page until the month ends
+ * @param superseded incidents that a merge after a split brain replaced by the one kept (both sides
+ *     had opened one for the same outage, see {@link AlertsMerge}): the next decision sends a
+ *     resolve to every team and channel each of them told, and moves them to {@code resolved}
  */
 public record ServiceAlerts(
     String serviceId,
@@ -31,7 +34,8 @@ public record ServiceAlerts(
     String burnNoticeDay,
     String spentNoticeMonth,
     List<Incident> resolved,
-    List<Notification> budgetPages) {
+    List<Notification> budgetPages,
+    List<Incident> superseded) {
 
   /** How many resolved incidents a service keeps in memory; the store keeps them all. */
   public static final int KEEP_RESOLVED = 20;
@@ -40,6 +44,33 @@ public record ServiceAlerts(
     changes = List.copyOf(changes);
     resolved = List.copyOf(resolved);
     budgetPages = budgetPages == null ? List.of() : List.copyOf(budgetPages);
+    superseded = superseded == null ? List.of() : List.copyOf(superseded);
+  }
+
+  /** With no superseded incident. */
+  public ServiceAlerts(
+      String serviceId,
+      State state,
+      Incident incident,
+      List<Instant> changes,
+      boolean flapping,
+      Instant lastChange,
+      String burnNoticeDay,
+      String spentNoticeMonth,
+      List<Incident> resolved,
+      List<Notification> budgetPages) {
+    this(
+        serviceId,
+        state,
+        incident,
+        changes,
+        flapping,
+        lastChange,
+        burnNoticeDay,
+        spentNoticeMonth,
+        resolved,
+        budgetPages,
+        List.of());
   }
 
   /** With no open budget page. */

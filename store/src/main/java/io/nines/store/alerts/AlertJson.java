@@ -34,6 +34,8 @@ final class AlertJson {
     s.resolved().forEach(i -> resolved.add(incident(i)));
     JsonArray budgetPages = new JsonArray();
     s.budgetPages().forEach(n -> budgetPages.add(notification(n)));
+    JsonArray superseded = new JsonArray();
+    s.superseded().forEach(i -> superseded.add(incident(i)));
     return new JsonObject()
         .put("serviceId", s.serviceId())
         .put("state", s.state() == null ? null : s.state().name())
@@ -44,7 +46,8 @@ final class AlertJson {
         .put("burnNoticeDay", s.burnNoticeDay())
         .put("spentNoticeMonth", s.spentNoticeMonth())
         .put("resolved", resolved)
-        .put("budgetPages", budgetPages);
+        .put("budgetPages", budgetPages)
+        .put("superseded", superseded);
   }
 
   static ServiceAlerts serviceAlerts(JsonObject j) {
@@ -58,6 +61,12 @@ final class AlertJson {
     if (pages != null) {
       pages.forEach(o -> budgetPages.add(notification((JsonObject) o)));
     }
+    // Absent in states written before split-brain merges superseded incidents.
+    List<Incident> superseded = new ArrayList<>();
+    JsonArray replaced = j.getJsonArray("superseded");
+    if (replaced != null) {
+      replaced.forEach(o -> superseded.add(incident((JsonObject) o)));
+    }
     JsonObject incident = j.getJsonObject("incident");
     String state = j.getString("state");
     return new ServiceAlerts(
@@ -70,7 +79,8 @@ final class AlertJson {
         j.getString("burnNoticeDay"),
         j.getString("spentNoticeMonth"),
         resolved,
-        budgetPages);
+        budgetPages,
+        superseded);
   }
 
   static JsonObject incident(Incident i) {

@@ -3,6 +3,7 @@ package io.nines.store.alerts;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MapStoreConfig;
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.nines.availability.incident.Command;
@@ -56,20 +57,27 @@ public final class HazelcastAlertStore implements AlertStore {
   }
 
   /**
-   * Declares the map in {@code config}: one synchronous backup, memory only. Members that do not
-   * declare it get Hazelcast's default, which is the same.
+   * Declares the map in {@code config}: one synchronous backup, memory only, and the merge policy
+   * that heals a split brain without orphan pages ({@link AlertsMergePolicy}).
    */
   public static Config configure(Config config) {
     return configure(config, null);
   }
 
   /**
-   * Declares the map in {@code config}: one synchronous backup, and written behind to the database
-   * by {@code mapStore} (from {@code Database.documentMapStoreConfig(KIND)}; null for memory only),
-   * so that a restart of the whole cluster keeps it.
+   * Declares the map in {@code config}: one synchronous backup, {@link AlertsMergePolicy} to unite
+   * the two sides' states of a service after a split brain, and written behind to the database by
+   * {@code mapStore} (from {@code Database.documentMapStoreConfig(KIND)}; null for memory only), so
+   * that a restart of the whole cluster keeps it.
    */
   public static Config configure(Config config, MapStoreConfig mapStore) {
-    MapConfig map = new MapConfig(MAP_NAME).setBackupCount(1).setAsyncBackupCount(0);
+    MapConfig map =
+        new MapConfig(MAP_NAME)
+            .setBackupCount(1)
+            .setAsyncBackupCount(0)
+            .setMergePolicyConfig(
+                new MergePolicyConfig(
+                    AlertsMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE));
     if (mapStore != null) {
       map.setMapStoreConfig(mapStore);
     }
