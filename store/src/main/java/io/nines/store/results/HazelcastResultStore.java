@@ -58,9 +58,11 @@ import java.util.concurrent.atomic.LongAdder;
  * time per partition, and decides everything there (duplicates, refusals, retention, the
  * evaluation). Its backup step replays that decision on the synchronous backup ({@link
  * #configure}'s {@code backupCount}); {@code submitToKey} completes after the backup acknowledged,
- * and the returned future completes after every share did. So when the agent hears "accepted",
- * losing any one member loses nothing. A failed share fails the whole future; shares that did apply
- * are duplicates when the agent sends the batch again.
+ * and fails when it did not within Hazelcast's backup timeout ({@link
+ * #FAIL_ON_INDETERMINATE_STATE}); the returned future completes after every share did. So when the
+ * agent hears "accepted", losing any one member loses nothing. A failed share fails the whole
+ * future; shares that did apply are duplicates when the agent sends the batch again, and a
+ * duplicate too is acknowledged only once the backup holds it ({@link ApplyBatch}).
  *
  * <p><b>Reads</b> run on the owner too (read-only processors), so any member answers any request
  * with what was acknowledged, and only the slice asked for travels.
@@ -74,6 +76,21 @@ public final class HazelcastResultStore implements ResultStore {
 
   /** The map of checks: check id to its results, consumed sequences and last evaluation. */
   public static final String MAP_NAME = "nines.checks";
+
+  /**
+   * The Hazelcast property that {@link #configure} sets to {@code true}, whatever it was: an
+   * operation whose synchronous backup did not acknowledge within {@code
+   * hazelcast.operation.backup.timeout.millis} (5 s) then fails with {@link
+   * com.hazelcast.core.IndeterminateOperationStateException} instead of completing as if the backup
+   * had answered (Hazelcast's default: the owner's answer is returned while only the owner holds
+   * the change, so an agent would hear "accepted" for a result that a crash of the owner, or a
+   * split cluster's merge, could lose). It also makes an operation whose target left mid-way fail
+   * with {@link MemberLeftException} rather than run again on the new owner. Both reach the agent
+   * as {@link StoreUnavailableException} ("send it again"); {@link ApplyBatch} is idempotent, so
+   * that is safe.
+   */
+  public static final String FAIL_ON_INDETERMINATE_STATE =
+      "hazelcast.operation.fail.on.indeterminate.state";
 
   private final HazelcastInstance hazelcast;
   private final Vertx vertx;
@@ -98,7 +115,9 @@ public final class HazelcastResultStore implements ResultStore {
    * Adds what this store needs to a member's configuration: the checks map with {@code backupCount}
    * synchronous backups, values held as objects (so a batch does not deserialize the check's whole
    * history), the split-brain merge policy that unites both sides' results, the Compact
-   * serializers, and a Java-serialization filter that refuses every {@code io.nines} class.
+   * serializers, a Java-serialization filter that refuses every {@code io.nines} class, and {@link
+   * #FAIL_ON_INDETERMINATE_STATE} (for every map of the member: the property is Hazelcast's, not a
+   * map's).
    *
    * @param backupCount synchronous backups of each check, 1 to 6; with {@code n}, losing any {@code
    *     n} members at once loses nothing
@@ -146,6 +165,7 @@ public final class HazelcastResultStore implements ResultStore {
                 .setDefaultsDisabled(true)
                 .setBlacklist(new ClassFilter().addPrefixes("io.nines.")));
     config.getUserContext().putIfAbsent(ApplyBatch.EVALUATIONS_KEY, new LongAdder());
+    config.setProperty(FAIL_ON_INDETERMINATE_STATE, "true");
     return config;
   }
 
