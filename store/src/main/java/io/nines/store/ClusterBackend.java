@@ -18,6 +18,7 @@ import io.nines.store.results.HazelcastResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Collection;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +35,7 @@ public final class ClusterBackend implements Backend {
   private volatile Outbox outbox;
   private volatile AlertStore alertStore;
   private volatile AgentRegistry agents;
+  private final LongAdder documentTimeouts = new LongAdder();
 
   /**
    * A backend on a running member.
@@ -96,10 +98,20 @@ public final class ClusterBackend implements Backend {
     return results;
   }
 
-  /** The cluster map {@link #mapOf mapOf(kind)}; declare it with {@link #configure}. */
+  /**
+   * The cluster map {@link #mapOf mapOf(kind)}; declare it with {@link #configure}. Each call waits
+   * at most {@link HazelcastDocuments#DEFAULT_TIMEOUT} for the cluster; those that took longer are
+   * counted in {@link #documentTimeouts()}.
+   */
   @Override
   public Documents documents(String kind) {
-    return new HazelcastDocuments(hazelcast.getMap(mapOf(kind)));
+    return new HazelcastDocuments(
+        hazelcast.getMap(mapOf(kind)), HazelcastDocuments.DEFAULT_TIMEOUT, documentTimeouts);
+  }
+
+  /** How many calls to the documents of any kind gave up waiting for the cluster. */
+  public long documentTimeouts() {
+    return documentTimeouts.sum();
   }
 
   @Override
