@@ -303,6 +303,8 @@ class NetworkPartitionIT {
     // 2. After the merge, every member answers the same availability.
     Instant from = to.minus(Duration.ofHours(1));
     List<Map<String, Object>> figures = new ArrayList<>();
+    List<String> firstDisagreement = new ArrayList<>();
+    long agreeFrom = System.nanoTime();
     awaitWithLogs(
         "availability agrees on every member",
         Duration.ofSeconds(30),
@@ -311,12 +313,24 @@ class NetworkPartitionIT {
           for (int i = 0; i < MEMBERS; i++) {
             figures.add(availability(i, from, to));
           }
+          if (firstDisagreement.isEmpty() && !figures.stream().allMatch(figures.get(0)::equals)) {
+            firstDisagreement.add(secondsSince(healAt) + " s after the heal: " + figures);
+          }
           assertThat(figures)
               .as("availability of site on members 0, 1, 2")
               .allMatch(figures.get(0)::equals);
           return true;
         });
     assertThat(figures.get(0).get("downSeconds")).as("the outage counts").isNotEqualTo(0.0);
+    report.add(
+        "availability agreed "
+            + secondsSince(healAt)
+            + " s after the heal (waited "
+            + secondsSince(agreeFrom)
+            + " s); "
+            + (firstDisagreement.isEmpty()
+                ? "no disagreement seen"
+                : "disagreed " + firstDisagreement.get(0)));
     report.add("availability on every member: " + figures.get(0));
 
     // 3. At most one page per side of the split.

@@ -10,6 +10,7 @@ import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.core.IndeterminateOperationStateException;
 import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
@@ -85,9 +86,9 @@ public final class HazelcastResultStore implements ResultStore {
    * had answered (Hazelcast's default: the owner's answer is returned while only the owner holds
    * the change, so an agent would hear "accepted" for a result that a crash of the owner, or a
    * split cluster's merge, could lose). It also makes an operation whose target left mid-way fail
-   * with {@link MemberLeftException} rather than run again on the new owner. Both reach the agent
-   * as {@link StoreUnavailableException} ("send it again"); {@link ApplyBatch} is idempotent, so
-   * that is safe.
+   * (with that exception, or {@link MemberLeftException}) rather than run again on the new owner.
+   * Both reach the agent as {@link StoreUnavailableException} ("send it again"); {@link ApplyBatch}
+   * is idempotent, so that is safe. Reads are sent again by the store itself.
    */
   public static final String FAIL_ON_INDETERMINATE_STATE =
       "hazelcast.operation.fail.on.indeterminate.state";
@@ -195,7 +196,7 @@ public final class HazelcastResultStore implements ResultStore {
   public Future<Map<String, List<ProbeResult>>> resultsByLocation(
       String checkId, Instant from, Instant to) {
     Context context = vertx.getOrCreateContext();
-    return submit(checkId, ReadCheck.between(from, to), context)
+    return read(checkId, ReadCheck.between(from, to), context)
         .map(
             read -> {
               Map<String, List<ProbeResult>> byLocation = new LinkedHashMap<>();
@@ -211,7 +212,7 @@ public final class HazelcastResultStore implements ResultStore {
   public Future<Map<String, Timeline>> locationTimelines(String checkId, TimeRange span) {
     Checks.notNull(span, "span");
     Context context = vertx.getOrCreateContext();
-    return submit(checkId, ReadCheck.history(span.start(), span.end()), context)
+    return read(checkId, ReadCheck.history(span.start(), span.end()), context)
         .map(
             read -> {
               Map<String, Timeline> out = new LinkedHashMap<>();
@@ -225,14 +226,14 @@ public final class HazelcastResultStore implements ResultStore {
   @Override
   public Future<List<ProbeResult>> recent(String checkId, int limit) {
     Context context = vertx.getOrCreateContext();
-    return submit(checkId, ReadCheck.recent(limit), context)
+    return read(checkId, ReadCheck.recent(limit), context)
         .map(read -> ((ResultList) read).results());
   }
 
   @Override
   public Future<Optional<Evaluation>> evaluation(String checkId) {
     Context context = vertx.getOrCreateContext();
-    return submit(checkId, ReadCheck.evaluation(), context)
+    return read(checkId, ReadCheck.evaluation(), context)
         .map(read -> Optional.ofNullable((Evaluation) read));
   }
 
@@ -275,6 +276,22 @@ public final class HazelcastResultStore implements ResultStore {
     }
     return Future.fromCompletionStage(stage, context)
         .recover(e -> Future.failedFuture(translate(e)));
+  }
+
+  /**
+   * {@link #submit} for a read-only processor, sent once more when the owner left while it ran:
+   * with {@link #FAIL_ON_INDETERMINATE_STATE} Hazelcast no longer does that itself, and a read can
+   * safely run twice.
+   */
+  private <R> Future<R> read(
+      String checkId, EntryProcessor<String, CheckLog, R> processor, Context context) {
+    return this.<R>submit(checkId, processor, context)
+        .recover(
+            e ->
+                e.getCause() instanceof MemberLeftException
+                        || e.getCause() instanceof IndeterminateOperationStateException
+                    ? submit(checkId, processor, context)
+                    : Future.failedFuture(e));
   }
 
   /**
