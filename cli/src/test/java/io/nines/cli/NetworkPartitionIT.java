@@ -20,6 +20,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -283,13 +288,15 @@ class NetworkPartitionIT {
           () -> {
             List<Long> held = resultSeqs(m);
             assertThat(held).doesNotHaveDuplicates();
+            List<Long> missingSeqs =
+                acknowledged.keySet().stream().filter(seq -> !held.contains(seq)).toList();
             List<String> missing =
-                acknowledged.entrySet().stream()
-                    .filter(a -> !held.contains(a.getKey()))
-                    .map(a -> a.getKey() + "=" + a.getValue())
-                    .toList();
+                missingSeqs.stream().map(seq -> seq + "=" + acknowledged.get(seq)).toList();
             assertThat(missing)
-                .as("acknowledged results missing on member %s (seq=acknowledgement)", m)
+                .as(
+                    "acknowledged results missing on member %s (seq=acknowledgement); of them in"
+                        + " the database, written behind by some member: %s",
+                    m, missingSeqs.isEmpty() ? "-" : inDatabase(db, missingSeqs))
                 .isEmpty();
             return true;
           });
@@ -632,6 +639,32 @@ class NetworkPartitionIT {
       cursor = page.getString("next");
     } while (cursor != null);
     return out;
+  }
+
+  /**
+   * Which of {@code seqs} the database holds as raw results of c1 (written behind by a member), to
+   * tell a result lost everywhere from one lost from the members' memory only; or why it could not
+   * be read.
+   */
+  private static String inDatabase(DatabaseOptions db, List<Long> seqs) {
+    String in = seqs.stream().map(String::valueOf).collect(Collectors.joining(","));
+    try (Connection c = DriverManager.getConnection(db.url(), db.user(), "");
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT seq FROM results WHERE check_id = 'c1' AND agent_id = '"
+                    + AGENT
+                    + "' AND seq IN ("
+                    + in
+                    + ") ORDER BY seq")) {
+      List<Long> found = new ArrayList<>();
+      while (rs.next()) {
+        found.add(rs.getLong(1));
+      }
+      return found.toString();
+    } catch (SQLException e) {
+      return "(not read: " + e.getMessage() + ")";
+    }
   }
 
   private Map<String, Object> availability(int member, Instant from, Instant to)
