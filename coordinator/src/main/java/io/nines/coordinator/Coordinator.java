@@ -199,10 +199,11 @@ public final class Coordinator {
     AuthFailures authFailures = new AuthFailures(options.meterRegistry());
     if (backend instanceof ClusterBackend clustered) {
       FunctionCounter.builder(
-              "nines.cluster.documents.timeouts", clustered, ClusterBackend::documentTimeouts)
+              "nines.cluster.call.timeouts", clustered, ClusterBackend::callTimeouts)
           .description(
-              "Reads and writes of the cluster's document maps (configuration history, maintenance"
-                  + " windows, heartbeat runs, screenshots) that gave up waiting for the cluster")
+              "Calls to the cluster's maps (configuration history, maintenance windows, heartbeat"
+                  + " runs, screenshots, alerting state, outbox) that gave up waiting for the"
+                  + " cluster")
           .register(options.meterRegistry());
     }
     worker = pool;
