@@ -6,6 +6,7 @@ import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryLoadedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.nines.common.Checks;
 import io.nines.common.ProcessMeters;
 import io.nines.config.Fleet;
@@ -34,6 +35,7 @@ import io.nines.coordinator.screenshots.InMemoryScreenshotStore;
 import io.nines.coordinator.screenshots.ScreenshotStore;
 import io.nines.coordinator.screenshots.Screenshots;
 import io.nines.store.Backend;
+import io.nines.store.ClusterBackend;
 import io.nines.store.JdbcBackend;
 import io.nines.store.agents.AgentRegistry;
 import io.nines.store.documents.Documents;
@@ -195,6 +197,15 @@ public final class Coordinator {
     vertxOf = vertx;
     auth = agentAuth;
     AuthFailures authFailures = new AuthFailures(options.meterRegistry());
+    if (backend instanceof ClusterBackend clustered) {
+      FunctionCounter.builder(
+              "nines.cluster.call.timeouts", clustered, ClusterBackend::callTimeouts)
+          .description(
+              "Calls to the cluster's maps (configuration history, maintenance windows, heartbeat"
+                  + " runs, screenshots, alerting state, outbox) that gave up waiting for the"
+                  + " cluster")
+          .register(options.meterRegistry());
+    }
     worker = pool;
     Api api =
         new Api(

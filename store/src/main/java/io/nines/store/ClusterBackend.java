@@ -13,11 +13,13 @@ import io.nines.store.alerts.HazelcastOutbox;
 import io.nines.store.alerts.Outbox;
 import io.nines.store.documents.Documents;
 import io.nines.store.documents.HazelcastDocuments;
+import io.nines.store.internal.ClusterCalls;
 import io.nines.store.jdbc.Database;
 import io.nines.store.results.HazelcastResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Collection;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +36,7 @@ public final class ClusterBackend implements Backend {
   private volatile Outbox outbox;
   private volatile AlertStore alertStore;
   private volatile AgentRegistry agents;
+  private final LongAdder callTimeouts = new LongAdder();
 
   /**
    * A backend on a running member.
@@ -96,10 +99,23 @@ public final class ClusterBackend implements Backend {
     return results;
   }
 
-  /** The cluster map {@link #mapOf mapOf(kind)}; declare it with {@link #configure}. */
+  /**
+   * The cluster map {@link #mapOf mapOf(kind)}; declare it with {@link #configure}. Each call waits
+   * at most {@link HazelcastDocuments#DEFAULT_TIMEOUT} for the cluster; those that took longer are
+   * counted in {@link #callTimeouts()}.
+   */
   @Override
   public Documents documents(String kind) {
-    return new HazelcastDocuments(hazelcast.getMap(mapOf(kind)));
+    return new HazelcastDocuments(
+        hazelcast.getMap(mapOf(kind)), HazelcastDocuments.DEFAULT_TIMEOUT, callTimeouts);
+  }
+
+  /**
+   * How many calls to the document maps, the alerting state and the outbox gave up waiting for the
+   * cluster ({@link HazelcastDocuments#DEFAULT_TIMEOUT}, {@link ClusterCalls#TIMEOUT}).
+   */
+  public long callTimeouts() {
+    return callTimeouts.sum();
   }
 
   @Override
@@ -122,9 +138,9 @@ public final class ClusterBackend implements Backend {
     Checks.checkArgument(
         vertx == this.vertx,
         "vertx: not the cluster member's (expected: the Vert.x the member runs on)");
-    HazelcastOutbox o = new HazelcastOutbox(vertx, hazelcast);
+    HazelcastOutbox o = new HazelcastOutbox(vertx, hazelcast, callTimeouts);
     outbox = o;
-    alertStore = new HazelcastAlertStore(vertx, hazelcast, fleet, o);
+    alertStore = new HazelcastAlertStore(vertx, hazelcast, fleet, o, callTimeouts);
     agents = new HazelcastAgentRegistry(vertx, hazelcast);
     return Future.succeededFuture();
   }

@@ -11,11 +11,13 @@ import io.nines.availability.incident.IncidentEngine;
 import io.nines.availability.incident.ServiceAlerts;
 import io.nines.common.Checks;
 import io.nines.config.Fleet;
+import io.nines.store.internal.ClusterCalls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -39,6 +41,7 @@ public final class HazelcastAlertStore implements AlertStore {
 
   private final Vertx vertx;
   private final IMap<String, String> map;
+  private final LongAdder timeouts;
   private final Supplier<Fleet> fleet;
   private final Outbox writeAhead;
   private volatile Fleet engineFleet;
@@ -50,6 +53,22 @@ public final class HazelcastAlertStore implements AlertStore {
    */
   public HazelcastAlertStore(
       Vertx vertx, HazelcastInstance hazelcast, Supplier<Fleet> fleet, Outbox writeAhead) {
+    this(vertx, hazelcast, fleet, writeAhead, new LongAdder());
+  }
+
+  /**
+   * @param writeAhead where a decision's notifications are queued before its state is written; null
+   *     to leave queueing to the caller only
+   * @param timeouts counts the calls that gave up waiting for the cluster ({@link
+   *     ClusterCalls#TIMEOUT}); may be shared
+   */
+  public HazelcastAlertStore(
+      Vertx vertx,
+      HazelcastInstance hazelcast,
+      Supplier<Fleet> fleet,
+      Outbox writeAhead,
+      LongAdder timeouts) {
+    this.timeouts = Checks.notNull(timeouts, "timeouts");
     this.vertx = Checks.notNull(vertx, "vertx");
     this.map = Checks.notNull(hazelcast, "hazelcast").getMap(MAP_NAME);
     this.fleet = Checks.notNull(fleet, "fleet");
@@ -101,17 +120,18 @@ public final class HazelcastAlertStore implements AlertStore {
 
   private Future<IncidentEngine.Step> attempt(String serviceId, Command command, int tries) {
     IncidentEngine e = engine();
-    return vertx
-        .executeBlocking(
-            () -> {
-              String old = map.get(serviceId);
-              ServiceAlerts s =
-                  old == null
-                      ? ServiceAlerts.initial(serviceId)
-                      : AlertJson.decodeServiceAlerts(old);
-              return new Decision(old, command.applyTo(e, s));
-            },
-            false)
+    return bounded(
+            "reading the alerting state of a service",
+            vertx.executeBlocking(
+                () -> {
+                  String old = map.get(serviceId);
+                  ServiceAlerts s =
+                      old == null
+                          ? ServiceAlerts.initial(serviceId)
+                          : AlertJson.decodeServiceAlerts(old);
+                  return new Decision(old, command.applyTo(e, s));
+                },
+                false))
         .compose(
             d ->
                 d.step.notifications().isEmpty() || writeAhead == null
@@ -119,17 +139,19 @@ public final class HazelcastAlertStore implements AlertStore {
                     : writeAhead.enqueue(d.step.notifications(), command.at()).map(n -> d))
         .compose(
             d ->
-                vertx.executeBlocking(
-                    () -> {
-                      String next = AlertJson.encode(d.step.next());
-                      boolean written =
-                          next.equals(d.old)
-                              || (d.old == null
-                                  ? map.putIfAbsent(serviceId, next) == null
-                                  : map.replace(serviceId, d.old, next));
-                      return written ? d.step : null;
-                    },
-                    false))
+                bounded(
+                    "writing the alerting state of a service",
+                    vertx.executeBlocking(
+                        () -> {
+                          String next = AlertJson.encode(d.step.next());
+                          boolean written =
+                              next.equals(d.old)
+                                  || (d.old == null
+                                      ? map.putIfAbsent(serviceId, next) == null
+                                      : map.replace(serviceId, d.old, next));
+                          return written ? d.step : null;
+                        },
+                        false)))
         .compose(
             step -> {
               if (step != null) {
@@ -151,20 +173,33 @@ public final class HazelcastAlertStore implements AlertStore {
 
   @Override
   public Future<Optional<ServiceAlerts>> get(String serviceId) {
-    return vertx.executeBlocking(
-        () -> Optional.ofNullable(map.get(serviceId)).map(AlertJson::decodeServiceAlerts), false);
+    return bounded(
+        "reading the alerting state of a service",
+        vertx.executeBlocking(
+            () -> Optional.ofNullable(map.get(serviceId)).map(AlertJson::decodeServiceAlerts),
+            false));
   }
 
   @Override
   public Future<List<ServiceAlerts>> all() {
-    return vertx.executeBlocking(
-        () -> {
-          List<ServiceAlerts> out = new ArrayList<>();
-          for (String v : map.values()) {
-            out.add(AlertJson.decodeServiceAlerts(v));
-          }
-          return out;
-        },
-        false);
+    return bounded(
+        "reading every service's alerting state",
+        vertx.executeBlocking(
+            () -> {
+              List<ServiceAlerts> out = new ArrayList<>();
+              for (String v : map.values()) {
+                out.add(AlertJson.decodeServiceAlerts(v));
+              }
+              return out;
+            },
+            false));
+  }
+
+  /**
+   * {@code call}, failed as unavailable when the cluster takes longer than {@link
+   * ClusterCalls#TIMEOUT}.
+   */
+  private <T> Future<T> bounded(String doing, Future<T> call) {
+    return ClusterCalls.bounded(call, ClusterCalls.TIMEOUT, MAP_NAME, doing, timeouts);
   }
 }

@@ -7,12 +7,14 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.nines.availability.incident.Notification;
 import io.nines.common.Checks;
+import io.nines.store.internal.ClusterCalls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * An {@link Outbox} in the cluster's map {@value #MAP_NAME}: notification key to the JSON of its
@@ -45,10 +47,20 @@ public final class HazelcastOutbox implements Outbox {
 
   private final Vertx vertx;
   private final IMap<String, String> map;
+  private final LongAdder timeouts;
 
   public HazelcastOutbox(Vertx vertx, HazelcastInstance hazelcast) {
+    this(vertx, hazelcast, new LongAdder());
+  }
+
+  /**
+   * @param timeouts counts the calls that gave up waiting for the cluster ({@link
+   *     ClusterCalls#TIMEOUT}); may be shared
+   */
+  public HazelcastOutbox(Vertx vertx, HazelcastInstance hazelcast, LongAdder timeouts) {
     this.vertx = Checks.notNull(vertx, "vertx");
     this.map = Checks.notNull(hazelcast, "hazelcast").getMap(MAP_NAME);
+    this.timeouts = Checks.notNull(timeouts, "timeouts");
   }
 
   /** Declares the map in {@code config}: one synchronous backup, memory only. */
@@ -75,52 +87,56 @@ public final class HazelcastOutbox implements Outbox {
     if (notifications.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    return vertx.executeBlocking(
-        () -> {
-          int added = 0;
-          for (Notification n : notifications) {
-            OutboxEntry e = new OutboxEntry(n, OutboxEntry.Status.QUEUED, now, now, List.of());
-            if (map.putIfAbsent(n.key(), AlertJson.encode(e, null)) == null) {
-              added++;
-            }
-          }
-          return added;
-        },
-        false);
+    return bounded(
+        "queueing notifications",
+        vertx.executeBlocking(
+            () -> {
+              int added = 0;
+              for (Notification n : notifications) {
+                OutboxEntry e = new OutboxEntry(n, OutboxEntry.Status.QUEUED, now, now, List.of());
+                if (map.putIfAbsent(n.key(), AlertJson.encode(e, null)) == null) {
+                  added++;
+                }
+              }
+              return added;
+            },
+            false));
   }
 
   @Override
   public Future<List<OutboxEntry>> take(Instant now, int max, long leaseSeconds) {
-    return vertx.executeBlocking(
-        () -> {
-          List<OutboxEntry> due = new ArrayList<>();
-          for (String key : map.localKeySet()) {
-            if (due.size() >= max) {
-              break;
-            }
-            String json = map.get(key);
-            if (json == null) {
-              continue;
-            }
-            OutboxEntry e = AlertJson.decodeOutboxEntry(json);
-            if (finished(e) && e.notification().at().isBefore(now.minus(FINISHED_KEPT))) {
-              map.remove(key, json);
-              continue;
-            }
-            Instant lease = AlertJson.leaseUntil(json);
-            if (e.nextAttemptAt() == null
-                || e.nextAttemptAt().isAfter(now)
-                || (lease != null && lease.isAfter(now))) {
-              continue;
-            }
-            // Lost to a concurrent take or record: leave it to the next period.
-            if (map.replace(key, json, AlertJson.encode(e, now.plusSeconds(leaseSeconds)))) {
-              due.add(e);
-            }
-          }
-          return due;
-        },
-        false);
+    return bounded(
+        "taking notifications to deliver",
+        vertx.executeBlocking(
+            () -> {
+              List<OutboxEntry> due = new ArrayList<>();
+              for (String key : map.localKeySet()) {
+                if (due.size() >= max) {
+                  break;
+                }
+                String json = map.get(key);
+                if (json == null) {
+                  continue;
+                }
+                OutboxEntry e = AlertJson.decodeOutboxEntry(json);
+                if (finished(e) && e.notification().at().isBefore(now.minus(FINISHED_KEPT))) {
+                  map.remove(key, json);
+                  continue;
+                }
+                Instant lease = AlertJson.leaseUntil(json);
+                if (e.nextAttemptAt() == null
+                    || e.nextAttemptAt().isAfter(now)
+                    || (lease != null && lease.isAfter(now))) {
+                  continue;
+                }
+                // Lost to a concurrent take or record: leave it to the next period.
+                if (map.replace(key, json, AlertJson.encode(e, now.plusSeconds(leaseSeconds)))) {
+                  due.add(e);
+                }
+              }
+              return due;
+            },
+            false));
   }
 
   private static boolean finished(OutboxEntry e) {
@@ -129,37 +145,39 @@ public final class HazelcastOutbox implements Outbox {
 
   @Override
   public Future<Void> record(String key, Delivery delivery, Instant nextAttemptAt) {
-    return vertx.executeBlocking(
-        () -> {
-          for (int i = 0; i < MAX_TRIES; i++) {
-            String json = map.get(key);
-            if (json == null) {
-              return null;
-            }
-            OutboxEntry e = AlertJson.decodeOutboxEntry(json);
-            List<Delivery> log = new ArrayList<>(e.deliveries());
-            log.add(delivery);
-            OutboxEntry.Status status =
-                delivery.ok()
-                    ? OutboxEntry.Status.SENT
-                    : nextAttemptAt == null
-                        ? OutboxEntry.Status.FAILED
-                        : OutboxEntry.Status.RETRYING;
-            OutboxEntry next =
-                new OutboxEntry(e.notification(), status, e.queuedAt(), nextAttemptAt, log);
-            if (map.replace(key, json, AlertJson.encode(next, null))) {
-              return null;
-            }
-          }
-          throw new IllegalStateException(
-              "outbox entry '"
-                  + key
-                  + "': "
-                  + MAX_TRIES
-                  + " concurrent writes in a row while recording a delivery (expected: one member"
-                  + " delivering it)");
-        },
-        false);
+    return bounded(
+        "recording a delivery",
+        vertx.executeBlocking(
+            () -> {
+              for (int i = 0; i < MAX_TRIES; i++) {
+                String json = map.get(key);
+                if (json == null) {
+                  return null;
+                }
+                OutboxEntry e = AlertJson.decodeOutboxEntry(json);
+                List<Delivery> log = new ArrayList<>(e.deliveries());
+                log.add(delivery);
+                OutboxEntry.Status status =
+                    delivery.ok()
+                        ? OutboxEntry.Status.SENT
+                        : nextAttemptAt == null
+                            ? OutboxEntry.Status.FAILED
+                            : OutboxEntry.Status.RETRYING;
+                OutboxEntry next =
+                    new OutboxEntry(e.notification(), status, e.queuedAt(), nextAttemptAt, log);
+                if (map.replace(key, json, AlertJson.encode(next, null))) {
+                  return null;
+                }
+              }
+              throw new IllegalStateException(
+                  "outbox entry '"
+                      + key
+                      + "': "
+                      + MAX_TRIES
+                      + " concurrent writes in a row while recording a delivery (expected: one member"
+                      + " delivering it)");
+            },
+            false));
   }
 
   @Override
@@ -180,14 +198,24 @@ public final class HazelcastOutbox implements Outbox {
   }
 
   private Future<List<OutboxEntry>> entries() {
-    return vertx.executeBlocking(
-        () -> {
-          List<OutboxEntry> out = new ArrayList<>();
-          for (String v : map.values()) {
-            out.add(AlertJson.decodeOutboxEntry(v));
-          }
-          return out;
-        },
-        false);
+    return bounded(
+        "reading the delivery log",
+        vertx.executeBlocking(
+            () -> {
+              List<OutboxEntry> out = new ArrayList<>();
+              for (String v : map.values()) {
+                out.add(AlertJson.decodeOutboxEntry(v));
+              }
+              return out;
+            },
+            false));
+  }
+
+  /**
+   * {@code call}, failed as unavailable when the cluster takes longer than {@link
+   * ClusterCalls#TIMEOUT}.
+   */
+  private <T> Future<T> bounded(String doing, Future<T> call) {
+    return ClusterCalls.bounded(call, ClusterCalls.TIMEOUT, MAP_NAME, doing, timeouts);
   }
 }

@@ -10,8 +10,11 @@ import io.nines.store.results.AppendOutcome;
 import io.nines.store.results.Evaluation;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -22,8 +25,12 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>The backups do not run it again: {@link #getBackupProcessor()} hands them a {@link
  * ReplayChange} with the change this run decided, evaluation included. With a synchronous backup,
  * {@code submitToKey} completes only after the backup has applied it, which is when the agent may
- * be told that its results are safe. A run that changes nothing (a replayed batch) has no backup
- * step at all.
+ * be told that its results are safe. A batch's duplicates (results this check stored before, sent
+ * again) go to the backups too, with the hours of history they shaped ({@link CheckLog#reaffirm}):
+ * the agent sends a batch again when it did not hear "accepted", for instance because the backup
+ * did not acknowledge the first time, so "accepted" for a duplicate must also wait for the backups
+ * to hold it. A backup that has them already is left as it was; a batch that changes nothing and
+ * holds no duplicate (refused results only) has no backup step.
  *
  * <p>An instance carries state from {@link #process} to {@link #getBackupProcessor()}: use each
  * instance for one {@code submitToKey} only.
@@ -57,6 +64,7 @@ public final class ApplyBatch
   private transient LongAdder evaluations;
   private transient boolean durable;
   private transient CheckLog.Change change;
+  private transient CheckLog.Change backup;
 
   public ApplyBatch(List<ProbeResult> results, CheckRules rules, Instant now) {
     this.results = List.copyOf(results);
@@ -79,9 +87,14 @@ public final class ApplyBatch
   @Override
   public AppendOutcome process(Map.Entry<String, CheckLog> entry) {
     change = null;
+    backup = null;
     CheckLog log = entry.getValue() != null ? entry.getValue() : new CheckLog(entry.getKey());
     CheckLog.Applied applied = log.apply(results, rules, now, member);
     change = applied.change();
+    backup = change;
+    if (applied.outcome().duplicates() > 0) {
+      backup = withDuplicates(log, change);
+    }
     if (change != null) {
       if (durable) {
         log.journal().record(new PendingChange(log.checkId(), change, now));
@@ -97,8 +110,41 @@ public final class ApplyBatch
 
   @Override
   public EntryProcessor<String, CheckLog, AppendOutcome> getBackupProcessor() {
-    CheckLog.Change c = change;
+    CheckLog.Change c = backup;
     return c == null ? null : new ReplayChange(c, rules);
+  }
+
+  /**
+   * {@code change} (null when the batch changed nothing) plus the duplicates of this batch that
+   * {@code log} holds, for the backups; see the class comment.
+   */
+  private CheckLog.Change withDuplicates(CheckLog log, CheckLog.Change change) {
+    List<ProbeResult> sentBefore = results;
+    if (change != null) {
+      Set<String> stored = new HashSet<>();
+      change.accepted().forEach(r -> stored.add(r.id()));
+      sentBefore = results.stream().filter(r -> !stored.contains(r.id())).toList();
+    }
+    CheckLog.Change held =
+        log.reaffirm(sentBefore, now.minus(rules.retention()), now.minus(rules.rollupRetention()));
+    if (held == null) {
+      return change;
+    }
+    if (change == null) {
+      return held;
+    }
+    List<ProbeResult> accepted = new ArrayList<>(change.accepted());
+    accepted.addAll(held.accepted());
+    // Both hold hours as they are after this batch: an hour in both is written twice, alike.
+    List<HistorySlice> history = new ArrayList<>(held.history());
+    history.addAll(change.history());
+    return new CheckLog.Change(
+        accepted,
+        change.refused(),
+        change.retainFrom(),
+        change.evaluation(),
+        history,
+        change.historyFrom());
   }
 
   /**

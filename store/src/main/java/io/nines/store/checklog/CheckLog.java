@@ -258,6 +258,50 @@ public final class CheckLog {
         changed ? new Change(accepted, refused, oldest, evaluated, slices, historyFrom) : null);
   }
 
+  /**
+   * The change that gives a copy of this log that may have missed an earlier change the results of
+   * {@code results} that this log holds (a batch's duplicates: sent again because the agent did not
+   * hear that they were stored), and the hours of history they shaped, each whole as it is now.
+   * {@link #replay} makes it idempotently: a copy that holds them already ends as it was.
+   *
+   * <p>Why: a batch is acknowledged once the owner's backups acknowledged its change. A batch of
+   * duplicates changes nothing; without this it would be acknowledged at once, also when the change
+   * that stored it never reached a backup (the backup timed out, and the agent sent it again).
+   *
+   * @param retainFrom the retention cut of the batch ({@code now - retention.raw})
+   * @param historyFrom the history cut of the batch ({@code now - retention.rollup})
+   * @return the change, or null when this log holds none of {@code results}
+   */
+  public Change reaffirm(Collection<ProbeResult> results, Instant retainFrom, Instant historyFrom) {
+    Checks.notNull(retainFrom, "retainFrom");
+    Checks.notNull(historyFrom, "historyFrom");
+    List<ProbeResult> held = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    Touched touched = new Touched();
+    long stale = staleAfter == null ? 0 : staleAfter.toNanos();
+    for (ProbeResult r : results) {
+      TreeSet<ProbeResult> of = byLocation.get(r.location());
+      ProbeResult mine = of == null ? null : of.floor(r);
+      if (mine == null
+          || Timelines.BY_START.compare(mine, r) != 0
+          || !r.checkId().equals(checkId)
+          || !seen.add(mine.id())) {
+        continue;
+      }
+      held.add(mine);
+      // The hours this result's state holds in: from when it ran until the next result, or stale.
+      ProbeResult next = of.higher(mine);
+      long t = LocationHistory.nanos(mine.startedAt());
+      long fresh = t + Math.min(stale, Long.MAX_VALUE - t);
+      long end = next == null ? fresh : Math.min(fresh, LocationHistory.nanos(next.startedAt()));
+      touched.add(mine.location(), t, Math.max(end, t + 1));
+    }
+    if (held.isEmpty()) {
+      return null;
+    }
+    return new Change(held, List.of(), retainFrom, null, touched.slices(historyFrom), historyFrom);
+  }
+
   /** Makes a change that {@link #apply} decided on another copy of this log; never evaluates. */
   public void replay(Change change) {
     mutate(change.accepted(), change.refused(), change.retainFrom());

@@ -10,6 +10,7 @@ import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.core.IndeterminateOperationStateException;
 import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
@@ -58,9 +59,11 @@ import java.util.concurrent.atomic.LongAdder;
  * time per partition, and decides everything there (duplicates, refusals, retention, the
  * evaluation). Its backup step replays that decision on the synchronous backup ({@link
  * #configure}'s {@code backupCount}); {@code submitToKey} completes after the backup acknowledged,
- * and the returned future completes after every share did. So when the agent hears "accepted",
- * losing any one member loses nothing. A failed share fails the whole future; shares that did apply
- * are duplicates when the agent sends the batch again.
+ * and fails when it did not within Hazelcast's backup timeout ({@link
+ * #FAIL_ON_INDETERMINATE_STATE}); the returned future completes after every share did. So when the
+ * agent hears "accepted", losing any one member loses nothing. A failed share fails the whole
+ * future; shares that did apply are duplicates when the agent sends the batch again, and a
+ * duplicate too is acknowledged only once the backup holds it ({@link ApplyBatch}).
  *
  * <p><b>Reads</b> run on the owner too (read-only processors), so any member answers any request
  * with what was acknowledged, and only the slice asked for travels.
@@ -74,6 +77,21 @@ public final class HazelcastResultStore implements ResultStore {
 
   /** The map of checks: check id to its results, consumed sequences and last evaluation. */
   public static final String MAP_NAME = "nines.checks";
+
+  /**
+   * The Hazelcast property that {@link #configure} sets to {@code true}, whatever it was: an
+   * operation whose synchronous backup did not acknowledge within {@code
+   * hazelcast.operation.backup.timeout.millis} (5 s) then fails with {@link
+   * com.hazelcast.core.IndeterminateOperationStateException} instead of completing as if the backup
+   * had answered (Hazelcast's default: the owner's answer is returned while only the owner holds
+   * the change, so an agent would hear "accepted" for a result that a crash of the owner, or a
+   * split cluster's merge, could lose). It also makes an operation whose target left mid-way fail
+   * (with that exception, or {@link MemberLeftException}) rather than run again on the new owner.
+   * Both reach the agent as {@link StoreUnavailableException} ("send it again"); {@link ApplyBatch}
+   * is idempotent, so that is safe. Reads are sent again by the store itself.
+   */
+  public static final String FAIL_ON_INDETERMINATE_STATE =
+      "hazelcast.operation.fail.on.indeterminate.state";
 
   private final HazelcastInstance hazelcast;
   private final Vertx vertx;
@@ -98,7 +116,9 @@ public final class HazelcastResultStore implements ResultStore {
    * Adds what this store needs to a member's configuration: the checks map with {@code backupCount}
    * synchronous backups, values held as objects (so a batch does not deserialize the check's whole
    * history), the split-brain merge policy that unites both sides' results, the Compact
-   * serializers, and a Java-serialization filter that refuses every {@code io.nines} class.
+   * serializers, a Java-serialization filter that refuses every {@code io.nines} class, and {@link
+   * #FAIL_ON_INDETERMINATE_STATE} (for every map of the member: the property is Hazelcast's, not a
+   * map's).
    *
    * @param backupCount synchronous backups of each check, 1 to 6; with {@code n}, losing any {@code
    *     n} members at once loses nothing
@@ -146,6 +166,7 @@ public final class HazelcastResultStore implements ResultStore {
                 .setDefaultsDisabled(true)
                 .setBlacklist(new ClassFilter().addPrefixes("io.nines.")));
     config.getUserContext().putIfAbsent(ApplyBatch.EVALUATIONS_KEY, new LongAdder());
+    config.setProperty(FAIL_ON_INDETERMINATE_STATE, "true");
     return config;
   }
 
@@ -175,7 +196,7 @@ public final class HazelcastResultStore implements ResultStore {
   public Future<Map<String, List<ProbeResult>>> resultsByLocation(
       String checkId, Instant from, Instant to) {
     Context context = vertx.getOrCreateContext();
-    return submit(checkId, ReadCheck.between(from, to), context)
+    return read(checkId, ReadCheck.between(from, to), context)
         .map(
             read -> {
               Map<String, List<ProbeResult>> byLocation = new LinkedHashMap<>();
@@ -191,7 +212,7 @@ public final class HazelcastResultStore implements ResultStore {
   public Future<Map<String, Timeline>> locationTimelines(String checkId, TimeRange span) {
     Checks.notNull(span, "span");
     Context context = vertx.getOrCreateContext();
-    return submit(checkId, ReadCheck.history(span.start(), span.end()), context)
+    return read(checkId, ReadCheck.history(span.start(), span.end()), context)
         .map(
             read -> {
               Map<String, Timeline> out = new LinkedHashMap<>();
@@ -205,14 +226,14 @@ public final class HazelcastResultStore implements ResultStore {
   @Override
   public Future<List<ProbeResult>> recent(String checkId, int limit) {
     Context context = vertx.getOrCreateContext();
-    return submit(checkId, ReadCheck.recent(limit), context)
+    return read(checkId, ReadCheck.recent(limit), context)
         .map(read -> ((ResultList) read).results());
   }
 
   @Override
   public Future<Optional<Evaluation>> evaluation(String checkId) {
     Context context = vertx.getOrCreateContext();
-    return submit(checkId, ReadCheck.evaluation(), context)
+    return read(checkId, ReadCheck.evaluation(), context)
         .map(read -> Optional.ofNullable((Evaluation) read));
   }
 
@@ -255,6 +276,22 @@ public final class HazelcastResultStore implements ResultStore {
     }
     return Future.fromCompletionStage(stage, context)
         .recover(e -> Future.failedFuture(translate(e)));
+  }
+
+  /**
+   * {@link #submit} for a read-only processor, sent once more when the owner left while it ran:
+   * with {@link #FAIL_ON_INDETERMINATE_STATE} Hazelcast no longer does that itself, and a read can
+   * safely run twice.
+   */
+  private <R> Future<R> read(
+      String checkId, EntryProcessor<String, CheckLog, R> processor, Context context) {
+    return this.<R>submit(checkId, processor, context)
+        .recover(
+            e ->
+                e.getCause() instanceof MemberLeftException
+                        || e.getCause() instanceof IndeterminateOperationStateException
+                    ? submit(checkId, processor, context)
+                    : Future.failedFuture(e));
   }
 
   /**

@@ -83,6 +83,47 @@ class CheckLogTest {
   }
 
   @Test
+  void
+      whenABackupMissedTheChangeOfABatchSentAgain_thenTheReaffirmedDuplicatesGiveItTheOwnersCopy() {
+    CheckLog owner = new CheckLog("home");
+    CheckLog backup = new CheckLog("home");
+    List<ProbeResult> first =
+        List.of(ok("a", 1, "home", "eu", at(300)), fail("a", 2, "home", "eu", at(240)));
+    backup.replay(owner.apply(first, RULES, NOW, "owner").change());
+    List<ProbeResult> batch =
+        List.of(fail("a", 3, "home", "eu", at(180)), ok("a", 4, "home", "eu", at(120)));
+    // Its change never reaches the backup (which did not acknowledge); the agent sends it again.
+    owner.apply(batch, RULES, NOW, "owner");
+    assertThat(owner.apply(batch, RULES, NOW, "owner").change()).isNull();
+
+    CheckLog.Change reaffirmed =
+        owner.reaffirm(batch, NOW.minus(RULES.retention()), NOW.minus(RULES.rollupRetention()));
+    backup.replay(reaffirmed);
+
+    assertThat(reaffirmed.evaluation()).isNull();
+    assertThat(backup.results()).isEqualTo(owner.results());
+    assertThat(backup.history()).isEqualTo(owner.history());
+    assertThat(backup.agents().get("a").watermark()).isEqualTo(4);
+    // Made again on a copy that has it, it changes nothing.
+    CheckLog before = backup.copy();
+    backup.replay(reaffirmed);
+    assertSameState(backup, before);
+  }
+
+  @Test
+  void whenNoneOfABatchIsHeld_thenThereIsNothingToReaffirm() {
+    CheckLog log = new CheckLog("home");
+    log.apply(List.of(ok("a", 1, "home", "eu", at(10))), RULES, NOW, "m");
+
+    assertThat(
+            log.reaffirm(
+                List.of(ok("a", 2, "home", "eu", at(5)), ok("b", 1, "home", "eu", at(10))),
+                NOW.minus(RULES.retention()),
+                NOW.minus(RULES.rollupRetention())))
+        .isNull();
+  }
+
+  @Test
   void whenAResultOfAnotherCheckIsGiven_thenNothingIsChangedAndTheMessageNamesIt() {
     CheckLog log = new CheckLog("home");
 

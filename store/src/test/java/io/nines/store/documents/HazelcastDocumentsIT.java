@@ -8,9 +8,14 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.nines.store.ClusterBackend;
+import io.nines.store.StoreUnavailableException;
 import io.nines.store.testing.ContractCluster;
 import io.nines.store.testing.StoreCluster;
+import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -47,6 +52,39 @@ class HazelcastDocumentsIT extends DocumentsContract {
     assertThat(second.get("a")).isEqualTo("{\"v\":1}");
     assertThat(documents.putIfAbsent("b", "{}")).isFalse();
     assertThat(second.all()).isEqualTo(documents.all()).containsOnlyKeys("a", "b");
+  }
+
+  @Test
+  void
+      whenTheOwnerDoesNotAnswer_thenEveryCallGivesUpAfterItsTimeoutNamingTheMapAndTheKeyAndIsCounted()
+          throws Exception {
+    documents.put("frozen", "{}");
+    LongAdder timeouts = new LongAdder();
+    Documents bounded =
+        new HazelcastDocuments(
+            cluster.member(0).hazelcast().getMap(MAP), Duration.ofMillis(300), timeouts);
+    // The owner's partition thread held, as on a member that is frozen or cut off.
+    CountDownLatch release = StoreCluster.stall(cluster.ownerOf("frozen"), "frozen");
+    try {
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> bounded.get("frozen"))
+          .isInstanceOf(StoreUnavailableException.class)
+          .hasMessageContaining("reading 'frozen' in the cluster map '" + MAP + "'")
+          .hasMessageContaining("took longer than 300 ms");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      assertThatThrownBy(() -> bounded.putIfAbsent("frozen", "{}"))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("writing 'frozen' to the cluster map '" + MAP + "'")
+          .hasRootCauseInstanceOf(TimeoutException.class);
+      assertThatThrownBy(() -> bounded.put("frozen", "{\"v\":2}"))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("took longer than 300 ms");
+      assertThat(timeouts.sum()).isEqualTo(3);
+    } finally {
+      release.countDown();
+    }
+    // Once the owner answers again, so does the map; the write that timed out was made after all.
+    assertThat(bounded.get("frozen")).isEqualTo("{\"v\":2}");
   }
 
   @Test

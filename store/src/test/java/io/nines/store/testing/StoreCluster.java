@@ -4,6 +4,9 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.instance.impl.HazelcastInstanceProxy;
+import com.hazelcast.spi.impl.NodeEngineImpl;
+import com.hazelcast.spi.impl.PartitionSpecificRunnable;
 import io.nines.store.ClusterBackend;
 import io.nines.store.jdbc.Database;
 import io.nines.store.results.HazelcastResultStore;
@@ -11,8 +14,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -36,6 +41,7 @@ public final class StoreCluster implements AutoCloseable {
 
   private final String name = "nines-store-test-" + UUID.randomUUID();
   private final List<Member> members = new ArrayList<>();
+  private Map<String, String> properties = Map.of();
 
   /** Starts {@code n} members, memory only, and waits until each sees all of them. */
   public static StoreCluster start(int n) {
@@ -47,7 +53,17 @@ public final class StoreCluster implements AutoCloseable {
    * each (null for none), and waits until each sees all of them.
    */
   public static StoreCluster start(int n, Supplier<Database> database) {
+    return start(n, database, Map.of());
+  }
+
+  /**
+   * {@link #start(int, Supplier)} with further Hazelcast {@code properties} on every member (e.g. a
+   * shorter backup timeout); they win over this class's own settings.
+   */
+  public static StoreCluster start(
+      int n, Supplier<Database> database, Map<String, String> properties) {
     StoreCluster cluster = new StoreCluster();
+    cluster.properties = Map.copyOf(properties);
     try {
       String first = null;
       for (int i = 0; i < n; i++) {
@@ -89,7 +105,65 @@ public final class StoreCluster implements AutoCloseable {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(seed == null ? List.of() : List.of(seed));
-    return ClusterBackend.configure(c, 1, database, DOCUMENT_KINDS);
+    ClusterBackend.configure(c, 1, database, DOCUMENT_KINDS);
+    properties.forEach(c::setProperty);
+    return c;
+  }
+
+  /**
+   * Holds {@code member}'s partition thread of {@code key}'s partition until the returned latch is
+   * counted down (at the latest after 60 s): operations and backups of that partition (and of the
+   * others the thread runs) queue up unanswered on that member, as on a member that is frozen or
+   * cut off. Returns once the thread is held.
+   */
+  public static CountDownLatch stall(Member member, Object key) throws InterruptedException {
+    int partition = member.hazelcast().getPartitionService().getPartition(key).getPartitionId();
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch held = new CountDownLatch(1);
+    nodeEngine(member)
+        .getOperationService()
+        .execute(
+            new PartitionSpecificRunnable() {
+              @Override
+              public int getPartitionId() {
+                return partition;
+              }
+
+              @Override
+              public void run() {
+                held.countDown();
+                try {
+                  release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+            });
+    if (!held.await(10, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("partition " + partition + "'s thread was not held in 10 s");
+    }
+    return release;
+  }
+
+  /** The member's internals, for tests that need to reach a partition thread. */
+  public static NodeEngineImpl nodeEngine(Member member) {
+    return ((HazelcastInstanceProxy) member.hazelcast()).getOriginal().node.nodeEngine;
+  }
+
+  /** The member that owns {@code key}'s partition. */
+  public Member ownerOf(Object key) {
+    UUID owner =
+        members.get(0).hazelcast().getPartitionService().getPartition(key).getOwner().getUuid();
+    return members.stream()
+        .filter(m -> m.hazelcast().getCluster().getLocalMember().getUuid().equals(owner))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** A member that does not own {@code key}'s partition (its backup, with two members). */
+  public Member notOwnerOf(Object key) {
+    Member owner = ownerOf(key);
+    return members.stream().filter(m -> m != owner).findFirst().orElseThrow();
   }
 
   public Member member(int i) {
