@@ -1,12 +1,15 @@
 package io.nines.store.results;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.ExecutorConfig;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.config.MergePolicyConfig;
+import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
@@ -15,7 +18,9 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
+import com.hazelcast.partition.PartitionService;
 import com.hazelcast.spi.exception.RetryableException;
+import com.hazelcast.spi.exception.TargetNotMemberException;
 import io.nines.availability.Timeline;
 import io.nines.common.Checks;
 import io.nines.common.ProbeResult;
@@ -23,6 +28,7 @@ import io.nines.common.TimeRange;
 import io.nines.config.Fleet;
 import io.nines.store.StoreUnavailableException;
 import io.nines.store.checklog.ApplyBatch;
+import io.nines.store.checklog.ApplyBatches;
 import io.nines.store.checklog.CheckLog;
 import io.nines.store.checklog.CheckLogMergePolicy;
 import io.nines.store.checklog.CheckRules;
@@ -43,6 +49,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -53,14 +60,18 @@ import java.util.concurrent.atomic.LongAdder;
  * A {@link ResultStore} in a Hazelcast cluster: one entry per check in the map {@value #MAP_NAME},
  * keyed by check id, so a check's results and its evaluation live in one partition.
  *
- * <p><b>Writes.</b> {@link #append} splits the results by check and applies each share with {@code
- * submitToKey(checkId, ApplyBatch)}: the entry processor runs on the partition's owner, one at a
- * time per partition, and decides everything there (duplicates, refusals, retention, the
- * evaluation). Its backup step replays that decision on the synchronous backup ({@link
- * #configure}'s {@code backupCount}); {@code submitToKey} completes after the backup acknowledged,
- * and the returned future completes after every share did. So when the agent hears "accepted",
- * losing any one member loses nothing. A failed share fails the whole future; shares that did apply
- * are duplicates when the agent sends the batch again.
+ * <p><b>Writes.</b> {@link #append} splits the results by check, groups the checks by the member
+ * that owns their partition, and sends each other member its share in ONE operation (an {@link
+ * ApplyBatches} task on the executor {@value #EXECUTOR_NAME}); this member's own share it applies
+ * itself. On the owner, each check is applied with {@code submitToKey(checkId, ApplyBatch)}, a
+ * local invocation: the entry processor runs on the partition thread and decides everything there
+ * (duplicates, refusals, retention, the evaluation). Its backup step replays that decision on the
+ * synchronous backup ({@link #configure}'s {@code backupCount}); {@code submitToKey} completes
+ * after the backup acknowledged, the owner's task after all its checks did, and the returned future
+ * after every owner's. So when the agent hears "accepted", losing any one member loses nothing. A
+ * failed share fails the whole future; shares that did apply are duplicates when the agent sends
+ * the batch again. ({@link ApplyBatches} says why not {@code IMap.submitToKeys}: its backups are
+ * asynchronous.)
  *
  * <p><b>Reads</b> run on the owner too (read-only processors), so any member answers any request
  * with what was acknowledged, and only the slice asked for travels.
@@ -74,6 +85,16 @@ public final class HazelcastResultStore implements ResultStore {
 
   /** The map of checks: check id to its results, consumed sequences and last evaluation. */
   public static final String MAP_NAME = "nines.checks";
+
+  /** The executor that runs each owner's share of a batch ({@link ApplyBatches}). */
+  public static final String EXECUTOR_NAME = "nines.apply";
+
+  /**
+   * Threads of {@value #EXECUTOR_NAME} on each member. A task holds its thread while its checks'
+   * operations run on the partition threads and their backups answer, so there should be about as
+   * many as batches in flight from all members together.
+   */
+  static final int EXECUTOR_THREADS = 16;
 
   private final HazelcastInstance hazelcast;
   private final Vertx vertx;
@@ -146,6 +167,9 @@ public final class HazelcastResultStore implements ResultStore {
                 .setDefaultsDisabled(true)
                 .setBlacklist(new ClassFilter().addPrefixes("io.nines.")));
     config.getUserContext().putIfAbsent(ApplyBatch.EVALUATIONS_KEY, new LongAdder());
+    config.getUserContext().putIfAbsent(ApplyBatches.TASKS_KEY, new LongAdder());
+    config.addExecutorConfig(
+        new ExecutorConfig(EXECUTOR_NAME).setPoolSize(EXECUTOR_THREADS).setStatisticsEnabled(true));
     return config;
   }
 
@@ -156,12 +180,29 @@ public final class HazelcastResultStore implements ResultStore {
     Context context = vertx.getOrCreateContext();
     Duration skew = Duration.ofMillis(MAX_CLOCK_SKEW_MILLIS);
     Batches batches = Batches.split(results, fleet);
-    List<Future<AppendOutcome>> shares = new ArrayList<>(batches.byCheck.size());
-    batches.byCheck.forEach(
-        (checkId, ofCheck) -> {
-          CheckRules rules = CheckRules.of(batches.checks.get(checkId), fleet.settings(), skew);
-          shares.add(submit(checkId, new ApplyBatch(ofCheck, rules, now), context));
-        });
+    List<Future<AppendOutcome>> shares = new ArrayList<>();
+    try {
+      // The checks grouped by the member that owns their partition now; null: this member, or a
+      // partition without an owner yet (submitToKey waits for one).
+      Map<Member, Share> byOwner = new LinkedHashMap<>();
+      Member self = hazelcast.getCluster().getLocalMember();
+      PartitionService partitions = hazelcast.getPartitionService();
+      batches.byCheck.forEach(
+          (checkId, ofCheck) -> {
+            CheckRules rules = CheckRules.of(batches.checks.get(checkId), fleet.settings(), skew);
+            Member owner = partitions.getPartition(checkId).getOwner();
+            byOwner
+                .computeIfAbsent(
+                    owner == null || owner.equals(self) ? null : owner, o -> new Share())
+                .add(checkId, new ApplyBatch(ofCheck, rules, now));
+          });
+      byOwner.forEach(
+          (owner, share) ->
+              shares.add(
+                  owner == null ? applyHere(share, context) : applyOn(owner, share, context)));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(translate(e));
+    }
     return Future.all(shares)
         .map(
             all -> {
@@ -169,6 +210,92 @@ public final class HazelcastResultStore implements ResultStore {
               shares.forEach(f -> outcome.add(f.result()));
               return outcome.result();
             });
+  }
+
+  /** Several checks' processors, bound for one member. */
+  private static final class Share {
+    final List<String> checkIds = new ArrayList<>();
+    final List<ApplyBatch> batches = new ArrayList<>();
+
+    void add(String checkId, ApplyBatch batch) {
+      checkIds.add(checkId);
+      batches.add(batch);
+    }
+  }
+
+  /**
+   * Applies a share whose partitions this member owns (or had no owner): one local {@code
+   * submitToKey} per check, one future for all of them.
+   */
+  private Future<AppendOutcome> applyHere(Share share, Context context) {
+    CompletionStage<AppendOutcome> stage;
+    try {
+      stage = ApplyBatches.submitAll(checks, share.checkIds, share.batches);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(translate(e));
+    }
+    return Future.fromCompletionStage(stage, context)
+        .recover(e -> Future.failedFuture(translate(e)));
+  }
+
+  /**
+   * Applies a share on its owner with ONE operation: an {@link ApplyBatches} task run by the
+   * owner's executor {@value #EXECUTOR_NAME}. If the owner left before running it (or while it
+   * ran), the share is applied key by key from here instead ({@code submitToKey} finds each key's
+   * new owner): checks the task already applied come back as duplicates, so the batch is either
+   * wholly stored or the future fails, never acknowledged in part.
+   */
+  private Future<AppendOutcome> applyOn(Member owner, Share share, Context context) {
+    CompletableFuture<AppendOutcome> done = new CompletableFuture<>();
+    hazelcast
+        .getExecutorService(EXECUTOR_NAME)
+        .submitToMember(
+            new ApplyBatches(MAP_NAME, share.checkIds, share.batches),
+            owner,
+            new ExecutionCallback<AppendOutcome>() {
+              @Override
+              public void onResponse(AppendOutcome response) {
+                done.complete(response);
+              }
+
+              @Override
+              public void onFailure(Throwable t) {
+                if (ownerGone(t)) {
+                  try {
+                    ApplyBatches.submitAll(checks, share.checkIds, share.batches)
+                        .whenComplete(
+                            (r, e) -> {
+                              if (e != null) {
+                                done.completeExceptionally(e);
+                              } else {
+                                done.complete(r);
+                              }
+                            });
+                  } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
+                  }
+                } else {
+                  done.completeExceptionally(t);
+                }
+              }
+            });
+    return Future.fromCompletionStage(done, context)
+        .recover(e -> Future.failedFuture(translate(e)));
+  }
+
+  /** Whether {@code t} says that the member a task was sent to is no longer there. */
+  static boolean ownerGone(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof MemberLeftException
+          || c instanceof TargetNotMemberException
+          || c instanceof HazelcastInstanceNotActiveException) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
   }
 
   @Override
