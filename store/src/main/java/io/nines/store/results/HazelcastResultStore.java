@@ -241,9 +241,10 @@ public final class HazelcastResultStore implements ResultStore {
   /**
    * Applies a share on its owner with ONE operation: an {@link ApplyBatches} task run by the
    * owner's executor {@value #EXECUTOR_NAME}. If the owner left before running it (or while it
-   * ran), the share is applied key by key from here instead ({@code submitToKey} finds each key's
-   * new owner): checks the task already applied come back as duplicates, so the batch is either
-   * wholly stored or the future fails, never acknowledged in part.
+   * ran), or could not read it ({@link #ownerGone}), the share is applied key by key from here
+   * instead ({@code submitToKey} finds each key's new owner): checks the task already applied come
+   * back as duplicates, so the batch is either wholly stored or the future fails, never
+   * acknowledged in part.
    */
   private Future<AppendOutcome> applyOn(Member owner, Share share, Context context) {
     CompletableFuture<AppendOutcome> done = new CompletableFuture<>();
@@ -283,12 +284,18 @@ public final class HazelcastResultStore implements ResultStore {
         .recover(e -> Future.failedFuture(translate(e)));
   }
 
-  /** Whether {@code t} says that the member a task was sent to is no longer there. */
+  /**
+   * Whether {@code t} says that the member a task was sent to is no longer there, or could not read
+   * the task (a member of an older version, during a rolling upgrade): then the share is applied
+   * check by check instead.
+   */
   static boolean ownerGone(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof MemberLeftException
           || c instanceof TargetNotMemberException
-          || c instanceof HazelcastInstanceNotActiveException) {
+          || c instanceof HazelcastInstanceNotActiveException
+          || c instanceof HazelcastSerializationException
+          || c instanceof ClassNotFoundException) {
         return true;
       }
       if (c.getCause() == c) {
