@@ -50,7 +50,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li><b>ingest</b>: results/s through {@link HazelcastResultStore#append} with 1, 2 and 3
  *       members (backup count 1), for {@code ingestSeconds} each: 1,000 checks at 30 s, one
  *       location, batches of {@code batch} results spread over the members, {@code inFlight}
- *       appends outstanding;
+ *       appends outstanding; also the process's CPU time per result (all members share this JVM, so
+ *       it is the whole cluster's CPU), the figure that says whether members on their own machines
+ *       would add throughput;
  *   <li><b>query90d</b>: one member; service {@code s0000}'s one check ran 90 days at 30 s from one
  *       location (259,200 results, 1 in 200 failing), appended with the simulated clock advancing
  *       and {@code retention.raw} at its default 7 days, so the check holds 7 days of raw results
@@ -164,8 +166,7 @@ public final class ClusterBench {
    * nanoseconds: all members share one JVM, so this is the cluster's CPU.
    */
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean)
-            ManagementFactory.getOperatingSystemMXBean())
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 
