@@ -50,7 +50,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li><b>ingest</b>: results/s through {@link HazelcastResultStore#append} with 1, 2 and 3
  *       members (backup count 1), for {@code ingestSeconds} each: 1,000 checks at 30 s, one
  *       location, batches of {@code batch} results spread over the members, {@code inFlight}
- *       appends outstanding;
+ *       appends outstanding; also the process's CPU time per result (all members share this JVM, so
+ *       it is the whole cluster's CPU), the figure that says whether members on their own machines
+ *       would add throughput;
  *   <li><b>query90d</b>: one member; service {@code s0000}'s one check ran 90 days at 30 s from one
  *       location (259,200 results, 1 in 200 failing), appended with the simulated clock advancing
  *       and {@code retention.raw} at its default 7 days, so the check holds 7 days of raw results
@@ -131,6 +133,7 @@ public final class ClusterBench {
       Feeder feeder = new Feeder(cluster, NOW.minus(Duration.ofDays(1)));
       feeder.feedTicks(40); // warm-up: 40,000 results, the JIT and the partitions
       long before = feeder.accepted.get();
+      long cpu0 = processCpuNanos();
       long t0 = System.nanoTime();
       long deadline = t0 + TimeUnit.SECONDS.toNanos(intArg("ingestSeconds", 15));
       while (System.nanoTime() < deadline && feeder.tick < 2880) {
@@ -138,6 +141,7 @@ public final class ClusterBench {
       }
       feeder.drain();
       double seconds = (System.nanoTime() - t0) / 1e9;
+      double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
       long accepted = feeder.accepted.get() - before;
       print(
           new JsonObject()
@@ -148,10 +152,27 @@ public final class ClusterBench {
               .put("inFlight", intArg("inFlight", 8))
               .put("results", accepted)
               .put("seconds", round(seconds))
-              .put("resultsPerSecond", Math.round(accepted / seconds)));
+              .put("resultsPerSecond", Math.round(accepted / seconds))
+              .put("cpuSeconds", round(cpuSeconds))
+              .put("cpuMicrosPerResult", round(cpuSeconds * 1e6 / accepted))
+              .put("loadAverage", loadAverage()));
     } finally {
       close(cluster);
     }
+  }
+
+  /**
+   * CPU time of this whole process (every member, the feeder and the garbage collector), in
+   * nanoseconds: all members share one JVM, so this is the cluster's CPU.
+   */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** The machine's 1-minute load average, to say how shared the cores were. */
+  private static double loadAverage() {
+    return round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
   }
 
   /**

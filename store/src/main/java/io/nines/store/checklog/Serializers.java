@@ -50,6 +50,7 @@ public final class Serializers {
       new ChangeSerializer(),
       new ApplyBatchSerializer(),
       new ReplayChangeSerializer(),
+      new ApplyBatchesSerializer(),
       new AppendOutcomeSerializer(),
       new ReadCheckSerializer(),
       new ResultListSerializer(),
@@ -444,6 +445,32 @@ public final class Serializers {
     @Override
     public Class<ApplyBatch.ReplayChange> getCompactClass() {
       return ApplyBatch.ReplayChange.class;
+    }
+  }
+
+  static final class ApplyBatchesSerializer implements CompactSerializer<ApplyBatches> {
+    @Override
+    public ApplyBatches read(CompactReader in) {
+      String[] ids = in.readArrayOfString("checkIds");
+      ApplyBatch[] batches = in.readArrayOfCompact("batches", ApplyBatch.class);
+      return new ApplyBatches(in.readString("map"), Arrays.asList(ids), Arrays.asList(batches));
+    }
+
+    @Override
+    public void write(CompactWriter out, ApplyBatches p) {
+      out.writeString("map", p.mapName);
+      out.writeArrayOfString("checkIds", p.checkIds.toArray(new String[0]));
+      out.writeArrayOfCompact("batches", p.batches.toArray(new ApplyBatch[0]));
+    }
+
+    @Override
+    public String getTypeName() {
+      return "nines.ApplyBatches";
+    }
+
+    @Override
+    public Class<ApplyBatches> getCompactClass() {
+      return ApplyBatches.class;
     }
   }
 

@@ -1,12 +1,15 @@
 package io.nines.store.results;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.config.ClassFilter;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.ExecutorConfig;
 import com.hazelcast.config.InMemoryFormat;
 import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MapStoreConfig;
 import com.hazelcast.config.MergePolicyConfig;
+import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
@@ -16,7 +19,9 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
+import com.hazelcast.partition.PartitionService;
 import com.hazelcast.spi.exception.RetryableException;
+import com.hazelcast.spi.exception.TargetNotMemberException;
 import io.nines.availability.Timeline;
 import io.nines.common.Checks;
 import io.nines.common.ProbeResult;
@@ -24,6 +29,7 @@ import io.nines.common.TimeRange;
 import io.nines.config.Fleet;
 import io.nines.store.StoreUnavailableException;
 import io.nines.store.checklog.ApplyBatch;
+import io.nines.store.checklog.ApplyBatches;
 import io.nines.store.checklog.CheckLog;
 import io.nines.store.checklog.CheckLogMergePolicy;
 import io.nines.store.checklog.CheckRules;
@@ -44,6 +50,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -54,15 +61,19 @@ import java.util.concurrent.atomic.LongAdder;
  * A {@link ResultStore} in a Hazelcast cluster: one entry per check in the map {@value #MAP_NAME},
  * keyed by check id, so a check's results and its evaluation live in one partition.
  *
- * <p><b>Writes.</b> {@link #append} splits the results by check and applies each share with {@code
- * submitToKey(checkId, ApplyBatch)}: the entry processor runs on the partition's owner, one at a
- * time per partition, and decides everything there (duplicates, refusals, retention, the
- * evaluation). Its backup step replays that decision on the synchronous backup ({@link
- * #configure}'s {@code backupCount}); {@code submitToKey} completes after the backup acknowledged,
- * and fails when it did not within Hazelcast's backup timeout ({@link
- * #FAIL_ON_INDETERMINATE_STATE}); the returned future completes after every share did. So when the
- * agent hears "accepted", losing any one member loses nothing. A failed share fails the whole
- * future; shares that did apply are duplicates when the agent sends the batch again, and a
+ * <p><b>Writes.</b> {@link #append} splits the results by check, groups the checks by the member
+ * that owns their partition, and sends each other member its share in ONE operation (an {@link
+ * ApplyBatches} task on the executor {@value #EXECUTOR_NAME}); this member's own share it applies
+ * itself. On the owner, each check is applied with {@code submitToKey(checkId, ApplyBatch)}, a
+ * local invocation: the entry processor runs on the partition thread and decides everything there
+ * (duplicates, refusals, retention, the evaluation). Its backup step replays that decision on the
+ * synchronous backup ({@link #configure}'s {@code backupCount}); {@code submitToKey} completes
+ * after the backup acknowledged, the owner's task after all its checks did, and the returned future
+ * after every owner's. So when the agent hears "accepted", losing any one member loses nothing. A
+ * failed share fails the whole future; shares that did apply are duplicates when the agent sends
+ * the batch again. ({@link ApplyBatches} says why not {@code IMap.submitToKeys}: its backups are
+ * asynchronous.) Every {@code submitToKey} fails, rather than completes, when its backup did not
+ * acknowledge within Hazelcast's backup timeout ({@link #FAIL_ON_INDETERMINATE_STATE}), and a
  * duplicate too is acknowledged only once the backup holds it ({@link ApplyBatch}).
  *
  * <p><b>Reads</b> run on the owner too (read-only processors), so any member answers any request
@@ -92,6 +103,16 @@ public final class HazelcastResultStore implements ResultStore {
    */
   public static final String FAIL_ON_INDETERMINATE_STATE =
       "hazelcast.operation.fail.on.indeterminate.state";
+
+  /** The executor that runs each owner's share of a batch ({@link ApplyBatches}). */
+  public static final String EXECUTOR_NAME = "nines.apply";
+
+  /**
+   * Threads of {@value #EXECUTOR_NAME} on each member. A task holds its thread while its checks'
+   * operations run on the partition threads and their backups answer, so there should be about as
+   * many as batches in flight from all members together.
+   */
+  static final int EXECUTOR_THREADS = 16;
 
   private final HazelcastInstance hazelcast;
   private final Vertx vertx;
@@ -167,6 +188,10 @@ public final class HazelcastResultStore implements ResultStore {
                 .setBlacklist(new ClassFilter().addPrefixes("io.nines.")));
     config.getUserContext().putIfAbsent(ApplyBatch.EVALUATIONS_KEY, new LongAdder());
     config.setProperty(FAIL_ON_INDETERMINATE_STATE, "true");
+
+    config.getUserContext().putIfAbsent(ApplyBatches.TASKS_KEY, new LongAdder());
+    config.addExecutorConfig(
+        new ExecutorConfig(EXECUTOR_NAME).setPoolSize(EXECUTOR_THREADS).setStatisticsEnabled(true));
     return config;
   }
 
@@ -177,12 +202,29 @@ public final class HazelcastResultStore implements ResultStore {
     Context context = vertx.getOrCreateContext();
     Duration skew = Duration.ofMillis(MAX_CLOCK_SKEW_MILLIS);
     Batches batches = Batches.split(results, fleet);
-    List<Future<AppendOutcome>> shares = new ArrayList<>(batches.byCheck.size());
-    batches.byCheck.forEach(
-        (checkId, ofCheck) -> {
-          CheckRules rules = CheckRules.of(batches.checks.get(checkId), fleet.settings(), skew);
-          shares.add(submit(checkId, new ApplyBatch(ofCheck, rules, now), context));
-        });
+    List<Future<AppendOutcome>> shares = new ArrayList<>();
+    try {
+      // The checks grouped by the member that owns their partition now; null: this member, or a
+      // partition without an owner yet (submitToKey waits for one).
+      Map<Member, Share> byOwner = new LinkedHashMap<>();
+      Member self = hazelcast.getCluster().getLocalMember();
+      PartitionService partitions = hazelcast.getPartitionService();
+      batches.byCheck.forEach(
+          (checkId, ofCheck) -> {
+            CheckRules rules = CheckRules.of(batches.checks.get(checkId), fleet.settings(), skew);
+            Member owner = partitions.getPartition(checkId).getOwner();
+            byOwner
+                .computeIfAbsent(
+                    owner == null || owner.equals(self) ? null : owner, o -> new Share())
+                .add(checkId, new ApplyBatch(ofCheck, rules, now));
+          });
+      byOwner.forEach(
+          (owner, share) ->
+              shares.add(
+                  owner == null ? applyHere(share, context) : applyOn(owner, share, context)));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(translate(e));
+    }
     return Future.all(shares)
         .map(
             all -> {
@@ -190,6 +232,99 @@ public final class HazelcastResultStore implements ResultStore {
               shares.forEach(f -> outcome.add(f.result()));
               return outcome.result();
             });
+  }
+
+  /** Several checks' processors, bound for one member. */
+  private static final class Share {
+    final List<String> checkIds = new ArrayList<>();
+    final List<ApplyBatch> batches = new ArrayList<>();
+
+    void add(String checkId, ApplyBatch batch) {
+      checkIds.add(checkId);
+      batches.add(batch);
+    }
+  }
+
+  /**
+   * Applies a share whose partitions this member owns (or had no owner): one local {@code
+   * submitToKey} per check, one future for all of them.
+   */
+  private Future<AppendOutcome> applyHere(Share share, Context context) {
+    CompletionStage<AppendOutcome> stage;
+    try {
+      stage = ApplyBatches.submitAll(checks, share.checkIds, share.batches);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(translate(e));
+    }
+    return Future.fromCompletionStage(stage, context)
+        .recover(e -> Future.failedFuture(translate(e)));
+  }
+
+  /**
+   * Applies a share on its owner with ONE operation: an {@link ApplyBatches} task run by the
+   * owner's executor {@value #EXECUTOR_NAME}. If the owner left before running it (or while it
+   * ran), or could not read it ({@link #ownerGone}), the share is applied key by key from here
+   * instead ({@code submitToKey} finds each key's new owner): checks the task already applied come
+   * back as duplicates, so the batch is either wholly stored or the future fails, never
+   * acknowledged in part.
+   */
+  private Future<AppendOutcome> applyOn(Member owner, Share share, Context context) {
+    CompletableFuture<AppendOutcome> done = new CompletableFuture<>();
+    hazelcast
+        .getExecutorService(EXECUTOR_NAME)
+        .submitToMember(
+            new ApplyBatches(MAP_NAME, share.checkIds, share.batches),
+            owner,
+            new ExecutionCallback<AppendOutcome>() {
+              @Override
+              public void onResponse(AppendOutcome response) {
+                done.complete(response);
+              }
+
+              @Override
+              public void onFailure(Throwable t) {
+                if (ownerGone(t)) {
+                  try {
+                    ApplyBatches.submitAll(checks, share.checkIds, share.batches)
+                        .whenComplete(
+                            (r, e) -> {
+                              if (e != null) {
+                                done.completeExceptionally(e);
+                              } else {
+                                done.complete(r);
+                              }
+                            });
+                  } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
+                  }
+                } else {
+                  done.completeExceptionally(t);
+                }
+              }
+            });
+    return Future.fromCompletionStage(done, context)
+        .recover(e -> Future.failedFuture(translate(e)));
+  }
+
+  /**
+   * Whether {@code t} says that the member a task was sent to is no longer there, or could not read
+   * the task (a member of an older version, during a rolling upgrade): then the share is applied
+   * check by check instead.
+   */
+  static boolean ownerGone(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof MemberLeftException
+          || c instanceof TargetNotMemberException
+          || c instanceof HazelcastInstanceNotActiveException
+          || c instanceof HazelcastSerializationException
+          || c instanceof ClassNotFoundException) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -1,0 +1,144 @@
+package io.nines.store.checklog;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+import com.hazelcast.map.IMap;
+import io.nines.common.Checks;
+import io.nines.store.results.AppendOutcome;
+import io.nines.store.results.Rejection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One partition owner's share of a batch: several checks' {@link ApplyBatch}es, sent to that owner
+ * in ONE cluster operation (an executor task, {@code IExecutorService.submitToMember}) and applied
+ * there, each by {@code submitToKey(checkId, ApplyBatch)} on its own partition. The owner-side
+ * submits are local invocations: no network hop, no serialization of the processor. Each keeps
+ * every guarantee of {@link ApplyBatch} (the owner decides, the synchronous backup replays the
+ * decision, evaluation once per check that stored something, entry expiry, the durable journal),
+ * and {@link #call} returns only after every check's submit completed, i.e. after every backup
+ * acknowledged. A check whose submit fails fails the whole task; the shares that did apply are
+ * duplicates when the batch comes again, so a retry is safe.
+ *
+ * <p><b>Why not {@code IMap.submitToKeys} with one multi-check processor.</b> It was the first
+ * design, and Hazelcast's source (5.3.8, the version vertx-hazelcast 5.0.7 brings; read from the
+ * jar's bytecode) rules it out for acknowledged writes:
+ *
+ * <ul>
+ *   <li>{@code MapProxySupport.submitToKeysInternal} builds one {@code
+ *       MultipleEntryOperationFactory} for all the keys and calls {@code
+ *       OperationService.invokeOnPartitionsAsync}: one {@code PartitionIteratingOperation} per
+ *       member, which on that member asks the factory for one {@code MultipleEntryOperation} per
+ *       partition and runs them on the partition threads concurrently ({@code
+ *       OperationServiceImpl.executeOnPartitions}).
+ *   <li>{@code MultipleEntryOperationFactory.createOperation} hands every partition's operation the
+ *       SAME processor instance and the WHOLE key set (each operation skips the keys of other
+ *       partitions); on the caller's own member the instance is the caller's object, unserialized.
+ *       So state between {@code process} and {@code getBackupProcessor} would have to be kept per
+ *       thread or per partition, and a backup processor gets every key of the call.
+ *   <li>{@code MultipleEntryOperation.getSyncBackupCount()} returns {@code 0} and {@code
+ *       getAsyncBackupCount()} the map's total backup count: <b>its backups are asynchronous</b>.
+ *       The {@code PartitionIteratingOperation}'s response handler only collects the partitions'
+ *       responses; it cannot wait for backup acknowledgements. So {@code submitToKeys} completes
+ *       before the backups applied the change, and a result acknowledged that way is lost if its
+ *       owner dies right after. Our contract (docs/cluster.md: acknowledged = on the owner and its
+ *       synchronous backup) forbids that.
+ * </ul>
+ *
+ * <p>Hence one task per owner, which keeps the per-check operations (and their synchronous backups)
+ * but moves them onto the owner as local invocations, and makes the caller's cost one remote call
+ * and one future per owner instead of per check.
+ *
+ * <p><b>Migration.</b> The caller groups checks by the owner it sees; if a partition moves before
+ * the task runs, the owner-side {@code submitToKey} still goes to the key's current owner (a remote
+ * invocation then), so correctness holds; only the saving is lost for that key.
+ */
+public final class ApplyBatches implements Callable<AppendOutcome>, HazelcastInstanceAware {
+
+  /**
+   * The user-context key of a member's {@link LongAdder} of owner tasks it ran (shares of batches
+   * received from other members), for tests and diagnostics.
+   */
+  public static final String TASKS_KEY = "nines.applyBatchesTasks";
+
+  final String mapName;
+  final List<String> checkIds;
+  final List<ApplyBatch> batches;
+
+  private transient HazelcastInstance hazelcast;
+
+  /**
+   * @param mapName the checks map
+   * @param checkIds the checks of this share, each once
+   * @param batches the processor of each check, in the order of {@code checkIds}
+   */
+  public ApplyBatches(String mapName, List<String> checkIds, List<ApplyBatch> batches) {
+    this.mapName = Checks.notNull(mapName, "mapName");
+    this.checkIds = List.copyOf(checkIds);
+    this.batches = List.copyOf(batches);
+    Checks.checkArgument(
+        this.checkIds.size() == this.batches.size(),
+        "batches: %s processors for %s checks (expected: one per check)",
+        this.batches.size(),
+        this.checkIds.size());
+  }
+
+  @Override
+  public void setHazelcastInstance(HazelcastInstance hazelcast) {
+    this.hazelcast = hazelcast;
+  }
+
+  /**
+   * Submits every check's processor to its key on this member's map, and waits (on an executor
+   * thread, never a partition thread) until all completed: their backups acknowledged.
+   */
+  @Override
+  public AppendOutcome call() {
+    Object counter = hazelcast.getUserContext().get(TASKS_KEY);
+    if (counter instanceof LongAdder adder) {
+      adder.increment();
+    }
+    CompletableFuture<AppendOutcome> all = submitAll(hazelcast.getMap(mapName), checkIds, batches);
+    try {
+      return all.join();
+    } catch (CompletionException e) {
+      // The cause is Hazelcast's (member left, timeout...) or a bug; send that, not the wrapper.
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Submits {@code batches.get(i)} to {@code checkIds.get(i)} for every i, without blocking; the
+   * future completes with the sum of their outcomes once all completed, or fails with the first
+   * failure.
+   */
+  public static CompletableFuture<AppendOutcome> submitAll(
+      IMap<String, CheckLog> map, List<String> checkIds, List<ApplyBatch> batches) {
+    List<CompletableFuture<AppendOutcome>> each = new ArrayList<>(checkIds.size());
+    for (int i = 0; i < checkIds.size(); i++) {
+      each.add(map.submitToKey(checkIds.get(i), batches.get(i)).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(each.toArray(new CompletableFuture<?>[0]))
+        .thenApply(
+            done -> {
+              int accepted = 0;
+              int duplicates = 0;
+              List<Rejection> rejected = new ArrayList<>();
+              for (CompletableFuture<AppendOutcome> f : each) {
+                AppendOutcome o = f.join();
+                accepted += o.accepted();
+                duplicates += o.duplicates();
+                rejected.addAll(o.rejected());
+              }
+              return new AppendOutcome(accepted, duplicates, rejected);
+            });
+  }
+}
