@@ -430,7 +430,12 @@ public final class CheckRepository {
       try {
         for (String table :
             List.of(
-                "results", "refused_sequences", "evaluations", "rollups", "location_intervals")) {
+                "results",
+                "refused_sequences",
+                "evaluations",
+                "rollups",
+                "rollups_hourly",
+                "location_intervals")) {
           try (PreparedStatement s =
               c.prepareStatement("DELETE FROM " + table + " WHERE check_id = ?")) {
             for (String id : checkIds) {

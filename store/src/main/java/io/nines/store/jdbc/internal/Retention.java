@@ -225,11 +225,15 @@ public final class Retention {
     long run(Statement s) throws SQLException;
   }
 
-  /** Runs {@code work} in a transaction of its own that waits at most 10 s for a lock. */
+  /**
+   * Runs {@code work} in a transaction of its own that waits at most 2 s for a lock. Dropping a
+   * partition locks its parent exclusively: while the drop waits for a long transaction, writers
+   * queue behind it, so it gives up soon and the next run tries again.
+   */
   private static long inTransaction(Connection c, Work work) throws SQLException {
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
-      s.execute("SET LOCAL lock_timeout = '10s'");
+      s.execute("SET LOCAL lock_timeout = '2s'");
       long n = work.run(s);
       c.commit();
       return n;
