@@ -8,11 +8,13 @@ import io.nines.common.Failure;
 import io.nines.common.FailureKind;
 import io.nines.common.ProbeResult;
 import io.nines.common.testing.ManualTimeSource;
+import io.nines.config.Settings;
 import io.nines.store.checklog.CheckLog;
 import io.nines.store.checklog.PendingChange;
 import io.nines.store.jdbc.internal.CheckRepository;
 import io.nines.store.jdbc.internal.Dialect;
 import io.nines.store.jdbc.internal.ResultWriter;
+import io.vertx.core.Vertx;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -118,6 +120,25 @@ abstract class PartitionedStoreContract {
     }
     assertThat(tableExists(db, "rollups_hourly_p202604")).isTrue();
     assertThat(tableExists(db, "rollups_hourly_p202605")).isTrue();
+  }
+
+  @Test
+  void whenTheRetentionTaskRunsDaysLater_thenTheNewDaysHavePartitionsAhead() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    opened.add(() -> vertx.close().await());
+    Database db = open(freshDatabase());
+    time.advance(Duration.ofDays(5));
+    RetentionTask task =
+        RetentionTask.start(vertx, db, () -> Settings.DEFAULTS, time, Duration.ofHours(1));
+    opened.add(task);
+
+    long[] gone = task.runOnce().await();
+
+    assertThat(gone).hasSize(6);
+    if (partitioned()) {
+      assertThat(tableExists(db, "results_p20260418")).as("2026-04-15 and 3 days ahead").isTrue();
+      assertThat(tableExists(db, "rollups_p20260418")).isTrue();
+    }
   }
 
   @Test
