@@ -8,7 +8,7 @@ import java.util.Map;
  * Fleet-wide settings.
  *
  * @param retentionRaw how long raw results are kept
- * @param retentionRollup how long per-minute roll-ups are kept
+ * @param retentionRollup how long roll-ups are kept (per minute for 30 days, per hour after)
  * @param tierTargets the target of each tier in percent; every tier has one
  * @param alerting how incidents are raised and routed
  * @param unknown how availability counts stale (UNKNOWN) time inside a check's life; null for

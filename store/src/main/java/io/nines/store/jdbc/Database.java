@@ -11,6 +11,7 @@ import io.nines.store.jdbc.internal.CheckLogMapStore;
 import io.nines.store.jdbc.internal.CheckRepository;
 import io.nines.store.jdbc.internal.DocumentMapStore;
 import io.nines.store.jdbc.internal.DocumentRepository;
+import io.nines.store.jdbc.internal.Retention;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +23,10 @@ import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * The coordinator's durable store: a pool of JDBC connections to H2 or PostgreSQL whose schema is
- * brought up to date by Flyway's versioned migrations ({@code db/migration/V*.sql}) when it opens.
+ * brought up to date by Flyway's versioned migrations when it opens: those shared by both databases
+ * ({@code db/migration/V*.sql}), then each database's own ({@code db/vendor/h2}, {@code
+ * db/vendor/postgresql}: from V5, PostgreSQL partitions results and roll-ups by day). On
+ * PostgreSQL, opening also creates the partitions of today and the next days.
  *
  * <p>Blocking throughout: open it, and call its methods, on a Vert.x worker or a thread of your
  * own, never on an event loop. Inside the cluster, JDBC runs only in the checks map's MapStore, on
@@ -89,7 +93,9 @@ public final class Database implements AutoCloseable {
       MigrateResult result =
           Flyway.configure()
               .dataSource(dataSource)
-              .locations("classpath:db/migration")
+              .locations(
+                  "classpath:db/migration",
+                  options.h2() ? "classpath:db/vendor/h2" : "classpath:db/vendor/postgresql")
               .failOnMissingLocations(true)
               .load()
               .migrate();
@@ -114,8 +120,27 @@ public final class Database implements AutoCloseable {
     }
     if (options.h2()) {
       writeEachCommit(dataSource, options);
+    } else {
+      preparePartitions(dataSource, options, timeSource);
     }
     return new Database(options, dataSource, registry, timeSource);
+  }
+
+  /**
+   * Creates today's and the next days' partitions. A failure is logged, not thrown: rows for a day
+   * without a partition go to the DEFAULT partition, and the retention task tries again.
+   */
+  private static void preparePartitions(
+      DataSource dataSource, DatabaseOptions options, TimeSource timeSource) {
+    try {
+      new Retention(dataSource, options.url()).prepare(timeSource.now());
+    } catch (SQLException e) {
+      LOG.warning(
+          "could not create the partitions of the next days in "
+              + DatabaseOptions.redact(options.url())
+              + " (rows go to the DEFAULT partitions until the retention task creates them): "
+              + e.getMessage());
+    }
   }
 
   /**
@@ -190,27 +215,29 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Deletes raw results older than {@code rawRetention}, and roll-ups and timeline history older
-   * than {@code rollupRetention}, as of {@code now}. Blocking; run it on a worker now and then
-   * (every few minutes): each run deletes what expired since the last.
+   * Removes raw results older than {@code rawRetention}, rolls per-minute roll-ups older than 30
+   * days into per-hour ones, and removes roll-ups and timeline history older than {@code
+   * rollupRetention}, as of {@code now}; on PostgreSQL by dropping whole day (month) partitions,
+   * then creating the partitions of the next days ({@link Retention}). Blocking; run it on a worker
+   * now and then (every few minutes): each run removes what expired since the last.
    *
-   * @return how many rows were deleted: raw results, refused sequences, evaluations, roll-ups,
-   *     timeline history stretches
+   * @return how many rows went: raw results, refused sequences, evaluations, per-minute roll-ups
+   *     (rolled into hours or expired), timeline history stretches, per-hour roll-ups
    */
   public long[] deleteExpired(Instant now, Duration rawRetention, Duration rollupRetention) {
     Checks.notNull(now, "now");
     Checks.notNull(rawRetention, "rawRetention");
     Checks.notNull(rollupRetention, "rollupRetention");
     try {
-      return repository.deleteExpired(now.minus(rawRetention), now.minus(rollupRetention));
+      return new Retention(dataSource, options.url()).expire(now, rawRetention, rollupRetention);
     } catch (SQLException e) {
       throw new IllegalStateException("deleting expired rows failed: " + e.getMessage(), e);
     }
   }
 
   /**
-   * The per-minute roll-ups of {@code checkId} for the minutes starting in {@code [from, to)},
-   * ordered by minute then location. Blocking.
+   * The roll-ups of {@code checkId} that start in {@code [from, to)}: per minute for the last 30
+   * days, per hour before (see {@link Rollup#span()}), ordered by start then location. Blocking.
    */
   public List<Rollup> rollups(String checkId, Instant from, Instant to) {
     Checks.checkNotBlank(checkId, "checkId");

@@ -12,11 +12,14 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Deletes what has left the retentions from the database every {@code period}: raw results after
- * {@code retention.raw}, roll-ups after {@code retention.rollup} ({@link Database#deleteExpired}).
- * The deletes run on the worker pool {@value #WORKER_POOL}, never on an event loop. In a cluster
- * every member may run one: deleting is idempotent, and each run deletes only what expired since
- * the last.
+ * Removes what has left the retentions from the database every {@code period}: raw results after
+ * {@code retention.raw}, per-minute roll-ups after 30 days (rolled into per-hour ones first),
+ * roll-ups after {@code retention.rollup} ({@link Database#deleteExpired}). On PostgreSQL it drops
+ * whole day partitions rather than deleting rows, and creates the partitions of the next days, so
+ * each run also keeps the partitions ahead of the clock. The work runs on the worker pool {@value
+ * #WORKER_POOL}, never on an event loop. In a cluster every member may run one: on PostgreSQL one
+ * member at a time does the work (an advisory lock; the others skip that run), on H2 there is one
+ * member; each run removes only what expired since the last.
  */
 public final class RetentionTask implements AutoCloseable {
   /** The worker pool the deletes run on. */

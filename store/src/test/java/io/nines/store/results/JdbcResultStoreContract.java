@@ -223,20 +223,20 @@ abstract class JdbcResultStoreContract extends ResultStoreContract {
 
   @Test
   void whenRetentionPasses_thenRawRowsAreDeletedAndRollupsStay() throws Exception {
-    append(List.of(ok("a", 1, "home", "eu", at(600)), fail("a", 2, "home", "eu", at(30))), NOW);
+    // The day before NOW's, and NOW's: PostgreSQL drops raw results a whole UTC day at a time.
+    Instant dayBefore = NOW.minus(Duration.ofHours(13));
+    append(List.of(ok("a", 1, "home", "eu", dayBefore), fail("a", 2, "home", "eu", at(30))), NOW);
 
     long[] deleted =
         ((JdbcResultStore) store)
             .deleteExpired(
-                NOW.plus(Duration.ofDays(7)).minusSeconds(60),
-                Duration.ofDays(7),
-                Duration.ofDays(400))
+                Instant.parse("2026-04-17T00:00:00Z"), Duration.ofDays(7), Duration.ofDays(400))
             .await();
     store = reopen();
 
     assertThat(deleted[0]).as("raw results deleted").isEqualTo(1);
     assertThat(recent("home", 10)).extracting(ProbeResult::sequence).containsExactly(2L);
-    assertThat(database.rollups("home", at(700), NOW)).hasSize(2);
+    assertThat(database.rollups("home", dayBefore, NOW)).hasSize(2);
     assertThat(
             database
                 .deleteExpired(

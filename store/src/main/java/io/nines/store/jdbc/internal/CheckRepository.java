@@ -19,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,6 +48,7 @@ public final class CheckRepository {
 
   private final DataSource dataSource;
   private final Dialect dialect;
+  private final ResultWriter resultWriter;
 
   /**
    * @param url the data source's JDBC URL, which says which SQL dialect to speak
@@ -54,6 +56,7 @@ public final class CheckRepository {
   public CheckRepository(DataSource dataSource, String url) {
     this.dataSource = Checks.notNull(dataSource, "dataSource");
     this.dialect = Dialect.ofUrl(Checks.notNull(url, "url"));
+    this.resultWriter = new ResultWriter(dialect);
   }
 
   /**
@@ -82,21 +85,10 @@ public final class CheckRepository {
   private void write(Connection c, Collection<PendingChange> changes) throws SQLException {
     Map<String, Evaluation> evaluations = new LinkedHashMap<>();
     List<ProbeResult> written = new ArrayList<>();
-    int[] inserted = new int[0];
-    try (PreparedStatement results = c.prepareStatement(dialect.insertResult);
-        PreparedStatement refused = c.prepareStatement(dialect.insertRefused)) {
+    try (PreparedStatement refused = c.prepareStatement(dialect.insertRefused)) {
       int pendingRefused = 0;
       for (PendingChange p : changes) {
-        for (ProbeResult r : p.change().accepted()) {
-          bindResult(results, r);
-          if (dialect.resultKeyAgain) {
-            results.setString(14, r.checkId());
-            results.setString(15, r.agentId());
-            results.setLong(16, r.sequence());
-          }
-          results.addBatch();
-          written.add(r);
-        }
+        written.addAll(p.change().accepted());
         for (ProbeResult r : p.change().refused()) {
           refused.setString(1, r.checkId());
           refused.setString(2, r.agentId());
@@ -110,13 +102,11 @@ public final class CheckRepository {
           evaluations.merge(p.checkId(), e, (a, b) -> b.count() >= a.count() ? b : a);
         }
       }
-      if (!written.isEmpty()) {
-        inserted = results.executeBatch();
-      }
       if (pendingRefused > 0) {
         refused.executeBatch();
       }
     }
+    int[] inserted = resultWriter.inserted(c, written);
     writeRollups(c, written, inserted);
     if (!evaluations.isEmpty()) {
       try (PreparedStatement upsert = c.prepareStatement(dialect.upsertEvaluation)) {
@@ -246,7 +236,7 @@ public final class CheckRepository {
     }
   }
 
-  private static void bindResult(PreparedStatement s, ProbeResult r) throws SQLException {
+  static void bindResult(PreparedStatement s, ProbeResult r) throws SQLException {
     s.setString(1, r.checkId());
     s.setString(2, r.agentId());
     s.setLong(3, r.sequence());
@@ -440,7 +430,12 @@ public final class CheckRepository {
       try {
         for (String table :
             List.of(
-                "results", "refused_sequences", "evaluations", "rollups", "location_intervals")) {
+                "results",
+                "refused_sequences",
+                "evaluations",
+                "rollups",
+                "rollups_hourly",
+                "location_intervals")) {
           try (PreparedStatement s =
               c.prepareStatement("DELETE FROM " + table + " WHERE check_id = ?")) {
             for (String id : checkIds) {
@@ -459,52 +454,25 @@ public final class CheckRepository {
   }
 
   /**
-   * Deletes raw results (and refused sequences) from before {@code rawBefore}, evaluations of
-   * checks left without results that are as old, and roll-ups of minutes and history stretches that
-   * ended before {@code rollupBefore}.
-   *
-   * @return how many rows each kind lost: results, refused sequences, evaluations, roll-ups,
-   *     history stretches
+   * The roll-ups of {@code checkId} that start in {@code [from, to)}, by start then location: per
+   * minute, and per hour where the minutes were rolled into hours (after 30 days).
    */
-  public long[] deleteExpired(Instant rawBefore, Instant rollupBefore) throws SQLException {
-    long raw = nanos(rawBefore);
-    long rollup = Math.floorDiv(rollupBefore.getEpochSecond(), 60) * 60;
-    try (Connection c = dataSource.getConnection()) {
-      long[] deleted = new long[5];
-      deleted[0] = update(c, "DELETE FROM results WHERE started_at_ns < ?", raw);
-      deleted[1] = update(c, "DELETE FROM refused_sequences WHERE recorded_at_ns < ?", raw);
-      deleted[2] =
-          update(
-              c,
-              "DELETE FROM evaluations WHERE at_ns < ? AND check_id NOT IN"
-                  + " (SELECT DISTINCT check_id FROM results)",
-              raw);
-      deleted[3] = update(c, "DELETE FROM rollups WHERE minute_epoch_s < ?", rollup);
-      deleted[4] =
-          update(c, "DELETE FROM location_intervals WHERE end_ns <= ?", nanos(rollupBefore));
-      return deleted;
-    }
-  }
-
-  private static long update(Connection c, String sql, long value) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      s.setLong(1, value);
-      return s.executeUpdate();
-    }
-  }
-
-  /** The roll-ups of {@code checkId} for the minutes that start in {@code [from, to)}, by time. */
   public List<Rollup> rollups(String checkId, Instant from, Instant to) throws SQLException {
     List<Rollup> out = new ArrayList<>();
     try (Connection c = dataSource.getConnection();
         PreparedStatement s =
             c.prepareStatement(
-                "SELECT location, minute_epoch_s, total, failed FROM rollups WHERE check_id = ?"
-                    + " AND minute_epoch_s >= ? AND minute_epoch_s < ?"
-                    + " ORDER BY minute_epoch_s, location")) {
-      s.setString(1, checkId);
-      s.setLong(2, ceilSeconds(from));
-      s.setLong(3, ceilSeconds(to));
+                "SELECT location, minute_epoch_s, total, failed, 60 FROM rollups"
+                    + " WHERE check_id = ? AND minute_epoch_s >= ? AND minute_epoch_s < ?"
+                    + " UNION ALL SELECT location, hour_epoch_s, total, failed, 3600"
+                    + " FROM rollups_hourly"
+                    + " WHERE check_id = ? AND hour_epoch_s >= ? AND hour_epoch_s < ?"
+                    + " ORDER BY 2, 1, 5")) {
+      for (int i = 0; i < 2; i++) {
+        s.setString(3 * i + 1, checkId);
+        s.setLong(3 * i + 2, ceilSeconds(from));
+        s.setLong(3 * i + 3, ceilSeconds(to));
+      }
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           out.add(
@@ -513,7 +481,8 @@ public final class CheckRepository {
                   rs.getString(1),
                   Instant.ofEpochSecond(rs.getLong(2)),
                   rs.getInt(3),
-                  rs.getInt(4)));
+                  rs.getInt(4),
+                  Duration.ofSeconds(rs.getLong(5))));
         }
       }
     }

@@ -3,9 +3,10 @@ package io.nines.store.jdbc.internal;
 /**
  * The statements that differ between H2 and PostgreSQL: idempotent inserts and upserts. H2's {@code
  * MERGE ... KEY} and PostgreSQL's {@code ON CONFLICT} do the same thing here; everything else is
- * plain SQL shared by both.
+ * plain SQL shared by both. Public only so that {@link ResultWriter} can be made outside this
+ * package (benchmarks, the write-through layer); not an API.
  */
-enum Dialect {
+public enum Dialect {
   H2(
       "INSERT INTO results (check_id, agent_id, seq, location, started_at_ns, duration_ms, ok,"
           + " failure_kind, failure_step, failure_message, attempts, phases, diagnostics)"
@@ -120,7 +121,8 @@ enum Dialect {
     this.upsertDocument = upsertDocument;
   }
 
-  static Dialect ofUrl(String url) {
+  /** The dialect of a JDBC URL: {@code jdbc:h2:...} or {@code jdbc:postgresql:...}. */
+  public static Dialect ofUrl(String url) {
     if (url.startsWith("jdbc:h2:")) {
       return H2;
     }
