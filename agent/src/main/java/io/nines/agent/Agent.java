@@ -41,7 +41,7 @@ import java.util.logging.Logger;
  * AgentOptions#probeLoops()} probe loops ({@link ProbeLoops}), each a scheduler on its own
  * event-loop context, so that probing uses every core. Results go from the probe loops to the
  * shipper through a queue. Nothing blocks an event loop. Give the agent a Vert.x made with {@link
- * #vertxOptions()} to use the native transport.
+ * #vertxOptions(int)} (its probe loops) to use the native transport and threads sized to the agent.
  *
  * <p>Configuration: the agent may start with a configuration (e.g. loaded from a local directory)
  * or with none. Every heartbeat answer names the agent's assignment and the hash of the
@@ -168,11 +168,44 @@ public final class Agent {
   }
 
   /**
-   * Vert.x options that suit an agent: Netty's native transport (epoll) where the platform has it.
-   * Vert.x falls back to NIO elsewhere; the agent logs which one runs.
+   * How many worker threads the agent's blocking work may use at once: reading secret files,
+   * building TLS trust material, loading a configuration, starting and reaping Chromium. All of it
+   * is short; Vert.x's default (20) is sized for servers that block on databases.
+   */
+  public static final int WORKER_THREADS = 4;
+
+  /** How many threads Vert.x's own blocking work (file system calls) may use; its default is 20. */
+  public static final int INTERNAL_BLOCKING_THREADS = 2;
+
+  /**
+   * {@link #vertxOptions(int)} for the default number of probe loops, one per core ({@link
+   * AgentOptions#defaults}).
    */
   public static VertxOptions vertxOptions() {
-    return new VertxOptions().setPreferNativeTransport(true);
+    return vertxOptions(Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * Vert.x options that suit an agent with {@code probeLoops} probe loops ({@link
+   * AgentOptions#probeLoops()}): Netty's native transport (epoll) where the platform has it (Vert.x
+   * falls back to NIO elsewhere; the agent logs which one runs), and threads sized to what the
+   * agent runs rather than to a server: one event loop per probe loop plus one for the agent's own
+   * context (shipper, heartbeats, endpoints), instead of Vert.x's two per core, which an agent
+   * never keeps busy; {@value #WORKER_THREADS} worker threads and {@value
+   * #INTERNAL_BLOCKING_THREADS} internal blocking threads instead of 20 each. Contexts take event
+   * loops in turn, so the agent's context and its probe loops, deployed one after the other, each
+   * get their own.
+   */
+  public static VertxOptions vertxOptions(int probeLoops) {
+    if (probeLoops < 1) {
+      throw new IllegalArgumentException(
+          "probeLoops: " + probeLoops + " (expected: at least 1, one per core is best)");
+    }
+    return new VertxOptions()
+        .setPreferNativeTransport(true)
+        .setEventLoopPoolSize(probeLoops + 1)
+        .setWorkerPoolSize(WORKER_THREADS)
+        .setInternalBlockingPoolSize(INTERNAL_BLOCKING_THREADS);
   }
 
   /** The transport the agent's sockets use: {@code epoll} (native) or {@code NIO}. */

@@ -44,6 +44,11 @@ import picocli.CommandLine.Option;
       "Every option can also be given by the environment variable named in its description."
     })
 public final class AgentCommand implements Callable<Integer> {
+  /**
+   * The most probe loops {@code --probe-loops} takes: far more event loops than cores only cost.
+   */
+  static final int MAX_PROBE_LOOPS = 256;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(
@@ -136,6 +141,16 @@ public final class AgentCommand implements Callable<Integer> {
   int batchSize;
 
   @Option(
+      names = "--probe-loops",
+      paramLabel = "N",
+      defaultValue = "${env:NINES_PROBE_LOOPS:-0}",
+      description =
+          "how many event loops probe, the checks split among them; the agent runs one more for"
+              + " shipping and its endpoints; 0 means one per core (NINES_PROBE_LOOPS; default:"
+              + " ${DEFAULT-VALUE})")
+  int probeLoops;
+
+  @Option(
       names = "--coordinator-ca",
       paramLabel = "FILE",
       defaultValue = "${env:NINES_COORDINATOR_CA}",
@@ -178,7 +193,16 @@ public final class AgentCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--batch-size was " + batchSize + " but it must be from 1 to 500");
     }
+    if (probeLoops < 0 || probeLoops > MAX_PROBE_LOOPS) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--probe-loops was "
+              + probeLoops
+              + " but it must be from 0 (one per core) to "
+              + MAX_PROBE_LOOPS);
+    }
     AgentOptions defaults = AgentOptions.defaults(agentId, location, urls, token);
+    int loops = probeLoops == 0 ? defaults.probeLoops() : probeLoops;
     AgentOptions options =
         new AgentOptions(
                 defaults.agentId(),
@@ -192,12 +216,12 @@ public final class AgentCommand implements Callable<Integer> {
                 batchSize,
                 defaults.maxBuffered(),
                 defaults.flushMillis(),
-                defaults.probeLoops(),
+                loops,
                 defaults.spool(),
                 coordinatorCa == null ? null : coordinatorCa.toString())
             .withHttpPort(httpHost, httpPort)
             .withSpool(spoolOptions());
-    Vertx vertx = Vertx.vertx(Agent.vertxOptions());
+    Vertx vertx = Vertx.vertx(Agent.vertxOptions(options.probeLoops()));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Agent agent = new Agent(vertx, options, fleet, TimeSource.SYSTEM, registry, System.getenv());
     int port = agent.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -32,7 +32,7 @@ abstract class Attempt {
   private final Promise<ProbeOutcome> promise = Promise.promise();
   private final long startNanos;
   private final Map<String, Double> phases = new LinkedHashMap<>();
-  private long timerId = -1;
+  private ProbeTimer timer;
   private boolean done;
 
   Attempt(Check check, ProbeContext ctx) {
@@ -43,12 +43,11 @@ abstract class Attempt {
 
   /** Arms the timer and calls {@link #begin()}; the future always succeeds. */
   final Future<ProbeOutcome> start() {
-    timerId =
-        armTimeout(
+    timer =
+        ProbeTimer.arm(
             ctx,
             check,
             () -> {
-              timerId = -1;
               if (!done) {
                 guarded(this::onTimeout);
               }
@@ -115,9 +114,8 @@ abstract class Attempt {
       return false;
     }
     done = true;
-    if (timerId >= 0) {
-      ctx.vertx().cancelTimer(timerId);
-      timerId = -1;
+    if (timer != null) {
+      timer.cancel();
     }
     try {
       release();
@@ -134,14 +132,6 @@ abstract class Attempt {
 
   private long elapsedNanos() {
     return ctx.time().monotonicNanos() - startNanos;
-  }
-
-  /**
-   * Arms the one timer that bounds an attempt of {@code check} (its timeout, at least 1 ms); {@code
-   * onTimeout} runs on the calling context when it fires. Returns the timer's id.
-   */
-  static long armTimeout(ProbeContext ctx, Check check, Runnable onTimeout) {
-    return ctx.vertx().setTimer(Math.max(1, check.timeout().toMillis()), t -> onTimeout.run());
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.nines.agent.probe;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -30,6 +29,7 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.impl.buffer.VertxByteBufAllocator;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import java.net.InetAddress;
@@ -228,19 +228,38 @@ final class FreshConnectionTransport implements HttpTransport {
       }
     }
 
+    /**
+     * Opens the channel and connects it to {@code addresses[index]}. What Netty's {@code Bootstrap}
+     * does, without its per-connection options map and its extra turn of the loop before
+     * connecting: this runs on the channel's event loop already, so the channel registers at once.
+     */
     private void connect(int index) {
       phase = CONNECT;
-      Bootstrap bootstrap =
-          new Bootstrap()
-              .group(context.nettyEventLoop())
-              .channelFactory(channelFactory)
-              .disableResolver()
-              // No connect timer: the probe's timer bounds the check and cancels the exchange.
-              .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0)
-              .option(ChannelOption.TCP_NODELAY, true)
-              .handler(new ResponseHandler());
-      ChannelFuture connected = bootstrap.connect(addresses.get(index));
-      channel = connected.channel();
+      Channel ch = channelFactory.newChannel();
+      channel = ch;
+      // No connect timer: the probe's timer bounds the check and cancels the exchange.
+      ch.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, 0);
+      ch.config().setOption(ChannelOption.TCP_NODELAY, true);
+      // Vert.x's own pooled allocator, the one its clients and servers (the shipper's, the
+      // endpoints') use, rather than Netty's default: one pool of buffer chunks per event loop
+      // instead of two.
+      ch.config().setAllocator(VertxByteBufAllocator.POOLED_ALLOCATOR);
+      ch.pipeline().addLast("http", new HttpClientCodec()).addLast("probe", new ResponseHandler());
+      ChannelFuture registered = context.nettyEventLoop().register(ch);
+      if (registered.isDone()) {
+        connectRegistered(index, registered);
+      } else {
+        registered.addListener(f -> connectRegistered(index, registered));
+      }
+    }
+
+    private void connectRegistered(int index, ChannelFuture registered) {
+      if (finished) {
+        registered.channel().close();
+        return;
+      }
+      ChannelFuture connected =
+          registered.isSuccess() ? registered.channel().connect(addresses.get(index)) : registered;
       connected.addListener(
           f ->
               context.emit(
@@ -360,11 +379,6 @@ final class FreshConnectionTransport implements HttpTransport {
     /** Reads the response; runs on the channel's event loop, which is the context's. */
     private final class ResponseHandler extends ChannelInboundHandlerAdapter {
       private ByteBuf received;
-
-      @Override
-      public void handlerAdded(ChannelHandlerContext ctx) {
-        ctx.pipeline().addBefore(ctx.name(), "http", new HttpClientCodec());
-      }
 
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) {

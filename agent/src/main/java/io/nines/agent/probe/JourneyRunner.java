@@ -56,7 +56,7 @@ final class JourneyRunner {
 
   private int hopsOmitted;
   private final JsonArray stepTimings = new JsonArray();
-  private long timerId = -1;
+  private ProbeTimer timer;
   private HttpTransport.Exchange inFlight;
   private String currentStep = "";
 
@@ -88,14 +88,9 @@ final class JourneyRunner {
   }
 
   Future<ProbeOutcome> start() {
-    timerId =
-        Attempt.armTimeout(
-            ctx,
-            check,
-            () -> {
-              timerId = -1;
-              fail(FailureKind.TIMEOUT, timeoutMessage(), null, null, null);
-            });
+    timer =
+        ProbeTimer.arm(
+            ctx, check, () -> fail(FailureKind.TIMEOUT, timeoutMessage(), null, null, null));
     try {
       runStep(0);
     } catch (RuntimeException e) {
@@ -554,9 +549,8 @@ final class JourneyRunner {
   }
 
   private void cancelTimer() {
-    if (timerId >= 0) {
-      ctx.vertx().cancelTimer(timerId);
-      timerId = -1;
+    if (timer != null) {
+      timer.cancel();
     }
   }
 

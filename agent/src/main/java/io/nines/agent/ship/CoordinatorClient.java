@@ -76,6 +76,47 @@ public final class CoordinatorClient {
   }
 
   /**
+   * Posts a batch whose results are encoded already, like {@link #post(ResultBatch)}: {@code json}
+   * holds each result's JSON ({@link io.nines.common.ProbeResult#toJson()}, UTF-8) in the batch's
+   * order, e.g. the bytes the spool holds, and the body is built around them instead of encoding
+   * every result again (which was most of the shipper's CPU at thousands of results a second).
+   */
+  public Future<JsonObject> post(ResultBatch batch, List<byte[]> json) {
+    return attempt("/api/v1/results", body(batch, json), baseUrls.size());
+  }
+
+  /** {@link ResultBatch#toJson()}'s text, with the results' JSON taken from {@code json}. */
+  static Buffer body(ResultBatch batch, List<byte[]> json) {
+    if (json.size() != batch.results().size()) {
+      throw new IllegalArgumentException(
+          "json: "
+              + json.size()
+              + " records (expected: one per result of the batch, "
+              + batch.results().size()
+              + ")");
+    }
+    int size = 64 + batch.agentId().length();
+    for (byte[] r : json) {
+      size += r.length + 1;
+    }
+    Buffer body = Buffer.buffer(size);
+    body.appendString("{\"agent\":")
+        .appendString(io.vertx.core.json.Json.encode(batch.agentId()))
+        .appendString(",\"results\":[");
+    for (int i = 0; i < json.size(); i++) {
+      if (i > 0) {
+        body.appendByte((byte) ',');
+      }
+      body.appendBytes(json.get(i));
+    }
+    body.appendByte((byte) ']');
+    if (batch.dropped() > 0) {
+      body.appendString(",\"dropped\":").appendString(Long.toString(batch.dropped()));
+    }
+    return body.appendByte((byte) '}');
+  }
+
+  /**
    * Sends a heartbeat; succeeds with the coordinator's answer (the agent's assignment), failing
    * over between coordinators like {@link #post}.
    */

@@ -243,7 +243,7 @@ public final class Shipper {
               String id = batch.results().get(0).agentId();
               ResultBatch post = new ResultBatch(id, batch.results(), batch.dropped());
               return breaker
-                  .<Object>execute(() -> client.post(post).map(answer -> answer))
+                  .<Object>execute(() -> client.post(post, batch.json()).map(answer -> answer))
                   .recover(e -> skipIfRefused(e, batch.results().size()))
                   .compose(v -> spool.ack(batch))
                   .map(v -> batch.results().size());

@@ -46,14 +46,22 @@ public final class ResultSpool {
    * Results read from the spool, to be shipped and then {@linkplain #ack acknowledged}.
    *
    * @param results oldest first; all of one agent id
+   * @param json each result's JSON ({@link ProbeResult#toJson()}), in the same order, as UTF-8: the
+   *     bytes this process wrote to the spool for it, so that shipping does not encode it again
    * @param ends the spool positions of what was read (may include records skipped as unreadable);
    *     the cursor goes past the last when they are acknowledged
    * @param dropped how many results the spool dropped when full and has not reported yet
    */
-  public record Batch(List<ProbeResult> results, List<Spool.Position> ends, long dropped) {
+  public record Batch(
+      List<ProbeResult> results, List<byte[]> json, List<Spool.Position> ends, long dropped) {
     public Batch {
       results = List.copyOf(results);
+      json = List.copyOf(json);
       ends = List.copyOf(ends);
+      if (json.size() != results.size()) {
+        throw new IllegalArgumentException(
+            "json: " + json.size() + " records (expected: one per result, " + results.size() + ")");
+      }
     }
 
     public boolean isEmpty() {
@@ -193,17 +201,20 @@ public final class ResultSpool {
         () -> {
           Spool.Read read = spool.read(max);
           List<ProbeResult> results = new ArrayList<>(read.records().size());
+          List<byte[]> json = new ArrayList<>(read.records().size());
           List<Spool.Position> ends = new ArrayList<>(read.records().size());
           for (int i = 0; i < read.records().size(); i++) {
+            byte[] record = read.records().get(i);
             ProbeResult r;
             synchronized (appended) {
-              r = appended.remove(ByteBuffer.wrap(read.records().get(i)));
+              r = appended.remove(ByteBuffer.wrap(record));
             }
             try {
               if (r == null) {
-                r =
-                    ProbeResult.fromJson(
-                        new JsonObject(Buffer.buffer(read.records().get(i))), "spool");
+                r = ProbeResult.fromJson(new JsonObject(Buffer.buffer(record)), "spool");
+                // Written by another process (maybe another version): ship it as this one
+                // encodes it, not as it was stored.
+                record = r.toJson().toBuffer().getBytes();
               }
             } catch (RuntimeException e) {
               // A record this version can't read would block the spool forever; skip it.
@@ -221,9 +232,10 @@ public final class ResultSpool {
               break;
             }
             results.add(r);
+            json.add(record);
             ends.add(read.ends().get(i));
           }
-          return new Batch(results, ends, read.dropped());
+          return new Batch(results, json, ends, read.dropped());
         });
   }
 
