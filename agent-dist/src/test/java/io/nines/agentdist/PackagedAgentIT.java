@@ -152,9 +152,10 @@ class PackagedAgentIT {
     Path home =
         Distributions.unpack(
             Distributions.Kind.WITH_RUNTIME, Files.createDirectories(dir.resolve("r")));
-    // A PATH with only what the launcher calls besides sh's builtins: no java anywhere on it.
+    // A PATH with only what the launcher calls besides sh's builtins (the last four for its
+    // class-data archive): no java anywhere on it.
     Path bin = Files.createDirectories(dir.resolve("path-bin"));
-    for (String tool : List.of("dirname", "readlink")) {
+    for (String tool : List.of("dirname", "readlink", "ls", "cksum", "mkdir", "rm")) {
       Path real = Path.of("/usr/bin", tool);
       Files.createSymbolicLink(
           bin.resolve(tool), Files.exists(real) ? real : Path.of("/bin", tool));
