@@ -19,6 +19,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -204,9 +205,12 @@ class PackagedAgentIT {
 
   private void awaitOkResults() throws Exception {
     try {
+      // A read of the coordinator's API that times out on a loaded machine is polled again, not
+      // a failure: the bound is atMost.
       await("both checks have a successful result at the coordinator")
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(300))
+          .ignoreException(SocketTimeoutException.class)
           .untilAsserted(
               () -> {
                 assertThat(agent.isAlive()).as("agent alive").isTrue();
