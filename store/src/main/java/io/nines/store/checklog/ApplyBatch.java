@@ -80,7 +80,7 @@ public final class ApplyBatch
   public AppendOutcome process(Map.Entry<String, CheckLog> entry) {
     change = null;
     CheckLog log = entry.getValue() != null ? entry.getValue() : new CheckLog(entry.getKey());
-    CheckLog.Applied applied = log.apply(results, rules, now, member);
+    CheckLog.Applied applied = log.apply(results, rules, now, member, durable);
     change = applied.change();
     if (change != null) {
       if (durable) {

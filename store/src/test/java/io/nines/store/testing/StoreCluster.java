@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -30,7 +31,7 @@ public final class StoreCluster implements AutoCloseable {
   /** One member: its Vert.x, its Hazelcast instance, and its backend. */
   public record Member(Vertx vertx, HazelcastInstance hazelcast, ClusterBackend backend) {
     public HazelcastResultStore store() {
-      return backend.results();
+      return backend.clusterResults();
     }
   }
 
@@ -47,12 +48,19 @@ public final class StoreCluster implements AutoCloseable {
    * each (null for none), and waits until each sees all of them.
    */
   public static StoreCluster start(int n, Supplier<Database> database) {
+    return start(n, database, c -> {});
+  }
+
+  /** {@link #start(int, Supplier)}, each member's configuration changed by {@code tweak} last. */
+  public static StoreCluster start(int n, Supplier<Database> database, Consumer<Config> tweak) {
     StoreCluster cluster = new StoreCluster();
     try {
       String first = null;
       for (int i = 0; i < n; i++) {
         Database db = database.get();
-        HazelcastInstance hz = Hazelcast.newHazelcastInstance(cluster.config(first, db));
+        Config config = cluster.config(first, db);
+        tweak.accept(config);
+        HazelcastInstance hz = Hazelcast.newHazelcastInstance(config);
         if (first == null) {
           first = "127.0.0.1:" + hz.getCluster().getLocalMember().getAddress().getPort();
         }
