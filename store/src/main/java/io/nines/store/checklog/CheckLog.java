@@ -263,7 +263,8 @@ public final class CheckLog {
    * reaches the database through the change); its sequence may have been forgotten, so it is
    * accepted even then, and the database's insert, idempotent on {@code (check, agent, sequence)},
    * keeps it once. It changes closed hours of history only in the database: the change asks for
-   * them to be recomputed from the raw results ({@link Change#recompute()}).
+   * them to be recomputed from the raw results ({@link Change#recompute()}). A batch of such late
+   * results only evaluates a check that has no evaluation yet: it cannot change the state now.
    */
   public Applied apply(
       List<ProbeResult> results, CheckRules rules, Instant now, String member, boolean hot) {
@@ -376,7 +377,9 @@ public final class CheckLog {
             : historyFrom;
     List<HistorySlice> slices = touched.slices(slicesFrom);
     Evaluation evaluated = null;
-    if (!accepted.isEmpty()) {
+    // Results older than a hot log's cut cannot change its state now (each location's latest fresh
+    // result is held): they evaluate nothing, unless the check has no evaluation yet.
+    if (late.size() < accepted.size() || (!accepted.isEmpty() && evaluation == null)) {
       evaluated = Evaluation.next(evaluation, stateAt(now, rules), now, member);
       evaluation = evaluated;
     }
