@@ -157,4 +157,28 @@ class TieredResultStoreIT extends ResultStoreContract {
     Collections.reverse(out);
     return out;
   }
+
+  @Test
+  void whenDaysArriveInChunksWithFailuresAtTheirEnds_thenTheTimelineFromTheDatabaseIsExact() {
+    List<ProbeResult> all = new ArrayList<>();
+    long seq = 0;
+    List<ProbeResult> chunk = new ArrayList<>();
+    for (long s = 3 * 24 * 3600L; s > 0; s -= 30) {
+      seq++;
+      ProbeResult r =
+          seq % 200 == 0 ? fail("a", seq, "home", "eu", at(s)) : ok("a", seq, "home", "eu", at(s));
+      all.add(r);
+      chunk.add(r);
+      if (chunk.size() == 10) {
+        append(List.copyOf(chunk), r.startedAt().plusSeconds(1));
+        chunk.clear();
+      }
+    }
+    TimeRange span = new TimeRange(at(4 * 24 * 3600), NOW);
+
+    Timeline timeline = timelines("home", span).get("eu");
+
+    assertThat(timeline.duration(State.DOWN)).isEqualTo(Duration.ofSeconds(30 * (seq / 200)));
+    assertThat(timeline).isEqualTo(Timelines.forLocation(all, Duration.ofSeconds(60), span));
+  }
 }
