@@ -66,9 +66,15 @@ import java.util.concurrent.atomic.AtomicReference;
  *       feed stopped early.
  * </ol>
  *
- * <p>Arguments are {@code key=value}: {@code phases=ingest,query,heap}, {@code ingestSeconds=15},
- * {@code queries=200}, {@code querySeconds=60}, {@code heapSeconds=60}, {@code batch=500}, {@code
- * inFlight=8}. Prints one JSON line per measurement on stdout.
+ * <p>With a database behind the checks map (an H2 file; the map then holds each check's hot part
+ * only): <b>hotheap</b>, cluster heap per check at {@code hotChecks} checks, both copies ({@link
+ * #hotHeap}); <b>hotquery</b>, the 90-day query reading closed history from the database ({@link
+ * #hotQuery90d}).
+ *
+ * <p>Arguments are {@code key=value}: {@code phases=ingest,query,heap} (or {@code
+ * hotheap,hotquery}), {@code ingestSeconds=15}, {@code queries=200}, {@code querySeconds=60},
+ * {@code heapSeconds=60}, {@code batch=500}, {@code inFlight=8}. Prints one JSON line per
+ * measurement on stdout.
  */
 public final class ClusterBench {
   private static final int CHECKS = 1000;
