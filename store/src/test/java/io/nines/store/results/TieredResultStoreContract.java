@@ -13,10 +13,8 @@ import io.nines.common.TimeRange;
 import io.nines.common.TimeSource;
 import io.nines.store.checklog.CheckLog;
 import io.nines.store.jdbc.Database;
+import io.nines.store.jdbc.DatabaseOptions;
 import io.nines.store.testing.StoreCluster;
-import io.nines.store.testing.TestDatabases;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -24,30 +22,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The store contract on a two-member cluster with an H2 database behind its maps, read through
- * {@link TieredResultStore}: the checks map holds each check's hot part only, and every read older
- * than it comes from the database. The checks map is written through (write delay 0), as the
- * write-through layer does: the contract's reads follow its writes at once.
+ * The store contract on a two-member cluster with a database behind its maps, read through {@link
+ * TieredResultStore}: the checks map holds each check's hot part only, and every read older than it
+ * comes from the database. The checks map is written through (write delay 0), as the write-through
+ * layer does: the contract's reads follow its writes at once.
  */
-class TieredResultStoreIT extends ResultStoreContract {
-  static Path dir;
+abstract class TieredResultStoreContract extends ResultStoreContract {
   static Database database;
   static StoreCluster cluster;
 
-  @BeforeAll
-  static void startCluster() throws Exception {
-    dir = Files.createTempDirectory("nines-tiered");
-    database =
-        Database.open(
-            TestDatabases.h2(dir.resolve(UUID.randomUUID().toString())),
-            new SimpleMeterRegistry(),
-            TimeSource.SYSTEM);
+  /** Starts the cluster on a database with {@code options}; from each subclass's BeforeAll. */
+  static void startCluster(DatabaseOptions options) {
+    database = Database.open(options, new SimpleMeterRegistry(), TimeSource.SYSTEM);
     // Written through (a write delay of 0): each append is in the database when it completes.
     cluster =
         StoreCluster.start(
@@ -61,12 +51,18 @@ class TieredResultStoreIT extends ResultStoreContract {
 
   @AfterAll
   static void stopCluster() {
+    stop();
+  }
+
+  static void stop() {
     if (cluster != null) {
       cluster.close();
     }
     if (database != null) {
       database.close();
     }
+    cluster = null;
+    database = null;
   }
 
   @Override
