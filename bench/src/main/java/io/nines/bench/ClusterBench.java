@@ -68,9 +68,15 @@ import java.util.concurrent.atomic.AtomicReference;
  *       feed stopped early.
  * </ol>
  *
- * <p>Arguments are {@code key=value}: {@code phases=ingest,query,heap}, {@code ingestSeconds=15},
- * {@code queries=200}, {@code querySeconds=60}, {@code heapSeconds=60}, {@code batch=500}, {@code
- * inFlight=8}. Prints one JSON line per measurement on stdout.
+ * <p>With a database behind the checks map (an H2 file; the map then holds each check's hot part
+ * only): <b>hotheap</b>, cluster heap per check at {@code hotChecks} checks, both copies ({@link
+ * #hotHeap}); <b>hotquery</b>, the 90-day query reading closed history from the database ({@link
+ * #hotQuery90d}).
+ *
+ * <p>Arguments are {@code key=value}: {@code phases=ingest,query,heap} (or {@code
+ * hotheap,hotquery}), {@code ingestSeconds=15}, {@code queries=200}, {@code querySeconds=60},
+ * {@code heapSeconds=60}, {@code batch=500}, {@code inFlight=8}. Prints one JSON line per
+ * measurement on stdout.
  */
 public final class ClusterBench {
   private static final int CHECKS = 1000;
@@ -122,6 +128,12 @@ public final class ClusterBench {
     }
     if (phases.contains("heap")) {
       heap24h();
+    }
+    if (phases.contains("hotquery")) {
+      hotQuery90d();
+    }
+    if (phases.contains("hotheap")) {
+      hotHeap();
     }
   }
 
@@ -367,6 +379,255 @@ public final class ClusterBench {
     }
   }
 
+  // ---- hot state (issue 16): heap per check with a database behind, 90-day query from it ----
+
+  /**
+   * Cluster heap per check with a database behind the checks map, at {@code hotChecks} checks
+   * (default {@code 1000,10000,50000}), each run on a new 2-member cluster in this JVM (so both
+   * copies, owner and backup, are on this heap) writing behind to a new H2 file. Each check ran
+   * {@code hotMinutes} simulated minutes (default 180, at least 10) at 30 s from one location: all
+   * but the last 10 minutes in one append (an agent's spool: late results, whose closed hours the
+   * database recomputes from the raw rows), then the last 10 minutes in two appends of 5 minutes as
+   * of their last result (live), so the hot window is full and the earlier hours are closed and in
+   * the database. Measured once the write-behind queues are empty: heap used after {@code
+   * System.gc()}, minus the same after {@code evictAll()} of the checks map (owner and backup
+   * entries).
+   */
+  private void hotHeap() throws Exception {
+    for (String n : arg("hotChecks", "1000,10000,50000").split(",")) {
+      hotHeap(Integer.parseInt(n.trim()));
+    }
+  }
+
+  private void hotHeap(int checks) throws Exception {
+    int minutes = intArg("hotMinutes", 180);
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("nines-bench-hot");
+    io.nines.store.jdbc.Database db = openH2(dir);
+    Fleet hotFleet = fleet(Settings.DEFAULTS.retentionRaw(), checks);
+    List<ClusterMember> cluster = startCluster(2, db);
+    try {
+      long baseline = heapUsed();
+      Instant start = NOW.minus(Duration.ofMinutes(minutes));
+      int ticks = Math.max(20, minutes * 2);
+      int inFlight = intArg("inFlight", 8);
+      Semaphore permits = new Semaphore(inFlight);
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      AtomicLong accepted = new AtomicLong();
+      long t0 = System.nanoTime();
+      int k = 0;
+      // Per check: everything but the last 10 minutes in one append (an agent's spool after it
+      // was cut off: late results, whose closed hours the database recomputes), then the last 10
+      // minutes live, in two appends of 5 minutes each as of their last result.
+      int live = 20;
+      List<int[]> appends = new ArrayList<>();
+      if (ticks > live) {
+        appends.add(new int[] {0, ticks - live});
+      }
+      appends.add(new int[] {ticks - live, ticks - 10});
+      appends.add(new int[] {ticks - 10, ticks});
+      for (int[] range : appends) {
+        for (int i = 0; i < checks; i++) {
+          List<ProbeResult> batch = new ArrayList<>(range[1] - range[0]);
+          for (int t = range[0]; t < range[1]; t++) {
+            batch.add(
+                result(checkId(i), t + 1L, start.plus(EVERY.multipliedBy(t)), (t + i) % 200 == 0));
+          }
+          Instant now = batch.get(batch.size() - 1).startedAt().plusSeconds(1);
+          if (failure.get() != null) {
+            throw new IllegalStateException("an append failed", failure.get());
+          }
+          permits.acquire();
+          cluster
+              .get(k++ % 2)
+              .store()
+              .append(batch, hotFleet, now)
+              .onComplete(
+                  ar -> {
+                    if (ar.succeeded()) {
+                      accepted.addAndGet(ar.result().accepted());
+                    } else {
+                      failure.compareAndSet(null, ar.cause());
+                    }
+                    permits.release();
+                  });
+        }
+      }
+      permits.acquire(inFlight);
+      permits.release(inFlight);
+      if (failure.get() != null) {
+        throw new IllegalStateException("an append failed", failure.get());
+      }
+      double feedSeconds = (System.nanoTime() - t0) / 1e9;
+      long w0 = System.nanoTime();
+      while (dirty(cluster) > 0) {
+        Thread.sleep(200);
+      }
+      double drainSeconds = (System.nanoTime() - w0) / 1e9;
+      long held = cluster.get(0).store().size().await(60, TimeUnit.SECONDS);
+      long used = heapUsed();
+      // The map's own share: the same heap once every entry (owner and backup) is evicted.
+      cluster.get(0).hazelcast().getMap(HazelcastResultStore.MAP_NAME).evictAll();
+      long evicted = heapUsed();
+      long stored = count(db, "results");
+      long intervals = count(db, "location_intervals");
+      print(
+          new JsonObject()
+              .put("phase", "hotheap")
+              .put("members", 2)
+              .put("backupCount", 1)
+              .put("database", "h2 file, writeDelay 1 s")
+              .put("checks", checks)
+              .put("simulatedMinutes", ticks / 2)
+              .put("resultsAccepted", accepted.get())
+              .put("resultsInDatabase", stored)
+              .put("historyRowsInDatabase", intervals)
+              .put("resultsHeldInMemory", held)
+              .put("feedSeconds", round(feedSeconds))
+              .put("writeBehindDrainSeconds", round(drainSeconds))
+              .put("heapBaselineMiB", mib(baseline))
+              .put("heapUsedMiB", mib(used))
+              .put("heapAfterEvictAllMiB", mib(evicted))
+              .put("bytesPerCheckBothCopies", Math.round((double) (used - evicted) / checks))
+              .put("bytesPerCheckOverBaseline", Math.round((double) (used - baseline) / checks))
+              .put("goalBytesPerCheck", 32 * 1024));
+    } finally {
+      close(cluster);
+      db.close();
+    }
+  }
+
+  /**
+   * The 90-day availability query with a database behind the checks map: one member on an H2 file;
+   * service {@code s0000}'s check ran 90 days at 30 s from one location, fed in appends of 10
+   * results (5 simulated minutes) as of their last result, so its closed hours are in the
+   * database's {@code location_intervals} and only the open hours in memory; the 999 other checks
+   * hold one result each. Each query is {@link #query} through the read layer ({@code
+   * ClusterMember.results()}: the owner's hot part, then the database for the rest).
+   */
+  private void hotQuery90d() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("nines-bench-hotq");
+    io.nines.store.jdbc.Database db = openH2(dir);
+    List<ClusterMember> cluster = startCluster(1, db);
+    try {
+      HazelcastResultStore store = cluster.get(0).store();
+      Instant from = NOW.minus(Duration.ofDays(90));
+      long fillStart = System.nanoTime();
+      long seq = 0;
+      List<ProbeResult> batch = new ArrayList<>(10);
+      Future<AppendOutcome> last = Future.succeededFuture();
+      for (Instant t = from; t.isBefore(NOW); t = t.plus(EVERY)) {
+        seq++;
+        batch.add(result("c0000", seq, t, seq % 200 == 0));
+        if (batch.size() == 10) {
+          // One at a time, as one agent's batches of one check arrive.
+          AppendOutcome o =
+              store
+                  .append(List.copyOf(batch), queryFleet, t.plusSeconds(1))
+                  .await(60, TimeUnit.SECONDS);
+          if (o.accepted() != batch.size()) {
+            throw new IllegalStateException("an append of 10 accepted " + o);
+          }
+          batch.clear();
+        }
+      }
+      if (!batch.isEmpty()) {
+        last = store.append(List.copyOf(batch), queryFleet, NOW);
+      }
+      last.await(60, TimeUnit.SECONDS);
+      List<ProbeResult> others = new ArrayList<>();
+      for (int i = 1; i < CHECKS; i++) {
+        others.add(result(checkId(i), 1, NOW.minusSeconds(10), false));
+      }
+      store.append(others, queryFleet, NOW).await(60, TimeUnit.SECONDS);
+      while (dirty(cluster) > 0) {
+        Thread.sleep(200);
+      }
+      double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
+      long held = store.size().await(60, TimeUnit.SECONDS);
+
+      Queries queries = new Queries(cluster.get(0).results());
+      Service service = queryFleet.services().get("s0000");
+      int n = intArg("queries", 200);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(intArg("querySeconds", 60));
+      for (int i = 0; i < 5; i++) {
+        query(queries, service);
+      }
+      List<Double> millis = new ArrayList<>();
+      double availability = 0;
+      while (millis.size() < n && System.nanoTime() < deadline) {
+        long q0 = System.nanoTime();
+        availability = query(queries, service);
+        millis.add((System.nanoTime() - q0) / 1e6);
+      }
+      millis.sort(Double::compare);
+      print(
+          new JsonObject()
+              .put("phase", "hotquery90d")
+              .put("members", 1)
+              .put("database", "h2 file, writeDelay 1 s")
+              .put("services", queryFleet.services().size())
+              .put("resultsOfQueriedCheck", seq)
+              .put("resultsHeldInMemory", held)
+              .put("historyRowsInDatabase", count(db, "location_intervals"))
+              .put("fillSeconds", round(fillSeconds))
+              .put("path", "TieredResultStore.locationTimelines: owner's open hours + database")
+              .put("queries", millis.size())
+              .put("availability90d", availability)
+              .put("p50Millis", round(percentile(millis, 0.50)))
+              .put("p99Millis", round(percentile(millis, 0.99)))
+              .put("maxMillis", round(millis.get(millis.size() - 1))));
+    } finally {
+      close(cluster);
+      db.close();
+    }
+  }
+
+  private static io.nines.store.jdbc.Database openH2(java.nio.file.Path dir) {
+    return io.nines.store.jdbc.Database.open(
+        io.nines.store.jdbc.DatabaseOptions.builder()
+            .url(io.nines.store.jdbc.DatabaseOptions.h2Url(dir))
+            .writeDelay(Duration.ofSeconds(1))
+            .build(),
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+        TimeSource.SYSTEM);
+  }
+
+  private static List<ClusterMember> startCluster(int n, io.nines.store.jdbc.Database db) {
+    String name = "nines-bench-" + UUID.randomUUID();
+    List<ClusterMember> members = new ArrayList<>();
+    ClusterMember first = await(ClusterMember.start(options(name, List.of()), vertxOptions(), db));
+    members.add(first);
+    for (int i = 1; i < n; i++) {
+      members.add(
+          await(ClusterMember.start(options(name, List.of(first.address())), vertxOptions(), db)));
+    }
+    return members;
+  }
+
+  /** Checks with changes the write-behind has not written yet, over the members. */
+  private static long dirty(List<ClusterMember> cluster) {
+    long n = 0;
+    for (ClusterMember m : cluster) {
+      n +=
+          m.hazelcast()
+              .getMap(HazelcastResultStore.MAP_NAME)
+              .getLocalMapStats()
+              .getDirtyEntryCount();
+    }
+    return n;
+  }
+
+  private static long count(io.nines.store.jdbc.Database db, String table) {
+    try (java.sql.Connection c = db.dataSource().getConnection();
+        java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   // ---- feeding ----
 
   /**
@@ -465,9 +726,14 @@ public final class ClusterBench {
 
   /** 1,000 services, each with one check every 30 s from one location; raw results kept 91 days. */
   private static Fleet fleet(Duration retentionRaw) {
+    return fleet(retentionRaw, CHECKS);
+  }
+
+  /** {@code count} services, each with one check every 30 s from one location. */
+  private static Fleet fleet(Duration retentionRaw, int count) {
     Map<String, Service> services = new LinkedHashMap<>();
     List<Check> checks = new ArrayList<>();
-    for (int i = 0; i < CHECKS; i++) {
+    for (int i = 0; i < count; i++) {
       String s = String.format("s%04d", i);
       services.put(
           s,

@@ -309,7 +309,8 @@ public record CoordinatorOptions(
       if (backend != null) {
         return backend;
       }
-      if (cluster != null && (store == null || store == cluster.store())) {
+      if (cluster != null
+          && (store == null || store == cluster.store() || store == cluster.results())) {
         return cluster.backend();
       }
       // With a cluster, another store is refused by the constructor.

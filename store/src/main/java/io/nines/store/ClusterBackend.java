@@ -16,6 +16,8 @@ import io.nines.store.documents.HazelcastDocuments;
 import io.nines.store.internal.ClusterCalls;
 import io.nines.store.jdbc.Database;
 import io.nines.store.results.HazelcastResultStore;
+import io.nines.store.results.ResultStore;
+import io.nines.store.results.TieredResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Collection;
@@ -33,6 +35,7 @@ public final class ClusterBackend implements Backend {
   private final HazelcastInstance hazelcast;
   private final Database database;
   private final HazelcastResultStore results;
+  private final TieredResultStore tiered;
   private volatile Outbox outbox;
   private volatile AlertStore alertStore;
   private volatile AgentRegistry agents;
@@ -50,6 +53,8 @@ public final class ClusterBackend implements Backend {
     this.hazelcast = Checks.notNull(hazelcast, "hazelcast");
     this.database = database;
     this.results = new HazelcastResultStore(hazelcast, vertx);
+    // With a database the checks map holds only each check's hot part; reads merge in the rest.
+    this.tiered = database == null ? null : new TieredResultStore(results, database, vertx);
   }
 
   /** The name of the cluster map that holds the documents of {@code kind}: {@code nines.<kind>}. */
@@ -94,8 +99,18 @@ public final class ClusterBackend implements Backend {
     return "cluster";
   }
 
+  /**
+   * The results: with a database, a {@link TieredResultStore} (the checks map holds each check's
+   * hot part, the database the rest, see docs/storage.md); without one, the {@link
+   * HazelcastResultStore}, whose map then holds all of {@code retention.raw}.
+   */
   @Override
-  public HazelcastResultStore results() {
+  public ResultStore results() {
+    return tiered != null ? tiered : results;
+  }
+
+  /** The cluster's own store, on the checks map (the hot part, when there is a database). */
+  public HazelcastResultStore clusterResults() {
     return results;
   }
 
@@ -160,9 +175,12 @@ public final class ClusterBackend implements Backend {
     return Backends.started(agents);
   }
 
-  /** Nothing to close: the maps belong to the member, which closes them when it leaves. */
+  /** Closes the read layer's worker pool; the maps belong to the member, which closes them. */
   @Override
   public Future<Void> close() {
+    if (tiered != null) {
+      tiered.close();
+    }
     return Future.succeededFuture();
   }
 }

@@ -16,6 +16,7 @@ import io.nines.coordinator.screenshots.DocumentsScreenshotStore;
 import io.nines.store.ClusterBackend;
 import io.nines.store.jdbc.Database;
 import io.nines.store.results.HazelcastResultStore;
+import io.nines.store.results.ResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -248,8 +249,16 @@ public final class ClusterMember {
     return owner != null && owner.localMember();
   }
 
-  /** The results store on this cluster's maps; the same data on every member. */
+  /**
+   * The results store on this cluster's maps; the same data on every member. With a database it
+   * holds each check's hot part only: {@link #results()} reads the rest from the database too.
+   */
   public HazelcastResultStore store() {
+    return backend.clusterResults();
+  }
+
+  /** The results as the coordinator reads them: {@code backend().results()}. */
+  public ResultStore results() {
     return backend.results();
   }
 

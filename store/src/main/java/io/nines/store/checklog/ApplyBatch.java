@@ -89,7 +89,7 @@ public final class ApplyBatch
     change = null;
     backup = null;
     CheckLog log = entry.getValue() != null ? entry.getValue() : new CheckLog(entry.getKey());
-    CheckLog.Applied applied = log.apply(results, rules, now, member);
+    CheckLog.Applied applied = log.apply(results, rules, now, member, durable);
     change = applied.change();
     backup = change;
     if (applied.outcome().duplicates() > 0) {

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -66,6 +67,41 @@ public final class CheckLog {
   private Duration staleAfter;
 
   /**
+   * Hot logs only (see {@link #HOT_RAW}): results that ran before this (nanoseconds since the
+   * epoch) are not held, and history before its hour is not held; {@link Long#MIN_VALUE} when the
+   * log holds all of {@code retention.raw}.
+   */
+  private long heldFrom = Long.MIN_VALUE;
+
+  /** {@code now - retention.raw} at the last change, or {@link Long#MIN_VALUE}. */
+  private long retainedFrom = Long.MIN_VALUE;
+
+  /** {@code now - retention.rollup} at the last change, or {@link Long#MIN_VALUE}. */
+  private long historyKeptFrom = Long.MIN_VALUE;
+
+  /**
+   * Hot logs only: open hours of history that a late result older than {@link #heldFrom} changed
+   * here approximately (see {@link #placeLate}); each is recomputed from the raw rows in the
+   * database when it closes. Empty almost always.
+   */
+  private final TreeSet<HourRef> dirty = new TreeSet<>(HOURS);
+
+  private static final Comparator<HourRef> HOURS =
+      Comparator.comparing(HourRef::hour).thenComparing(HourRef::location);
+
+  /**
+   * How long a hot log holds raw results: a log whose store has a database behind it (the cluster's
+   * checks map with a MapStore) keeps only the results that ran in the last {@code HOT_RAW} (or the
+   * check's {@code staleAfter}, if longer, so that evaluation always sees each location's latest
+   * fresh result), and history only for the hours those results can still change (the open hours,
+   * from the hour {@code now - HOT_RAW} falls in). Everything older is in the database, which the
+   * read layer ({@code TieredResultStore}) reads. Five minutes: evaluation needs {@code
+   * staleAfter}, and the live views (recent results, the last minutes of a check) read memory; at
+   * 30 s from one location that is 10 results, ~4.5 KiB of a check's heap.
+   */
+  public static final Duration HOT_RAW = Duration.ofMinutes(5);
+
+  /**
    * How many stretches one location's hour may hold once the hour is past {@code retention.raw} (no
    * late result can change it then): an hour with more is compacted to at most two (its DOWN time,
    * then its UP time). This bounds a flapping check to at most this many stretches an hour of
@@ -113,6 +149,7 @@ public final class CheckLog {
     history().forEach(copy::restoreHistory);
     copy.compactedUntil = compactedUntil;
     copy.staleAfter = staleAfter;
+    copy.restoreCuts(heldFrom, retainedFrom, historyKeptFrom, dirty);
     copy.journal.recordAll(journal);
     return copy;
   }
@@ -128,6 +165,13 @@ public final class CheckLog {
    * @param history the hours of the locations' histories the change rewrote, each whole as it is
    *     after the change (so writing one twice, or an older one first, ends the same)
    * @param historyFrom history before this instant is dropped ({@code now - retention.rollup})
+   * @param heldFrom a hot log's cut: results that ran before it are not held, history before its
+   *     hour is not held; null for a log that holds all of {@code retention.raw}
+   * @param recompute closed hours whose history the database must recompute from its raw results (a
+   *     late result changed them), with {@code staleAfter}
+   * @param dirty open hours a late result changed approximately in memory, to recompute when they
+   *     close
+   * @param staleAfter the staleness the change placed results with; null when it placed none
    */
   public record Change(
       List<ProbeResult> accepted,
@@ -135,13 +179,44 @@ public final class CheckLog {
       Instant retainFrom,
       Evaluation evaluation,
       List<HistorySlice> history,
-      Instant historyFrom) {
+      Instant historyFrom,
+      Instant heldFrom,
+      List<HourRef> recompute,
+      List<HourRef> dirty,
+      Duration staleAfter) {
     public Change {
       accepted = List.copyOf(accepted);
       refused = List.copyOf(refused);
       Checks.notNull(retainFrom, "retainFrom");
       history = List.copyOf(history);
       Checks.notNull(historyFrom, "historyFrom");
+      recompute = List.copyOf(recompute);
+      dirty = List.copyOf(dirty);
+      Checks.checkArgument(
+          recompute.isEmpty() || staleAfter != null,
+          "staleAfter: null (expected: the staleness to recompute %s hour(s) with)",
+          recompute.size());
+    }
+
+    /** A change of a log that holds all of {@code retention.raw}. */
+    public Change(
+        List<ProbeResult> accepted,
+        List<ProbeResult> refused,
+        Instant retainFrom,
+        Evaluation evaluation,
+        List<HistorySlice> history,
+        Instant historyFrom) {
+      this(
+          accepted,
+          refused,
+          retainFrom,
+          evaluation,
+          history,
+          historyFrom,
+          null,
+          List.of(),
+          List.of(),
+          null);
     }
 
     /** A change that rewrites no history. */
@@ -177,6 +252,22 @@ public final class CheckLog {
    * @throws IllegalArgumentException when a result belongs to another check; nothing is changed
    */
   public Applied apply(List<ProbeResult> results, CheckRules rules, Instant now, String member) {
+    return apply(results, rules, now, member, false);
+  }
+
+  /**
+   * {@link #apply(List, CheckRules, Instant, String)}, for a hot log when {@code hot}: one whose
+   * store has a database behind it that holds what the log lets go. A hot log holds raw results
+   * only from {@link #heldFrom(Instant, CheckRules)} and history only from that instant's hour (the
+   * open hours). A result older than that but within {@code retention.raw} is still accepted (and
+   * reaches the database through the change); its sequence may have been forgotten, so it is
+   * accepted even then, and the database's insert, idempotent on {@code (check, agent, sequence)},
+   * keeps it once. It changes closed hours of history only in the database: the change asks for
+   * them to be recomputed from the raw results ({@link Change#recompute()}). A batch of such late
+   * results only evaluates a check that has no evaluation yet: it cannot change the state now.
+   */
+  public Applied apply(
+      List<ProbeResult> results, CheckRules rules, Instant now, String member, boolean hot) {
     Checks.notNull(rules, "rules");
     Checks.notNull(now, "now");
     for (ProbeResult r : results) {
@@ -189,6 +280,8 @@ public final class CheckLog {
     }
     Instant oldest = now.minus(rules.retention());
     Instant newest = now.plus(rules.maxClockSkew());
+    Instant held = hot ? heldFrom(now, rules) : oldest;
+    long open = hot ? LocationHistory.floorHour(LocationHistory.nanos(held)) : Long.MIN_VALUE;
     List<ProbeResult> accepted = new ArrayList<>();
     List<ProbeResult> refused = new ArrayList<>();
     List<Rejection> rejections = new ArrayList<>();
@@ -196,7 +289,16 @@ public final class CheckLog {
     int duplicates = 0;
     for (ProbeResult r : results) {
       AppliedSequences seen = agents.get(r.agentId());
-      if ((seen != null && seen.contains(r.sequence())) || !inThisBatch.add(r.id())) {
+      boolean consumed = seen != null && seen.contains(r.sequence());
+      // A hot log forgets the sequences of the results it let go; one of those sent again is
+      // accepted, and the database keeps it once.
+      boolean forgotten =
+          consumed
+              && hot
+              && r.sequence() <= seen.watermark()
+              && !r.startedAt().isBefore(oldest)
+              && r.startedAt().isBefore(held);
+      if ((consumed && !forgotten) || !inThisBatch.add(r.id())) {
         duplicates++;
       } else if (r.startedAt().isBefore(oldest)) {
         refused.add(r);
@@ -231,31 +333,93 @@ public final class CheckLog {
     staleAfter = rules.staleAfter();
     if (history.isEmpty() && size > 0) {
       // Results stored before histories were kept (or by a member that kept none): build it once.
-      for (TreeSet<ProbeResult> held : byLocation.values()) {
-        for (ProbeResult r : held) {
+      for (TreeSet<ProbeResult> kept : byLocation.values()) {
+        for (ProbeResult r : kept) {
           place(r, rules.staleAfter(), touched);
         }
       }
     }
-    int dropped = mutate(accepted, refused, oldest);
+    int dropped = mutate(accepted, refused, held);
+    List<ProbeResult> late = new ArrayList<>();
     for (ProbeResult r : accepted) {
-      place(r, rules.staleAfter(), touched);
+      if (r.startedAt().isBefore(held)) {
+        late.add(r);
+      } else {
+        place(r, rules.staleAfter(), touched);
+      }
+    }
+    Set<HourRef> recompute = new TreeSet<>(HOURS);
+    Set<HourRef> marked = new TreeSet<>(HOURS);
+    // Oldest first, so that a run of late results sent together ends exact in the open hours.
+    late.sort(Timelines.BY_START);
+    for (ProbeResult r : late) {
+      placeLate(r, rules.staleAfter(), open, touched, recompute, marked);
+    }
+    dirty.addAll(marked);
+    for (Iterator<HourRef> it = dirty.iterator(); it.hasNext(); ) {
+      HourRef d = it.next();
+      if (LocationHistory.nanos(d.hour()) < open) {
+        // The hour closed: the database recomputes it exactly from its raw results.
+        recompute.add(d);
+        it.remove();
+      }
     }
     Instant historyFrom = now.minus(rules.rollupRetention());
     boolean forgot = dropHistoryBefore(historyFrom);
+    if (hot) {
+      // Closed hours are in the database: the map store wrote each as it last changed.
+      dropHistoryBefore(LocationHistory.instant(open));
+    }
     compact(LocationHistory.floorHour(LocationHistory.nanos(oldest)), touched);
-    List<HistorySlice> slices = touched.slices(historyFrom);
+    Instant slicesFrom =
+        hot && open > LocationHistory.nanos(historyFrom)
+            ? LocationHistory.instant(open)
+            : historyFrom;
+    List<HistorySlice> slices = touched.slices(slicesFrom);
     Evaluation evaluated = null;
-    if (!accepted.isEmpty()) {
+    // Results older than a hot log's cut cannot change its state now (each location's latest fresh
+    // result is held): they evaluate nothing, unless the check has no evaluation yet.
+    if (late.size() < accepted.size() || (!accepted.isEmpty() && evaluation == null)) {
       evaluated = Evaluation.next(evaluation, stateAt(now, rules), now, member);
       evaluation = evaluated;
     }
     boolean changed =
-        !accepted.isEmpty() || !refused.isEmpty() || dropped > 0 || forgot || !slices.isEmpty();
+        !accepted.isEmpty()
+            || !refused.isEmpty()
+            || dropped > 0
+            || forgot
+            || !slices.isEmpty()
+            || !recompute.isEmpty();
     journal.forgetBefore(oldest);
+    retainedFrom = LocationHistory.nanos(oldest);
+    historyKeptFrom = LocationHistory.nanos(historyFrom);
+    heldFrom = hot ? LocationHistory.nanos(held) : Long.MIN_VALUE;
     return new Applied(
         outcome,
-        changed ? new Change(accepted, refused, oldest, evaluated, slices, historyFrom) : null);
+        changed
+            ? new Change(
+                accepted,
+                refused,
+                oldest,
+                evaluated,
+                slices,
+                historyFrom,
+                hot ? held : null,
+                List.copyOf(recompute),
+                List.copyOf(marked),
+                rules.staleAfter())
+            : null);
+  }
+
+  /**
+   * Where a hot log's cut lies at {@code now}: {@code now - max(HOT_RAW, staleAfter)}, but never
+   * before {@code now - retention.raw}.
+   */
+  public static Instant heldFrom(Instant now, CheckRules rules) {
+    Duration keep = rules.staleAfter().compareTo(HOT_RAW) > 0 ? rules.staleAfter() : HOT_RAW;
+    Instant hot = now.minus(keep);
+    Instant oldest = now.minus(rules.retention());
+    return hot.isAfter(oldest) ? hot : oldest;
   }
 
   /**
@@ -304,7 +468,8 @@ public final class CheckLog {
 
   /** Makes a change that {@link #apply} decided on another copy of this log; never evaluates. */
   public void replay(Change change) {
-    mutate(change.accepted(), change.refused(), change.retainFrom());
+    Instant held = change.heldFrom() != null ? change.heldFrom() : change.retainFrom();
+    mutate(change.accepted(), change.refused(), held);
     for (HistorySlice slice : change.history()) {
       history
           .computeIfAbsent(slice.location(), l -> new LocationHistory())
@@ -314,11 +479,58 @@ public final class CheckLog {
               slice.intervals());
     }
     dropHistoryBefore(change.historyFrom());
+    if (change.heldFrom() != null) {
+      long open = LocationHistory.floorHour(LocationHistory.nanos(change.heldFrom()));
+      dropHistoryBefore(LocationHistory.instant(open));
+      heldFrom = LocationHistory.nanos(change.heldFrom());
+    }
+    change.recompute().forEach(dirty::remove);
+    dirty.addAll(change.dirty());
+    if (!change.retainFrom().equals(Instant.EPOCH)) {
+      retainedFrom = LocationHistory.nanos(change.retainFrom());
+      historyKeptFrom = LocationHistory.nanos(change.historyFrom());
+    }
     compactedUntil =
         Math.max(
             compactedUntil, LocationHistory.floorHour(LocationHistory.nanos(change.retainFrom())));
     if (change.evaluation() != null) {
       evaluation = change.evaluation();
+    }
+  }
+
+  /**
+   * Places a late result of a hot log, one that ran before {@link #heldFrom} (so it is not held):
+   * the hours it changes that are closed are recomputed by the database from its raw results
+   * ({@code recompute}); in the open hours it is placed here as {@link #place} would, with the
+   * location's first held result after it as its next. That is exact unless a result the log no
+   * longer holds lies between the two; so those open hours are also marked, to be recomputed when
+   * they close.
+   */
+  private void placeLate(
+      ProbeResult r,
+      Duration stale,
+      long open,
+      Touched touched,
+      Set<HourRef> recompute,
+      Set<HourRef> marked) {
+    TreeSet<ProbeResult> held = byLocation.get(r.location());
+    ProbeResult next = held == null ? null : held.higher(r);
+    long t = LocationHistory.nanos(r.startedAt());
+    long until = next == null ? Long.MAX_VALUE : LocationHistory.nanos(next.startedAt());
+    long fresh = t + Math.min(stale.toNanos(), Long.MAX_VALUE - t);
+    long end = Math.min(until, fresh);
+    long hour = LocationHistory.HOUR_NANOS;
+    for (long h = LocationHistory.floorHour(t); h < Math.min(open, end); h += hour) {
+      recompute.add(new HourRef(r.location(), LocationHistory.instant(h)));
+    }
+    long s = Math.max(t, open);
+    if (end > s) {
+      LocationHistory h = history.computeIfAbsent(r.location(), l -> new LocationHistory());
+      h.put(s, end, r.ok() ? State.UP : State.DOWN);
+      touched.add(r.location(), s, end);
+      for (long at = LocationHistory.floorHour(s); at < end; at += hour) {
+        marked.add(new HourRef(r.location(), LocationHistory.instant(at)));
+      }
     }
   }
 
@@ -649,6 +861,51 @@ public final class CheckLog {
 
   long compactedUntil() {
     return compactedUntil;
+  }
+
+  /**
+   * Where the log's cuts stand, as a serializer or a loader reads them (nanoseconds since the
+   * epoch, {@link Long#MIN_VALUE} for none): see {@link #heldFromNanos}, {@link
+   * #retainedFromNanos}, {@link #historyKeptFromNanos} and {@link #dirtyHours}.
+   */
+  public void restoreCuts(
+      long heldFrom, long retainedFrom, long historyKeptFrom, Collection<HourRef> dirty) {
+    this.heldFrom = heldFrom;
+    this.retainedFrom = retainedFrom;
+    this.historyKeptFrom = historyKeptFrom;
+    this.dirty.clear();
+    this.dirty.addAll(dirty);
+  }
+
+  /**
+   * A hot log's cut: results that ran before it are not held here (they are in the database), nor
+   * is history before its hour ({@link #openFromNanos}). {@link Long#MIN_VALUE} when the log holds
+   * all of {@code retention.raw}.
+   */
+  public long heldFromNanos() {
+    return heldFrom;
+  }
+
+  /**
+   * The first open hour of a hot log: history before it is not held; else {@link Long#MIN_VALUE}.
+   */
+  public long openFromNanos() {
+    return heldFrom == Long.MIN_VALUE ? Long.MIN_VALUE : LocationHistory.floorHour(heldFrom);
+  }
+
+  /** {@code now - retention.raw} at the last change, or {@link Long#MIN_VALUE} before any. */
+  public long retainedFromNanos() {
+    return retainedFrom;
+  }
+
+  /** {@code now - retention.rollup} at the last change, or {@link Long#MIN_VALUE} before any. */
+  public long historyKeptFromNanos() {
+    return historyKeptFrom;
+  }
+
+  /** Open hours to recompute from the database's raw results when they close; a copy. */
+  public List<HourRef> dirtyHours() {
+    return List.copyOf(dirty);
   }
 
   Duration staleAfter() {

@@ -26,7 +26,13 @@ public final class ReadCheck implements EntryProcessor<String, CheckLog, Object>
     /** The last {@link io.nines.store.results.Evaluation}, or null. */
     EVALUATION,
     /** Each location's history over {@code [from, to)}: a {@link HistorySlices}. */
-    HISTORY
+    HISTORY,
+    /** {@link #BETWEEN} as a {@link HotRead}: what the log holds of the range, and its cuts. */
+    HOT_BETWEEN,
+    /** {@link #RECENT} as a {@link HotRead}. */
+    HOT_RECENT,
+    /** {@link #HISTORY} as a {@link HotRead}. */
+    HOT_HISTORY
   }
 
   final Kind kind;
@@ -54,6 +60,20 @@ public final class ReadCheck implements EntryProcessor<String, CheckLog, Object>
     return new ReadCheck(Kind.HISTORY, Checks.notNull(from, "from"), Checks.notNull(to, "to"), 0);
   }
 
+  /** {@link #between}, {@link #recent} or {@link #history} answered as a {@link HotRead}. */
+  public static ReadCheck hot(ReadCheck read) {
+    Kind hot =
+        switch (read.kind) {
+          case BETWEEN -> Kind.HOT_BETWEEN;
+          case RECENT -> Kind.HOT_RECENT;
+          case HISTORY -> Kind.HOT_HISTORY;
+          default ->
+              throw new IllegalArgumentException(
+                  "read: " + read.kind + " (expected: BETWEEN, RECENT or HISTORY)");
+        };
+    return new ReadCheck(hot, read.from, read.to, read.limit);
+  }
+
   public static ReadCheck evaluation() {
     return new ReadCheck(Kind.EVALUATION, null, null, 0);
   }
@@ -72,7 +92,30 @@ public final class ReadCheck implements EntryProcessor<String, CheckLog, Object>
       case RECENT -> new ResultList(log == null ? List.of() : log.recent(limit));
       case EVALUATION -> log == null ? null : log.evaluation();
       case HISTORY -> new HistorySlices(log == null ? List.of() : log.historySlices(from, to));
+      case HOT_BETWEEN, HOT_RECENT, HOT_HISTORY -> hot(log);
     };
+  }
+
+  private HotRead hot(CheckLog log) {
+    if (log == null) {
+      long none = Long.MIN_VALUE;
+      return new HotRead(List.of(), List.of(), none, none, none, none, false);
+    }
+    List<ProbeResult> results = new ArrayList<>();
+    List<HistorySlice> slices = List.of();
+    switch (kind) {
+      case HOT_BETWEEN -> log.resultsByLocation(from, to).values().forEach(results::addAll);
+      case HOT_RECENT -> results.addAll(log.recent(limit));
+      default -> slices = log.historySlices(from, to);
+    }
+    return new HotRead(
+        results,
+        slices,
+        log.heldFromNanos(),
+        log.openFromNanos(),
+        log.retainedFromNanos(),
+        log.historyKeptFromNanos(),
+        true);
   }
 
   @Override

@@ -56,7 +56,8 @@ public final class Serializers {
       new ResultListSerializer(),
       new CountResultsSerializer(),
       new HistorySliceSerializer(),
-      new HistorySlicesSerializer()
+      new HistorySlicesSerializer(),
+      new HotReadSerializer()
     };
   }
 
@@ -279,6 +280,14 @@ public final class Serializers {
         log.restoreProgress(
             in.readInt64("compactedUntilNanos"), stale > 0 ? Duration.ofMillis(stale) : null);
       }
+      // Added with hot logs (a database behind the map); an older member's log holds everything.
+      if (in.getFieldKind("heldFromNanos") != FieldKind.NOT_AVAILABLE) {
+        log.restoreCuts(
+            in.readInt64("heldFromNanos"),
+            in.readInt64("retainedFromNanos"),
+            in.readInt64("historyKeptFromNanos"),
+            readHours(in, "dirty"));
+      }
       return log;
     }
 
@@ -310,6 +319,10 @@ public final class Serializers {
       out.writeInt64("compactedUntilNanos", log.compactedUntil());
       out.writeInt64(
           "staleAfterMillis", log.staleAfter() == null ? 0 : log.staleAfter().toMillis());
+      out.writeInt64("heldFromNanos", log.heldFromNanos());
+      out.writeInt64("retainedFromNanos", log.retainedFromNanos());
+      out.writeInt64("historyKeptFromNanos", log.historyKeptFromNanos());
+      writeHours(out, "dirty", log.dirtyHours());
     }
 
     @Override
@@ -368,13 +381,25 @@ public final class Serializers {
         return new CheckLog.Change(accepted, refused, retainFrom, evaluation);
       }
       HistorySlice[] history = in.readArrayOfCompact("history", HistorySlice.class);
+      List<HistorySlice> slices = history == null ? List.of() : Arrays.asList(history);
+      Instant historyFrom = LocationHistory.instant(in.readInt64("historyFromNanos"));
+      // Added with hot logs; an older member's change is that of a log holding everything.
+      if (in.getFieldKind("heldFromNanos") == FieldKind.NOT_AVAILABLE) {
+        return new CheckLog.Change(accepted, refused, retainFrom, evaluation, slices, historyFrom);
+      }
+      long held = in.readInt64("heldFromNanos");
+      long stale = in.readInt64("staleAfterNanos");
       return new CheckLog.Change(
           accepted,
           refused,
           retainFrom,
           evaluation,
-          history == null ? List.of() : Arrays.asList(history),
-          LocationHistory.instant(in.readInt64("historyFromNanos")));
+          slices,
+          historyFrom,
+          held == Long.MIN_VALUE ? null : LocationHistory.instant(held),
+          readHours(in, "recompute"),
+          readHours(in, "dirty"),
+          stale <= 0 ? null : Duration.ofNanos(stale));
     }
 
     @Override
@@ -385,6 +410,12 @@ public final class Serializers {
       out.writeCompact("evaluation", c.evaluation());
       out.writeArrayOfCompact("history", c.history().toArray(new HistorySlice[0]));
       out.writeInt64("historyFromNanos", LocationHistory.nanos(c.historyFrom()));
+      out.writeInt64(
+          "heldFromNanos",
+          c.heldFrom() == null ? Long.MIN_VALUE : LocationHistory.nanos(c.heldFrom()));
+      writeHours(out, "recompute", c.recompute());
+      writeHours(out, "dirty", c.dirty());
+      out.writeInt64("staleAfterNanos", c.staleAfter() == null ? 0 : c.staleAfter().toNanos());
     }
 
     @Override
@@ -629,6 +660,61 @@ public final class Serializers {
     @Override
     public Class<HistorySlices> getCompactClass() {
       return HistorySlices.class;
+    }
+  }
+
+  /** Hours as two arrays, {@code <name>Locations} and {@code <name>HourNanos}. */
+  static void writeHours(CompactWriter out, String name, List<HourRef> hours) {
+    out.writeArrayOfString(
+        name + "Locations", hours.stream().map(HourRef::location).toArray(String[]::new));
+    out.writeArrayOfInt64(
+        name + "HourNanos",
+        hours.stream().mapToLong(h -> LocationHistory.nanos(h.hour())).toArray());
+  }
+
+  static List<HourRef> readHours(CompactReader in, String name) {
+    String[] locations = in.readArrayOfString(name + "Locations");
+    long[] hours = in.readArrayOfInt64(name + "HourNanos");
+    List<HourRef> out = new ArrayList<>();
+    for (int i = 0; locations != null && i < locations.length; i++) {
+      out.add(new HourRef(locations[i], LocationHistory.instant(hours[i])));
+    }
+    return out;
+  }
+
+  static final class HotReadSerializer implements CompactSerializer<HotRead> {
+    @Override
+    public HotRead read(CompactReader in) {
+      HistorySlice[] slices = in.readArrayOfCompact("slices", HistorySlice.class);
+      return new HotRead(
+          list(in.readArrayOfCompact("results", ProbeResult.class)),
+          slices == null ? List.of() : Arrays.asList(slices),
+          in.readInt64("heldFromNanos"),
+          in.readInt64("openFromNanos"),
+          in.readInt64("retainedFromNanos"),
+          in.readInt64("historyKeptFromNanos"),
+          in.readBoolean("exists"));
+    }
+
+    @Override
+    public void write(CompactWriter out, HotRead r) {
+      out.writeArrayOfCompact("results", array(r.results()));
+      out.writeArrayOfCompact("slices", r.slices().toArray(new HistorySlice[0]));
+      out.writeInt64("heldFromNanos", r.heldFrom());
+      out.writeInt64("openFromNanos", r.openFrom());
+      out.writeInt64("retainedFromNanos", r.retainedFrom());
+      out.writeInt64("historyKeptFromNanos", r.historyKeptFrom());
+      out.writeBoolean("exists", r.exists());
+    }
+
+    @Override
+    public String getTypeName() {
+      return "nines.HotRead";
+    }
+
+    @Override
+    public Class<HotRead> getCompactClass() {
+      return HotRead.class;
     }
   }
 }

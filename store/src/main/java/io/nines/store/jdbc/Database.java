@@ -178,7 +178,7 @@ public final class Database implements AutoCloseable {
         .setEnabled(true)
         .setImplementation(
             new CheckLogMapStore(
-                new CheckRepository(dataSource, options.url()), timeSource, registry))
+                CheckRepository.hot(dataSource, options.url()), timeSource, registry))
         .setWriteDelaySeconds((int) options.writeDelay().getSeconds())
         .setWriteBatchSize(options.writeBatchSize())
         .setWriteCoalescing(true)

@@ -36,6 +36,7 @@ import io.nines.store.checklog.CheckRules;
 import io.nines.store.checklog.CountResults;
 import io.nines.store.checklog.HistorySlice;
 import io.nines.store.checklog.HistorySlices;
+import io.nines.store.checklog.HotRead;
 import io.nines.store.checklog.ReadCheck;
 import io.nines.store.checklog.ResultList;
 import io.nines.store.checklog.Serializers;
@@ -363,6 +364,16 @@ public final class HazelcastResultStore implements ResultStore {
     Context context = vertx.getOrCreateContext();
     return read(checkId, ReadCheck.recent(limit), context)
         .map(read -> ((ResultList) read).results());
+  }
+
+  /**
+   * Reads a check's hot part on its owner ({@link ReadCheck#hot}), for a read layer that merges it
+   * with what a database holds ({@link TieredResultStore}).
+   */
+  public Future<HotRead> read(String checkId, ReadCheck read) {
+    Checks.notNull(read, "read");
+    Context context = vertx.getOrCreateContext();
+    return submit(checkId, read, context).map(r -> (HotRead) r);
   }
 
   @Override

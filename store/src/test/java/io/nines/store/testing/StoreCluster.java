@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -35,7 +36,7 @@ public final class StoreCluster implements AutoCloseable {
   /** One member: its Vert.x, its Hazelcast instance, and its backend. */
   public record Member(Vertx vertx, HazelcastInstance hazelcast, ClusterBackend backend) {
     public HazelcastResultStore store() {
-      return backend.results();
+      return backend.clusterResults();
     }
   }
 
@@ -53,7 +54,7 @@ public final class StoreCluster implements AutoCloseable {
    * each (null for none), and waits until each sees all of them.
    */
   public static StoreCluster start(int n, Supplier<Database> database) {
-    return start(n, database, Map.of());
+    return start(n, database, Map.of(), c -> {});
   }
 
   /**
@@ -62,13 +63,25 @@ public final class StoreCluster implements AutoCloseable {
    */
   public static StoreCluster start(
       int n, Supplier<Database> database, Map<String, String> properties) {
+    return start(n, database, properties, c -> {});
+  }
+
+  /** {@link #start(int, Supplier)}, each member's configuration changed by {@code tweak} last. */
+  public static StoreCluster start(int n, Supplier<Database> database, Consumer<Config> tweak) {
+    return start(n, database, Map.of(), tweak);
+  }
+
+  private static StoreCluster start(
+      int n, Supplier<Database> database, Map<String, String> properties, Consumer<Config> tweak) {
     StoreCluster cluster = new StoreCluster();
     cluster.properties = Map.copyOf(properties);
     try {
       String first = null;
       for (int i = 0; i < n; i++) {
         Database db = database.get();
-        HazelcastInstance hz = Hazelcast.newHazelcastInstance(cluster.config(first, db));
+        Config config = cluster.config(first, db);
+        tweak.accept(config);
+        HazelcastInstance hz = Hazelcast.newHazelcastInstance(config);
         if (first == null) {
           first = "127.0.0.1:" + hz.getCluster().getLocalMember().getAddress().getPort();
         }

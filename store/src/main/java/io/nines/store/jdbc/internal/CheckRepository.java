@@ -9,6 +9,7 @@ import io.nines.common.ProbeResult;
 import io.nines.store.checklog.AppliedSequences;
 import io.nines.store.checklog.CheckLog;
 import io.nines.store.checklog.HistorySlice;
+import io.nines.store.checklog.LocationHistory;
 import io.nines.store.checklog.PendingChange;
 import io.nines.store.jdbc.Rollup;
 import io.nines.store.results.Evaluation;
@@ -46,17 +47,42 @@ public final class CheckRepository {
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
   private static final long NANOS_PER_MINUTE = 60 * NANOS_PER_SECOND;
 
+  /**
+   * How much of a check a hot repository loads ({@link #hot}): the results that ran this long
+   * before its last evaluation, and the history from that instant's hour. More than {@code
+   * CheckLog.HOT_RAW}, so that a check every 15 minutes or faster finds each location's latest
+   * result fresh after a restart; the first batch then trims it to the hot window.
+   */
+  public static final Duration HOT_LOAD = Duration.ofMinutes(30);
+
   private final DataSource dataSource;
   private final Dialect dialect;
   private final ResultWriter resultWriter;
+  private final boolean hot;
 
   /**
+   * A repository that loads everything stored of a check (what the single process keeps).
+   *
    * @param url the data source's JDBC URL, which says which SQL dialect to speak
    */
   public CheckRepository(DataSource dataSource, String url) {
+    this(dataSource, url, false);
+  }
+
+  private CheckRepository(DataSource dataSource, String url, boolean hot) {
     this.dataSource = Checks.notNull(dataSource, "dataSource");
     this.dialect = Dialect.ofUrl(Checks.notNull(url, "url"));
     this.resultWriter = new ResultWriter(dialect);
+    this.hot = hot;
+  }
+
+  /**
+   * A repository for the cluster's checks map, whose logs are hot: {@link #load} reads only the hot
+   * part of a check ({@link #HOT_LOAD}); older results and closed history stay in the database,
+   * where the read layer finds them.
+   */
+  public static CheckRepository hot(DataSource dataSource, String url) {
+    return new CheckRepository(dataSource, url, true);
   }
 
   /**
@@ -74,6 +100,7 @@ public final class CheckRepository {
       try {
         write(c, changes);
         writeHistory(c, changes);
+        HourRecompute.run(c, changes);
         c.commit();
       } catch (SQLException | RuntimeException e) {
         c.rollback();
@@ -283,7 +310,7 @@ public final class CheckRepository {
     try (Connection c = dataSource.getConnection()) {
       c.setReadOnly(true);
       for (String checkId : checkIds) {
-        CheckLog log = load(c, checkId);
+        CheckLog log = load(c, checkId, hot ? hotFrom(c, checkId) : Long.MIN_VALUE);
         if (log != null) {
           out.put(checkId, log);
         }
@@ -292,15 +319,41 @@ public final class CheckRepository {
     return out;
   }
 
-  private static CheckLog load(Connection c, String checkId) throws SQLException {
+  /**
+   * Where a hot load of {@code checkId} starts: {@link #HOT_LOAD} before its last evaluation (or,
+   * without one, its newest result); {@link Long#MIN_VALUE} when nothing is stored.
+   */
+  private static long hotFrom(Connection c, String checkId) throws SQLException {
+    for (String sql :
+        List.of(
+            "SELECT at_ns FROM evaluations WHERE check_id = ?",
+            "SELECT MAX(started_at_ns) FROM results WHERE check_id = ?")) {
+      try (PreparedStatement s = c.prepareStatement(sql)) {
+        s.setString(1, checkId);
+        try (ResultSet rs = s.executeQuery()) {
+          if (rs.next()) {
+            long at = rs.getLong(1);
+            if (!rs.wasNull()) {
+              return at - HOT_LOAD.toNanos();
+            }
+          }
+        }
+      }
+    }
+    return Long.MIN_VALUE;
+  }
+
+  /** The log of {@code checkId} as stored, from {@code from} on (nanoseconds since the epoch). */
+  private static CheckLog load(Connection c, String checkId, long from) throws SQLException {
     List<ProbeResult> results = new ArrayList<>();
     Map<String, TreeSet<Long>> sequences = new TreeMap<>();
     try (PreparedStatement s =
         c.prepareStatement(
             "SELECT agent_id, seq, location, started_at_ns, duration_ms, ok, failure_kind,"
                 + " failure_step, failure_message, attempts, phases, diagnostics FROM results"
-                + " WHERE check_id = ? ORDER BY location, started_at_ns")) {
+                + " WHERE check_id = ? AND started_at_ns >= ? ORDER BY location, started_at_ns")) {
       s.setString(1, checkId);
+      s.setLong(2, from);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           ProbeResult r = readResult(checkId, rs);
@@ -310,8 +363,11 @@ public final class CheckRepository {
       }
     }
     try (PreparedStatement s =
-        c.prepareStatement("SELECT agent_id, seq FROM refused_sequences WHERE check_id = ?")) {
+        c.prepareStatement(
+            "SELECT agent_id, seq FROM refused_sequences WHERE check_id = ?"
+                + " AND recorded_at_ns >= ?")) {
       s.setString(1, checkId);
+      s.setLong(2, from);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           sequences.computeIfAbsent(rs.getString(1), a -> new TreeSet<>()).add(rs.getLong(2));
@@ -340,8 +396,9 @@ public final class CheckRepository {
     try (PreparedStatement s =
         c.prepareStatement(
             "SELECT location, start_ns, end_ns, state FROM location_intervals WHERE check_id = ?"
-                + " ORDER BY location, start_ns")) {
+                + " AND start_ns >= ? ORDER BY location, start_ns")) {
       s.setString(1, checkId);
+      s.setLong(2, from == Long.MIN_VALUE ? from : LocationHistory.floorHour(from));
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           history
@@ -361,6 +418,9 @@ public final class CheckRepository {
     sequences.forEach((agent, seqs) -> agents.put(agent, sequencesOf(seqs)));
     CheckLog log = CheckLog.restore(checkId, results, agents, evaluation);
     history.forEach(log::restoreHistory);
+    if (from != Long.MIN_VALUE) {
+      log.restoreCuts(from, Long.MIN_VALUE, Long.MIN_VALUE, List.of());
+    }
     return log;
   }
 
@@ -376,7 +436,7 @@ public final class CheckRepository {
     return new AppliedSequences(watermark, above);
   }
 
-  private static ProbeResult readResult(String checkId, ResultSet rs) throws SQLException {
+  static ProbeResult readResult(String checkId, ResultSet rs) throws SQLException {
     String kind = rs.getString(7);
     Failure failure =
         kind == null
