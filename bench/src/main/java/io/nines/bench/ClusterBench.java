@@ -24,6 +24,7 @@ import io.nines.coordinator.cluster.ClusterOptions;
 import io.nines.coordinator.query.Queries;
 import io.nines.store.results.AppendOutcome;
 import io.nines.store.results.HazelcastResultStore;
+import io.nines.store.results.ResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -223,7 +224,7 @@ public final class ClusterBench {
   private void query90d() throws Exception {
     List<ClusterMember> cluster = startCluster(1);
     try {
-      HazelcastResultStore store = cluster.get(0).store();
+      ResultStore store = cluster.get(0).store();
       Instant from = NOW.minus(Duration.ofDays(90));
       long fillStart = System.nanoTime();
       // The queried check: 90 days at 30 s, 2,000 results per append (one check, one partition).
@@ -418,7 +419,7 @@ public final class ClusterBench {
         throw new IllegalStateException("an append failed", failure.get());
       }
       permits.acquire();
-      HazelcastResultStore store = cluster.get(next++ % cluster.size()).store();
+      ResultStore store = cluster.get(next++ % cluster.size()).store();
       Future<AppendOutcome> f = store.append(batch, fleet, now);
       f.onComplete(
           ar -> {

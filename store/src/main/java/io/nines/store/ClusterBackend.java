@@ -15,6 +15,8 @@ import io.nines.store.documents.Documents;
 import io.nines.store.documents.HazelcastDocuments;
 import io.nines.store.jdbc.Database;
 import io.nines.store.results.HazelcastResultStore;
+import io.nines.store.results.ResultStore;
+import io.nines.store.results.WriteThroughResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Collection;
@@ -23,14 +25,17 @@ import java.util.function.Supplier;
 /**
  * A member of a Hazelcast cluster: every store is a cluster map with a synchronous backup, shared
  * by all members, and written behind to a {@link Database} when the member has one (see
- * docs/storage.md and docs/cluster.md). A member's configuration declares the maps with {@link
- * #configure} before Hazelcast starts; the backend then works on the running instance.
+ * docs/storage.md and docs/cluster.md); except raw results, which are written through to it before
+ * they are acknowledged ({@link WriteThroughResultStore}). A member's configuration declares the
+ * maps with {@link #configure} before Hazelcast starts; the backend then works on the running
+ * instance.
  */
 public final class ClusterBackend implements Backend {
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
   private final Database database;
-  private final HazelcastResultStore results;
+  private final HazelcastResultStore clusterResults;
+  private final ResultStore results;
   private volatile Outbox outbox;
   private volatile AlertStore alertStore;
   private volatile AgentRegistry agents;
@@ -46,8 +51,23 @@ public final class ClusterBackend implements Backend {
     this.vertx = Checks.notNull(vertx, "vertx");
     this.hazelcast = Checks.notNull(hazelcast, "hazelcast");
     this.database = database;
-    this.results = new HazelcastResultStore(hazelcast, vertx);
+    this.clusterResults = new HazelcastResultStore(hazelcast, vertx);
+    Object writeThrough = hazelcast.getConfig().getUserContext().get(WRITE_THROUGH_KEY);
+    Checks.checkArgument(
+        database != null || writeThrough == null,
+        "database: null while the member was configured to write results through to one"
+            + " (expected: the database given to ClusterBackend.configure)");
+    this.results =
+        Boolean.TRUE.equals(writeThrough)
+            ? new WriteThroughResultStore(clusterResults, database, vertx)
+            : clusterResults;
   }
+
+  /**
+   * The user-context key under which {@link #configure} records whether results are written
+   * through.
+   */
+  static final String WRITE_THROUGH_KEY = "nines.store.writeThrough";
 
   /** The name of the cluster map that holds the documents of {@code kind}: {@code nines.<kind>}. */
   public static String mapOf(String kind) {
@@ -59,18 +79,38 @@ public final class ClusterBackend implements Backend {
    * Declares every map the stores use in a member's {@code config}: the checks map with {@code
    * backupCount} synchronous backups ({@link HazelcastResultStore#configure}), alerting state and
    * the outbox, and one map per document kind ({@link #mapOf}) with one synchronous backup; each
-   * written behind to {@code database} when it is not null. Every member of a cluster must declare
-   * the same.
+   * written behind to {@code database} when it is not null, except raw results, which are written
+   * through to it. Every member of a cluster must declare the same.
    *
    * @param documentKinds the kinds {@link #documents} will be asked for
    * @return {@code config}
    */
   public static Config configure(
       Config config, int backupCount, Database database, Collection<String> documentKinds) {
+    return configure(config, backupCount, database, documentKinds, true);
+  }
+
+  /**
+   * {@link #configure(Config, int, Database, Collection)}, choosing how raw results reach {@code
+   * database}: written through before each append is acknowledged ({@code writeThrough}, what a
+   * coordinator does), or written behind with everything else, which acknowledges faster but loses
+   * the write-behind lag if every member dies at once (kept to measure the difference, see
+   * bench/cluster). Ignored without a database.
+   */
+  public static Config configure(
+      Config config,
+      int backupCount,
+      Database database,
+      Collection<String> documentKinds,
+      boolean writeThrough) {
     Checks.notNull(config, "config");
     Checks.notNull(documentKinds, "documentKinds");
+    boolean through = database != null && writeThrough;
     HazelcastResultStore.configure(
-        config, backupCount, database == null ? null : database.mapStoreConfig());
+        config, backupCount, database == null ? null : database.mapStoreConfig(through));
+    if (through) {
+      config.getUserContext().put(WRITE_THROUGH_KEY, Boolean.TRUE);
+    }
     HazelcastAlertStore.configure(
         config,
         database == null ? null : database.documentMapStoreConfig(HazelcastAlertStore.KIND));
@@ -91,9 +131,18 @@ public final class ClusterBackend implements Backend {
     return "cluster";
   }
 
+  /**
+   * The results: {@link WriteThroughResultStore} on {@link #clusterResults()} when the member has a
+   * database (and was configured to write through), else {@link #clusterResults()} itself.
+   */
   @Override
-  public HazelcastResultStore results() {
+  public ResultStore results() {
     return results;
+  }
+
+  /** The results on the cluster's checks map, without the database step. */
+  public HazelcastResultStore clusterResults() {
+    return clusterResults;
   }
 
   /** The cluster map {@link #mapOf mapOf(kind)}; declare it with {@link #configure}. */
@@ -144,7 +193,11 @@ public final class ClusterBackend implements Backend {
     return Backends.started(agents);
   }
 
-  /** Nothing to close: the maps belong to the member, which closes them when it leaves. */
+  /**
+   * Nothing to close: the maps belong to the member, which closes them when it leaves, and the
+   * write-through's worker pool to the member's Vert.x, which closes it when it closes (a
+   * coordinator started again on the same member goes on using both).
+   */
   @Override
   public Future<Void> close() {
     return Future.succeededFuture();

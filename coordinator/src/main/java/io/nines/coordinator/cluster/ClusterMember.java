@@ -16,6 +16,7 @@ import io.nines.coordinator.screenshots.DocumentsScreenshotStore;
 import io.nines.store.ClusterBackend;
 import io.nines.store.jdbc.Database;
 import io.nines.store.results.HazelcastResultStore;
+import io.nines.store.results.ResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -99,20 +100,35 @@ public final class ClusterMember {
 
   /**
    * {@link #start(ClusterOptions, VertxOptions)} with the coordinator's maps backed by {@code
-   * database}: results, alerting state, the outbox, ad hoc maintenance and configuration history
-   * are written behind to it, and a member of a cluster that restarts whole loads what it holds.
-   * Every member of a cluster must be started with the same database (or none). Close the member
-   * before the database: a graceful stop writes what is still queued.
+   * database}: raw results are written through to it before they are acknowledged; evaluations,
+   * timeline history, alerting state, the outbox, ad hoc maintenance and configuration history are
+   * written behind to it; and a member of a cluster that restarts whole loads what it holds. Every
+   * member of a cluster must be started with the same database (or none). Close the member before
+   * the database: a graceful stop writes what is still queued.
    *
    * @param database the durable store, opened by the caller; null for memory only
    */
   public static Future<ClusterMember> start(
       ClusterOptions options, VertxOptions vertxOptions, Database database) {
+    return start(options, vertxOptions, database, true);
+  }
+
+  /**
+   * {@link #start(ClusterOptions, VertxOptions, Database)}, choosing whether raw results are
+   * written through to {@code database} before they are acknowledged (true, what every coordinator
+   * does) or written behind with the rest (false: faster, but a crash of every member at once loses
+   * the write-behind lag; kept for {@code bench/cluster} to measure the difference).
+   */
+  public static Future<ClusterMember> start(
+      ClusterOptions options,
+      VertxOptions vertxOptions,
+      Database database,
+      boolean writeThroughResults) {
     Checks.notNull(options, "options");
     Checks.notNull(vertxOptions, "vertxOptions");
     Config config;
     try {
-      config = hazelcastConfig(options, database);
+      config = hazelcastConfig(options, database, writeThroughResults);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
@@ -158,6 +174,11 @@ public final class ClusterMember {
    * {@value #MAINTENANCE_MAP} and {@value #CONFIG_MAP}.
    */
   public static Config hazelcastConfig(ClusterOptions options, Database database) {
+    return hazelcastConfig(options, database, true);
+  }
+
+  private static Config hazelcastConfig(
+      ClusterOptions options, Database database, boolean writeThroughResults) {
     Config c = new Config();
     c.setClusterName(options.clusterName());
     c.setProperty("hazelcast.shutdownhook.enabled", "false");
@@ -199,7 +220,8 @@ public final class ClusterMember {
         c,
         options.backupCount(),
         database,
-        List.of(MAINTENANCE_KIND, CONFIG_KIND, Heartbeats.RUNS_KIND, SCREENSHOT_KIND));
+        List.of(MAINTENANCE_KIND, CONFIG_KIND, Heartbeats.RUNS_KIND, SCREENSHOT_KIND),
+        writeThroughResults);
     return c;
   }
 
@@ -248,9 +270,18 @@ public final class ClusterMember {
     return owner != null && owner.localMember();
   }
 
-  /** The results store on this cluster's maps; the same data on every member. */
-  public HazelcastResultStore store() {
+  /**
+   * The results store on this cluster's maps, the same data on every member; with a database, it
+   * writes each append's results through to it before acknowledging ({@link
+   * ClusterBackend#results()}).
+   */
+  public ResultStore store() {
     return backend.results();
+  }
+
+  /** {@link HazelcastResultStore#evaluationsOnThisMember()} of this member. */
+  public long evaluationsOnThisMember() {
+    return backend.clusterResults().evaluationsOnThisMember();
   }
 
   /** Every store of this member, on the cluster's maps. */

@@ -21,6 +21,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -47,18 +48,61 @@ public final class CheckRepository {
 
   private final DataSource dataSource;
   private final Dialect dialect;
+  private final boolean writesResults;
 
   /**
    * @param url the data source's JDBC URL, which says which SQL dialect to speak
    */
   public CheckRepository(DataSource dataSource, String url) {
+    this(dataSource, url, true);
+  }
+
+  /**
+   * @param writesResults whether {@link #write} stores the changes' accepted results (and counts
+   *     them into roll-ups); false when they are written through before they are applied ({@link
+   *     #insertResults}), so that only refused sequences, evaluations and history are left to write
+   */
+  public CheckRepository(DataSource dataSource, String url, boolean writesResults) {
     this.dataSource = Checks.notNull(dataSource, "dataSource");
     this.dialect = Dialect.ofUrl(Checks.notNull(url, "url"));
+    this.writesResults = writesResults;
+  }
+
+  /**
+   * Inserts raw results in one transaction, idempotently ({@link ResultWriter}), and counts the new
+   * ones into their minutes' roll-ups: directly when every result was new, by recomputing the
+   * minutes touched when only some were.
+   *
+   * @param results distinct keys, in a stable order (see {@link ResultWriter#insert})
+   * @return how many were new
+   * @throws SQLException when the database refuses; nothing was written then
+   */
+  public int insertResults(List<ProbeResult> results) throws SQLException {
+    if (results.isEmpty()) {
+      return 0;
+    }
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        int added = new ResultWriter(dialect).insert(c, results);
+        if (added > 0) {
+          int[] inserted = new int[results.size()];
+          Arrays.fill(inserted, added == results.size() ? 1 : Statement.SUCCESS_NO_INFO);
+          writeRollups(c, results, inserted);
+        }
+        c.commit();
+        return added;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    }
   }
 
   /**
    * Writes changes in one transaction: their stored results (and the roll-ups of the minutes they
-   * ran in), their refused sequences, and each check's latest evaluation.
+   * ran in) unless they were written through ({@code writesResults} false), their refused
+   * sequences, and each check's latest evaluation.
    *
    * @throws SQLException when the database refuses; nothing was written then
    */
@@ -87,7 +131,7 @@ public final class CheckRepository {
         PreparedStatement refused = c.prepareStatement(dialect.insertRefused)) {
       int pendingRefused = 0;
       for (PendingChange p : changes) {
-        for (ProbeResult r : p.change().accepted()) {
+        for (ProbeResult r : writesResults ? p.change().accepted() : List.<ProbeResult>of()) {
           bindResult(results, r);
           if (dialect.resultKeyAgain) {
             results.setString(14, r.checkId());
