@@ -8,11 +8,13 @@ import io.nines.config.Fleet;
 import io.nines.store.StoreUnavailableException;
 import io.nines.store.jdbc.Database;
 import io.nines.store.jdbc.internal.CheckRepository;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A cluster's {@link ResultStore} with a database: an append is acknowledged only once its results
@@ -49,9 +52,13 @@ import java.util.Set;
  * StoreUnavailableException}: either way nothing is acknowledged, the agent keeps the results in
  * its spool and sends them again later.
  *
- * <p><b>Threads.</b> The insert runs on the worker pool {@value #WORKER_POOL} (as many threads as
- * the database pool has connections), never on an event loop; the cluster step and the returned
- * future complete on the caller's Vert.x context. Reads go to the cluster only.
+ * <p><b>Threads and group commit.</b> The inserts run on the worker pool {@value #WORKER_POOL}, one
+ * thread per member, never on an event loop: appends that arrive while a transaction runs are
+ * committed together by the next one (up to {@value #MAX_GROUP_RESULTS} results), so a member holds
+ * one write-through transaction at a time, amortizes the commit over many appends, and concurrent
+ * appends never wait on each other's roll-up rows (parallel transactions did, until H2's lock
+ * timeout failed them). The cluster step and the returned future complete on the caller's Vert.x
+ * context. Reads go to the cluster only.
  */
 public final class WriteThroughResultStore implements ResultStore, AutoCloseable {
 
@@ -68,9 +75,23 @@ public final class WriteThroughResultStore implements ResultStore, AutoCloseable
           .thenComparing(ProbeResult::agentId)
           .thenComparingLong(ProbeResult::sequence);
 
+  /** The most results one transaction takes from the queue (more wait for the next). */
+  private static final int MAX_GROUP_RESULTS = 10_000;
+
   private final HazelcastResultStore cluster;
   private final CheckRepository repository;
+  private final Vertx vertx;
   private final WorkerExecutor writer;
+  private final Object lock = new Object();
+
+  /** Appends waiting for the writer, oldest first; guarded by {@link #lock}. */
+  private final ArrayDeque<Waiting> queued = new ArrayDeque<>();
+
+  /** Whether a drain is scheduled or running; guarded by {@link #lock}. */
+  private boolean writing;
+
+  /** One append's results and what completes when they are committed (or could not be). */
+  private record Waiting(List<ProbeResult> results, CompletableFuture<Void> done) {}
 
   /**
    * @param cluster the store on the checks map, whose MapStore does not write raw results ({@link
@@ -80,9 +101,9 @@ public final class WriteThroughResultStore implements ResultStore, AutoCloseable
   public WriteThroughResultStore(HazelcastResultStore cluster, Database database, Vertx vertx) {
     this.cluster = Checks.notNull(cluster, "cluster");
     Checks.notNull(database, "database");
-    Checks.notNull(vertx, "vertx");
+    this.vertx = Checks.notNull(vertx, "vertx");
     this.repository = new CheckRepository(database.dataSource(), database.options().url(), false);
-    this.writer = vertx.createSharedWorkerExecutor(WORKER_POOL, database.options().poolSize());
+    this.writer = vertx.createSharedWorkerExecutor(WORKER_POOL, 1);
   }
 
   @Override
@@ -90,13 +111,97 @@ public final class WriteThroughResultStore implements ResultStore, AutoCloseable
     Checks.notNull(results, "results");
     Checks.notNull(fleet, "fleet");
     Checks.notNull(now, "now");
+    Context context = vertx.getOrCreateContext();
     List<ProbeResult> durable = acceptable(results, fleet, now);
     Future<AppendOutcome> applied = cluster.append(results, fleet, now);
     if (durable.isEmpty()) {
       return applied;
     }
-    return applied.compose(
-        outcome -> writer.executeBlocking(() -> insert(durable), false).map(outcome));
+    return applied.compose(outcome -> written(durable, context).map(outcome));
+  }
+
+  /**
+   * Queues {@code durable} for the writer, starting it if idle; the future completes on {@code
+   * context} once they are committed.
+   */
+  private Future<Void> written(List<ProbeResult> durable, Context context) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    boolean start;
+    synchronized (lock) {
+      queued.add(new Waiting(durable, done));
+      start = !writing;
+      writing = true;
+    }
+    if (start) {
+      writer
+          .executeBlocking(
+              () -> {
+                drain();
+                return null;
+              },
+              false)
+          .onFailure(this::failQueued);
+    }
+    return Future.fromCompletionStage(done, context);
+  }
+
+  /**
+   * On the writer thread: commits what is queued, one group of appends per transaction (those that
+   * arrived while the previous one ran), until the queue is empty.
+   */
+  private void drain() {
+    while (true) {
+      List<Waiting> group = new ArrayList<>();
+      int size = 0;
+      synchronized (lock) {
+        while (!queued.isEmpty()
+            && (group.isEmpty() || size + queued.peek().results().size() <= MAX_GROUP_RESULTS)) {
+          Waiting w = queued.poll();
+          group.add(w);
+          size += w.results().size();
+        }
+        if (group.isEmpty()) {
+          writing = false;
+          return;
+        }
+      }
+      try {
+        insert(merged(group));
+        group.forEach(w -> w.done().complete(null));
+      } catch (SQLException | RuntimeException e) {
+        group.forEach(w -> w.done().completeExceptionally(unavailable(w.results().size(), e)));
+      }
+    }
+  }
+
+  /** When the writer could not even start (its pool closed): fails everything queued. */
+  private void failQueued(Throwable e) {
+    List<Waiting> failed;
+    synchronized (lock) {
+      failed = new ArrayList<>(queued);
+      queued.clear();
+      writing = false;
+    }
+    Exception cause = e instanceof Exception ex ? ex : new IllegalStateException(e);
+    failed.forEach(w -> w.done().completeExceptionally(unavailable(w.results().size(), cause)));
+  }
+
+  /** The group's results, the first of each key, sorted by key. */
+  private static List<ProbeResult> merged(List<Waiting> group) {
+    if (group.size() == 1) {
+      return group.get(0).results();
+    }
+    Set<String> keys = new HashSet<>();
+    List<ProbeResult> out = new ArrayList<>();
+    for (Waiting w : group) {
+      for (ProbeResult r : w.results()) {
+        if (keys.add(r.checkId() + '\n' + r.id())) {
+          out.add(r);
+        }
+      }
+    }
+    out.sort(BY_KEY);
+    return out;
   }
 
   /**
@@ -123,22 +228,20 @@ public final class WriteThroughResultStore implements ResultStore, AutoCloseable
     return out;
   }
 
-  /** On the worker: inserts, retrying a race between two inserts of one key. */
-  private int insert(List<ProbeResult> durable) {
-    SQLException last = null;
-    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+  /**
+   * On the writer: inserts in one transaction, retrying a race with another member's insert of one
+   * key (H2 reports it as a unique violation).
+   */
+  private int insert(List<ProbeResult> durable) throws SQLException {
+    for (int attempt = 1; ; attempt++) {
       try {
         return repository.insertResults(durable);
       } catch (SQLException e) {
-        last = e;
-        if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-          break;
+        if (attempt >= ATTEMPTS || !UNIQUE_VIOLATION.equals(e.getSQLState())) {
+          throw e;
         }
-      } catch (RuntimeException e) {
-        throw unavailable(durable.size(), e);
       }
     }
-    throw unavailable(durable.size(), last);
   }
 
   private static StoreUnavailableException unavailable(int count, Exception e) {

@@ -93,7 +93,12 @@ public final class CheckRepository {
         c.commit();
         return added;
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        try {
+          c.rollback();
+        } catch (SQLException rollback) {
+          // A broken connection cannot roll back (the database does); keep the first failure.
+          e.addSuppressed(rollback);
+        }
         throw e;
       }
     }
