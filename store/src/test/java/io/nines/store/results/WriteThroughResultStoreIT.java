@@ -181,6 +181,31 @@ class WriteThroughResultStoreIT {
   }
 
   @Test
+  void whenManyAppendsArriveAtOnce_thenTheyAreCommittedInGroupsAndEveryOneIsStored()
+      throws Exception {
+    List<Future<AppendOutcome>> appends = new ArrayList<>();
+    List<String> expected = new ArrayList<>();
+    for (int agent = 0; agent < 20; agent++) {
+      List<ProbeResult> batch = new ArrayList<>();
+      for (long seq = 1; seq <= 5; seq++) {
+        batch.add(ok("a" + agent, seq, check, "eu", NOW.minusSeconds(seq)));
+        expected.add("a" + agent + "/" + seq);
+      }
+      // Every agent's first result once more, from another append: stored once.
+      batch.add(ok("a" + ((agent + 1) % 20), 1, check, "eu", NOW.minusSeconds(1)));
+      appends.add(cluster.member(agent % 2).results().append(batch, fleet, NOW));
+    }
+
+    for (Future<AppendOutcome> a : appends) {
+      a.await(30, TimeUnit.SECONDS);
+    }
+
+    expected.sort(null);
+    assertThat(storedKeys()).containsExactlyElementsOf(expected);
+    assertThat(inCluster(0)).hasSize(100);
+  }
+
+  @Test
   void whenTheDatabaseIsSlow_thenNothingIsAcknowledgedUntilItHasCommitted() throws Exception {
     ProbeResult r = ok("a", 1, check, "eu", NOW);
     Future<AppendOutcome> append;
