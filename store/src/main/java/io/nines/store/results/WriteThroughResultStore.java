@@ -65,8 +65,12 @@ public final class WriteThroughResultStore implements ResultStore, AutoCloseable
   /** The worker pool that runs the inserts. */
   public static final String WORKER_POOL = "nines-store-writethrough";
 
-  /** SQLSTATE of a unique violation: two inserts of one key raced (H2 reports it; retried). */
-  private static final String UNIQUE_VIOLATION = "23505";
+  /**
+   * SQLSTATEs worth one more try: a unique violation (two members inserted one key at once; H2
+   * reports it), a detected deadlock and a serialization failure (two members' transactions touched
+   * the same roll-up rows in different orders; PostgreSQL aborts one).
+   */
+  private static final Set<String> RETRYABLE = Set.of("23505", "40P01", "40001");
 
   private static final int ATTEMPTS = 3;
 
@@ -229,15 +233,15 @@ public final class WriteThroughResultStore implements ResultStore, AutoCloseable
   }
 
   /**
-   * On the writer: inserts in one transaction, retrying a race with another member's insert of one
-   * key (H2 reports it as a unique violation).
+   * On the writer: inserts in one transaction, retrying a race with another member's transaction
+   * ({@link #RETRYABLE}).
    */
   private int insert(List<ProbeResult> durable) throws SQLException {
     for (int attempt = 1; ; attempt++) {
       try {
         return repository.insertResults(durable);
       } catch (SQLException e) {
-        if (attempt >= ATTEMPTS || !UNIQUE_VIOLATION.equals(e.getSQLState())) {
+        if (attempt >= ATTEMPTS || !RETRYABLE.contains(e.getSQLState())) {
           throw e;
         }
       }
