@@ -24,6 +24,7 @@ import io.nines.coordinator.cluster.ClusterOptions;
 import io.nines.coordinator.query.Queries;
 import io.nines.store.results.AppendOutcome;
 import io.nines.store.results.HazelcastResultStore;
+import io.nines.store.results.ResultStore;
 import io.vertx.core.Future;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -73,10 +74,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * #hotHeap}); <b>hotquery</b>, the 90-day query reading closed history from the database ({@link
  * #hotQuery90d}).
  *
- * <p>Arguments are {@code key=value}: {@code phases=ingest,query,heap} (or {@code
- * hotheap,hotquery}), {@code ingestSeconds=15}, {@code queries=200}, {@code querySeconds=60},
- * {@code heapSeconds=60}, {@code batch=500}, {@code inFlight=8}. Prints one JSON line per
- * measurement on stdout.
+ * <p>Two more phases, not run by default: {@code writebehind} and {@code writethrough} ingest into
+ * one member with a database, its raw results written behind or written through (see {@code
+ * writePath}); on an H2 file, and also on PostgreSQL with {@code postgresUrl=jdbc:postgresql://...}
+ * (and {@code postgresUser}).
+ *
+ * <p>Arguments are {@code key=value}: {@code phases=ingest,query,heap}, {@code ingestSeconds=15},
+ * {@code queries=200}, {@code querySeconds=60}, {@code heapSeconds=60}, {@code batch=500}, {@code
+ * inFlight=8}. Prints one JSON line per measurement on stdout.
  */
 public final class ClusterBench {
   private static final int CHECKS = 1000;
@@ -120,8 +125,13 @@ public final class ClusterBench {
         ingest(members);
       }
     }
-    if (phases.contains("writebehind")) {
-      writeBehind();
+    for (String database : databases()) {
+      if (phases.contains("writebehind")) {
+        writePath(false, database);
+      }
+      if (phases.contains("writethrough")) {
+        writePath(true, database);
+      }
     }
     if (phases.contains("query")) {
       query90d();
@@ -188,24 +198,54 @@ public final class ClusterBench {
   }
 
   /**
-   * Ingest into one member whose checks map is written behind to an H2 file (the MapStore, {@code
-   * writeDelay} 1 s), sampling the write-behind lag gauge every 100 ms while results arrive; then
-   * how long the queue takes to empty once they stop.
+   * The databases the write phases run on: an H2 file, and the PostgreSQL at {@code postgresUrl}
+   * (user {@code postgresUser}, default postgres) when that argument is given, in a fresh schema.
    */
-  private void writeBehind() throws Exception {
-    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("nines-bench-wb");
+  private List<String> databases() {
+    List<String> out = new ArrayList<>(List.of("h2"));
+    if (args.containsKey("postgresUrl")) {
+      out.add("postgresql");
+    }
+    return out;
+  }
+
+  private io.nines.store.jdbc.DatabaseOptions databaseOptions(String database) throws Exception {
+    io.nines.store.jdbc.DatabaseOptions.Builder b =
+        io.nines.store.jdbc.DatabaseOptions.builder().writeDelay(Duration.ofSeconds(1));
+    if (database.equals("h2")) {
+      return b.url(
+              io.nines.store.jdbc.DatabaseOptions.h2Url(
+                  java.nio.file.Files.createTempDirectory("nines-bench-wb")))
+          .build();
+    }
+    String base = arg("postgresUrl", "");
+    String user = arg("postgresUser", "postgres");
+    String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(base, user, "");
+        java.sql.Statement st = c.createStatement()) {
+      st.execute("CREATE SCHEMA " + schema);
+    }
+    return b.url(base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema)
+        .user(user)
+        .build();
+  }
+
+  /**
+   * Ingest into one member with a database ({@code writeDelay} 1 s), its raw results written
+   * through before each append is acknowledged ({@code writeThrough}) or written behind by the
+   * MapStore with the rest; results/s acknowledged and the process's CPU-seconds per 1,000 of them.
+   * Samples the write-behind lag gauge every 100 ms while results arrive (with write-through it is
+   * the lag of evaluations and history only); then how long the queue takes to empty once they
+   * stop.
+   */
+  private void writePath(boolean writeThrough, String database) throws Exception {
     io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     io.nines.store.jdbc.Database db =
-        io.nines.store.jdbc.Database.open(
-            io.nines.store.jdbc.DatabaseOptions.builder()
-                .url(io.nines.store.jdbc.DatabaseOptions.h2Url(dir))
-                .writeDelay(Duration.ofSeconds(1))
-                .build(),
-            registry,
-            TimeSource.SYSTEM);
+        io.nines.store.jdbc.Database.open(databaseOptions(database), registry, TimeSource.SYSTEM);
     String name = "nines-bench-" + UUID.randomUUID();
-    ClusterMember member = await(ClusterMember.start(options(name, List.of()), vertxOptions(), db));
+    ClusterMember member =
+        await(ClusterMember.start(options(name, List.of()), vertxOptions(), db, writeThrough));
     List<ClusterMember> cluster = List.of(member);
     try {
       Feeder feeder = new Feeder(cluster, NOW.minus(Duration.ofDays(1)));
@@ -216,6 +256,7 @@ public final class ClusterBench {
       long t0 = System.nanoTime();
       long deadline = t0 + TimeUnit.SECONDS.toNanos(intArg("ingestSeconds", 15));
       long before = feeder.accepted.get();
+      long cpu0 = cpuNanos();
       long nextSample = t0;
       while (System.nanoTime() < deadline && feeder.tick < 2880) {
         feeder.feedTicks(1);
@@ -226,6 +267,7 @@ public final class ClusterBench {
       }
       feeder.drain();
       double seconds = (System.nanoTime() - t0) / 1e9;
+      double cpuSeconds = (cpuNanos() - cpu0) / 1e9;
       long accepted = feeder.accepted.get() - before;
       long drainStart = System.nanoTime();
       while (registry.get("nines.store.writebehind.queue").gauge().value() > 0
@@ -238,11 +280,17 @@ public final class ClusterBench {
       sorted.sort(null);
       print(
           new JsonObject()
-              .put("phase", "writebehind")
+              .put("phase", writeThrough ? "writethrough" : "writebehind")
               .put("members", 1)
-              .put("database", "h2 file, writeDelay 1 s")
+              .put(
+                  "database",
+                  (database.equals("h2") ? "h2 file" : "postgresql") + ", writeDelay 1 s")
+              .put("batch", intArg("batch", 500))
+              .put("inFlight", intArg("inFlight", 8))
               .put("results", accepted)
+              .put("seconds", round(seconds))
               .put("resultsPerSecond", Math.round(accepted / seconds))
+              .put("cpuSecondsPer1000", round(cpuSeconds * 1000 / Math.max(1, accepted)))
               .put("lagSamples", sorted.size())
               .put("lagP50Seconds", round(sorted.get(sorted.size() / 2)))
               .put("lagMaxSeconds", round(sorted.get(sorted.size() - 1)))
@@ -256,7 +304,7 @@ public final class ClusterBench {
   private void query90d() throws Exception {
     List<ClusterMember> cluster = startCluster(1);
     try {
-      HazelcastResultStore store = cluster.get(0).store();
+      ResultStore store = cluster.get(0).store();
       Instant from = NOW.minus(Duration.ofDays(90));
       long fillStart = System.nanoTime();
       // The queried check: 90 days at 30 s, 2,000 results per append (one check, one partition).
@@ -700,7 +748,7 @@ public final class ClusterBench {
         throw new IllegalStateException("an append failed", failure.get());
       }
       permits.acquire();
-      HazelcastResultStore store = cluster.get(next++ % cluster.size()).store();
+      ResultStore store = cluster.get(next++ % cluster.size()).results();
       Future<AppendOutcome> f = store.append(batch, fleet, now);
       f.onComplete(
           ar -> {
@@ -849,6 +897,12 @@ public final class ClusterBench {
   }
 
   // ---- small things ----
+
+  /** CPU time of this process (every thread: the members, the database driver, H2), in ns. */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
 
   private static long heapUsed() throws InterruptedException {
     for (int i = 0; i < 3; i++) {

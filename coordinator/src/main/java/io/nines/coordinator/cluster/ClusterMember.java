@@ -100,20 +100,35 @@ public final class ClusterMember {
 
   /**
    * {@link #start(ClusterOptions, VertxOptions)} with the coordinator's maps backed by {@code
-   * database}: results, alerting state, the outbox, ad hoc maintenance and configuration history
-   * are written behind to it, and a member of a cluster that restarts whole loads what it holds.
-   * Every member of a cluster must be started with the same database (or none). Close the member
-   * before the database: a graceful stop writes what is still queued.
+   * database}: raw results are written through to it before they are acknowledged; evaluations,
+   * timeline history, alerting state, the outbox, ad hoc maintenance and configuration history are
+   * written behind to it; and a member of a cluster that restarts whole loads what it holds. Every
+   * member of a cluster must be started with the same database (or none). Close the member before
+   * the database: a graceful stop writes what is still queued.
    *
    * @param database the durable store, opened by the caller; null for memory only
    */
   public static Future<ClusterMember> start(
       ClusterOptions options, VertxOptions vertxOptions, Database database) {
+    return start(options, vertxOptions, database, true);
+  }
+
+  /**
+   * {@link #start(ClusterOptions, VertxOptions, Database)}, choosing whether raw results are
+   * written through to {@code database} before they are acknowledged (true, what every coordinator
+   * does) or written behind with the rest (false: faster, but a crash of every member at once loses
+   * the write-behind lag; kept for {@code bench/cluster} to measure the difference).
+   */
+  public static Future<ClusterMember> start(
+      ClusterOptions options,
+      VertxOptions vertxOptions,
+      Database database,
+      boolean writeThroughResults) {
     Checks.notNull(options, "options");
     Checks.notNull(vertxOptions, "vertxOptions");
     Config config;
     try {
-      config = hazelcastConfig(options, database);
+      config = hazelcastConfig(options, database, writeThroughResults);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
@@ -159,6 +174,11 @@ public final class ClusterMember {
    * {@value #MAINTENANCE_MAP} and {@value #CONFIG_MAP}.
    */
   public static Config hazelcastConfig(ClusterOptions options, Database database) {
+    return hazelcastConfig(options, database, true);
+  }
+
+  private static Config hazelcastConfig(
+      ClusterOptions options, Database database, boolean writeThroughResults) {
     Config c = new Config();
     c.setClusterName(options.clusterName());
     c.setProperty("hazelcast.shutdownhook.enabled", "false");
@@ -200,7 +220,8 @@ public final class ClusterMember {
         c,
         options.backupCount(),
         database,
-        List.of(MAINTENANCE_KIND, CONFIG_KIND, Heartbeats.RUNS_KIND, SCREENSHOT_KIND));
+        List.of(MAINTENANCE_KIND, CONFIG_KIND, Heartbeats.RUNS_KIND, SCREENSHOT_KIND),
+        writeThroughResults);
     return c;
   }
 
@@ -260,6 +281,11 @@ public final class ClusterMember {
   /** The results as the coordinator reads them: {@code backend().results()}. */
   public ResultStore results() {
     return backend.results();
+  }
+
+  /** {@link HazelcastResultStore#evaluationsOnThisMember()} of this member. */
+  public long evaluationsOnThisMember() {
+    return backend.clusterResults().evaluationsOnThisMember();
   }
 
   /** Every store of this member, on the cluster's maps. */

@@ -479,7 +479,7 @@ class CoordinatorClusterIT {
   static long evaluationsOnAllMembers() {
     long n = 0;
     for (ClusterMember m : cluster.members()) {
-      n += m.store().evaluationsOnThisMember();
+      n += m.evaluationsOnThisMember();
     }
     return n;
   }

@@ -29,8 +29,9 @@ import org.flywaydb.core.api.output.MigrateResult;
  * PostgreSQL, opening also creates the partitions of today and the next days.
  *
  * <p>Blocking throughout: open it, and call its methods, on a Vert.x worker or a thread of your
- * own, never on an event loop. Inside the cluster, JDBC runs only in the checks map's MapStore, on
- * Hazelcast's own threads ({@link #mapStoreConfig}). Thread-safe.
+ * own, never on an event loop. Inside the cluster, JDBC runs in the checks map's MapStore, on
+ * Hazelcast's own threads ({@link #mapStoreConfig}), and in the write-through of raw results, on a
+ * Vert.x worker pool ({@code io.nines.store.results.WriteThroughResultStore}). Thread-safe.
  *
  * <pre>{@code
  * Database db = Database.open(DatabaseOptions.fromEnvironment(System.getenv()), registry,
@@ -174,11 +175,23 @@ public final class Database implements AutoCloseable {
    * {@code HazelcastResultStore.configure}; each member needs its own (call this once per member).
    */
   public MapStoreConfig mapStoreConfig() {
+    return mapStoreConfig(false);
+  }
+
+  /**
+   * {@link #mapStoreConfig()} for a checks map whose accepted raw results are written through
+   * before they are applied (when {@code resultsWrittenThrough}): the store then writes only what
+   * is not written through (refused sequences, evaluations, timeline history), and still loads
+   * everything, the written-through results included.
+   */
+  public MapStoreConfig mapStoreConfig(boolean resultsWrittenThrough) {
     return new MapStoreConfig()
         .setEnabled(true)
         .setImplementation(
             new CheckLogMapStore(
-                CheckRepository.hot(dataSource, options.url()), timeSource, registry))
+                CheckRepository.hot(dataSource, options.url(), !resultsWrittenThrough),
+                timeSource,
+                registry))
         .setWriteDelaySeconds((int) options.writeDelay().getSeconds())
         .setWriteBatchSize(options.writeBatchSize())
         .setWriteCoalescing(true)

@@ -55,6 +55,7 @@ public final class TieredResultStore implements ResultStore, AutoCloseable {
   public static final String WORKER_POOL = "nines-store-reads";
 
   private final HazelcastResultStore hot;
+  private final ResultStore writes;
   private final ColdReads cold;
   private final WorkerExecutor worker;
 
@@ -63,7 +64,19 @@ public final class TieredResultStore implements ResultStore, AutoCloseable {
    * @param vertx where the worker pool lives
    */
   public TieredResultStore(HazelcastResultStore hot, Database database, Vertx vertx) {
+    this(hot, hot, database, vertx);
+  }
+
+  /**
+   * @param hot the cluster's store, on a map whose MapStore writes to {@code database}
+   * @param writes where {@link #append} goes: {@code hot} itself, or a {@link
+   *     WriteThroughResultStore} on it
+   * @param vertx where the worker pool lives
+   */
+  public TieredResultStore(
+      HazelcastResultStore hot, ResultStore writes, Database database, Vertx vertx) {
     this.hot = Checks.notNull(hot, "hot");
+    this.writes = Checks.notNull(writes, "writes");
     Checks.notNull(database, "database");
     this.cold = new ColdReads(database.dataSource());
     this.worker =
@@ -73,7 +86,7 @@ public final class TieredResultStore implements ResultStore, AutoCloseable {
 
   @Override
   public Future<AppendOutcome> append(Collection<ProbeResult> results, Fleet fleet, Instant now) {
-    return hot.append(results, fleet, now);
+    return writes.append(results, fleet, now);
   }
 
   @Override

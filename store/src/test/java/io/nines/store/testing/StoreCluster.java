@@ -10,6 +10,7 @@ import com.hazelcast.spi.impl.PartitionSpecificRunnable;
 import io.nines.store.ClusterBackend;
 import io.nines.store.jdbc.Database;
 import io.nines.store.results.HazelcastResultStore;
+import io.nines.store.results.ResultStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.ArrayList;
@@ -35,8 +36,14 @@ public final class StoreCluster implements AutoCloseable {
 
   /** One member: its Vert.x, its Hazelcast instance, and its backend. */
   public record Member(Vertx vertx, HazelcastInstance hazelcast, ClusterBackend backend) {
+    /** The results on the cluster's map (without the database step of a member that has one). */
     public HazelcastResultStore store() {
       return backend.clusterResults();
+    }
+
+    /** The results as a coordinator uses them: written through first when there is a database. */
+    public ResultStore results() {
+      return backend.results();
     }
   }
 

@@ -59,6 +59,7 @@ public final class CheckRepository {
   private final Dialect dialect;
   private final ResultWriter resultWriter;
   private final boolean hot;
+  private final boolean writesResults;
 
   /**
    * A repository that loads everything stored of a check (what the single process keeps).
@@ -66,14 +67,25 @@ public final class CheckRepository {
    * @param url the data source's JDBC URL, which says which SQL dialect to speak
    */
   public CheckRepository(DataSource dataSource, String url) {
-    this(dataSource, url, false);
+    this(dataSource, url, false, true);
   }
 
-  private CheckRepository(DataSource dataSource, String url, boolean hot) {
+  /**
+   * @param writesResults whether {@link #write} stores the changes' accepted results (and counts
+   *     them into roll-ups); false when they are written through before they are acknowledged
+   *     ({@link #insertResults}), so that only refused sequences, evaluations, history (and the
+   *     late results whose closed hours are recomputed, idempotently) are left to write
+   */
+  public CheckRepository(DataSource dataSource, String url, boolean writesResults) {
+    this(dataSource, url, false, writesResults);
+  }
+
+  private CheckRepository(DataSource dataSource, String url, boolean hot, boolean writesResults) {
     this.dataSource = Checks.notNull(dataSource, "dataSource");
     this.dialect = Dialect.ofUrl(Checks.notNull(url, "url"));
     this.resultWriter = new ResultWriter(dialect);
     this.hot = hot;
+    this.writesResults = writesResults;
   }
 
   /**
@@ -82,12 +94,56 @@ public final class CheckRepository {
    * where the read layer finds them.
    */
   public static CheckRepository hot(DataSource dataSource, String url) {
-    return new CheckRepository(dataSource, url, true);
+    return hot(dataSource, url, true);
+  }
+
+  /** {@link #hot(DataSource, String)}; {@code writesResults} as in the constructor. */
+  public static CheckRepository hot(DataSource dataSource, String url, boolean writesResults) {
+    return new CheckRepository(dataSource, url, true, writesResults);
+  }
+
+  /**
+   * Inserts raw results in one transaction, idempotently ({@link ResultWriter}), and counts the new
+   * ones into their minutes' roll-ups: directly when every result was new, by recomputing the
+   * minutes touched when only some were.
+   *
+   * @param results distinct keys, in a stable order (see {@link ResultWriter#insert})
+   * @return how many were new
+   * @throws SQLException when the database refuses; nothing was written then
+   */
+  public int insertResults(List<ProbeResult> results) throws SQLException {
+    if (results.isEmpty()) {
+      return 0;
+    }
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        int[] inserted = resultWriter.inserted(c, results);
+        int added = 0;
+        for (int n : inserted) {
+          added += n > 0 ? 1 : 0;
+        }
+        if (added > 0) {
+          writeRollups(c, results, inserted);
+        }
+        c.commit();
+        return added;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          c.rollback();
+        } catch (SQLException rollback) {
+          // A broken connection cannot roll back (the database does); keep the first failure.
+          e.addSuppressed(rollback);
+        }
+        throw e;
+      }
+    }
   }
 
   /**
    * Writes changes in one transaction: their stored results (and the roll-ups of the minutes they
-   * ran in), their refused sequences, and each check's latest evaluation.
+   * ran in) unless they were written through ({@code writesResults} false), their refused
+   * sequences, and each check's latest evaluation.
    *
    * @throws SQLException when the database refuses; nothing was written then
    */
@@ -115,7 +171,13 @@ public final class CheckRepository {
     try (PreparedStatement refused = c.prepareStatement(dialect.insertRefused)) {
       int pendingRefused = 0;
       for (PendingChange p : changes) {
-        written.addAll(p.change().accepted());
+        if (writesResults || !p.change().recompute().isEmpty()) {
+          // Written through, results are in the database before they are acknowledged; those of a
+          // change that recomputes closed hours are inserted again here (idempotently, counted
+          // once), so that the recompute below reads them even if the write-through is still
+          // running.
+          written.addAll(p.change().accepted());
+        }
         for (ProbeResult r : p.change().refused()) {
           refused.setString(1, r.checkId());
           refused.setString(2, r.agentId());
