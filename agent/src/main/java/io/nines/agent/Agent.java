@@ -221,6 +221,7 @@ public final class Agent {
     private HttpClients clients;
     private Shipper shipper;
     private HttpServer server;
+    private MetricsEndpoint metrics;
     private final ConcurrentLinkedQueue<ProbeResult> handOff = new ConcurrentLinkedQueue<>();
     private ProbeLoops probeLoops;
     private ConfigFollower follower;
@@ -277,13 +278,9 @@ public final class Agent {
               Agent.this::vars,
               result -> offer(shipperContext, result));
       Router router = Router.router(vertx);
-      router
-          .get("/metrics")
-          .handler(
-              ctx ->
-                  ctx.response()
-                      .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                      .end(registry.scrape()));
+      // Rendered on a worker, one scrape at a time: with many checks it takes seconds.
+      metrics = new MetricsEndpoint(vertx, registry::scrape, MetricsEndpoint.DEFAULT_TIMEOUT);
+      router.get("/metrics").handler(metrics);
       router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
       router
           .get("/health/ready")
@@ -489,6 +486,9 @@ public final class Agent {
         shipper.offer(r);
       }
       shipper.flush();
+      if (metrics != null) {
+        metrics.close();
+      }
       return Future.join(
           browsers,
           server == null ? Future.succeededFuture() : server.close(),

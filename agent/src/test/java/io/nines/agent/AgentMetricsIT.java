@@ -9,6 +9,7 @@ import io.nines.agent.spool.SpoolOptions;
 import io.nines.common.TimeSource;
 import io.nines.common.testing.Promtool;
 import io.nines.config.Fleet;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -19,6 +20,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -131,5 +134,86 @@ class AgentMetricsIT {
     } finally {
       join(agent.stop());
     }
+  }
+
+  /**
+   * A scrape that renders many checks' meters takes seconds on a loaded machine: rendered on the
+   * agent's event loop, it blocked the heartbeats, the shipper and the other endpoints (and, with
+   * one loop, the probes) for as long. Here a scrape that does not end until the test lets it must
+   * run on a thread that is not an event loop, while {@code /health/live} on the same server
+   * answers.
+   */
+  @Test
+  void whenAScrapeIsSlow_thenItRunsOffTheEventLoopAndTheAgentAnswersMeanwhile() throws Exception {
+    CountDownLatch scrapeStarted = new CountDownLatch(1);
+    CountDownLatch releaseScrape = new CountDownLatch(1);
+    CompletableFuture<Boolean> scrapedOnEventLoop = new CompletableFuture<>();
+    PrometheusMeterRegistry registry =
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) {
+          @Override
+          public String scrape() {
+            scrapedOnEventLoop.complete(Context.isOnEventLoopThread());
+            scrapeStarted.countDown();
+            try {
+              // Bounded: the test releases it once /health/live has answered.
+              releaseScrape.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return super.scrape();
+          }
+        };
+    Agent agent = new Agent(vertx, options(), null, TimeSource.SYSTEM, registry, Map.of());
+    int port = join(agent.start());
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      CompletableFuture<HttpResponse<String>> metrics =
+          http.sendAsync(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                  .timeout(Duration.ofSeconds(20))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(scrapeStarted.await(10, TimeUnit.SECONDS)).as("the scrape started").isTrue();
+
+      HttpResponse<String> live;
+      try {
+        live =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/live"))
+                    .timeout(Duration.ofSeconds(3))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+      } finally {
+        releaseScrape.countDown();
+      }
+
+      assertThat(scrapedOnEventLoop.get(5, TimeUnit.SECONDS))
+          .as("scraped on an event loop")
+          .isFalse();
+      assertThat(live.statusCode()).isEqualTo(200);
+      HttpResponse<String> page = metrics.get(20, TimeUnit.SECONDS);
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.body()).contains("jvm_memory_used_bytes");
+    } finally {
+      join(agent.stop());
+    }
+  }
+
+  private AgentOptions options() {
+    return new AgentOptions(
+        "agent-1",
+        "bench",
+        List.of(coordinator),
+        "token",
+        "127.0.0.1",
+        0,
+        64,
+        64,
+        10,
+        1000,
+        50,
+        1,
+        SpoolOptions.defaults(spoolDir),
+        null);
   }
 }

@@ -1,0 +1,101 @@
+package io.nines.agent.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nines.agent.TestChecks;
+import io.nines.common.ProbeResult;
+import io.nines.common.testing.ManualTimeSource;
+import io.nines.config.Check;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The meters {@link CheckRunner} keeps per check are cheap: a page with many checks must not carry
+ * a latency histogram per check (with 10,000 checks that was about a million series, and the scrape
+ * took seconds); the distribution is one histogram per check type and outcome.
+ */
+class CheckRunnerMetersTest {
+  private final ManualTimeSource time = new ManualTimeSource(Instant.parse("2026-12-07T00:00:00Z"));
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  /** A probe that takes 12 ms on the manual clock and passes. */
+  private final Probe passes12Millis =
+      (check, ctx) -> {
+        time.advance(Duration.ofMillis(12));
+        return Future.succeededFuture(new ProbeOutcome(null, 12, Map.of(), null));
+      };
+
+  private final CheckRunner runner =
+      new CheckRunner(
+          new ProbeContext(null, time, null, Map.of(), ref -> ""),
+          Map.of("http", passes12Millis),
+          "agent-1",
+          "eu-west",
+          registry);
+
+  private void runAll(List<Check> checks) throws Exception {
+    for (Check c : checks) {
+      ProbeResult r =
+          runner.run(c).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      assertThat(r.ok()).isTrue();
+    }
+  }
+
+  private static List<Check> checks(int n) {
+    return IntStream.range(0, n)
+        .mapToObj(i -> TestChecks.http("c" + i, "http://127.0.0.1:1/", Duration.ofSeconds(30)))
+        .toList();
+  }
+
+  private static long lines(String page, String prefix) {
+    return page.lines().filter(l -> l.startsWith(prefix)).count();
+  }
+
+  @Test
+  void whenManyChecksRun_thenNoCheckCarriesAHistogramAndTheBucketsDoNotGrowWithTheChecks()
+      throws Exception {
+    runAll(checks(1));
+    long bucketsWithOneCheck = lines(registry.scrape(), "nines_probe_type_duration_seconds_bucket");
+
+    runAll(checks(200));
+    String page = registry.scrape();
+
+    assertThat(page.lines().filter(l -> l.contains("_bucket{") && l.contains("check=\"")))
+        .as("histogram buckets per check")
+        .isEmpty();
+    assertThat(bucketsWithOneCheck).isGreaterThan(10);
+    assertThat(lines(page, "nines_probe_type_duration_seconds_bucket"))
+        .isEqualTo(bucketsWithOneCheck);
+    // Per check: a count, a sum and a max.
+    assertThat(lines(page, "nines_probe_duration_seconds_count{")).isEqualTo(200);
+    assertThat(lines(page, "nines_probe_duration_seconds_sum{")).isEqualTo(200);
+    assertThat(lines(page, "nines_probe_duration_seconds_max{")).isEqualTo(200);
+  }
+
+  @Test
+  void whenAProbeRuns_thenItsDurationIsCountedPerCheckAndInItsTypesHistogram() throws Exception {
+    runAll(checks(3));
+
+    Timer perCheck =
+        registry.get("nines.probe.duration").tags("check", "c1", "outcome", "ok").timer();
+    Timer perType =
+        registry.get("nines.probe.type.duration").tags("type", "http", "outcome", "ok").timer();
+    assertThat(perCheck.count()).isEqualTo(1);
+    assertThat(perCheck.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(12);
+    assertThat(perType.count()).isEqualTo(3);
+    assertThat(perType.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(36);
+    assertThat(perType.takeSnapshot().histogramCounts()).isNotEmpty();
+    assertThat(registry.get("nines.probe.results").tags("type", "http").counter().count())
+        .isEqualTo(3);
+  }
+}
