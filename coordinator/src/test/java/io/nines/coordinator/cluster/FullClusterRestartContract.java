@@ -188,7 +188,7 @@ abstract class FullClusterRestartContract {
     for (int i = 0; i < batches.size(); i++) {
       List<ProbeResult> b = batches.get(i);
       Instant at = b.get(b.size() - 1).startedAt().plusSeconds(1);
-      AppendOutcome outcome = first.member(i % 2).store().append(b, fleet, at).await();
+      AppendOutcome outcome = first.member(i % 2).results().append(b, fleet, at).await();
       assertThat(outcome.accepted()).isEqualTo(b.size());
       posted += b.size();
     }
@@ -223,7 +223,7 @@ abstract class FullClusterRestartContract {
     assertThat(snapshot(second.member(1).results())).isEqualTo(before);
     for (int i = 0; i < batches.size(); i++) {
       List<ProbeResult> b = batches.get(i);
-      AppendOutcome replay = second.member(i % 2).store().append(b, fleet, NOW).await();
+      AppendOutcome replay = second.member(i % 2).results().append(b, fleet, NOW).await();
       // Results older than the hot window whose sequences the log let go count as accepted; the
       // database keeps each once, and they evaluate nothing.
       assertThat(replay.rejected()).isEmpty();
