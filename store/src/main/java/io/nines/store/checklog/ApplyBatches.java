@@ -1,16 +1,22 @@
 package io.nines.store.checklog;
 
+import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
+import com.hazelcast.core.OperationTimeoutException;
 import com.hazelcast.map.IMap;
 import io.nines.common.Checks;
 import io.nines.store.results.AppendOutcome;
 import io.nines.store.results.Rejection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -65,6 +71,14 @@ public final class ApplyBatches implements Callable<AppendOutcome>, HazelcastIns
    */
   public static final String TASKS_KEY = "nines.applyBatchesTasks";
 
+  /**
+   * The most {@link #call} waits for its checks' operations, as long as the sender waits for the
+   * task ({@code HazelcastResultStore.SHARE_TIMEOUT}): Hazelcast bounds an operation that is never
+   * answered only after its call timeout plus its heartbeat timeout (2 minutes), and a task waiting
+   * on one would hold its executor thread that long.
+   */
+  public static final Duration TASK_TIMEOUT = Duration.ofSeconds(10);
+
   final String mapName;
   final List<String> checkIds;
   final List<ApplyBatch> batches;
@@ -104,14 +118,26 @@ public final class ApplyBatches implements Callable<AppendOutcome>, HazelcastIns
     }
     CompletableFuture<AppendOutcome> all = submitAll(hazelcast.getMap(mapName), checkIds, batches);
     try {
-      return all.join();
-    } catch (CompletionException e) {
+      return all.get(TASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      // The caller has given up by now (its own bound is as long); free this executor thread.
+      throw new OperationTimeoutException(
+          checkIds.size()
+              + " check(s) of a share (first: '"
+              + checkIds.get(0)
+              + "') not applied within "
+              + TASK_TIMEOUT.toMillis()
+              + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HazelcastException("interrupted while applying a share", e);
+    } catch (ExecutionException e) {
       // The cause is Hazelcast's (member left, timeout...) or a bug; send that, not the wrapper.
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       if (cause instanceof RuntimeException r) {
         throw r;
       }
-      throw e;
+      throw new CompletionException(cause);
     }
   }
 

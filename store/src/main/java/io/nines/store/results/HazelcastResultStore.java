@@ -115,17 +115,43 @@ public final class HazelcastResultStore implements ResultStore {
    */
   static final int EXECUTOR_THREADS = 16;
 
+  /**
+   * The most one share of a write (one owner's checks) may take before {@link #append} fails it
+   * with {@link StoreUnavailableException}, so that the agent sends the batch again (a share that
+   * did apply meanwhile comes back as duplicates). Hazelcast bounds neither an executor task whose
+   * member keeps sending operation heartbeats nor an invocation whose response or backup
+   * acknowledgement never comes back; without this bound such a write neither completes nor fails.
+   * Twice the backup timeout (5 s): a share whose backup does not answer fails by itself after
+   * that; the agent's own post timeout is 10 s too.
+   */
+  public static final Duration SHARE_TIMEOUT = Duration.ofSeconds(10);
+
   private final HazelcastInstance hazelcast;
   private final Vertx vertx;
   private final IMap<String, CheckLog> checks;
+  private final Duration shareTimeout;
 
   /**
    * @param hazelcast a member whose configuration went through {@link #configure}
    * @param vertx where futures complete and {@link #size()} finds a worker
    */
   public HazelcastResultStore(HazelcastInstance hazelcast, Vertx vertx) {
+    this(hazelcast, vertx, SHARE_TIMEOUT);
+  }
+
+  /**
+   * {@link #HazelcastResultStore(HazelcastInstance, Vertx)} with another bound on each share of a
+   * write than {@link #SHARE_TIMEOUT} (tests).
+   */
+  HazelcastResultStore(HazelcastInstance hazelcast, Vertx vertx, Duration shareTimeout) {
     this.hazelcast = Checks.notNull(hazelcast, "hazelcast");
     this.vertx = Checks.notNull(vertx, "vertx");
+    Checks.notNull(shareTimeout, "shareTimeout");
+    Checks.checkArgument(
+        !shareTimeout.isNegative() && !shareTimeout.isZero(),
+        "shareTimeout: %s (expected: positive)",
+        shareTimeout);
+    this.shareTimeout = shareTimeout;
     Checks.checkArgument(
         hazelcast.getConfig().getMapConfigOrNull(MAP_NAME) != null,
         "hazelcast: its configuration has no map '%s' (expected: a configuration passed through"
@@ -205,8 +231,10 @@ public final class HazelcastResultStore implements ResultStore {
     Batches batches = Batches.split(results, fleet);
     List<Future<AppendOutcome>> shares = new ArrayList<>();
     try {
-      // The checks grouped by the member that owns their partition now; null: this member, or a
-      // partition without an owner yet (submitToKey waits for one).
+      // The checks grouped by the member that owns their partition now; null: this member. A
+      // partition without a known owner (a member that has not received the partition table yet,
+      // just after it joined) fails the batch at once: submitToKey would retry into the start-up
+      // exchange of the table, where an operation was seen never answered (docs/cluster.md).
       Map<Member, Share> byOwner = new LinkedHashMap<>();
       Member self = hazelcast.getCluster().getLocalMember();
       PartitionService partitions = hazelcast.getPartitionService();
@@ -214,9 +242,16 @@ public final class HazelcastResultStore implements ResultStore {
           (checkId, ofCheck) -> {
             CheckRules rules = CheckRules.of(batches.checks.get(checkId), fleet.settings(), skew);
             Member owner = partitions.getPartition(checkId).getOwner();
+            if (owner == null) {
+              throw new StoreUnavailableException(
+                  "this member does not know the owner of the partition of check '"
+                      + checkId
+                      + "' yet (it has just joined, or the partition lost every replica);"
+                      + " send the batch again",
+                  null);
+            }
             byOwner
-                .computeIfAbsent(
-                    owner == null || owner.equals(self) ? null : owner, o -> new Share())
+                .computeIfAbsent(owner.equals(self) ? null : owner, o -> new Share())
                 .add(checkId, new ApplyBatch(ofCheck, rules, now));
           });
       byOwner.forEach(
@@ -251,14 +286,41 @@ public final class HazelcastResultStore implements ResultStore {
    * submitToKey} per check, one future for all of them.
    */
   private Future<AppendOutcome> applyHere(Share share, Context context) {
-    CompletionStage<AppendOutcome> stage;
+    CompletableFuture<AppendOutcome> stage;
     try {
       stage = ApplyBatches.submitAll(checks, share.checkIds, share.batches);
     } catch (RuntimeException e) {
       return Future.failedFuture(translate(e));
     }
-    return Future.fromCompletionStage(stage, context)
+    return Future.fromCompletionStage(bounded(stage, "this member", share), context)
         .recover(e -> Future.failedFuture(translate(e)));
+  }
+
+  /**
+   * {@code done}, failed with {@link StoreUnavailableException} if it has not completed within
+   * {@link #shareTimeout}. The operations may still complete in the cluster; the agent's resend
+   * then finds their results as duplicates.
+   */
+  private CompletableFuture<AppendOutcome> bounded(
+      CompletableFuture<AppendOutcome> done, String where, Share share) {
+    long timer =
+        vertx.setTimer(
+            shareTimeout.toMillis(),
+            id ->
+                done.completeExceptionally(
+                    new StoreUnavailableException(
+                        "the cluster did not apply "
+                            + share.checkIds.size()
+                            + " check(s) of the batch (first: '"
+                            + share.checkIds.get(0)
+                            + "') on "
+                            + where
+                            + " within "
+                            + shareTimeout.toMillis()
+                            + " ms; send the batch again",
+                        new TimeoutException("share timeout"))));
+    done.whenComplete((r, e) -> vertx.cancelTimer(timer));
+    return done;
   }
 
   /**
@@ -303,7 +365,7 @@ public final class HazelcastResultStore implements ResultStore {
                 }
               }
             });
-    return Future.fromCompletionStage(done, context)
+    return Future.fromCompletionStage(bounded(done, "member " + owner, share), context)
         .recover(e -> Future.failedFuture(translate(e)));
   }
 

@@ -13,6 +13,7 @@ import io.nines.store.results.HazelcastResultStore;
 import io.nines.store.results.ResultStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.awaitility.Awaitility;
 
 /**
  * Real Hazelcast members in this JVM for the store's cluster tests, configured as a coordinator's
@@ -95,6 +97,19 @@ public final class StoreCluster implements AutoCloseable {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
         cluster.members.add(new Member(vertx, hz, new ClusterBackend(vertx, hz, db)));
       }
+      // A member that has not received the partition table yet is "safe" (it owns nothing) and
+      // sees no owners: wait until every member sees an owner for every partition, as a
+      // coordinator is ready once it does (HazelcastResultStore fails writes until then).
+      Awaitility.await("every member knows every partition's owner")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(50))
+          .until(
+              () ->
+                  cluster.members.stream()
+                      .allMatch(
+                          m ->
+                              m.hazelcast().getPartitionService().getPartitions().stream()
+                                  .allMatch(p -> p.getOwner() != null)));
       for (Member m : cluster.members) {
         if (!m.hazelcast().getPartitionService().forceLocalMemberToBeSafe(60, TimeUnit.SECONDS)) {
           throw new IllegalStateException(
