@@ -77,7 +77,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Two more phases, not run by default: {@code writebehind} and {@code writethrough} ingest into
  * one member with a database, its raw results written behind or written through (see {@code
  * writePath}); on an H2 file, and also on PostgreSQL with {@code postgresUrl=jdbc:postgresql://...}
- * (and {@code postgresUser}).
+ * (and {@code postgresUser}). And {@code dbingest}: 1, 2 and 3 members writing through to one
+ * PostgreSQL (needs {@code postgresUrl}), with the CPU of the members and of PostgreSQL per result.
  *
  * <p>Arguments are {@code key=value}: {@code phases=ingest,query,heap}, {@code ingestSeconds=15},
  * {@code queries=200}, {@code querySeconds=60}, {@code heapSeconds=60}, {@code batch=500}, {@code
@@ -123,6 +124,11 @@ public final class ClusterBench {
     if (phases.contains("ingest")) {
       for (int members = 1; members <= 3; members++) {
         ingest(members);
+      }
+    }
+    if (phases.contains("dbingest")) {
+      for (int members = 1; members <= 3; members++) {
+        dbIngest(members);
       }
     }
     for (String database : databases()) {
@@ -195,6 +201,101 @@ public final class ClusterBench {
   /** The machine's 1-minute load average, to say how shared the cores were. */
   private static double loadAverage() {
     return round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+  }
+
+  /**
+   * Ingest into {@code members} members that write through to one PostgreSQL ({@code postgresUrl},
+   * a fresh schema per cluster; each member has its own connection pool, as separate coordinators
+   * would): results/s acknowledged, this JVM's CPU per result (the members) and PostgreSQL's (the
+   * CPU time of its server processes over the same seconds, read from /proc). Real time, as in
+   * {@link #writePath}: the results ran a second before they are sent.
+   */
+  private void dbIngest(int members) throws Exception {
+    if (!args.containsKey("postgresUrl")) {
+      throw new IllegalArgumentException(
+          "phases=dbingest needs postgresUrl=jdbc:postgresql://host:port/db (and postgresUser)");
+    }
+    io.nines.store.jdbc.DatabaseOptions dbOptions = databaseOptions("postgresql");
+    String name = "nines-bench-" + UUID.randomUUID();
+    List<io.nines.store.jdbc.Database> dbs = new ArrayList<>();
+    List<ClusterMember> cluster = new ArrayList<>();
+    try {
+      for (int i = 0; i < members; i++) {
+        io.nines.store.jdbc.Database db =
+            io.nines.store.jdbc.Database.open(
+                dbOptions,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                TimeSource.SYSTEM);
+        dbs.add(db);
+        List<String> seeds = i == 0 ? List.of() : List.of(cluster.get(0).address());
+        cluster.add(await(ClusterMember.start(options(name, seeds), vertxOptions(), db, true)));
+      }
+      Feeder feeder = new Feeder(cluster, NOW.minus(Duration.ofDays(1)));
+      feeder.realTime = true;
+      feeder.feedTicks(40); // warm-up
+      long before = feeder.accepted.get();
+      long cpu0 = cpuNanos();
+      long pg0 = postgresCpuNanos();
+      long t0 = System.nanoTime();
+      long deadline = t0 + TimeUnit.SECONDS.toNanos(intArg("ingestSeconds", 15));
+      while (System.nanoTime() < deadline) {
+        feeder.feedTicks(1);
+      }
+      feeder.drain();
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      double cpuSeconds = (cpuNanos() - cpu0) / 1e9;
+      double pgSeconds = (postgresCpuNanos() - pg0) / 1e9;
+      long accepted = feeder.accepted.get() - before;
+      print(
+          new JsonObject()
+              .put("phase", "dbingest")
+              .put("members", members)
+              .put("database", "postgresql, write-through, a pool per member")
+              .put("batch", intArg("batch", 500))
+              .put("inFlight", intArg("inFlight", 8))
+              .put("results", accepted)
+              .put("seconds", round(seconds))
+              .put("resultsPerSecond", Math.round(accepted / seconds))
+              .put("cpuMicrosPerResult", round(cpuSeconds * 1e6 / accepted))
+              .put("postgresCpuMicrosPerResult", round(pgSeconds * 1e6 / accepted))
+              .put("loadAverage", loadAverage()));
+    } finally {
+      close(cluster);
+      for (io.nines.store.jdbc.Database db : dbs) {
+        db.close();
+      }
+    }
+  }
+
+  /**
+   * CPU time (user + system) of every process on this machine named {@code postgres}, from
+   * /proc/PID/stat; clock ticks taken as 100 a second (Linux's USER_HZ). 0 where /proc is absent.
+   */
+  private static long postgresCpuNanos() {
+    long ticks = 0;
+    java.io.File[] procs = new java.io.File("/proc").listFiles();
+    if (procs == null) {
+      return 0;
+    }
+    for (java.io.File proc : procs) {
+      if (!proc.getName().chars().allMatch(Character::isDigit)) {
+        continue;
+      }
+      try {
+        String stat = java.nio.file.Files.readString(proc.toPath().resolve("stat"));
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        if (!stat.substring(open + 1, close).startsWith("postgres")) {
+          continue;
+        }
+        String[] f = stat.substring(close + 2).split(" ");
+        // after "pid (comm) ": state is f[0]; utime is field 14 of the line, f[11]; stime f[12]
+        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+      } catch (java.io.IOException | RuntimeException e) {
+        // the process ended meanwhile, or is not ours to read
+      }
+    }
+    return ticks * 10_000_000L;
   }
 
   /**
