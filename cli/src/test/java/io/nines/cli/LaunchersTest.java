@@ -86,6 +86,7 @@ class LaunchersTest {
     assertThat(defaults)
         .contains(
             "-Xmx128m",
+            "-Xmn8m",
             "-XX:MaxMetaspaceSize=96m",
             "-XX:+UseSerialGC",
             "-XX:+ExitOnOutOfMemoryError");
@@ -96,6 +97,8 @@ class LaunchersTest {
     List<String> c2 =
         jvmOptions(launch(launcher, Map.of("NINES_JAVA_OPTS", "-XX:TieredStopAtLevel=4")));
     assertThat(finalFlag(defaults, "TieredStopAtLevel")).isEqualTo("1");
+    // A young generation of 8 MiB whatever the heap bound (docs/deploy-agent.md, "Memory").
+    assertThat(finalFlag(defaults, "MaxNewSize")).isEqualTo(String.valueOf(8 * 1024 * 1024));
     assertThat(finalFlag(c2, "TieredStopAtLevel")).isEqualTo("4");
   }
 
