@@ -42,6 +42,7 @@ import io.nines.store.checklog.ResultList;
 import io.nines.store.checklog.Serializers;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
@@ -227,14 +228,54 @@ public final class HazelcastResultStore implements ResultStore {
     Checks.notNull(fleet, "fleet");
     Checks.notNull(now, "now");
     Context context = vertx.getOrCreateContext();
-    Duration skew = Duration.ofMillis(MAX_CLOCK_SKEW_MILLIS);
     Batches batches = Batches.split(results, fleet);
+    return appendWhenOwnersKnown(
+        batches, fleet, now, context, System.nanoTime() + OWNER_WAIT.toNanos());
+  }
+
+  /**
+   * How long an append waits for every partition it writes to have a known owner: after a member
+   * died, until a backup is promoted (milliseconds); on a member that has just joined, until the
+   * partition table arrives. Then the batch fails with {@link StoreUnavailableException} (the agent
+   * sends it again). Nothing is applied while it waits.
+   */
+  static final Duration OWNER_WAIT = Duration.ofSeconds(5);
+
+  private Future<AppendOutcome> appendWhenOwnersKnown(
+      Batches batches, Fleet fleet, Instant now, Context context, long deadlineNanos) {
+    PartitionService partitions = hazelcast.getPartitionService();
+    String ownerless = null;
+    try {
+      for (String checkId : batches.byCheck.keySet()) {
+        if (partitions.getPartition(checkId).getOwner() == null) {
+          ownerless = checkId;
+          break;
+        }
+      }
+    } catch (RuntimeException e) {
+      return Future.failedFuture(translate(e));
+    }
+    if (ownerless != null && System.nanoTime() < deadlineNanos) {
+      Promise<AppendOutcome> later = Promise.promise();
+      vertx.setTimer(
+          100,
+          id ->
+              appendWhenOwnersKnown(batches, fleet, now, context, deadlineNanos).onComplete(later));
+      return later.future();
+    }
+    return applyByOwner(batches, fleet, now, context);
+  }
+
+  private Future<AppendOutcome> applyByOwner(
+      Batches batches, Fleet fleet, Instant now, Context context) {
+    Duration skew = Duration.ofMillis(MAX_CLOCK_SKEW_MILLIS);
     List<Future<AppendOutcome>> shares = new ArrayList<>();
     try {
       // The checks grouped by the member that owns their partition now; null: this member. A
-      // partition without a known owner (a member that has not received the partition table yet,
-      // just after it joined) fails the batch at once: submitToKey would retry into the start-up
-      // exchange of the table, where an operation was seen never answered (docs/cluster.md).
+      // partition still without a known owner after OWNER_WAIT (a member that has not received the
+      // partition table yet, just after it joined) fails the batch: submitToKey would retry into
+      // the start-up exchange of the table, where an operation was seen never answered
+      // (docs/cluster.md).
       Map<Member, Share> byOwner = new LinkedHashMap<>();
       Member self = hazelcast.getCluster().getLocalMember();
       PartitionService partitions = hazelcast.getPartitionService();
@@ -246,7 +287,9 @@ public final class HazelcastResultStore implements ResultStore {
               throw new StoreUnavailableException(
                   "this member does not know the owner of the partition of check '"
                       + checkId
-                      + "' yet (it has just joined, or the partition lost every replica);"
+                      + "' after "
+                      + OWNER_WAIT.toSeconds()
+                      + " s (it has just joined, or the partition lost every replica);"
                       + " send the batch again",
                   null);
             }
