@@ -82,8 +82,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Arguments are {@code key=value}: {@code phases=ingest,query,heap}, {@code ingestSeconds=15},
  * {@code queries=200}, {@code querySeconds=60}, {@code heapSeconds=60}, {@code batch=500}, {@code
- * inFlight=8}, {@code members=1,2,3} (the cluster sizes of {@code ingest} and {@code dbingest}).
- * Prints one JSON line per measurement on stdout.
+ * inFlight=8}, {@code members=1,2,3} (the cluster sizes of {@code ingest} and {@code dbingest}),
+ * {@code warmupTicks=40} (ticks of 1,000 results fed before the ingest phases measure). Prints one
+ * JSON line per measurement on stdout.
  */
 public final class ClusterBench {
   private static final int CHECKS = 1000;
@@ -163,9 +164,11 @@ public final class ClusterBench {
       // past the share's bound (seen at 14:02 UTC under load and a profiler: the warm-up failed).
       awaitSafe(cluster);
       Feeder feeder = new Feeder(cluster, NOW.minus(Duration.ofDays(1)));
-      feeder.feedTicks(40); // warm-up: 40,000 results, the JIT and the partitions
+      feeder.feedTicks(
+          intArg("warmupTicks", 40)); // warm-up: 40,000 results, the JIT and the partitions
       long before = feeder.accepted.get();
       long cpu0 = processCpuNanos();
+      long[] vm0 = vmThreadCpuNanos();
       long t0 = System.nanoTime();
       long deadline = t0 + TimeUnit.SECONDS.toNanos(intArg("ingestSeconds", 15));
       while (System.nanoTime() < deadline && feeder.tick < 2880) {
@@ -174,6 +177,7 @@ public final class ClusterBench {
       feeder.drain();
       double seconds = (System.nanoTime() - t0) / 1e9;
       double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
+      long[] vm1 = vmThreadCpuNanos();
       long accepted = feeder.accepted.get() - before;
       print(
           new JsonObject()
@@ -187,10 +191,43 @@ public final class ClusterBench {
               .put("resultsPerSecond", Math.round(accepted / seconds))
               .put("cpuSeconds", round(cpuSeconds))
               .put("cpuMicrosPerResult", round(cpuSeconds * 1e6 / accepted))
+              .put("jitCpuSeconds", round((vm1[0] - vm0[0]) / 1e9))
+              .put("gcCpuSeconds", round((vm1[1] - vm0[1]) / 1e9))
               .put("loadAverage", loadAverage()));
     } finally {
       close(cluster);
     }
+  }
+
+  /**
+   * CPU time (user + system) of this process's JIT compiler threads ([0]) and garbage collector
+   * threads ([1]), from /proc/self/task/TID/stat by thread name ({@code C1/C2 CompilerThre...};
+   * {@code GC Thread#n}, {@code VM Thread}); clock ticks taken as 100 a second. Zeros where /proc
+   * is absent. Part of {@code cpuSeconds}: a short run on a shared machine can spend a sixth of its
+   * CPU compiling (2 members, 15 s, 2026-12-07), which a long-running member pays once.
+   */
+  private static long[] vmThreadCpuNanos() {
+    long[] ticks = new long[2];
+    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    if (tasks == null) {
+      return ticks;
+    }
+    for (java.io.File task : tasks) {
+      try {
+        String stat = java.nio.file.Files.readString(task.toPath().resolve("stat"));
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        if (name.contains("CompilerThre")) {
+          ticks[0] += t;
+        } else if (name.startsWith("GC Thread") || name.equals("VM Thread")) {
+          ticks[1] += t;
+        }
+      } catch (java.io.IOException | RuntimeException e) {
+        // the thread ended meanwhile
+      }
+    }
+    return new long[] {ticks[0] * 10_000_000L, ticks[1] * 10_000_000L};
   }
 
   /**
@@ -238,9 +275,10 @@ public final class ClusterBench {
       Feeder feeder = new Feeder(cluster, NOW.minus(Duration.ofDays(1)));
       feeder.realTime = true;
       feeder.resendUnavailable = true;
-      feeder.feedTicks(40); // warm-up
+      feeder.feedTicks(intArg("warmupTicks", 40)); // warm-up
       long before = feeder.accepted.get();
       long cpu0 = cpuNanos();
+      long[] vm0 = vmThreadCpuNanos();
       long pg0 = postgresCpuNanos();
       long t0 = System.nanoTime();
       long deadline = t0 + TimeUnit.SECONDS.toNanos(intArg("ingestSeconds", 15));
@@ -251,6 +289,7 @@ public final class ClusterBench {
       double seconds = (System.nanoTime() - t0) / 1e9;
       double cpuSeconds = (cpuNanos() - cpu0) / 1e9;
       double pgSeconds = (postgresCpuNanos() - pg0) / 1e9;
+      long[] vm1 = vmThreadCpuNanos();
       long accepted = feeder.accepted.get() - before;
       print(
           new JsonObject()
@@ -264,6 +303,8 @@ public final class ClusterBench {
               .put("resultsPerSecond", Math.round(accepted / seconds))
               .put("cpuMicrosPerResult", round(cpuSeconds * 1e6 / accepted))
               .put("postgresCpuMicrosPerResult", round(pgSeconds * 1e6 / accepted))
+              .put("jitCpuSeconds", round((vm1[0] - vm0[0]) / 1e9))
+              .put("gcCpuSeconds", round((vm1[1] - vm0[1]) / 1e9))
               .put("batchesSentAgain", feeder.resent.get())
               .put("loadAverage", loadAverage()));
     } finally {
