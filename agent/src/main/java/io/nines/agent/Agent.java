@@ -23,7 +23,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -277,25 +276,21 @@ public final class Agent {
               () -> runner,
               Agent.this::vars,
               result -> offer(shipperContext, result));
-      Router router = Router.router(vertx);
       // Rendered on a worker, one scrape at a time: with many checks it takes seconds.
       metrics = new MetricsEndpoint(vertx, registry::scrape, MetricsEndpoint.DEFAULT_TIMEOUT);
-      router.get("/metrics").handler(metrics);
-      router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-      router
-          .get("/health/ready")
-          .handler(
-              ctx ->
-                  ctx.json(
-                      new JsonObject()
-                          .put("status", "UP")
-                          .put("agent", options.agentId())
-                          .put("location", options.location())
-                          .put("checks", probeLoops.checkCount())
-                          .put("buffered", shipper.buffered())));
+      Endpoints endpoints =
+          new Endpoints(
+              metrics,
+              () ->
+                  new JsonObject()
+                      .put("status", "UP")
+                      .put("agent", options.agentId())
+                      .put("location", options.location())
+                      .put("checks", probeLoops.checkCount())
+                      .put("buffered", shipper.buffered()));
       return vertx
           .createHttpServer()
-          .requestHandler(router)
+          .requestHandler(endpoints)
           .listen(options.httpPort(), options.httpHost())
           .compose(
               s -> {

@@ -5,8 +5,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +27,7 @@ import java.util.logging.Logger;
  * <p>Thread: {@link #handle} runs on the HTTP server's context (an event loop), and so do the
  * completions of renders, so the state is confined to that context.
  */
-final class MetricsEndpoint implements Handler<RoutingContext>, AutoCloseable {
+final class MetricsEndpoint implements Handler<HttpServerRequest>, AutoCloseable {
   private static final Logger LOG = Logger.getLogger(MetricsEndpoint.class.getName());
 
   /** The name of the worker that renders; its thread is named after it. */
@@ -64,7 +64,7 @@ final class MetricsEndpoint implements Handler<RoutingContext>, AutoCloseable {
   }
 
   @Override
-  public void handle(RoutingContext ctx) {
+  public void handle(HttpServerRequest request) {
     Future<Buffer> page = rendering;
     if (page == null) {
       page = worker.executeBlocking(() -> Buffer.buffer(render.call()), false);
@@ -77,7 +77,7 @@ final class MetricsEndpoint implements Handler<RoutingContext>, AutoCloseable {
             }
           });
     }
-    HttpServerResponse response = ctx.response();
+    HttpServerResponse response = request.response();
     long timer =
         vertx.setTimer(
             timeoutMillis,

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.Router;
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,16 +59,14 @@ class MetricsEndpointTest {
 
   private int serve(Callable<String> render, Duration timeout) throws Exception {
     endpoint = new MetricsEndpoint(vertx, render, timeout);
-    Router router = Router.router(vertx);
-    router
-        .get("/metrics")
-        .handler(
-            ctx -> {
+    Endpoints endpoints =
+        new Endpoints(
+            request -> {
               requests.incrementAndGet();
-              endpoint.handle(ctx);
-            });
-    router.get("/health/live").handler(ctx -> ctx.response().end("UP"));
-    return join(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"))
+              endpoint.handle(request);
+            },
+            JsonObject::new);
+    return join(vertx.createHttpServer().requestHandler(endpoints).listen(0, "127.0.0.1"))
         .actualPort();
   }
 
@@ -94,7 +92,7 @@ class MetricsEndpointTest {
     HttpResponse<String> live = get(port, "/health/live").get(10, TimeUnit.SECONDS);
     releaseRender.countDown();
 
-    assertThat(live.body()).isEqualTo("UP");
+    assertThat(live.body()).isEqualTo("{\"status\":\"UP\"}");
     assertThat(renderThread.get(1, TimeUnit.SECONDS).getName())
         .startsWith(MetricsEndpoint.THREAD_NAME);
     HttpResponse<String> page = metrics.get(20, TimeUnit.SECONDS);

@@ -119,6 +119,37 @@ class LaunchersTest {
     List<String> args = Files.readAllLines(runtimeArgs);
     assertThat(args).contains("-Xmx128m").endsWith("io.nines.agent.cli.AgentMain", "--help");
     assertThat(args.get(args.indexOf("-cp") + 1)).isEqualTo(home.toRealPath() + "/lib/*");
+    // No runtime/release: the runtime's version is unknown, so no flag it might not know.
+    assertThat(args).noneMatch(a -> a.contains("TrimNativeHeapInterval"));
+  }
+
+  @Test
+  void whenTheOwnRuntimeCanTrimTheNativeHeap_thenTheLauncherAsksItToAndAnOlderOneIsNotAsked()
+      throws Exception {
+    Map<String, List<String>> argsByVersion = new java.util.LinkedHashMap<>();
+    for (String version : List.of("17.0.15", "21.0.5", "17.0.8", "17")) {
+      Path home = Files.createDirectories(tmp.resolve("nines-agent-" + version));
+      Path bin = Files.createDirectories(home.resolve("bin"));
+      Files.copy(ROOT.resolve("agent-dist/src/dist/bin/nines-agent"), bin.resolve("nines-agent"));
+      Path runtimeArgs = tmp.resolve("runtime-args-" + version);
+      executable(
+          Files.createDirectories(home.resolve("runtime/bin")).resolve("java"),
+          "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + runtimeArgs + "\n");
+      Files.writeString(
+          home.resolve("runtime/release"),
+          "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"" + version + "\"\n");
+
+      launch(bin.resolve("nines-agent"), Map.of(), "--help");
+
+      argsByVersion.put(version, Files.readAllLines(runtimeArgs));
+    }
+
+    // docs/deploy-agent.md, "Memory": glibc's heap is trimmed every 5 s where the JVM can.
+    assertThat(argsByVersion.get("17.0.15"))
+        .containsSubsequence("-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000");
+    assertThat(argsByVersion.get("21.0.5")).contains("-XX:TrimNativeHeapInterval=5000");
+    assertThat(argsByVersion.get("17.0.8")).noneMatch(a -> a.contains("TrimNativeHeapInterval"));
+    assertThat(argsByVersion.get("17")).noneMatch(a -> a.contains("TrimNativeHeapInterval"));
   }
 
   /** The value the real JVM of this test takes for the boolean-or-number flag {@code name}. */
