@@ -44,7 +44,9 @@ import javax.management.openmbean.CompositeData;
  * The agent's half of {@code bench/probe-throughput}: the real agent ({@link Agent}: its probe
  * loops, schedulers, check runner, HTTP probe and shipper) with many http checks against one URL,
  * shipping its results to a sink in this process that acknowledges every batch. Prints one JSON
- * line per measurement on standard output. A benchmark, not a test: the build never runs it.
+ * line per measurement on standard output. The sink runs on a Vert.x instance of its own (one event
+ * loop), as a coordinator would run in a process of its own; its CPU still counts in the process's.
+ * A benchmark, not a test: the build never runs it.
  *
  * <pre>
  * ProbeBench rate   URL TEXT RATE[,RATE...] [warmupSeconds] [seconds]
@@ -80,10 +82,20 @@ public final class ProbeBench {
       System.exit(2);
     }
     Vertx vertx = Vertx.vertx(Agent.vertxOptions());
+    // The sink stands for the coordinator, another process: it gets its own event loop, so that
+    // taking the posts in does not run on one of the agent's probe loops (with the agent's threads
+    // sized to its probe loops, a shared Vert.x put the sink on one of them).
+    Vertx sinkVertx =
+        Vertx.vertx(
+            new io.vertx.core.VertxOptions()
+                .setEventLoopPoolSize(1)
+                .setWorkerPoolSize(1)
+                .setInternalBlockingPoolSize(1)
+                .setPreferNativeTransport(true));
     AtomicLong sinkBytes = new AtomicLong();
     HttpServer sink =
         await(
-            vertx
+            sinkVertx
                 .createHttpServer()
                 .requestHandler(
                     req ->
@@ -133,6 +145,7 @@ public final class ProbeBench {
       }
     } finally {
       await(vertx.close());
+      await(sinkVertx.close());
     }
   }
 
