@@ -362,10 +362,11 @@ public final class Spool implements Closeable {
    * Appends records in order. They are in the operating system when this returns, on the device
    * after the next {@link #sync()}. Drops the oldest segments first when the bound requires it.
    *
+   * @return where each record ends, in order: the position {@link Read#ends()} will give it
    * @throws IllegalArgumentException when a record is empty or larger than {@link
    *     SpoolOptions#MAX_RECORD_BYTES}; nothing of the call is appended then
    */
-  public synchronized void append(List<byte[]> records) throws IOException {
+  public synchronized List<Position> append(List<byte[]> records) throws IOException {
     checkOpen();
     for (byte[] r : records) {
       Checks.checkArgument(
@@ -379,6 +380,7 @@ public final class Spool implements Closeable {
     // counts as appended once the write that holds it returned, as before.
     ByteBuffer chunk = null;
     int chunkRecords = 0;
+    List<Position> ends = new ArrayList<>(records.size());
     for (byte[] r : records) {
       long frame = RECORD_HEADER_BYTES + (long) r.length;
       Segment active = segments.lastEntry().getValue();
@@ -403,8 +405,10 @@ public final class Spool implements Closeable {
       }
       chunk.putInt(r.length).putInt(crcOf(r.length, r)).put(r);
       chunkRecords++;
+      ends.add(new Position(active.id, active.sizeBytes + chunk.position()));
     }
     writeChunk(chunk, chunkRecords);
+    return ends;
   }
 
   /** How many bytes of frames {@link #append} gathers into one write, at most (or one frame). */
