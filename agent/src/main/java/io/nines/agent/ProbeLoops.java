@@ -75,6 +75,7 @@ final class ProbeLoops {
    * completes when every loop runs.
    */
   Future<?> deploy(List<Check> checks) {
+    prepare(checks);
     List<List<Check>> parts = split(checks);
     checkCount = checks.size();
     List<Future<String>> deployed = new ArrayList<>();
@@ -90,11 +91,36 @@ final class ProbeLoops {
 
   /** Replaces the checks the loops run with {@code checks}, each on its loop. */
   void distribute(List<Check> checks) {
+    prepare(checks);
     List<List<Check>> parts = split(checks);
     for (int i = 0; i < loops.size(); i++) {
       loops.get(i).assign(parts.get(i));
     }
     checkCount = checks.size();
+  }
+
+  /**
+   * Registers the checks' meters on a worker thread, while the loops start them ({@link
+   * CheckRunner#prepare}): off the probe loops, where a new agent's first results spent seconds
+   * registering one timer per check.
+   */
+  private void prepare(List<Check> checks) {
+    CheckRunner r = runner.get();
+    if (r == null || checks.isEmpty()) {
+      return;
+    }
+    List<Check> copy = List.copyOf(checks);
+    vertx
+        .executeBlocking(
+            () -> {
+              r.prepare(copy);
+              return null;
+            },
+            false)
+        .onFailure(
+            e ->
+                java.util.logging.Logger.getLogger(ProbeLoops.class.getName())
+                    .warning("could not register the checks' meters ahead: " + e));
   }
 
   /** How many checks the loops run, as last deployed or distributed. */

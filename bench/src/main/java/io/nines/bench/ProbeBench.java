@@ -1,5 +1,6 @@
 package io.nines.bench;
 
+import com.sun.management.GarbageCollectionNotificationInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
@@ -23,7 +24,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,14 +34,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
 
 /**
  * The agent's half of {@code bench/probe-throughput}: the real agent ({@link Agent}: its probe
  * loops, schedulers, check runner, HTTP probe and shipper) with many http checks against one URL,
  * shipping its results to a sink in this process that acknowledges every batch. Prints one JSON
- * line per measurement on standard output. A benchmark, not a test: the build never runs it.
+ * line per measurement on standard output. The sink runs on a Vert.x instance of its own (one event
+ * loop), as a coordinator would run in a process of its own; its CPU still counts in the process's.
+ * A benchmark, not a test: the build never runs it.
  *
  * <pre>
  * ProbeBench rate   URL TEXT RATE[,RATE...] [warmupSeconds] [seconds]
@@ -49,11 +57,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * new connection per probe); after a warm-up (the first rate) or a 3 s settling time, it counts
  * over {@code seconds}: probes done per second, how many passed, slots skipped, and the scheduling
  * lag's p50 and p99 (from {@code nines.scheduler.lag}'s histogram, so the upper bound of the bucket
- * holding it). {@code memory}: schedules CHECKS checks every EVERY_SECONDS, waits SECONDS, and
+ * holding it). Each step runs a new agent; the heap is collected between two steps (see {@link
+ * #GC_BETWEEN_STEPS}). Each line also has the measured window's collections ({@code gcPauses}), the
+ * old generation's use at its start and end, its JVM uptimes, and how many runs started 50 ms or
+ * more late in each 100 ms ({@code lateRunsByUptime}), to set a stall beside a GC log or a flight
+ * recording. {@code memory}: schedules CHECKS checks every EVERY_SECONDS, waits SECONDS, and
  * reports the process's resident memory ({@code VmRSS}, {@code VmHWM}).
  */
 public final class ProbeBench {
   private ProbeBench() {}
+
+  /**
+   * Whether {@code rate} collects the heap between two steps ({@code
+   * -Dnines.bench.gcBetweenSteps=false} to not).
+   */
+  private static final boolean GC_BETWEEN_STEPS =
+      Boolean.parseBoolean(System.getProperty("nines.bench.gcBetweenSteps", "true"));
 
   public static void main(String[] args) throws Exception {
     if (args.length < 4) {
@@ -63,10 +82,20 @@ public final class ProbeBench {
       System.exit(2);
     }
     Vertx vertx = Vertx.vertx(Agent.vertxOptions());
+    // The sink stands for the coordinator, another process: it gets its own event loop, so that
+    // taking the posts in does not run on one of the agent's probe loops (with the agent's threads
+    // sized to its probe loops, a shared Vert.x put the sink on one of them).
+    Vertx sinkVertx =
+        Vertx.vertx(
+            new io.vertx.core.VertxOptions()
+                .setEventLoopPoolSize(1)
+                .setWorkerPoolSize(1)
+                .setInternalBlockingPoolSize(1)
+                .setPreferNativeTransport(true));
     AtomicLong sinkBytes = new AtomicLong();
     HttpServer sink =
         await(
-            vertx
+            sinkVertx
                 .createHttpServer()
                 .requestHandler(
                     req ->
@@ -92,6 +121,13 @@ public final class ProbeBench {
         int seconds = args.length > 5 ? Integer.parseInt(args[5]) : 10;
         boolean first = true;
         for (int rate : rates) {
+          if (!first && GC_BETWEEN_STEPS) {
+            // The step before left its whole agent behind (its checks, meters, connections and
+            // results), most of it in the old generation by now: collect it here, before this
+            // step's agent starts, so that no step pays a full collection for the garbage of
+            // the one before it. A long-running agent has no such garbage.
+            System.gc();
+          }
           JsonObject line =
               rate(vertx, sinkUrl, url, text, rate, first ? warmup : 3, seconds, sinkBytes);
           System.out.println(line.encode());
@@ -109,6 +145,7 @@ public final class ProbeBench {
       }
     } finally {
       await(vertx.close());
+      await(sinkVertx.close());
     }
   }
 
@@ -130,8 +167,26 @@ public final class ProbeBench {
       Snapshot a = Snapshot.of(registry);
       long t0 = System.nanoTime();
       long cpu0 = processCpuNanos();
-      Thread.sleep(seconds * 1000L);
+      long uptime0 = ManagementFactory.getRuntimeMXBean().getUptime();
+      long old0 = oldGenUsedBytes();
+      GC_PAUSES.clear();
+      JsonObject spikes = new JsonObject();
+      long end = System.nanoTime() + seconds * 1_000_000_000L;
+      double late = lateRuns(registry);
+      // Every 100 ms: how many runs started 50 ms or more late in the last 100 ms, by JVM uptime,
+      // so that a stall can be set beside the GC log and a flight recording.
+      while (System.nanoTime() < end) {
+        Thread.sleep(Math.max(1, Math.min(100, (end - System.nanoTime()) / 1_000_000)));
+        double now = lateRuns(registry);
+        if (now > late) {
+          spikes.put(
+              Long.toString(ManagementFactory.getRuntimeMXBean().getUptime()),
+              Math.round(now - late));
+        }
+        late = now;
+      }
       Snapshot b = Snapshot.of(registry);
+      long uptime1 = ManagementFactory.getRuntimeMXBean().getUptime();
       double elapsed = (System.nanoTime() - t0) / 1e9;
       double cores = (processCpuNanos() - cpu0) / 1e9 / elapsed;
       JsonObject failures = new JsonObject();
@@ -161,10 +216,90 @@ public final class ProbeBench {
               b.results > a.results
                   ? Math.round(cores * elapsed * 1e6 / (b.results - a.results))
                   : -1)
-          .put("sinkBytes", sinkBytes.get());
+          .put("sinkBytes", sinkBytes.get())
+          .put("fromUptimeMillis", uptime0)
+          .put("toUptimeMillis", uptime1)
+          .put("gcPauses", gcPauses())
+          .put("oldGenMiBAtStart", old0 >> 20)
+          .put("oldGenMiBAtEnd", oldGenUsedBytes() >> 20)
+          .put("lateRunsByUptime", spikes);
     } finally {
       await(agent.stop());
     }
+  }
+
+  /** The bytes used in the old generation's pool now (-1 without one, e.g. with ZGC). */
+  private static long oldGenUsedBytes() {
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      String name = pool.getName();
+      if (name.contains("Old Gen") || name.contains("Tenured")) {
+        return pool.getUsage().getUsed();
+      }
+    }
+    return -1;
+  }
+
+  /** How many runs so far started 50 ms or more after their slot (from the lag's histogram). */
+  private static double lateRuns(PrometheusMeterRegistry registry) {
+    Timer lag = registry.find("nines.scheduler.lag").timer();
+    if (lag == null) {
+      return 0;
+    }
+    HistogramSnapshot s = lag.takeSnapshot();
+    double below = 0;
+    for (CountAtBucket c : s.histogramCounts()) {
+      if (c.bucket(TimeUnit.MILLISECONDS) < 50) {
+        below = c.count();
+      }
+    }
+    return s.count() - below;
+  }
+
+  /** Collections seen since {@link #GC_PAUSES} was last cleared: one entry per collector action. */
+  private static final ConcurrentLinkedQueue<String[]> GC_PAUSES = new ConcurrentLinkedQueue<>();
+
+  static {
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (gc instanceof NotificationEmitter emitter) {
+        emitter.addNotificationListener(
+            (n, h) -> {
+              if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                  n.getType())) {
+                GarbageCollectionNotificationInfo info =
+                    GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+                GC_PAUSES.add(
+                    new String[] {
+                      info.getGcAction() + " (" + info.getGcCause() + ")",
+                      Long.toString(info.getGcInfo().getDuration()),
+                      Long.toString(info.getGcInfo().getStartTime())
+                    });
+              }
+            },
+            null,
+            null);
+      }
+    }
+  }
+
+  /**
+   * The collections of the measured window, by action and cause: how many, their total and longest
+   * duration (ms, as the collector's MXBean reports them), and the JVM uptime of the longest.
+   */
+  private static JsonObject gcPauses() {
+    JsonObject out = new JsonObject();
+    for (String[] p : GC_PAUSES) {
+      JsonObject o = out.getJsonObject(p[0]);
+      if (o == null) {
+        o = new JsonObject().put("count", 0L).put("totalMillis", 0L).put("maxMillis", -1L);
+        out.put(p[0], o);
+      }
+      long ms = Long.parseLong(p[1]);
+      o.put("count", o.getLong("count") + 1).put("totalMillis", o.getLong("totalMillis") + ms);
+      if (ms > o.getLong("maxMillis")) {
+        o.put("maxMillis", ms).put("maxAtUptimeMillis", Long.parseLong(p[2]));
+      }
+    }
+    return out;
   }
 
   private static JsonObject memory(

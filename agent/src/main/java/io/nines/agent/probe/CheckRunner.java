@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -221,40 +222,58 @@ public final class CheckRunner {
         });
   }
 
+  /**
+   * Registers the meters of each check's passing results ({@code outcome="ok"}) now, so that its
+   * series exist, at zero, before its first result, and so that registering them (Micrometer's
+   * registration is most of a first result's cost: a new agent with thousands of checks spent its
+   * first seconds on it) is not done on a probe loop. Does no I/O; call it on a worker thread, off
+   * the event loops. Safe to run while the checks already probe: a check's meters are registered
+   * once, by whoever comes first.
+   */
+  public void prepare(List<Check> checks) {
+    for (Check check : checks) {
+      if (probes.containsKey(check.type())) {
+        meters(check, "ok");
+      }
+    }
+  }
+
   private void record(Check check, ProbeResult result) {
     String outcome = result.ok() ? "ok" : result.failure().kind().name().toLowerCase();
-    // Looking meters up through their builders costs more than a probe's own bookkeeping, and
-    // this runs for every result: keep them per check and outcome.
-    Meters meters =
-        this.meters.computeIfAbsent(
-            check.id() + '\u0000' + check.type() + '\u0000' + outcome,
-            k ->
-                new Meters(
-                    // Per check: a count, a sum and a max, no buckets. With a histogram per
-                    // check, 10,000 checks made a page of about a million series whose scrape
-                    // took seconds; the coordinator has every result for per-check latency.
-                    Timer.builder("nines.probe.duration")
-                        .description(
-                            "How long each check's probes take, retries included (no buckets:"
-                                + " see nines_probe_type_duration_seconds)")
-                        .tags("check", check.id(), "type", check.type(), "outcome", outcome)
-                        .register(registry),
-                    // The latency distribution, one histogram per check type and outcome.
-                    Timer.builder("nines.probe.type.duration")
-                        .description(
-                            "How long probes take by check type and outcome, retries included")
-                        .tags("type", check.type(), "outcome", outcome)
-                        .publishPercentileHistogram()
-                        .minimumExpectedValue(Duration.ofMillis(1))
-                        .maximumExpectedValue(Duration.ofSeconds(60))
-                        .register(registry),
-                    Counter.builder("nines.probe.results")
-                        .description("Probe results by check type and outcome")
-                        .tags("type", check.type(), "outcome", outcome)
-                        .register(registry)));
+    Meters meters = meters(check, outcome);
     meters.duration.record(result.durationMillis(), TimeUnit.MILLISECONDS);
     meters.typeDuration.record(result.durationMillis(), TimeUnit.MILLISECONDS);
     meters.results.increment();
+  }
+
+  private Meters meters(Check check, String outcome) {
+    // Looking meters up through their builders costs more than a probe's own bookkeeping, and
+    // this runs for every result: keep them per check and outcome.
+    return this.meters.computeIfAbsent(
+        check.id() + '\u0000' + check.type() + '\u0000' + outcome,
+        k ->
+            new Meters(
+                // Per check: a count, a sum and a max, no buckets. With a histogram per
+                // check, 10,000 checks made a page of about a million series whose scrape
+                // took seconds; the coordinator has every result for per-check latency.
+                Timer.builder("nines.probe.duration")
+                    .description(
+                        "How long each check's probes take, retries included (no buckets:"
+                            + " see nines_probe_type_duration_seconds)")
+                    .tags("check", check.id(), "type", check.type(), "outcome", outcome)
+                    .register(registry),
+                // The latency distribution, one histogram per check type and outcome.
+                Timer.builder("nines.probe.type.duration")
+                    .description("How long probes take by check type and outcome, retries included")
+                    .tags("type", check.type(), "outcome", outcome)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofSeconds(60))
+                    .register(registry),
+                Counter.builder("nines.probe.results")
+                    .description("Probe results by check type and outcome")
+                    .tags("type", check.type(), "outcome", outcome)
+                    .register(registry)));
   }
 
   private record Meters(Timer duration, Timer typeDuration, Counter results) {}

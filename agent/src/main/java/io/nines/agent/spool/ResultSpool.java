@@ -11,11 +11,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -83,20 +82,20 @@ public final class ResultSpool {
   private boolean syncing;
 
   /**
-   * The results this process appended and has not read back yet, by their record's bytes, so that
-   * reading them back costs a lookup instead of parsing and validating their JSON (which was a
-   * seventh of the agent's CPU at high probe rates). A record read finds its result here only when
-   * its bytes are exactly the ones this result was written as; any other record (from an earlier
-   * run, or once evicted) is decoded as before. Bounded; used on the spool's worker, under its
+   * The results this process appended, oldest first, with where their records end and the bytes
+   * they were written as, so that reading them back costs a comparison instead of parsing and
+   * validating their JSON (which was a seventh of the agent's CPU at high probe rates). A record
+   * read takes its result from here only when it ends where this result's record ended and its
+   * bytes are exactly the ones this result was written as; any other record (from an earlier run,
+   * or once forgotten) is decoded as before. Entries go when their records are acknowledged (so a
+   * batch read again after a failed post still finds them) or, oldest first, when more than {@link
+   * #MAX_REMEMBERED} are held. Before, they were looked up by their bytes: hashing each record
+   * twice was about a twentieth of the agent's Java CPU. Used on the spool's worker, under its
    * lock.
    */
-  private final Map<ByteBuffer, ProbeResult> appended =
-      new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<ByteBuffer, ProbeResult> eldest) {
-          return size() > MAX_REMEMBERED;
-        }
-      };
+  private final ArrayDeque<Remembered> appended = new ArrayDeque<>();
+
+  private record Remembered(Spool.Position end, byte[] json, ProbeResult result) {}
 
   /** How many appended results {@link #appended} keeps, at most. */
   static final int MAX_REMEMBERED = 4096;
@@ -179,10 +178,13 @@ public final class ResultSpool {
           for (ProbeResult r : copy) {
             records.add(r.toJson().toBuffer().getBytes());
           }
-          spool.append(records);
+          List<Spool.Position> ends = spool.append(records);
           synchronized (appended) {
             for (int i = 0; i < records.size(); i++) {
-              appended.put(ByteBuffer.wrap(records.get(i)), copy.get(i));
+              appended.addLast(new Remembered(ends.get(i), records.get(i), copy.get(i)));
+            }
+            while (appended.size() > MAX_REMEMBERED) {
+              appended.removeFirst();
             }
           }
           if (syncEveryAppend) {
@@ -203,12 +205,10 @@ public final class ResultSpool {
           List<ProbeResult> results = new ArrayList<>(read.records().size());
           List<byte[]> json = new ArrayList<>(read.records().size());
           List<Spool.Position> ends = new ArrayList<>(read.records().size());
+          Recall recall = new Recall();
           for (int i = 0; i < read.records().size(); i++) {
             byte[] record = read.records().get(i);
-            ProbeResult r;
-            synchronized (appended) {
-              r = appended.remove(ByteBuffer.wrap(record));
-            }
+            ProbeResult r = recall.find(read.ends().get(i), record);
             try {
               if (r == null) {
                 r = ProbeResult.fromJson(new JsonObject(Buffer.buffer(record)), "spool");
@@ -239,6 +239,28 @@ public final class ResultSpool {
         });
   }
 
+  /**
+   * Finds the results of one read among those remembered: records are read in the order they were
+   * appended, so one pass over {@link #appended} serves the whole read. Use on the spool's worker.
+   */
+  private final class Recall {
+    private final java.util.Iterator<Remembered> it = appended.iterator();
+    private Remembered next = it.hasNext() ? it.next() : null;
+
+    /** The result appended as {@code record}, ending at {@code end}; null if not remembered. */
+    ProbeResult find(Spool.Position end, byte[] record) {
+      synchronized (appended) {
+        while (next != null && next.end().compareTo(end) < 0) {
+          next = it.hasNext() ? it.next() : null;
+        }
+        if (next != null && next.end().equals(end) && Arrays.equals(next.json(), record)) {
+          return next.result();
+        }
+        return null;
+      }
+    }
+  }
+
   /** Marks a batch as delivered: the cursor moves past it and it will not be read again. */
   public Future<Void> ack(Batch batch) {
     if (batch.ends().isEmpty()) {
@@ -247,6 +269,12 @@ public final class ResultSpool {
     return run(
         () -> {
           spool.ack(batch.ends(), batch.dropped());
+          Spool.Position last = batch.ends().get(batch.ends().size() - 1);
+          synchronized (appended) {
+            while (!appended.isEmpty() && appended.peekFirst().end().compareTo(last) <= 0) {
+              appended.removeFirst();
+            }
+          }
           return null;
         });
   }

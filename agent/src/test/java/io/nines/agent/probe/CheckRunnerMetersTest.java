@@ -62,6 +62,34 @@ class CheckRunnerMetersTest {
   }
 
   @Test
+  void whenChecksArePrepared_thenTheirOkSeriesExistAtZeroAndTheirFirstResultsCountOnce()
+      throws Exception {
+    List<Check> checks = checks(3);
+    runner.prepare(checks);
+
+    for (Check c : checks) {
+      Timer t =
+          registry.find("nines.probe.duration").tags("check", c.id(), "outcome", "ok").timer();
+      assertThat(t).as("prepared timer of %s", c.id()).isNotNull();
+      assertThat(t.count()).isZero();
+    }
+    assertThat(registry.get("nines.probe.results").tags("outcome", "ok").counter().count())
+        .isZero();
+
+    runAll(checks);
+    runner.prepare(checks); // again, e.g. on a configuration change: nothing is reset
+
+    for (Check c : checks) {
+      assertThat(
+              registry.get("nines.probe.duration").tags("check", c.id(), "outcome", "ok").timers())
+          .singleElement()
+          .satisfies(t -> assertThat(t.count()).isEqualTo(1));
+    }
+    assertThat(registry.get("nines.probe.results").tags("outcome", "ok").counter().count())
+        .isEqualTo(3);
+  }
+
+  @Test
   void whenManyChecksRun_thenNoCheckCarriesAHistogramAndTheBucketsDoNotGrowWithTheChecks()
       throws Exception {
     runAll(checks(1));

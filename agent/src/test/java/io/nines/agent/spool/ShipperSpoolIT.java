@@ -197,6 +197,40 @@ class ShipperSpoolIT {
   }
 
   @Test
+  void whenABatchIsReadAgainBeforeItsAck_thenItHoldsTheAppendedResultsNotDecodedCopies()
+      throws Exception {
+    ResultSpool spool = openSpool(new SimpleMeterRegistry());
+    List<ProbeResult> appended = new ArrayList<>();
+    for (long seq = 1; seq <= 10; seq++) {
+      appended.add(result(seq));
+    }
+    get(spool.append(appended.subList(0, 4)));
+    get(spool.append(appended.subList(4, 10)));
+
+    ResultSpool.Batch first = get(spool.read(6));
+    // A post failed, say: the same records are read again, and still found in memory.
+    ResultSpool.Batch again = get(spool.read(6));
+    for (int i = 0; i < 6; i++) {
+      assertThat(first.results().get(i)).isSameAs(appended.get(i));
+      assertThat(again.results().get(i)).isSameAs(appended.get(i));
+    }
+    get(spool.ack(again));
+    ResultSpool.Batch rest = get(spool.read(100));
+    assertThat(rest.results()).hasSize(4);
+    for (int i = 0; i < 4; i++) {
+      assertThat(rest.results().get(i)).isSameAs(appended.get(6 + i));
+    }
+    get(spool.close());
+
+    // Another process (a restart) decodes the records it did not write: equal, not the same.
+    ResultSpool reopened = openSpool(new SimpleMeterRegistry());
+    ResultSpool.Batch decoded = get(reopened.read(100));
+    assertThat(decoded.results()).isEqualTo(appended.subList(6, 10));
+    assertThat(decoded.results().get(0)).isNotSameAs(appended.get(6));
+    get(reopened.close());
+  }
+
+  @Test
   void whenTheCoordinatorIsAwayForAWhile_thenEveryResultArrivesOnceInOrder() throws Exception {
     MeterRegistry registry = new SimpleMeterRegistry();
     Shipper shipper = shipper(openSpool(registry), registry);

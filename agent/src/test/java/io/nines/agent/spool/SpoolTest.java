@@ -62,6 +62,31 @@ class SpoolTest {
   }
 
   @Test
+  void whenAGroupIsLargerThanOneWrite_thenEveryRecordIsReadBackInOrderAlsoAfterAReopen()
+      throws IOException {
+    SpoolOptions options = new SpoolOptions(dir, 64 * 1024 * 1024, 1024 * 1024, 0);
+    List<byte[]> group = new ArrayList<>(records(1, 2000)); // ~220 KB: several writes
+    byte[] big = new byte[100 * 1024]; // larger than one write's chunk on its own
+    java.util.Arrays.fill(big, (byte) 'x');
+    group.add(1000, big);
+    try (Spool spool = Spool.open(options)) {
+      spool.append(group);
+      assertThat(spool.pending()).isEqualTo(2001);
+      List<byte[]> read = spool.read(Integer.MAX_VALUE).records();
+      assertThat(read).hasSize(2001);
+      for (int i = 0; i < group.size(); i++) {
+        assertThat(read.get(i)).as("record %s", i).isEqualTo(group.get(i));
+      }
+    }
+    try (Spool spool = Spool.open(options)) {
+      List<byte[]> read = spool.read(Integer.MAX_VALUE).records();
+      assertThat(read).hasSize(2001);
+      assertThat(read.get(1000)).isEqualTo(big);
+      assertThat(read.get(2000)).isEqualTo(record(2000));
+    }
+  }
+
+  @Test
   void whenARecordIsReadButNotAcked_thenItIsReadAgain() throws IOException {
     try (Spool spool = Spool.open(small())) {
       spool.append(records(1, 5));
