@@ -102,11 +102,11 @@ final class ProbeLoops {
   /**
    * Registers the checks' meters on a worker thread, while the loops start them ({@link
    * CheckRunner#prepare}): off the probe loops, where a new agent's first results spent seconds
-   * registering one timer per check.
+   * registering one timer per check. The meters of checks no longer assigned are removed.
    */
   private void prepare(List<Check> checks) {
     CheckRunner r = runner.get();
-    if (r == null || checks.isEmpty()) {
+    if (r == null) {
       return;
     }
     List<Check> copy = List.copyOf(checks);
@@ -116,7 +116,7 @@ final class ProbeLoops {
               r.prepare(copy);
               return null;
             },
-            false)
+            true) // in order: an older assignment must not prune a newer one's meters
         .onFailure(
             e ->
                 java.util.logging.Logger.getLogger(ProbeLoops.class.getName())

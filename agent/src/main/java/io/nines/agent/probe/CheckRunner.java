@@ -228,14 +228,30 @@ public final class CheckRunner {
    * registration is most of a first result's cost: a new agent with thousands of checks spent its
    * first seconds on it) is not done on a probe loop. Does no I/O; call it on a worker thread, off
    * the event loops. Safe to run while the checks already probe: a check's meters are registered
-   * once, by whoever comes first.
+   * once, by whoever comes first. {@code checks} is every check this agent now runs: the per-check
+   * meters of any other check are removed from the registry.
    */
   public void prepare(List<Check> checks) {
+    java.util.Set<String> assigned = new java.util.HashSet<>();
     for (Check check : checks) {
+      assigned.add(check.id());
       if (probes.containsKey(check.type())) {
         meters(check, "ok");
       }
     }
+    // A check no longer assigned (removed, or moved to another agent) leaves /metrics: a stale
+    // series would be read as a check still probed, and an agent whose checks churn would keep
+    // every series it ever had. The per-type meters stay: they are shared.
+    this.meters
+        .values()
+        .removeIf(
+            m -> {
+              if (assigned.contains(m.duration().getId().getTag("check"))) {
+                return false;
+              }
+              registry.remove(m.duration());
+              return true;
+            });
   }
 
   private void record(Check check, ProbeResult result) {

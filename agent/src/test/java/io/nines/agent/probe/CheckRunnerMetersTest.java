@@ -90,6 +90,33 @@ class CheckRunnerMetersTest {
   }
 
   @Test
+  void whenACheckIsNoLongerAssigned_thenItsSeriesLeaveThePageAndTheOthersKeepTheirCounts()
+      throws Exception {
+    List<Check> checks = checks(3);
+    runner.prepare(checks);
+    runAll(checks);
+
+    runner.prepare(checks.subList(0, 2)); // c2 removed from the configuration, or moved away
+
+    String page = registry.scrape();
+    assertThat(page).doesNotContain("check=\"c2\"");
+    assertThat(registry.find("nines.probe.duration").tags("check", "c2").timers()).isEmpty();
+    for (String id : List.of("c0", "c1")) {
+      assertThat(registry.get("nines.probe.duration").tags("check", id).timer().count())
+          .as("count of %s, kept", id)
+          .isEqualTo(1);
+    }
+    // The per-type meters are shared by every check: they keep all three results.
+    assertThat(registry.get("nines.probe.type.duration").tags("type", "http").timer().count())
+        .isEqualTo(3);
+    assertThat(registry.get("nines.probe.results").tags("type", "http").counter().count())
+        .isEqualTo(3);
+
+    runner.prepare(List.of()); // the agent runs no check
+    assertThat(registry.find("nines.probe.duration").timers()).isEmpty();
+  }
+
+  @Test
   void whenManyChecksRun_thenNoCheckCarriesAHistogramAndTheBucketsDoNotGrowWithTheChecks()
       throws Exception {
     runAll(checks(1));
