@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -91,6 +94,50 @@ class LauncherClassDataIT {
         .doesNotContain("shared objects file");
   }
 
+  @Test
+  void whenTheStartThatMakesTheArchiveFails_thenTheNextStartMakesItAgainRatherThanUsingIt()
+      throws Exception {
+    Path home =
+        Distributions.unpack(Distributions.Kind.PLAIN, Files.createDirectories(dir.resolve("d")));
+    Path fleet = fleet();
+    // Another agent holds the spool: the start fails late, after thousands of classes, and the
+    // JVM still writes an archive at its exit.
+    Path spool = Files.createDirectories(dir.resolve("spool-failed"));
+    Path failedLog = dir.resolve("failed.log");
+    try (FileChannel held =
+            FileChannel.open(
+                spool.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = held.lock()) {
+      Process failed = launcher(home, fleet, "failed", spool, null, failedLog).start();
+      assertThat(failed.waitFor(START.toSeconds(), TimeUnit.SECONDS))
+          .as("the failed start exits")
+          .isTrue();
+      assertThat(failed.exitValue()).as("its exit status").isNotZero();
+    }
+    assertThat(Files.readString(failedLog)).contains("is in use by another agent");
+    List<Path> poor = archives(home);
+    assertThat(poor).as("the failed start's archive").hasSize(1);
+    assertThat(Files.size(poor.get(0)))
+        .as("its size: more than the launcher's 4 MiB rule alone would catch")
+        .isGreaterThan(MIN_ARCHIVE_BYTES);
+    assertThat(marks(home)).as("marks of a started agent").isEmpty();
+
+    // The next start does not map it: it loads the agent's classes itself and makes the archive
+    // again, now marked.
+    Path classes = dir.resolve("after-failed-classes.log");
+    startAndStop(home, fleet, "after-failed", classes);
+    assertThat(loadedFrom(classes, "io.nines.agent.cli.AgentMain"))
+        .as("where the agent's main class came from, after a failed start")
+        .doesNotContain("shared objects file");
+    assertThat(archives(home)).hasSize(1);
+    assertThat(marks(home)).as("the mark of a started agent").hasSize(1);
+
+    Path again = dir.resolve("again-classes.log");
+    startAndStop(home, fleet, "again", again);
+    assertThat(loadedFrom(again, "io.nines.agent.cli.AgentMain"))
+        .contains("shared objects file (top)");
+  }
+
   /** A fleet of one HTTP check, every second, against a closed port. */
   private Path fleet() throws IOException {
     Path fleet = Files.createDirectories(dir.resolve("fleet"));
@@ -114,41 +161,7 @@ class LauncherClassDataIT {
    */
   private Path startAndStop(Path home, Path fleet, String name, Path classLog) throws Exception {
     Path log = dir.resolve(name + ".log");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                "sh",
-                home.resolve("bin/nines-agent").toString(),
-                "--location",
-                "eu",
-                "--id",
-                "eu-" + name,
-                "--config",
-                fleet.toString(),
-                "--coordinators",
-                "http://127.0.0.1:1",
-                "--http-port",
-                "0",
-                "--spool-dir",
-                dir.resolve("spool-" + name).toString())
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    Map<String, String> env = pb.environment();
-    for (String v :
-        List.of(
-            "JAVA_OPTS",
-            "NINES_AGENT_JAVA_OPTS",
-            "JAVA_TOOL_OPTIONS",
-            "JDK_JAVA_OPTIONS",
-            "NINES_CDS",
-            "NINES_CDS_DIR",
-            "STATE_DIRECTORY")) {
-      env.remove(v);
-    }
-    env.put("NINES_JAVA_OPTS", classLog == null ? "" : "-Xlog:class+load=info:file=" + classLog);
-    env.put("JAVA_HOME", System.getProperty("java.home"));
-    env.put("NINES_TOKEN", "class-data-token-0123456789");
-    agent = pb.start();
+    agent = launcher(home, fleet, name, dir.resolve("spool-" + name), classLog, log).start();
     try {
       await(name + ": the agent serves /metrics")
           .atMost(START)
@@ -168,6 +181,48 @@ class LauncherClassDataIT {
     return log;
   }
 
+  /**
+   * The launcher of {@code home} with its defaults (the archive on), its output into {@code log}.
+   */
+  private ProcessBuilder launcher(
+      Path home, Path fleet, String name, Path spool, Path classLog, Path log) {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "sh",
+                home.resolve("bin/nines-agent").toString(),
+                "--location",
+                "eu",
+                "--id",
+                "eu-" + name,
+                "--config",
+                fleet.toString(),
+                "--coordinators",
+                "http://127.0.0.1:1",
+                "--http-port",
+                "0",
+                "--spool-dir",
+                spool.toString())
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    Map<String, String> env = pb.environment();
+    for (String v :
+        List.of(
+            "JAVA_OPTS",
+            "NINES_AGENT_JAVA_OPTS",
+            "JAVA_TOOL_OPTIONS",
+            "JDK_JAVA_OPTIONS",
+            "NINES_CDS",
+            "NINES_CDS_DIR",
+            "STATE_DIRECTORY")) {
+      env.remove(v);
+    }
+    env.put("NINES_JAVA_OPTS", classLog == null ? "" : "-Xlog:class+load=info:file=" + classLog);
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.put("NINES_TOKEN", "class-data-token-0123456789");
+    return pb;
+  }
+
   private static List<Path> archives(Path home) throws IOException {
     Path cds = home.resolve("cds");
     if (!Files.isDirectory(cds)) {
@@ -175,6 +230,16 @@ class LauncherClassDataIT {
     }
     try (Stream<Path> files = Files.list(cds)) {
       return files.filter(f -> f.getFileName().toString().endsWith(".jsa")).sorted().toList();
+    }
+  }
+
+  private static List<Path> marks(Path home) throws IOException {
+    Path cds = home.resolve("cds");
+    if (!Files.isDirectory(cds)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(cds)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".jsa.ok")).sorted().toList();
     }
   }
 

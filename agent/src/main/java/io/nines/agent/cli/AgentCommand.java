@@ -236,6 +236,7 @@ public final class AgentCommand implements Callable<Integer> {
             httpHost,
             port);
     spec.commandLine().getOut().flush();
+    markClassDataArchive(System.getProperty(CDS_OK_PROPERTY));
     awaitShutdown(
         () -> {
           agent.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -279,6 +280,28 @@ public final class AgentCommand implements Callable<Integer> {
   }
 
   /** Blocks until SIGTERM or Ctrl-C, then runs {@code shutdown}. */
+  /**
+   * Set by {@code bin/nines-agent} when this JVM writes the class-data archive at its exit: the
+   * file to create once the agent has started, which tells the launcher that the archive holds a
+   * running agent's classes (the JVM also writes one when a start fails, after a few classes).
+   */
+  static final String CDS_OK_PROPERTY = "nines.cds.ok";
+
+  /**
+   * Creates {@code path}, if any; a failure only means that the next start makes the archive again.
+   */
+  static void markClassDataArchive(String path) {
+    if (path == null || path.isBlank()) {
+      return;
+    }
+    try {
+      java.nio.file.Files.writeString(java.nio.file.Path.of(path), "");
+    } catch (java.io.IOException | RuntimeException e) {
+      java.util.logging.Logger.getLogger(AgentCommand.class.getName())
+          .fine("could not mark the class-data archive as a full run's (" + path + "): " + e);
+    }
+  }
+
   static void awaitShutdown(Shutdown shutdown) throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
