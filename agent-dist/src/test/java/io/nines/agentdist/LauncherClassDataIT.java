@@ -224,22 +224,22 @@ class LauncherClassDataIT {
   }
 
   private static List<Path> archives(Path home) throws IOException {
-    Path cds = home.resolve("cds");
-    if (!Files.isDirectory(cds)) {
-      return List.of();
-    }
-    try (Stream<Path> files = Files.list(cds)) {
-      return files.filter(f -> f.getFileName().toString().endsWith(".jsa")).sorted().toList();
-    }
+    return cdsFiles(home, ".jsa");
   }
 
+  /** The marks of archives made by an agent that started ({@code agent-*.jsa.ok}). */
   private static List<Path> marks(Path home) throws IOException {
+    return cdsFiles(home, ".jsa.ok");
+  }
+
+  /** The files of {@code home}'s cds/ whose names end with {@code suffix}, sorted. */
+  private static List<Path> cdsFiles(Path home, String suffix) throws IOException {
     Path cds = home.resolve("cds");
     if (!Files.isDirectory(cds)) {
       return List.of();
     }
     try (Stream<Path> files = Files.list(cds)) {
-      return files.filter(f -> f.getFileName().toString().endsWith(".jsa.ok")).sorted().toList();
+      return files.filter(f -> f.getFileName().toString().endsWith(suffix)).sorted().toList();
     }
   }
 
