@@ -54,6 +54,9 @@ import java.util.logging.Logger;
 public final class Agent {
   private static final Logger LOG = Logger.getLogger(Agent.class.getName());
 
+  /** The check type that needs a Chromium on the agent's host ({@link BrowserProbe}). */
+  private static final String BROWSER_TYPE = "browser";
+
   /** How often the agent tells the coordinator it is alive and learns its assignment. */
   public static final long HEARTBEAT_MILLIS = 2000;
 
@@ -228,6 +231,9 @@ public final class Agent {
     private long heartbeatTimer = -1;
     private volatile CheckRunner runner;
     private BrowserProbe browser;
+    // Whether the search for a Chromium has begun: once, when a browser check first lists this
+    // location.
+    private boolean browserSought;
     private boolean stopped;
     // The search for a Chromium while it runs; stop waits for it, so no browser outlives Vert.x.
     private Future<Void> detecting = Future.succeededFuture();
@@ -301,7 +307,7 @@ public final class Agent {
               v -> {
                 heartbeat();
                 heartbeatTimer = vertx.setPeriodic(HEARTBEAT_MILLIS, t -> heartbeat());
-                detectBrowser();
+                detectBrowserWhenNeeded();
               })
           .onSuccess(
               v ->
@@ -322,6 +328,26 @@ public final class Agent {
                           + transportOf(vertx)
                           + " transport; metrics on port "
                           + server.actualPort()));
+    }
+
+    /**
+     * Starts {@link #detectBrowser()} the first time the configuration in force has a browser check
+     * for this agent's location, and never before: an agent that runs no browser check starts no
+     * Chromium (a trial costs a few seconds of CPU and 150-300 MiB for a moment) and loads none of
+     * the browser's classes (some 150 with the CDP client's WebSocket: ~1 MiB of resident memory
+     * for good). Called at start and whenever a configuration is installed.
+     */
+    private void detectBrowserWhenNeeded() {
+      if (browserSought || stopped) {
+        return;
+      }
+      for (Check c : checks()) {
+        if (c.type().equals(BROWSER_TYPE)) {
+          browserSought = true;
+          detectBrowser();
+          return;
+        }
+      }
     }
 
     /**
@@ -363,7 +389,7 @@ public final class Agent {
                       return;
                     }
                     browser = found.get();
-                    runner = runner.withProbe("browser", browser);
+                    runner = runner.withProbe(BROWSER_TYPE, browser);
                     LOG.info(
                         "browser checks run in "
                             + browser.executable()
@@ -423,7 +449,7 @@ public final class Agent {
                   + c.id()
                   + ": "
                   + c.type()
-                  + (c.type().equals("browser")
+                  + (c.type().equals(BROWSER_TYPE)
                       ? " checks need a Chromium on this host, and none is usable (yet)"
                       : " checks are not supported yet"));
         }
@@ -440,7 +466,12 @@ public final class Agent {
     public List<Check> install(Fleet next) {
       fleet = next;
       runner = runner.withContext(probeContext());
-      return runnableChecks();
+      List<Check> runnable = runnableChecks();
+      if (server != null) {
+        // Started: a configuration that brings the first browser check starts the search.
+        detectBrowserWhenNeeded();
+      }
+      return runnable;
     }
 
     @Override

@@ -137,7 +137,7 @@ class AgentConfigIT {
             new ConfigSources.File(
                 "fleet.yaml",
                 """
-                locations: [eu-west]
+                locations: [eu-west, us-east]
                 vars: {target: "%s"}
                 teams: {web: {email: [web@shop.example]}}
                 services: {shop: {tier: important, owners: [web]}}
@@ -159,12 +159,16 @@ class AgentConfigIT {
   }
 
   private void startAgent(Fleet fleet) throws Exception {
+    startAgent(fleet, Map.of());
+  }
+
+  private void startAgent(Fleet fleet, Map<String, String> env) throws Exception {
     AgentOptions options =
         AgentOptions.defaults("agent-1", "eu-west", List.of(coordinator), "token")
             .withHttpPort("127.0.0.1", 0)
             .withSpool(SpoolOptions.defaults(spoolDir));
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    agent = new Agent(vertx, options, fleet, TimeSource.SYSTEM, registry, Map.of());
+    agent = new Agent(vertx, options, fleet, TimeSource.SYSTEM, registry, env);
     join(agent.start());
   }
 
@@ -279,5 +283,50 @@ class AgentConfigIT {
     assertThat(fetches.get()).isEqualTo(fetched);
     assertThat(scheduled()).isEqualTo(1);
     assertThat(hits("stale")).isZero();
+  }
+
+  /**
+   * {@code sources} with a browser check {@code id} for {@code location} added (as its own file).
+   */
+  private static ConfigSources withBrowserCheck(ConfigSources sources, String id, String location) {
+    List<ConfigSources.File> files = new java.util.ArrayList<>(sources.files());
+    files.add(
+        new ConfigSources.File(
+            "browser-" + id + ".yaml",
+            """
+            checks:
+              - id: %s
+                service: shop
+                every: 1s
+                locations: [%s]
+                browser: {steps: [{goto: "${target}/page"}]}
+            """
+                .formatted(id, location)));
+    return ConfigSources.of(files);
+  }
+
+  @Test
+  void whenAConfigurationBringsTheFirstBrowserCheck_thenTheAgentLooksForChromiumThenAndNotBefore(
+      @TempDir Path bin) throws Exception {
+    // A "Chromium" that leaves a mark when started and then fails its start.
+    Path started = bin.resolve("started");
+    Path chromium = bin.resolve("chromium");
+    java.nio.file.Files.writeString(chromium, "#!/bin/sh\ntouch '" + started + "'\nexit 1\n");
+    assertThat(chromium.toFile().setExecutable(true)).isTrue();
+    ConfigSources v1 = withBrowserCheck(config("1s", "home"), "elsewhere-browser", "us-east");
+    ConfigSources v2 = withBrowserCheck(v1, "shop-browser", "eu-west");
+    served.set(v1);
+    answer.set(answer(1, v1, "home"));
+    startAgent(load(v1), Map.of("NINES_CHROMIUM", chromium.toString(), "PATH", "/usr/bin:/bin"));
+    int beats = heartbeats.get();
+    await().atMost(WAIT).until(() -> heartbeats.get() >= beats + 2 && hits("home") > 0);
+    assertThat(started)
+        .as("no Chromium is tried while no browser check lists the agent's location")
+        .doesNotExist();
+
+    served.set(v2);
+    answer.set(answer(2, v2, "home"));
+    await().atMost(WAIT).until(() -> java.nio.file.Files.exists(started));
+    assertThat(hashOfAgent()).isEqualTo(v2.hash());
   }
 }
