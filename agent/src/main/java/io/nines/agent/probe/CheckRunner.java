@@ -106,11 +106,53 @@ public final class CheckRunner {
     return Map.of(
         "http", http,
         "journey", http,
-        "tcp", new TcpProbe(),
-        "dns", new DnsProbe(),
-        "tls", new TlsProbe(),
-        "grpc", new GrpcProbe(),
-        "websocket", new WebSocketProbe());
+        "tcp", new OnFirstRun("tcp"),
+        "dns", new OnFirstRun("dns"),
+        "tls", new OnFirstRun("tls"),
+        "grpc", new OnFirstRun("grpc"),
+        "websocket", new OnFirstRun("websocket"));
+  }
+
+  /**
+   * The probe of a check type made when a check of that type first runs: an agent that runs no such
+   * check loads none of its classes (the gRPC client's, the DNS codec's, the WebSocket handshake's:
+   * each loaded class stays resident for the life of the agent). Thread-safe; every runner made
+   * from one {@link #defaultProbes()} shares the one probe it makes.
+   */
+  private static final class OnFirstRun implements Probe {
+    private final String type;
+    private volatile Probe probe;
+
+    OnFirstRun(String type) {
+      this.type = type;
+    }
+
+    @Override
+    public Future<ProbeOutcome> run(Check check, ProbeContext context) {
+      Probe p = probe;
+      if (p == null) {
+        synchronized (this) {
+          p = probe;
+          if (p == null) {
+            p = make(type);
+            probe = p;
+          }
+        }
+      }
+      return p.run(check, context);
+    }
+
+    /** A switch rather than method references, whose linking would load each class at once. */
+    private static Probe make(String type) {
+      return switch (type) {
+        case "tcp" -> new TcpProbe();
+        case "dns" -> new DnsProbe();
+        case "tls" -> new TlsProbe();
+        case "grpc" -> new GrpcProbe();
+        case "websocket" -> new WebSocketProbe();
+        default -> throw new IllegalArgumentException("type: " + type + " (expected: a probe's)");
+      };
+    }
   }
 
   /** Whether this runner can run checks of {@code type}. */
