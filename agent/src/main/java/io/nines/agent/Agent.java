@@ -22,6 +22,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -210,6 +211,19 @@ public final class Agent {
         .setInternalBlockingPoolSize(INTERNAL_BLOCKING_THREADS);
   }
 
+  /**
+   * The options of the server of {@code /metrics} and {@code /health}: HTTP/1.1 only, which is what
+   * Prometheus and health probes speak over plain HTTP. Vert.x's defaults also accept an upgrade to
+   * HTTP/2 (h2c) and compressed WebSockets, and set up both on every connection, which loaded some
+   * 20 classes (the zlib codecs' among them) at the first scrape, for good.
+   */
+  static HttpServerOptions endpointsServerOptions() {
+    return new HttpServerOptions()
+        .setHttp2ClearTextEnabled(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setPerMessageWebSocketCompressionSupported(false);
+  }
+
   /** The transport the agent's sockets use: {@code epoll} (native) or {@code NIO}. */
   public static String transportOf(Vertx vertx) {
     return vertx.isNativeTransportEnabled() ? "native (epoll)" : "NIO";
@@ -295,7 +309,7 @@ public final class Agent {
                       .put("checks", probeLoops.checkCount())
                       .put("buffered", shipper.buffered()));
       return vertx
-          .createHttpServer()
+          .createHttpServer(endpointsServerOptions())
           .requestHandler(endpoints)
           .listen(options.httpPort(), options.httpHost())
           .compose(
