@@ -4,13 +4,25 @@ import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.core.OperationTimeoutException;
+import com.hazelcast.internal.partition.IPartitionService;
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.impl.MapService;
+import com.hazelcast.nio.serialization.HazelcastSerializationException;
+import com.hazelcast.spi.impl.AbstractDistributedObject;
+import com.hazelcast.spi.impl.NodeEngine;
+import com.hazelcast.spi.impl.operationservice.OperationService;
 import io.nines.common.Checks;
 import io.nines.store.results.AppendOutcome;
 import io.nines.store.results.Rejection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -18,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 
 /**
  * One partition owner's share of a batch: several checks' {@link ApplyBatch}es, sent to that owner
@@ -72,6 +85,16 @@ public final class ApplyBatches implements Callable<AppendOutcome>, HazelcastIns
   public static final String TASKS_KEY = "nines.applyBatchesTasks";
 
   /**
+   * The user-context keys of a member's {@link LongAdder}s of the partition operations it invoked
+   * ({@link #applyAll}) and of the checks they carried, for diagnostics and {@code bench/cluster}
+   * (checks per operation).
+   */
+  public static final String PARTITION_OPERATIONS_KEY = "nines.partitionOperations";
+
+  /** See {@link #PARTITION_OPERATIONS_KEY}. */
+  public static final String PARTITION_CHECKS_KEY = "nines.partitionOperationChecks";
+
+  /**
    * The most {@link #call} waits for its checks' operations, as long as the sender waits for the
    * task ({@code HazelcastResultStore.SHARE_TIMEOUT}): Hazelcast bounds an operation that is never
    * answered only after its call timeout plus its heartbeat timeout (2 minutes), and a task waiting
@@ -116,7 +139,7 @@ public final class ApplyBatches implements Callable<AppendOutcome>, HazelcastIns
     if (counter instanceof LongAdder adder) {
       adder.increment();
     }
-    CompletableFuture<AppendOutcome> all = submitAll(hazelcast.getMap(mapName), checkIds, batches);
+    CompletableFuture<AppendOutcome> all = applyAll(hazelcast.getMap(mapName), checkIds, batches);
     try {
       return all.get(TASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -142,16 +165,119 @@ public final class ApplyBatches implements Callable<AppendOutcome>, HazelcastIns
   }
 
   /**
-   * Submits {@code batches.get(i)} to {@code checkIds.get(i)} for every i, without blocking; the
-   * future completes with the sum of their outcomes once all completed, or fails with the first
-   * failure.
+   * Applies {@code batches.get(i)} to {@code checkIds.get(i)} for every i, without blocking: ONE
+   * {@link ApplyPartitionOperation} per partition (on this member, when it owns them), each with
+   * one synchronous backup operation. The future completes with the sum of their outcomes once all
+   * completed, i.e. once every backup acknowledged, or fails with the first failure.
+   *
+   * <p>A partition whose operation the target member could not read (a member of an older version
+   * during a rolling upgrade, without {@link NinesOperations}) is applied check by check with
+   * {@code submitToKey} instead: nothing of it was applied, and the per-check path is the one such
+   * a member knows.
    */
-  public static CompletableFuture<AppendOutcome> submitAll(
+  public static CompletableFuture<AppendOutcome> applyAll(
+      IMap<String, CheckLog> map, List<String> checkIds, List<ApplyBatch> batches) {
+    if (!(map instanceof AbstractDistributedObject<?> member)) {
+      throw new IllegalStateException(
+          "map '" + map.getName() + "': not a member's map (expected: this member's proxy)");
+    }
+    NodeEngine engine = member.getNodeEngine();
+    SerializationService ss = engine.getSerializationService();
+    IPartitionService partitions = engine.getPartitionService();
+    Map<Integer, Partition> byPartition = new LinkedHashMap<>();
+    for (int i = 0; i < checkIds.size(); i++) {
+      Data key = ss.toData(checkIds.get(i));
+      byPartition
+          .computeIfAbsent(partitions.getPartitionId(key), p -> new Partition())
+          .add(key, checkIds.get(i), batches.get(i));
+    }
+    Map<String, Object> context = engine.getHazelcastInstance().getUserContext();
+    if (context.get(PARTITION_OPERATIONS_KEY) instanceof LongAdder ops
+        && context.get(PARTITION_CHECKS_KEY) instanceof LongAdder checks) {
+      ops.add(byPartition.size());
+      checks.add(checkIds.size());
+    }
+    OperationService operations = engine.getOperationService();
+    List<CompletableFuture<AppendOutcome>> each = new ArrayList<>(byPartition.size());
+    byPartition.forEach(
+        (partitionId, p) -> {
+          ApplyPartitionOperation op =
+              new ApplyPartitionOperation(
+                  map.getName(), p.keys, new ApplyPartition(p.checkIds, p.batches));
+          // Bridged into a plain future: Hazelcast's keeps its own state and does not implement
+          // every method of CompletableFuture (exceptionallyCompose, for one).
+          CompletableFuture<AppendOutcome> done = new CompletableFuture<>();
+          operations
+              .<AppendOutcome>invokeOnPartition(MapService.SERVICE_NAME, op, partitionId)
+              .whenComplete(
+                  (r, e) -> {
+                    if (e == null) {
+                      done.complete(r);
+                    } else if (unreadable(e)) {
+                      submitEach(map, p.checkIds, p.batches).whenComplete(complete(done));
+                    } else {
+                      done.completeExceptionally(e);
+                    }
+                  });
+          each.add(done);
+        });
+    return sum(each);
+  }
+
+  /** The checks of one partition, for one operation. */
+  private static final class Partition {
+    final Set<Data> keys = new HashSet<>();
+    final List<String> checkIds = new ArrayList<>();
+    final List<ApplyBatch> batches = new ArrayList<>();
+
+    void add(Data key, String checkId, ApplyBatch batch) {
+      keys.add(key);
+      checkIds.add(checkId);
+      batches.add(batch);
+    }
+  }
+
+  /** Whether {@code t} says that the member an operation was sent to could not read it. */
+  static boolean unreadable(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof HazelcastSerializationException || c instanceof ClassNotFoundException) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The per-check path: {@code submitToKey(checkIds.get(i), batches.get(i))} for every i, each with
+   * its own synchronous backup. Only for a partition whose owner cannot read {@link
+   * ApplyPartitionOperation} ({@link #applyAll}).
+   */
+  static CompletableFuture<AppendOutcome> submitEach(
       IMap<String, CheckLog> map, List<String> checkIds, List<ApplyBatch> batches) {
     List<CompletableFuture<AppendOutcome>> each = new ArrayList<>(checkIds.size());
     for (int i = 0; i < checkIds.size(); i++) {
-      each.add(map.submitToKey(checkIds.get(i), batches.get(i)).toCompletableFuture());
+      CompletableFuture<AppendOutcome> done = new CompletableFuture<>();
+      map.submitToKey(checkIds.get(i), batches.get(i)).whenComplete(complete(done));
+      each.add(done);
     }
+    return sum(each);
+  }
+
+  private static BiConsumer<AppendOutcome, Throwable> complete(
+      CompletableFuture<AppendOutcome> done) {
+    return (r, e) -> {
+      if (e == null) {
+        done.complete(r);
+      } else {
+        done.completeExceptionally(e);
+      }
+    };
+  }
+
+  private static CompletableFuture<AppendOutcome> sum(List<CompletableFuture<AppendOutcome>> each) {
     return CompletableFuture.allOf(each.toArray(new CompletableFuture<?>[0]))
         .thenApply(
             done -> {

@@ -37,6 +37,7 @@ import io.nines.store.checklog.CountResults;
 import io.nines.store.checklog.HistorySlice;
 import io.nines.store.checklog.HistorySlices;
 import io.nines.store.checklog.HotRead;
+import io.nines.store.checklog.NinesOperations;
 import io.nines.store.checklog.ReadCheck;
 import io.nines.store.checklog.ResultList;
 import io.nines.store.checklog.Serializers;
@@ -218,6 +219,11 @@ public final class HazelcastResultStore implements ResultStore {
     config.setProperty(FAIL_ON_INDETERMINATE_STATE, "true");
 
     config.getUserContext().putIfAbsent(ApplyBatches.TASKS_KEY, new LongAdder());
+    config.getUserContext().putIfAbsent(ApplyBatches.PARTITION_OPERATIONS_KEY, new LongAdder());
+    config.getUserContext().putIfAbsent(ApplyBatches.PARTITION_CHECKS_KEY, new LongAdder());
+    config
+        .getSerializationConfig()
+        .addDataSerializableFactory(NinesOperations.FACTORY_ID, new NinesOperations());
     config.addExecutorConfig(
         new ExecutorConfig(EXECUTOR_NAME).setPoolSize(EXECUTOR_THREADS).setStatisticsEnabled(true));
     return config;
@@ -331,7 +337,7 @@ public final class HazelcastResultStore implements ResultStore {
   private Future<AppendOutcome> applyHere(Share share, Context context) {
     CompletableFuture<AppendOutcome> stage;
     try {
-      stage = ApplyBatches.submitAll(checks, share.checkIds, share.batches);
+      stage = ApplyBatches.applyAll(checks, share.checkIds, share.batches);
     } catch (RuntimeException e) {
       return Future.failedFuture(translate(e));
     }
@@ -391,7 +397,7 @@ public final class HazelcastResultStore implements ResultStore {
               public void onFailure(Throwable t) {
                 if (ownerGone(t)) {
                   try {
-                    ApplyBatches.submitAll(checks, share.checkIds, share.batches)
+                    ApplyBatches.applyAll(checks, share.checkIds, share.batches)
                         .whenComplete(
                             (r, e) -> {
                               if (e != null) {
