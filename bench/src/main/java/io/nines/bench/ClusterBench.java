@@ -22,6 +22,7 @@ import io.nines.config.Tier;
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.cluster.ClusterOptions;
 import io.nines.coordinator.query.Queries;
+import io.nines.store.checklog.ApplyBatches;
 import io.nines.store.results.AppendOutcome;
 import io.nines.store.results.HazelcastResultStore;
 import io.nines.store.results.ResultStore;
@@ -167,6 +168,8 @@ public final class ClusterBench {
       feeder.feedTicks(
           intArg("warmupTicks", 40)); // warm-up: 40,000 results, the JIT and the partitions
       long before = feeder.accepted.get();
+      long ops0 = sumCounter(cluster, ApplyBatches.PARTITION_OPERATIONS_KEY);
+      long opChecks0 = sumCounter(cluster, ApplyBatches.PARTITION_CHECKS_KEY);
       long cpu0 = processCpuNanos();
       long[] vm0 = vmThreadCpuNanos();
       long t0 = System.nanoTime();
@@ -179,6 +182,8 @@ public final class ClusterBench {
       double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
       long[] vm1 = vmThreadCpuNanos();
       long accepted = feeder.accepted.get() - before;
+      long ops = sumCounter(cluster, ApplyBatches.PARTITION_OPERATIONS_KEY) - ops0;
+      long opChecks = sumCounter(cluster, ApplyBatches.PARTITION_CHECKS_KEY) - opChecks0;
       print(
           new JsonObject()
               .put("phase", "ingest")
@@ -193,10 +198,27 @@ public final class ClusterBench {
               .put("cpuMicrosPerResult", round(cpuSeconds * 1e6 / accepted))
               .put("jitCpuSeconds", round((vm1[0] - vm0[0]) / 1e9))
               .put("gcCpuSeconds", round((vm1[1] - vm0[1]) / 1e9))
+              .put("partitionOperations", ops)
+              .put("checksPerPartitionOperation", ops == 0 ? 0 : round((double) opChecks / ops))
               .put("loadAverage", loadAverage()));
     } finally {
       close(cluster);
     }
+  }
+
+  /**
+   * The sum over the members of the user-context counter {@code key} (a {@code LongAdder}); 0 where
+   * a member has none.
+   */
+  private static long sumCounter(List<ClusterMember> cluster, String key) {
+    long n = 0;
+    for (ClusterMember m : cluster) {
+      if (m.hazelcast().getUserContext().get(key)
+          instanceof java.util.concurrent.atomic.LongAdder a) {
+        n += a.sum();
+      }
+    }
+    return n;
   }
 
   /**

@@ -7,6 +7,7 @@ import com.hazelcast.core.OperationTimeoutException;
 import com.hazelcast.internal.partition.IPartitionService;
 import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.internal.serialization.SerializationService;
+import com.hazelcast.internal.util.ConcurrencyUtil;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.impl.MapService;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
@@ -35,13 +36,26 @@ import java.util.function.BiConsumer;
 /**
  * One partition owner's share of a batch: several checks' {@link ApplyBatch}es, sent to that owner
  * in ONE cluster operation (an executor task, {@code IExecutorService.submitToMember}) and applied
- * there, each by {@code submitToKey(checkId, ApplyBatch)} on its own partition. The owner-side
- * submits are local invocations: no network hop, no serialization of the processor. Each keeps
- * every guarantee of {@link ApplyBatch} (the owner decides, the synchronous backup replays the
- * decision, evaluation once per check that stored something, entry expiry, the durable journal),
- * and {@link #call} returns only after every check's submit completed, i.e. after every backup
- * acknowledged. A check whose submit fails fails the whole task; the shares that did apply are
- * duplicates when the batch comes again, so a retry is safe.
+ * there by {@link #applyAll}: the share's checks are grouped by partition, and each partition gets
+ * ONE {@link ApplyPartitionOperation}, invoked through Hazelcast's operation service ({@code
+ * invokeOnPartition}; a local invocation on the owner: no network hop, no serialization). It runs
+ * on the partition thread and hands each check's entry to that check's {@link ApplyBatch}, so every
+ * guarantee of the per-check processor holds: the owner decides (duplicates, refusals, retention,
+ * the evaluation, once per check that stored something), the entry's expiry is set, the durable
+ * journal records the change. Its backup is ONE synchronous backup operation per partition whose
+ * processor ({@link ReplayPartition}) replays every check's decision ({@link
+ * ApplyBatch.ReplayChange}); the invocation completes only after the backup acknowledged, and
+ * {@link #call} returns only after every partition's did. A partition whose operation fails fails
+ * the whole task; what did apply is duplicates when the batch comes again, so a retry is safe.
+ * (Writing through to the database is not the processor's business: {@code WriteThroughResultStore}
+ * does it around the append.)
+ *
+ * <p><b>Cost.</b> With {@code submitToKey} per check, each check was its own operation with its own
+ * backup operation, backup acknowledgement and future: a profile of two members found the per-check
+ * backups 42.6 % of the Java samples. Now a live batch of 500 results over 271 partitions is about
+ * 228 operations and as many backups instead of 500 of each (2.2 checks per operation); larger
+ * batches put more checks in each. The per-check work (deciding, replaying, serializing each
+ * check's change) stays: docs/capacity.md ("Ingest CPU") has what it saved.
  *
  * <p><b>Why not {@code IMap.submitToKeys} with one multi-check processor.</b> It was the first
  * design, and Hazelcast's source (5.3.8, the version vertx-hazelcast 5.0.7 brings; read from the
@@ -57,24 +71,30 @@ import java.util.function.BiConsumer;
  *   <li>{@code MultipleEntryOperationFactory.createOperation} hands every partition's operation the
  *       SAME processor instance and the WHOLE key set (each operation skips the keys of other
  *       partitions); on the caller's own member the instance is the caller's object, unserialized.
- *       So state between {@code process} and {@code getBackupProcessor} would have to be kept per
- *       thread or per partition, and a backup processor gets every key of the call.
  *   <li>{@code MultipleEntryOperation.getSyncBackupCount()} returns {@code 0} and {@code
- *       getAsyncBackupCount()} the map's total backup count: <b>its backups are asynchronous</b>.
- *       The {@code PartitionIteratingOperation}'s response handler only collects the partitions'
- *       responses; it cannot wait for backup acknowledgements. So {@code submitToKeys} completes
- *       before the backups applied the change, and a result acknowledged that way is lost if its
- *       owner dies right after. Our contract (docs/cluster.md: acknowledged = on the owner and its
- *       synchronous backup) forbids that.
+ *       getAsyncBackupCount()} the map's total backup count: <b>its backups are asynchronous</b>,
+ *       and the {@code PartitionIteratingOperation}'s response handler cannot wait for backup
+ *       acknowledgements. A result acknowledged that way is lost if its owner dies right after.
  * </ul>
  *
- * <p>Hence one task per owner, which keeps the per-check operations (and their synchronous backups)
- * but moves them onto the owner as local invocations, and makes the caller's cost one remote call
- * and one future per owner instead of per check.
+ * <p>{@link ApplyPartitionOperation} keeps what is right in {@code MultipleEntryOperation} (one
+ * operation, every key of one partition through the same entry machinery as {@code submitToKey})
+ * and changes the rest: synchronous backups (the map's {@code backupCount}, as {@code
+ * EntryOperation}), one fresh processor per operation holding only its partition's checks, one
+ * summed outcome as its answer, and its own serialization ids ({@link NinesOperations}).
  *
- * <p><b>Migration.</b> The caller groups checks by the owner it sees; if a partition moves before
- * the task runs, the owner-side {@code submitToKey} still goes to the key's current owner (a remote
- * invocation then), so correctness holds; only the saving is lost for that key.
+ * <p><b>Migration.</b> The caller groups checks by the owner it sees and the owner by the
+ * partitions it sees; if a partition moves before its operation runs, Hazelcast retries the
+ * operation on the partition's new owner (a remote invocation then, which reads it through {@link
+ * NinesOperations}), so correctness holds; only the saving of the local call is lost for that
+ * partition. {@code hazelcast.operation.fail.on.indeterminate.state} applies as to any backup-aware
+ * operation: a backup that does not acknowledge within the backup timeout, or an owner that leaves
+ * mid-way, fails the invocation instead of completing it.
+ *
+ * <p><b>Fallback.</b> A member that cannot read {@link ApplyPartitionOperation} (an older version,
+ * during a rolling upgrade) answers with a serialization failure before running anything; that
+ * partition's checks are then applied one by one with {@code submitToKey}, the path such a member
+ * knows ({@link #applyAll}).
  */
 public final class ApplyBatches implements Callable<AppendOutcome>, HazelcastInstanceAware {
 
@@ -205,11 +225,14 @@ public final class ApplyBatches implements Callable<AppendOutcome>, HazelcastIns
               new ApplyPartitionOperation(
                   map.getName(), p.keys, new ApplyPartition(p.checkIds, p.batches));
           // Bridged into a plain future: Hazelcast's keeps its own state and does not implement
-          // every method of CompletableFuture (exceptionallyCompose, for one).
+          // every method of CompletableFuture (exceptionallyCompose, for one). On the thread that
+          // completes it, as IMap's own futures do: its default executor for callbacks is a NEW
+          // THREAD per callback on a machine of 2 cores (ForkJoinPool's common pool has one thread
+          // then), which tripled the CPU per result in bench/cluster.
           CompletableFuture<AppendOutcome> done = new CompletableFuture<>();
           operations
               .<AppendOutcome>invokeOnPartition(MapService.SERVICE_NAME, op, partitionId)
-              .whenComplete(
+              .whenCompleteAsync(
                   (r, e) -> {
                     if (e == null) {
                       done.complete(r);
@@ -218,7 +241,8 @@ public final class ApplyBatches implements Callable<AppendOutcome>, HazelcastIns
                     } else {
                       done.completeExceptionally(e);
                     }
-                  });
+                  },
+                  ConcurrencyUtil.CALLER_RUNS);
           each.add(done);
         });
     return sum(each);
@@ -260,7 +284,8 @@ public final class ApplyBatches implements Callable<AppendOutcome>, HazelcastIns
     List<CompletableFuture<AppendOutcome>> each = new ArrayList<>(checkIds.size());
     for (int i = 0; i < checkIds.size(); i++) {
       CompletableFuture<AppendOutcome> done = new CompletableFuture<>();
-      map.submitToKey(checkIds.get(i), batches.get(i)).whenComplete(complete(done));
+      map.submitToKey(checkIds.get(i), batches.get(i))
+          .whenCompleteAsync(complete(done), ConcurrencyUtil.CALLER_RUNS);
       each.add(done);
     }
     return sum(each);
