@@ -33,10 +33,9 @@ import java.util.concurrent.atomic.LongAdder;
  * duplicate (refused results only) has no backup step.
  *
  * <p>Run through an {@link ApplyPartition} (one operation for all the checks of a partition, whose
- * one backup operation replays every check's {@link ReplayChange}), or on its own by {@code
- * submitToKey} (the fallback for an owner that cannot read that operation). An instance carries
- * state from {@link #process} to {@link #getBackupProcessor()}: use each instance for one operation
- * only.
+ * one backup operation replays every check's {@link ReplayChange}); it also works on its own with
+ * {@code submitToKey}, as members of earlier versions run it. An instance carries state from {@link
+ * #process} to {@link #getBackupProcessor()}: use each instance for one operation only.
  */
 public final class ApplyBatch
     implements EntryProcessor<String, CheckLog, AppendOutcome>, HazelcastInstanceAware {

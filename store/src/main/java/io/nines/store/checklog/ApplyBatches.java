@@ -10,7 +10,6 @@ import com.hazelcast.internal.serialization.SerializationService;
 import com.hazelcast.internal.util.ConcurrencyUtil;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.impl.MapService;
-import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.spi.impl.AbstractDistributedObject;
 import com.hazelcast.spi.impl.NodeEngine;
 import com.hazelcast.spi.impl.operationservice.OperationService;
@@ -31,7 +30,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.BiConsumer;
 
 /**
  * One partition owner's share of a batch: several checks' {@link ApplyBatch}es, sent to that owner
@@ -91,10 +89,15 @@ import java.util.function.BiConsumer;
  * operation: a backup that does not acknowledge within the backup timeout, or an owner that leaves
  * mid-way, fails the invocation instead of completing it.
  *
- * <p><b>Fallback.</b> A member that cannot read {@link ApplyPartitionOperation} (an older version,
- * during a rolling upgrade) answers with a serialization failure before running anything; that
- * partition's checks are then applied one by one with {@code submitToKey}, the path such a member
- * knows ({@link #applyAll}).
+ * <p><b>Rolling upgrade.</b> A member of a version before these operations cannot read one: it logs
+ * the serialization failure and its invocation is retried (Hazelcast treats it so) until the
+ * share's bound fails the batch with {@code 503}, and the agent sends it again. That happens only
+ * when an operation must go to such a member (a partition that moved between grouping and
+ * invocation, or a share applied from the caller after its owner left); a share sent to it as a
+ * task ({@link ApplyBatches}, which it knows) runs its own per-check code. So a rolling upgrade
+ * costs at most some resent batches while partitions move, never a wrong acknowledgement. (A
+ * per-check fallback on the serialization failure was tried: the failure never reaches the caller
+ * before Hazelcast's retries run out, minutes later.)
  */
 public final class ApplyBatches implements Callable<AppendOutcome>, HazelcastInstanceAware {
 
@@ -189,11 +192,6 @@ public final class ApplyBatches implements Callable<AppendOutcome>, HazelcastIns
    * {@link ApplyPartitionOperation} per partition (on this member, when it owns them), each with
    * one synchronous backup operation. The future completes with the sum of their outcomes once all
    * completed, i.e. once every backup acknowledged, or fails with the first failure.
-   *
-   * <p>A partition whose operation the target member could not read (a member of an older version
-   * during a rolling upgrade, without {@link NinesOperations}) is applied check by check with
-   * {@code submitToKey} instead: nothing of it was applied, and the per-check path is the one such
-   * a member knows.
    */
   public static CompletableFuture<AppendOutcome> applyAll(
       IMap<String, CheckLog> map, List<String> checkIds, List<ApplyBatch> batches) {
@@ -236,8 +234,6 @@ public final class ApplyBatches implements Callable<AppendOutcome>, HazelcastIns
                   (r, e) -> {
                     if (e == null) {
                       done.complete(r);
-                    } else if (unreadable(e)) {
-                      submitEach(map, p.checkIds, p.batches).whenComplete(complete(done));
                     } else {
                       done.completeExceptionally(e);
                     }
@@ -259,47 +255,6 @@ public final class ApplyBatches implements Callable<AppendOutcome>, HazelcastIns
       checkIds.add(checkId);
       batches.add(batch);
     }
-  }
-
-  /** Whether {@code t} says that the member an operation was sent to could not read it. */
-  static boolean unreadable(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof HazelcastSerializationException || c instanceof ClassNotFoundException) {
-        return true;
-      }
-      if (c.getCause() == c) {
-        break;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * The per-check path: {@code submitToKey(checkIds.get(i), batches.get(i))} for every i, each with
-   * its own synchronous backup. Only for a partition whose owner cannot read {@link
-   * ApplyPartitionOperation} ({@link #applyAll}).
-   */
-  static CompletableFuture<AppendOutcome> submitEach(
-      IMap<String, CheckLog> map, List<String> checkIds, List<ApplyBatch> batches) {
-    List<CompletableFuture<AppendOutcome>> each = new ArrayList<>(checkIds.size());
-    for (int i = 0; i < checkIds.size(); i++) {
-      CompletableFuture<AppendOutcome> done = new CompletableFuture<>();
-      map.submitToKey(checkIds.get(i), batches.get(i))
-          .whenCompleteAsync(complete(done), ConcurrencyUtil.CALLER_RUNS);
-      each.add(done);
-    }
-    return sum(each);
-  }
-
-  private static BiConsumer<AppendOutcome, Throwable> complete(
-      CompletableFuture<AppendOutcome> done) {
-    return (r, e) -> {
-      if (e == null) {
-        done.complete(r);
-      } else {
-        done.completeExceptionally(e);
-      }
-    };
   }
 
   private static CompletableFuture<AppendOutcome> sum(List<CompletableFuture<AppendOutcome>> each) {
