@@ -168,7 +168,8 @@ public final class HazelcastResultStore implements ResultStore {
    * Adds what this store needs to a member's configuration: the checks map with {@code backupCount}
    * synchronous backups, values held as objects (so a batch does not deserialize the check's whole
    * history), the split-brain merge policy that unites both sides' results, the Compact
-   * serializers, a Java-serialization filter that refuses every {@code io.nines} class, and {@link
+   * serializers, the factory of the partition operation ({@link NinesOperations}), a
+   * Java-serialization filter that refuses every {@code io.nines} class, and {@link
    * #FAIL_ON_INDETERMINATE_STATE} (for every map of the member: the property is Hazelcast's, not a
    * map's).
    *
