@@ -22,6 +22,7 @@ import io.nines.config.Tier;
 import io.nines.coordinator.cluster.ClusterMember;
 import io.nines.coordinator.cluster.ClusterOptions;
 import io.nines.coordinator.query.Queries;
+import io.nines.store.checklog.ApplyBatches;
 import io.nines.store.results.AppendOutcome;
 import io.nines.store.results.HazelcastResultStore;
 import io.nines.store.results.ResultStore;
@@ -53,7 +54,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *       location, batches of {@code batch} results spread over the members, {@code inFlight}
  *       appends outstanding; also the process's CPU time per result (all members share this JVM, so
  *       it is the whole cluster's CPU), the figure that says whether members on their own machines
- *       would add throughput;
+ *       would add throughput; and the partition operations the members invoked, with the checks
+ *       each carried on average ({@code checksPerPartitionOperation}: about 2.2 for batches of 500
+ *       over 271 partitions);
  *   <li><b>query90d</b>: one member; service {@code s0000}'s one check ran 90 days at 30 s from one
  *       location (259,200 results, 1 in 200 failing), appended with the simulated clock advancing
  *       and {@code retention.raw} at its default 7 days, so the check holds 7 days of raw results
@@ -167,6 +170,8 @@ public final class ClusterBench {
       feeder.feedTicks(
           intArg("warmupTicks", 40)); // warm-up: 40,000 results, the JIT and the partitions
       long before = feeder.accepted.get();
+      long ops0 = sumCounter(cluster, ApplyBatches.PARTITION_OPERATIONS_KEY);
+      long opChecks0 = sumCounter(cluster, ApplyBatches.PARTITION_CHECKS_KEY);
       long cpu0 = processCpuNanos();
       long[] vm0 = vmThreadCpuNanos();
       long t0 = System.nanoTime();
@@ -179,6 +184,8 @@ public final class ClusterBench {
       double cpuSeconds = (processCpuNanos() - cpu0) / 1e9;
       long[] vm1 = vmThreadCpuNanos();
       long accepted = feeder.accepted.get() - before;
+      long ops = sumCounter(cluster, ApplyBatches.PARTITION_OPERATIONS_KEY) - ops0;
+      long opChecks = sumCounter(cluster, ApplyBatches.PARTITION_CHECKS_KEY) - opChecks0;
       print(
           new JsonObject()
               .put("phase", "ingest")
@@ -193,10 +200,27 @@ public final class ClusterBench {
               .put("cpuMicrosPerResult", round(cpuSeconds * 1e6 / accepted))
               .put("jitCpuSeconds", round((vm1[0] - vm0[0]) / 1e9))
               .put("gcCpuSeconds", round((vm1[1] - vm0[1]) / 1e9))
+              .put("partitionOperations", ops)
+              .put("checksPerPartitionOperation", ops == 0 ? 0 : round((double) opChecks / ops))
               .put("loadAverage", loadAverage()));
     } finally {
       close(cluster);
     }
+  }
+
+  /**
+   * The sum over the members of the user-context counter {@code key} (a {@code LongAdder}); 0 where
+   * a member has none.
+   */
+  private static long sumCounter(List<ClusterMember> cluster, String key) {
+    long n = 0;
+    for (ClusterMember m : cluster) {
+      if (m.hazelcast().getUserContext().get(key)
+          instanceof java.util.concurrent.atomic.LongAdder a) {
+        n += a.sum();
+      }
+    }
+    return n;
   }
 
   /**

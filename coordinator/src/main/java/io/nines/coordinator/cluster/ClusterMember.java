@@ -132,7 +132,7 @@ public final class ClusterMember {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    HazelcastClusterManager manager = new HazelcastClusterManager(config);
+    HazelcastClusterManager manager = new RetryingClusterManager(config);
     return Vertx.builder()
         .with(vertxOptions)
         .withClusterManager(manager)

@@ -24,16 +24,18 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>The backups do not run it again: {@link #getBackupProcessor()} hands them a {@link
  * ReplayChange} with the change this run decided, evaluation included. With a synchronous backup,
- * {@code submitToKey} completes only after the backup has applied it, which is when the agent may
- * be told that its results are safe. A batch's duplicates (results this check stored before, sent
- * again) go to the backups too, with the hours of history they shaped ({@link CheckLog#reaffirm}):
- * the agent sends a batch again when it did not hear "accepted", for instance because the backup
- * did not acknowledge the first time, so "accepted" for a duplicate must also wait for the backups
- * to hold it. A backup that has them already is left as it was; a batch that changes nothing and
- * holds no duplicate (refused results only) has no backup step.
+ * the operation completes only after the backup has applied it, which is when the agent may be told
+ * that its results are safe. A batch's duplicates (results this check stored before, sent again) go
+ * to the backups too, with the hours of history they shaped ({@link CheckLog#reaffirm}): the agent
+ * sends a batch again when it did not hear "accepted", for instance because the backup did not
+ * acknowledge the first time, so "accepted" for a duplicate must also wait for the backups to hold
+ * it. A backup that has them already is left as it was; a batch that changes nothing and holds no
+ * duplicate (refused results only) has no backup step.
  *
- * <p>An instance carries state from {@link #process} to {@link #getBackupProcessor()}: use each
- * instance for one {@code submitToKey} only.
+ * <p>Run through an {@link ApplyPartition} (one operation for all the checks of a partition, whose
+ * one backup operation replays every check's {@link ReplayChange}); it also works on its own with
+ * {@code submitToKey}, as members of earlier versions run it. An instance carries state from {@link
+ * #process} to {@link #getBackupProcessor()}: use each instance for one operation only.
  */
 public final class ApplyBatch
     implements EntryProcessor<String, CheckLog, AppendOutcome>, HazelcastInstanceAware {
@@ -74,10 +76,21 @@ public final class ApplyBatch
 
   @Override
   public void setHazelcastInstance(HazelcastInstance hazelcast) {
-    member = hazelcast.getCluster().getLocalMember().getUuid().toString();
     Object counter = hazelcast.getUserContext().get(EVALUATIONS_KEY);
-    evaluations = counter instanceof LongAdder adder ? adder : null;
-    durable = isDurable(hazelcast);
+    init(
+        hazelcast.getCluster().getLocalMember().getUuid().toString(),
+        counter instanceof LongAdder adder ? adder : null,
+        isDurable(hazelcast));
+  }
+
+  /**
+   * What {@link #setHazelcastInstance} sets, given once for all the checks of a partition by {@link
+   * ApplyPartition}.
+   */
+  void init(String member, LongAdder evaluations, boolean durable) {
+    this.member = member;
+    this.evaluations = evaluations;
+    this.durable = durable;
   }
 
   static boolean isDurable(HazelcastInstance hazelcast) {
@@ -177,6 +190,13 @@ public final class ApplyBatch
     @Override
     public void setHazelcastInstance(HazelcastInstance hazelcast) {
       durable = isDurable(hazelcast);
+    }
+
+    /**
+     * What {@link #setHazelcastInstance} sets, given once per partition by {@link ReplayPartition}.
+     */
+    void init(boolean durable) {
+      this.durable = durable;
     }
 
     @Override

@@ -4,13 +4,25 @@ import com.hazelcast.core.HazelcastException;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.core.OperationTimeoutException;
+import com.hazelcast.internal.partition.IPartitionService;
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.serialization.SerializationService;
+import com.hazelcast.internal.util.ConcurrencyUtil;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.impl.MapService;
+import com.hazelcast.spi.impl.AbstractDistributedObject;
+import com.hazelcast.spi.impl.NodeEngine;
+import com.hazelcast.spi.impl.operationservice.OperationService;
 import io.nines.common.Checks;
 import io.nines.store.results.AppendOutcome;
 import io.nines.store.results.Rejection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -22,13 +34,26 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * One partition owner's share of a batch: several checks' {@link ApplyBatch}es, sent to that owner
  * in ONE cluster operation (an executor task, {@code IExecutorService.submitToMember}) and applied
- * there, each by {@code submitToKey(checkId, ApplyBatch)} on its own partition. The owner-side
- * submits are local invocations: no network hop, no serialization of the processor. Each keeps
- * every guarantee of {@link ApplyBatch} (the owner decides, the synchronous backup replays the
- * decision, evaluation once per check that stored something, entry expiry, the durable journal),
- * and {@link #call} returns only after every check's submit completed, i.e. after every backup
- * acknowledged. A check whose submit fails fails the whole task; the shares that did apply are
- * duplicates when the batch comes again, so a retry is safe.
+ * there by {@link #applyAll}: the share's checks are grouped by partition, and each partition gets
+ * ONE {@link ApplyPartitionOperation}, invoked through Hazelcast's operation service ({@code
+ * invokeOnPartition}; a local invocation on the owner: no network hop, no serialization). It runs
+ * on the partition thread and hands each check's entry to that check's {@link ApplyBatch}, so every
+ * guarantee of the per-check processor holds: the owner decides (duplicates, refusals, retention,
+ * the evaluation, once per check that stored something), the entry's expiry is set, the durable
+ * journal records the change. Its backup is ONE synchronous backup operation per partition whose
+ * processor ({@link ReplayPartition}) replays every check's decision ({@link
+ * ApplyBatch.ReplayChange}); the invocation completes only after the backup acknowledged, and
+ * {@link #call} returns only after every partition's did. A partition whose operation fails fails
+ * the whole task; what did apply is duplicates when the batch comes again, so a retry is safe.
+ * (Writing through to the database is not the processor's business: {@code WriteThroughResultStore}
+ * does it around the append.)
+ *
+ * <p><b>Cost.</b> With {@code submitToKey} per check, each check was its own operation with its own
+ * backup operation, backup acknowledgement and future: a profile of two members found the per-check
+ * backups 42.6 % of the Java samples. Now a live batch of 500 results over 271 partitions is about
+ * 228 operations and as many backups instead of 500 of each (2.2 checks per operation); larger
+ * batches put more checks in each. The per-check work (deciding, replaying, serializing each
+ * check's change) stays: docs/capacity.md ("Ingest CPU") has what it saved.
  *
  * <p><b>Why not {@code IMap.submitToKeys} with one multi-check processor.</b> It was the first
  * design, and Hazelcast's source (5.3.8, the version vertx-hazelcast 5.0.7 brings; read from the
@@ -44,24 +69,35 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code MultipleEntryOperationFactory.createOperation} hands every partition's operation the
  *       SAME processor instance and the WHOLE key set (each operation skips the keys of other
  *       partitions); on the caller's own member the instance is the caller's object, unserialized.
- *       So state between {@code process} and {@code getBackupProcessor} would have to be kept per
- *       thread or per partition, and a backup processor gets every key of the call.
  *   <li>{@code MultipleEntryOperation.getSyncBackupCount()} returns {@code 0} and {@code
- *       getAsyncBackupCount()} the map's total backup count: <b>its backups are asynchronous</b>.
- *       The {@code PartitionIteratingOperation}'s response handler only collects the partitions'
- *       responses; it cannot wait for backup acknowledgements. So {@code submitToKeys} completes
- *       before the backups applied the change, and a result acknowledged that way is lost if its
- *       owner dies right after. Our contract (docs/cluster.md: acknowledged = on the owner and its
- *       synchronous backup) forbids that.
+ *       getAsyncBackupCount()} the map's total backup count: <b>its backups are asynchronous</b>,
+ *       and the {@code PartitionIteratingOperation}'s response handler cannot wait for backup
+ *       acknowledgements. A result acknowledged that way is lost if its owner dies right after.
  * </ul>
  *
- * <p>Hence one task per owner, which keeps the per-check operations (and their synchronous backups)
- * but moves them onto the owner as local invocations, and makes the caller's cost one remote call
- * and one future per owner instead of per check.
+ * <p>{@link ApplyPartitionOperation} keeps what is right in {@code MultipleEntryOperation} (one
+ * operation, every key of one partition through the same entry machinery as {@code submitToKey})
+ * and changes the rest: synchronous backups (the map's {@code backupCount}, as {@code
+ * EntryOperation}), one fresh processor per operation holding only its partition's checks, one
+ * summed outcome as its answer, and its own serialization ids ({@link NinesOperations}).
  *
- * <p><b>Migration.</b> The caller groups checks by the owner it sees; if a partition moves before
- * the task runs, the owner-side {@code submitToKey} still goes to the key's current owner (a remote
- * invocation then), so correctness holds; only the saving is lost for that key.
+ * <p><b>Migration.</b> The caller groups checks by the owner it sees and the owner by the
+ * partitions it sees; if a partition moves before its operation runs, Hazelcast retries the
+ * operation on the partition's new owner (a remote invocation then, which reads it through {@link
+ * NinesOperations}), so correctness holds; only the saving of the local call is lost for that
+ * partition. {@code hazelcast.operation.fail.on.indeterminate.state} applies as to any backup-aware
+ * operation: a backup that does not acknowledge within the backup timeout, or an owner that leaves
+ * mid-way, fails the invocation instead of completing it.
+ *
+ * <p><b>Rolling upgrade.</b> A member of a version before these operations cannot read one: it logs
+ * the serialization failure and its invocation is retried (Hazelcast treats it so) until the
+ * share's bound fails the batch with {@code 503}, and the agent sends it again. That happens only
+ * when an operation must go to such a member (a partition that moved between grouping and
+ * invocation, or a share applied from the caller after its owner left); a share sent to it as a
+ * task ({@link ApplyBatches}, which it knows) runs its own per-check code. So a rolling upgrade
+ * costs at most some resent batches while partitions move, never a wrong acknowledgement. (A
+ * per-check fallback on the serialization failure was tried: the failure never reaches the caller
+ * before Hazelcast's retries run out, minutes later.)
  */
 public final class ApplyBatches implements Callable<AppendOutcome>, HazelcastInstanceAware {
 
@@ -70,6 +106,16 @@ public final class ApplyBatches implements Callable<AppendOutcome>, HazelcastIns
    * received from other members), for tests and diagnostics.
    */
   public static final String TASKS_KEY = "nines.applyBatchesTasks";
+
+  /**
+   * The user-context keys of a member's {@link LongAdder}s of the partition operations it invoked
+   * ({@link #applyAll}) and of the checks they carried, for diagnostics and {@code bench/cluster}
+   * (checks per operation).
+   */
+  public static final String PARTITION_OPERATIONS_KEY = "nines.partitionOperations";
+
+  /** See {@link #PARTITION_OPERATIONS_KEY}. */
+  public static final String PARTITION_CHECKS_KEY = "nines.partitionOperationChecks";
 
   /**
    * The most {@link #call} waits for its checks' operations, as long as the sender waits for the
@@ -116,7 +162,7 @@ public final class ApplyBatches implements Callable<AppendOutcome>, HazelcastIns
     if (counter instanceof LongAdder adder) {
       adder.increment();
     }
-    CompletableFuture<AppendOutcome> all = submitAll(hazelcast.getMap(mapName), checkIds, batches);
+    CompletableFuture<AppendOutcome> all = applyAll(hazelcast.getMap(mapName), checkIds, batches);
     try {
       return all.get(TASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -142,16 +188,76 @@ public final class ApplyBatches implements Callable<AppendOutcome>, HazelcastIns
   }
 
   /**
-   * Submits {@code batches.get(i)} to {@code checkIds.get(i)} for every i, without blocking; the
-   * future completes with the sum of their outcomes once all completed, or fails with the first
-   * failure.
+   * Applies {@code batches.get(i)} to {@code checkIds.get(i)} for every i, without blocking: ONE
+   * {@link ApplyPartitionOperation} per partition (on this member, when it owns them), each with
+   * one synchronous backup operation. The future completes with the sum of their outcomes once all
+   * completed, i.e. once every backup acknowledged, or fails with the first failure.
    */
-  public static CompletableFuture<AppendOutcome> submitAll(
+  public static CompletableFuture<AppendOutcome> applyAll(
       IMap<String, CheckLog> map, List<String> checkIds, List<ApplyBatch> batches) {
-    List<CompletableFuture<AppendOutcome>> each = new ArrayList<>(checkIds.size());
-    for (int i = 0; i < checkIds.size(); i++) {
-      each.add(map.submitToKey(checkIds.get(i), batches.get(i)).toCompletableFuture());
+    if (!(map instanceof AbstractDistributedObject<?> member)) {
+      throw new IllegalStateException(
+          "map '" + map.getName() + "': not a member's map (expected: this member's proxy)");
     }
+    NodeEngine engine = member.getNodeEngine();
+    SerializationService ss = engine.getSerializationService();
+    IPartitionService partitions = engine.getPartitionService();
+    Map<Integer, Partition> byPartition = new LinkedHashMap<>();
+    for (int i = 0; i < checkIds.size(); i++) {
+      Data key = ss.toData(checkIds.get(i));
+      byPartition
+          .computeIfAbsent(partitions.getPartitionId(key), p -> new Partition())
+          .add(key, checkIds.get(i), batches.get(i));
+    }
+    Map<String, Object> context = engine.getHazelcastInstance().getUserContext();
+    if (context.get(PARTITION_OPERATIONS_KEY) instanceof LongAdder ops
+        && context.get(PARTITION_CHECKS_KEY) instanceof LongAdder checks) {
+      ops.add(byPartition.size());
+      checks.add(checkIds.size());
+    }
+    OperationService operations = engine.getOperationService();
+    List<CompletableFuture<AppendOutcome>> each = new ArrayList<>(byPartition.size());
+    byPartition.forEach(
+        (partitionId, p) -> {
+          ApplyPartitionOperation op =
+              new ApplyPartitionOperation(
+                  map.getName(), p.keys, new ApplyPartition(p.checkIds, p.batches));
+          // Bridged into a plain future: Hazelcast's keeps its own state and does not implement
+          // every method of CompletableFuture (exceptionallyCompose, for one). On the thread that
+          // completes it, as IMap's own futures do: its default executor for callbacks is a NEW
+          // THREAD per callback on a machine of 2 cores (ForkJoinPool's common pool has one thread
+          // then), which tripled the CPU per result in bench/cluster.
+          CompletableFuture<AppendOutcome> done = new CompletableFuture<>();
+          operations
+              .<AppendOutcome>invokeOnPartition(MapService.SERVICE_NAME, op, partitionId)
+              .whenCompleteAsync(
+                  (r, e) -> {
+                    if (e == null) {
+                      done.complete(r);
+                    } else {
+                      done.completeExceptionally(e);
+                    }
+                  },
+                  ConcurrencyUtil.CALLER_RUNS);
+          each.add(done);
+        });
+    return sum(each);
+  }
+
+  /** The checks of one partition, for one operation. */
+  private static final class Partition {
+    final Set<Data> keys = new HashSet<>();
+    final List<String> checkIds = new ArrayList<>();
+    final List<ApplyBatch> batches = new ArrayList<>();
+
+    void add(Data key, String checkId, ApplyBatch batch) {
+      keys.add(key);
+      checkIds.add(checkId);
+      batches.add(batch);
+    }
+  }
+
+  private static CompletableFuture<AppendOutcome> sum(List<CompletableFuture<AppendOutcome>> each) {
     return CompletableFuture.allOf(each.toArray(new CompletableFuture<?>[0]))
         .thenApply(
             done -> {

@@ -51,6 +51,8 @@ public final class Serializers {
       new ApplyBatchSerializer(),
       new ReplayChangeSerializer(),
       new ApplyBatchesSerializer(),
+      new ApplyPartitionSerializer(),
+      new ReplayPartitionSerializer(),
       new AppendOutcomeSerializer(),
       new ReadCheckSerializer(),
       new ResultListSerializer(),
@@ -529,6 +531,62 @@ public final class Serializers {
     @Override
     public Class<ApplyBatches> getCompactClass() {
       return ApplyBatches.class;
+    }
+  }
+
+  static final class ApplyPartitionSerializer implements CompactSerializer<ApplyPartition> {
+    @Override
+    public ApplyPartition read(CompactReader in) {
+      String[] ids = in.readArrayOfString("checkIds");
+      ApplyBatch[] batches = in.readArrayOfCompact("batches", ApplyBatch.class);
+      return new ApplyPartition(Arrays.asList(ids), Arrays.asList(batches));
+    }
+
+    @Override
+    public void write(CompactWriter out, ApplyPartition p) {
+      out.writeArrayOfString("checkIds", p.checkIds.toArray(new String[0]));
+      out.writeArrayOfCompact("batches", p.batches.toArray(new ApplyBatch[0]));
+    }
+
+    @Override
+    public String getTypeName() {
+      return "nines.ApplyPartition";
+    }
+
+    @Override
+    public Class<ApplyPartition> getCompactClass() {
+      return ApplyPartition.class;
+    }
+  }
+
+  static final class ReplayPartitionSerializer implements CompactSerializer<ReplayPartition> {
+    @Override
+    public ReplayPartition read(CompactReader in) {
+      String[] ids = in.readArrayOfString("checkIds");
+      ApplyBatch.ReplayChange[] replays =
+          in.readArrayOfCompact("replays", ApplyBatch.ReplayChange.class);
+      Map<String, ApplyBatch.ReplayChange> byCheck = new LinkedHashMap<>();
+      for (int i = 0; i < ids.length; i++) {
+        byCheck.put(ids[i], replays[i]);
+      }
+      return new ReplayPartition(byCheck);
+    }
+
+    @Override
+    public void write(CompactWriter out, ReplayPartition p) {
+      out.writeArrayOfString("checkIds", p.byCheck.keySet().toArray(new String[0]));
+      out.writeArrayOfCompact(
+          "replays", p.byCheck.values().toArray(new ApplyBatch.ReplayChange[0]));
+    }
+
+    @Override
+    public String getTypeName() {
+      return "nines.ReplayPartition";
+    }
+
+    @Override
+    public Class<ReplayPartition> getCompactClass() {
+      return ReplayPartition.class;
     }
   }
 

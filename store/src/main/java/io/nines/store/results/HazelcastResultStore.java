@@ -37,6 +37,7 @@ import io.nines.store.checklog.CountResults;
 import io.nines.store.checklog.HistorySlice;
 import io.nines.store.checklog.HistorySlices;
 import io.nines.store.checklog.HotRead;
+import io.nines.store.checklog.NinesOperations;
 import io.nines.store.checklog.ReadCheck;
 import io.nines.store.checklog.ResultList;
 import io.nines.store.checklog.Serializers;
@@ -66,17 +67,19 @@ import java.util.concurrent.atomic.LongAdder;
  * <p><b>Writes.</b> {@link #append} splits the results by check, groups the checks by the member
  * that owns their partition, and sends each other member its share in ONE operation (an {@link
  * ApplyBatches} task on the executor {@value #EXECUTOR_NAME}); this member's own share it applies
- * itself. On the owner, each check is applied with {@code submitToKey(checkId, ApplyBatch)}, a
- * local invocation: the entry processor runs on the partition thread and decides everything there
- * (duplicates, refusals, retention, the evaluation). Its backup step replays that decision on the
- * synchronous backup ({@link #configure}'s {@code backupCount}); {@code submitToKey} completes
- * after the backup acknowledged, the owner's task after all its checks did, and the returned future
- * after every owner's. So when the agent hears "accepted", losing any one member loses nothing. A
- * failed share fails the whole future; shares that did apply are duplicates when the agent sends
- * the batch again. ({@link ApplyBatches} says why not {@code IMap.submitToKeys}: its backups are
- * asynchronous.) Every {@code submitToKey} fails, rather than completes, when its backup did not
- * acknowledge within Hazelcast's backup timeout ({@link #FAIL_ON_INDETERMINATE_STATE}), and a
- * duplicate too is acknowledged only once the backup holds it ({@link ApplyBatch}).
+ * itself. On the owner, the share's checks are grouped by partition and each partition is applied
+ * by ONE {@link io.nines.store.checklog.ApplyPartitionOperation} ({@link ApplyBatches#applyAll}), a
+ * local invocation: it runs each check's entry processor on the partition thread, which decides
+ * everything there (duplicates, refusals, retention, the evaluation). Its ONE backup operation
+ * replays every check's decision on the synchronous backup ({@link #configure}'s {@code
+ * backupCount}); the operation completes after the backup acknowledged, the owner's task after all
+ * its partitions' did, and the returned future after every owner's. So when the agent hears
+ * "accepted", losing any one member loses nothing. A failed share fails the whole future; shares
+ * that did apply are duplicates when the agent sends the batch again. ({@link ApplyBatches} says
+ * why not {@code IMap.submitToKeys}: its backups are asynchronous.) Every partition operation
+ * fails, rather than completes, when its backup did not acknowledge within Hazelcast's backup
+ * timeout ({@link #FAIL_ON_INDETERMINATE_STATE}), and a duplicate too is acknowledged only once the
+ * backup holds it ({@link ApplyBatch}).
  *
  * <p><b>Reads</b> run on the owner too (read-only processors), so any member answers any request
  * with what was acknowledged, and only the slice asked for travels.
@@ -165,7 +168,8 @@ public final class HazelcastResultStore implements ResultStore {
    * Adds what this store needs to a member's configuration: the checks map with {@code backupCount}
    * synchronous backups, values held as objects (so a batch does not deserialize the check's whole
    * history), the split-brain merge policy that unites both sides' results, the Compact
-   * serializers, a Java-serialization filter that refuses every {@code io.nines} class, and {@link
+   * serializers, the factory of the partition operation ({@link NinesOperations}), a
+   * Java-serialization filter that refuses every {@code io.nines} class, and {@link
    * #FAIL_ON_INDETERMINATE_STATE} (for every map of the member: the property is Hazelcast's, not a
    * map's).
    *
@@ -218,6 +222,11 @@ public final class HazelcastResultStore implements ResultStore {
     config.setProperty(FAIL_ON_INDETERMINATE_STATE, "true");
 
     config.getUserContext().putIfAbsent(ApplyBatches.TASKS_KEY, new LongAdder());
+    config.getUserContext().putIfAbsent(ApplyBatches.PARTITION_OPERATIONS_KEY, new LongAdder());
+    config.getUserContext().putIfAbsent(ApplyBatches.PARTITION_CHECKS_KEY, new LongAdder());
+    config
+        .getSerializationConfig()
+        .addDataSerializableFactory(NinesOperations.FACTORY_ID, new NinesOperations());
     config.addExecutorConfig(
         new ExecutorConfig(EXECUTOR_NAME).setPoolSize(EXECUTOR_THREADS).setStatisticsEnabled(true));
     return config;
@@ -273,7 +282,7 @@ public final class HazelcastResultStore implements ResultStore {
     try {
       // The checks grouped by the member that owns their partition now; null: this member. A
       // partition still without a known owner after OWNER_WAIT (a member that has not received the
-      // partition table yet, just after it joined) fails the batch: submitToKey would retry into
+      // partition table yet, just after it joined) fails the batch: its operations would retry into
       // the start-up exchange of the table, where an operation was seen never answered
       // (docs/cluster.md).
       Map<Member, Share> byOwner = new LinkedHashMap<>();
@@ -325,13 +334,13 @@ public final class HazelcastResultStore implements ResultStore {
   }
 
   /**
-   * Applies a share whose partitions this member owns (or had no owner): one local {@code
-   * submitToKey} per check, one future for all of them.
+   * Applies a share whose partitions this member owns: one local partition operation per partition
+   * ({@link ApplyBatches#applyAll}), one future for all of them.
    */
   private Future<AppendOutcome> applyHere(Share share, Context context) {
     CompletableFuture<AppendOutcome> stage;
     try {
-      stage = ApplyBatches.submitAll(checks, share.checkIds, share.batches);
+      stage = ApplyBatches.applyAll(checks, share.checkIds, share.batches);
     } catch (RuntimeException e) {
       return Future.failedFuture(translate(e));
     }
@@ -369,10 +378,10 @@ public final class HazelcastResultStore implements ResultStore {
   /**
    * Applies a share on its owner with ONE operation: an {@link ApplyBatches} task run by the
    * owner's executor {@value #EXECUTOR_NAME}. If the owner left before running it (or while it
-   * ran), or could not read it ({@link #ownerGone}), the share is applied key by key from here
-   * instead ({@code submitToKey} finds each key's new owner): checks the task already applied come
-   * back as duplicates, so the batch is either wholly stored or the future fails, never
-   * acknowledged in part.
+   * ran), or could not read it ({@link #ownerGone}), the share is applied from here instead, one
+   * operation per partition (Hazelcast finds each partition's new owner): checks the task already
+   * applied come back as duplicates, so the batch is either wholly stored or the future fails,
+   * never acknowledged in part.
    */
   private Future<AppendOutcome> applyOn(Member owner, Share share, Context context) {
     CompletableFuture<AppendOutcome> done = new CompletableFuture<>();
@@ -391,7 +400,7 @@ public final class HazelcastResultStore implements ResultStore {
               public void onFailure(Throwable t) {
                 if (ownerGone(t)) {
                   try {
-                    ApplyBatches.submitAll(checks, share.checkIds, share.batches)
+                    ApplyBatches.applyAll(checks, share.checkIds, share.batches)
                         .whenComplete(
                             (r, e) -> {
                               if (e != null) {
@@ -415,7 +424,7 @@ public final class HazelcastResultStore implements ResultStore {
   /**
    * Whether {@code t} says that the member a task was sent to is no longer there, or could not read
    * the task (a member of an older version, during a rolling upgrade): then the share is applied
-   * check by check instead.
+   * from this member instead.
    */
   static boolean ownerGone(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {

@@ -52,6 +52,7 @@ public final class StoreCluster implements AutoCloseable {
   private final String name = "nines-store-test-" + UUID.randomUUID();
   private final List<Member> members = new ArrayList<>();
   private Map<String, String> properties = Map.of();
+  private String seed;
 
   /** Starts {@code n} members, memory only, and waits until each sees all of them. */
   public static StoreCluster start(int n) {
@@ -93,6 +94,7 @@ public final class StoreCluster implements AutoCloseable {
         HazelcastInstance hz = Hazelcast.newHazelcastInstance(config);
         if (first == null) {
           first = "127.0.0.1:" + hz.getCluster().getLocalMember().getAddress().getPort();
+          cluster.seed = first;
         }
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
         cluster.members.add(new Member(vertx, hz, new ClusterBackend(vertx, hz, db)));
@@ -199,6 +201,18 @@ public final class StoreCluster implements AutoCloseable {
   public Member notOwnerOf(Object key) {
     Member owner = ownerOf(key);
     return members.stream().filter(m -> m != owner).findFirst().orElseThrow();
+  }
+
+  /**
+   * Starts one more member (memory only) and returns once it has joined, without waiting for the
+   * partitions to migrate to it: they move while the caller goes on.
+   */
+  public Member join() {
+    HazelcastInstance hz = Hazelcast.newHazelcastInstance(config(seed, null));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(4));
+    Member m = new Member(vertx, hz, new ClusterBackend(vertx, hz, null));
+    members.add(m);
+    return m;
   }
 
   public Member member(int i) {
