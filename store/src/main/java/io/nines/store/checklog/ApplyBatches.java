@@ -204,6 +204,8 @@ public final class ApplyBatches implements Callable<AppendOutcome>, HazelcastIns
     IPartitionService partitions = engine.getPartitionService();
     Map<Integer, Partition> byPartition = new LinkedHashMap<>();
     for (int i = 0; i < checkIds.size(); i++) {
+      // As IMap does for a map without a partitioning strategy (the checks map has none), and as
+      // HazelcastResultStore finds each check's owner: the key's serialized form decides.
       Data key = ss.toData(checkIds.get(i));
       byPartition
           .computeIfAbsent(partitions.getPartitionId(key), p -> new Partition())
