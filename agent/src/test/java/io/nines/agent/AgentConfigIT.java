@@ -308,10 +308,19 @@ class AgentConfigIT {
   @Test
   void whenAConfigurationBringsTheFirstBrowserCheck_thenTheAgentLooksForChromiumThenAndNotBefore(
       @TempDir Path bin) throws Exception {
-    // A "Chromium" that leaves a mark when started and then fails its start.
+    // A "Chromium" that leaves a mark when started and then fails its start at once: it names a
+    // DevTools port nobody listens on (port 1), so the trial fails on the refused connection. (A
+    // "Chromium" that only exits is seen as failed at the trial's 30 s deadline, since the
+    // watchdog shell around it lives on; the agent's stop waits for the trial, and this test's
+    // stop would race that deadline.)
     Path started = bin.resolve("started");
     Path chromium = bin.resolve("chromium");
-    java.nio.file.Files.writeString(chromium, "#!/bin/sh\ntouch '" + started + "'\nexit 1\n");
+    java.nio.file.Files.writeString(
+        chromium,
+        "#!/bin/sh\ntouch '"
+            + started
+            + "'\nfor a in \"$@\"; do case \"$a\" in --user-data-dir=*) d=\"${a#--user-data-dir=}\";;"
+            + " esac; done\nprintf '1\\n/devtools/browser/none\\n' > \"$d/DevToolsActivePort\"\nexit 1\n");
     assertThat(chromium.toFile().setExecutable(true)).isTrue();
     ConfigSources v1 = withBrowserCheck(config("1s", "home"), "elsewhere-browser", "us-east");
     ConfigSources v2 = withBrowserCheck(v1, "shop-browser", "eu-west");
