@@ -103,6 +103,27 @@ class LaunchersTest {
   }
 
   @Test
+  void whenJavaOptsReplacesTheAgentsDefaults_thenNettyStillGetsItsUnzeroedDirectBuffers()
+      throws Exception {
+    Path launcher = ROOT.resolve("agent-dist/src/dist/bin/nines-agent");
+
+    List<String> defaults = jvmOptions(launch(launcher, Map.of()));
+    List<String> replaced =
+        jvmOptions(launch(launcher, Map.of("JAVA_OPTS", "-Xmx256m -XX:+UseParallelGC")));
+
+    // Not a sizing flag: Netty allocates direct memory without zeroing it only where it may
+    // reach DirectByteBuffer's constructor (docs/deploy-agent.md, "Memory").
+    for (List<String> options : List.of(defaults, replaced)) {
+      assertThat(options)
+          .contains(
+              "--add-opens=java.base/java.nio=ALL-UNNAMED",
+              "-Dio.netty.tryReflectionSetAccessible=true");
+    }
+    assertThat(replaced).doesNotContain("-XX:+UseSerialGC");
+    assertThat(maxHeapMiB(replaced)).isEqualTo(256);
+  }
+
+  @Test
   void whenTheAgentDistributionHasItsOwnRuntime_thenTheLauncherRunsItEvenWithJavaHomeSet()
       throws Exception {
     Path home = Files.createDirectories(tmp.resolve("nines-agent-x"));
