@@ -86,7 +86,8 @@ class LaunchersTest {
     assertThat(defaults)
         .contains(
             "-Xmx128m",
-            "-Xmn8m",
+            "-XX:MaxNewSize=8m",
+            "-XX:MaxHeapFreeRatio=50",
             "-XX:MaxMetaspaceSize=96m",
             "-XX:+UseSerialGC",
             "-XX:+ExitOnOutOfMemoryError");
@@ -97,9 +98,36 @@ class LaunchersTest {
     List<String> c2 =
         jvmOptions(launch(launcher, Map.of("NINES_JAVA_OPTS", "-XX:TieredStopAtLevel=4")));
     assertThat(finalFlag(defaults, "TieredStopAtLevel")).isEqualTo("1");
-    // A young generation of 8 MiB whatever the heap bound (docs/deploy-agent.md, "Memory").
-    assertThat(finalFlag(defaults, "MaxNewSize")).isEqualTo(String.valueOf(8 * 1024 * 1024));
+    // A heap that starts at 8 MiB with a young generation of at most 8 MiB whatever the heap
+    // bound, and gives back at once what a full collection leaves more than half free
+    // (docs/deploy-agent.md, "Memory").
+    Map<String, String> flags = printFlagsFinal(defaults);
+    assertThat(flags.get("InitialHeapSize")).isEqualTo(String.valueOf(8 * 1024 * 1024));
+    assertThat(flags.get("MaxNewSize")).isEqualTo(String.valueOf(8 * 1024 * 1024));
+    assertThat(flags.get("MaxHeapFreeRatio")).isEqualTo("50");
+    assertThat(flags.get("ShrinkHeapInSteps")).isEqualTo("false");
     assertThat(finalFlag(c2, "TieredStopAtLevel")).isEqualTo("4");
+  }
+
+  @Test
+  void whenJavaOptsReplacesTheAgentsDefaults_thenNettyStillGetsItsUnzeroedDirectBuffers()
+      throws Exception {
+    Path launcher = ROOT.resolve("agent-dist/src/dist/bin/nines-agent");
+
+    List<String> defaults = jvmOptions(launch(launcher, Map.of()));
+    List<String> replaced =
+        jvmOptions(launch(launcher, Map.of("JAVA_OPTS", "-Xmx256m -XX:+UseParallelGC")));
+
+    // Not a sizing flag: Netty allocates direct memory without zeroing it only where it may
+    // reach DirectByteBuffer's constructor (docs/deploy-agent.md, "Memory").
+    for (List<String> options : List.of(defaults, replaced)) {
+      assertThat(options)
+          .contains(
+              "--add-opens=java.base/java.nio=ALL-UNNAMED",
+              "-Dio.netty.tryReflectionSetAccessible=true");
+    }
+    assertThat(replaced).doesNotContain("-Xms8m", "-XX:+UseSerialGC");
+    assertThat(maxHeapMiB(replaced)).isEqualTo(256);
   }
 
   @Test
