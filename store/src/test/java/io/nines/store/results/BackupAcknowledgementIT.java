@@ -4,16 +4,10 @@ import static io.nines.store.testing.TestFleets.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.IndeterminateOperationStateException;
-import com.hazelcast.map.impl.MapService;
-import com.hazelcast.map.impl.record.Record;
-import com.hazelcast.map.impl.recordstore.RecordStore;
-import com.hazelcast.spi.impl.NodeEngineImpl;
-import com.hazelcast.spi.impl.PartitionSpecificRunnable;
 import io.nines.common.ProbeResult;
 import io.nines.config.DownWhen;
 import io.nines.config.Fleet;
 import io.nines.store.StoreUnavailableException;
-import io.nines.store.checklog.CheckLog;
 import io.nines.store.testing.StoreCluster;
 import io.nines.store.testing.TestFleets;
 import io.vertx.core.Future;
@@ -22,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -121,7 +114,7 @@ class BackupAcknowledgementIT {
             .get(30, TimeUnit.SECONDS);
     assertThat(outcome.duplicates()).isEqualTo(1);
     StoreCluster.Member backup = backupOf("cart");
-    assertThat(backupReplica(backup, "cart"))
+    assertThat(StoreCluster.replicaResults(backup, "cart"))
         .as("the results in the backup's replica of 'cart'")
         .containsExactly("a/7");
   }
@@ -141,50 +134,6 @@ class BackupAcknowledgementIT {
     CountDownLatch release = StoreCluster.stall(backupOf(checkId), checkId);
     stalls.add(release);
     return release;
-  }
-
-  /**
-   * The ids of the results {@code member} holds of {@code checkId} as a backup replica, read on its
-   * partition thread; null when it holds no entry.
-   */
-  private static List<String> backupReplica(StoreCluster.Member member, String checkId)
-      throws Exception {
-    NodeEngineImpl nodeEngine = StoreCluster.nodeEngine(member);
-    int partition = member.hazelcast().getPartitionService().getPartition(checkId).getPartitionId();
-    CompletableFuture<List<String>> read = new CompletableFuture<>();
-    MapService maps = nodeEngine.getService(MapService.SERVICE_NAME);
-    nodeEngine
-        .getOperationService()
-        .execute(
-            new PartitionSpecificRunnable() {
-              @Override
-              public int getPartitionId() {
-                return partition;
-              }
-
-              @Override
-              public void run() {
-                try {
-                  RecordStore<?> store =
-                      maps.getMapServiceContext()
-                          .getPartitionContainer(partition)
-                          .getExistingRecordStore(HazelcastResultStore.MAP_NAME);
-                  Record<?> record =
-                      store == null
-                          ? null
-                          : store.getRecord(nodeEngine.getSerializationService().toData(checkId));
-                  CheckLog log =
-                      record == null
-                          ? null
-                          : nodeEngine.getSerializationService().toObject(record.getValue());
-                  read.complete(
-                      log == null ? null : log.results().stream().map(ProbeResult::id).toList());
-                } catch (RuntimeException e) {
-                  read.completeExceptionally(e);
-                }
-              }
-            });
-    return read.get(10, TimeUnit.SECONDS);
   }
 
   /** The failure of {@code append}, which must come within 30 s; null when it succeeded. */

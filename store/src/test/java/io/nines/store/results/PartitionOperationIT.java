@@ -6,11 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.serialization.Data;
 import com.hazelcast.internal.serialization.SerializationService;
-import com.hazelcast.map.impl.MapService;
-import com.hazelcast.map.impl.record.Record;
-import com.hazelcast.map.impl.recordstore.RecordStore;
-import com.hazelcast.spi.impl.NodeEngineImpl;
-import com.hazelcast.spi.impl.PartitionSpecificRunnable;
 import com.hazelcast.spi.impl.SerializationServiceSupport;
 import io.nines.common.ProbeResult;
 import io.nines.config.DownWhen;
@@ -19,7 +14,6 @@ import io.nines.store.checklog.ApplyBatch;
 import io.nines.store.checklog.ApplyBatches;
 import io.nines.store.checklog.ApplyPartition;
 import io.nines.store.checklog.ApplyPartitionOperation;
-import io.nines.store.checklog.CheckLog;
 import io.nines.store.checklog.CheckRules;
 import io.nines.store.testing.StoreCluster;
 import io.nines.store.testing.TestFleets;
@@ -30,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.AfterEach;
@@ -299,48 +292,9 @@ class PartitionOperationIT {
     return out;
   }
 
-  /**
-   * The ids of the results {@code member} holds of {@code checkId} in its own record store (its
-   * backup replica, when it does not own the check), read on its partition thread.
-   */
+  /** The ids of {@code member}'s own copy of {@code checkId}'s results; empty when it has none. */
   static List<String> backupReplica(StoreCluster.Member member, String checkId) throws Exception {
-    NodeEngineImpl nodeEngine = StoreCluster.nodeEngine(member);
-    int partition = member.hazelcast().getPartitionService().getPartition(checkId).getPartitionId();
-    CompletableFuture<List<String>> read = new CompletableFuture<>();
-    MapService maps = nodeEngine.getService(MapService.SERVICE_NAME);
-    nodeEngine
-        .getOperationService()
-        .execute(
-            new PartitionSpecificRunnable() {
-              @Override
-              public int getPartitionId() {
-                return partition;
-              }
-
-              @Override
-              public void run() {
-                try {
-                  RecordStore<?> store =
-                      maps.getMapServiceContext()
-                          .getPartitionContainer(partition)
-                          .getExistingRecordStore(HazelcastResultStore.MAP_NAME);
-                  Record<?> record =
-                      store == null
-                          ? null
-                          : store.getRecord(nodeEngine.getSerializationService().toData(checkId));
-                  CheckLog log =
-                      record == null
-                          ? null
-                          : nodeEngine.getSerializationService().toObject(record.getValue());
-                  read.complete(
-                      log == null
-                          ? List.of()
-                          : log.results().stream().map(ProbeResult::id).toList());
-                } catch (RuntimeException e) {
-                  read.completeExceptionally(e);
-                }
-              }
-            });
-    return read.get(10, TimeUnit.SECONDS);
+    List<String> ids = StoreCluster.replicaResults(member, checkId);
+    return ids == null ? List.of() : ids;
   }
 }

@@ -5,9 +5,14 @@ import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
+import com.hazelcast.map.impl.MapService;
+import com.hazelcast.map.impl.record.Record;
+import com.hazelcast.map.impl.recordstore.RecordStore;
 import com.hazelcast.spi.impl.NodeEngineImpl;
 import com.hazelcast.spi.impl.PartitionSpecificRunnable;
+import io.nines.common.ProbeResult;
 import io.nines.store.ClusterBackend;
+import io.nines.store.checklog.CheckLog;
 import io.nines.store.jdbc.Database;
 import io.nines.store.results.HazelcastResultStore;
 import io.nines.store.results.ResultStore;
@@ -19,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -145,6 +151,50 @@ public final class StoreCluster implements AutoCloseable {
     ClusterBackend.configure(c, 1, database, DOCUMENT_KINDS);
     properties.forEach(c::setProperty);
     return c;
+  }
+
+  /**
+   * The ids of the results {@code member} holds of {@code checkId} in its own record store (its
+   * backup replica, when it does not own the check), read on its partition thread; null when it
+   * holds no entry of the check.
+   */
+  public static List<String> replicaResults(Member member, String checkId) throws Exception {
+    NodeEngineImpl nodeEngine = nodeEngine(member);
+    int partition = member.hazelcast().getPartitionService().getPartition(checkId).getPartitionId();
+    CompletableFuture<List<String>> read = new CompletableFuture<>();
+    MapService maps = nodeEngine.getService(MapService.SERVICE_NAME);
+    nodeEngine
+        .getOperationService()
+        .execute(
+            new PartitionSpecificRunnable() {
+              @Override
+              public int getPartitionId() {
+                return partition;
+              }
+
+              @Override
+              public void run() {
+                try {
+                  RecordStore<?> store =
+                      maps.getMapServiceContext()
+                          .getPartitionContainer(partition)
+                          .getExistingRecordStore(HazelcastResultStore.MAP_NAME);
+                  Record<?> record =
+                      store == null
+                          ? null
+                          : store.getRecord(nodeEngine.getSerializationService().toData(checkId));
+                  CheckLog log =
+                      record == null
+                          ? null
+                          : nodeEngine.getSerializationService().toObject(record.getValue());
+                  read.complete(
+                      log == null ? null : log.results().stream().map(ProbeResult::id).toList());
+                } catch (RuntimeException e) {
+                  read.completeExceptionally(e);
+                }
+              }
+            });
+    return read.get(10, TimeUnit.SECONDS);
   }
 
   /**
