@@ -97,10 +97,15 @@ final class Chromium {
   /**
    * {@code command} under a watchdog shell, so that Chromium dies with the agent even when the
    * agent is killed with SIGKILL (when no shutdown hook runs): the shell starts Chromium in its own
-   * process group ({@code setsid}) and reads its standard input, a pipe from the agent; when the
-   * agent's process ends, the pipe closes, the read returns and the shell kills Chromium's whole
-   * process group and deletes the profile ({@code NINES_PROFILE}). Without {@code /bin/sh} and
-   * {@code setsid} the command runs as it is.
+   * process group ({@code setsid}) and, beside it, a reader of its standard input, a pipe from the
+   * agent; when the agent's process ends (or closes the pipe), the read returns and the reader
+   * kills Chromium's whole process group, after leaving a mark in the profile. The shell itself
+   * waits for Chromium: once Chromium has exited, for whatever reason, the shell kills what is left
+   * of its group and exits with Chromium's status, so that a browser that dies as it starts is seen
+   * at once rather than at the start's deadline. It deletes the profile ({@code NINES_PROFILE})
+   * only when the agent is gone (the mark): a live agent reads Chromium's output there to say why
+   * the start failed, then deletes it itself. Without {@code /bin/sh} and {@code setsid} the
+   * command runs as it is.
    */
   static List<String> watched(List<String> command) {
     if (!Files.isExecutable(Path.of("/bin/sh"))
@@ -111,9 +116,15 @@ final class Chromium {
     out.add("/bin/sh");
     out.add("-c");
     out.add(
-        "/usr/bin/setsid \"$0\" \"$@\" </dev/null & c=$!; cat >/dev/null;"
-            + " kill -9 -$c 2>/dev/null; kill -9 $c 2>/dev/null; wait $c;"
-            + " case \"$NINES_PROFILE\" in */nines-chromium-*) rm -rf -- \"$NINES_PROFILE\";; esac");
+        // The pipe is kept as fd 3 for the reader: a background command's standard input is
+        // /dev/null in a shell without job control.
+        "exec 3<&0; /usr/bin/setsid \"$0\" \"$@\" </dev/null 3<&- & c=$!;"
+            + " { cat <&3 >/dev/null; : 2>/dev/null >\"$NINES_PROFILE/.agent-gone\";"
+            + " kill -9 -$c 2>/dev/null; kill -9 $c 2>/dev/null; } & r=$!;"
+            + " wait $c; s=$?; kill -9 -$c 2>/dev/null;"
+            + " if [ -e \"$NINES_PROFILE/.agent-gone\" ]; then"
+            + " case \"$NINES_PROFILE\" in */nines-chromium-*) rm -rf -- \"$NINES_PROFILE\";; esac;"
+            + " else kill $r 2>/dev/null; fi; exit $s");
     out.addAll(command);
     return out;
   }
