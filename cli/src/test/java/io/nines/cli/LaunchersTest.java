@@ -87,7 +87,9 @@ class LaunchersTest {
         .contains(
             "-Xmx128m",
             "-XX:MaxNewSize=8m",
+            "-XX:NewRatio=8",
             "-XX:MaxHeapFreeRatio=50",
+            "-XX:StringTableSize=16384",
             "-XX:MaxMetaspaceSize=96m",
             "-XX:+UseSerialGC",
             "-XX:+ExitOnOutOfMemoryError");
@@ -98,12 +100,14 @@ class LaunchersTest {
     List<String> c2 =
         jvmOptions(launch(launcher, Map.of("NINES_JAVA_OPTS", "-XX:TieredStopAtLevel=4")));
     assertThat(finalFlag(defaults, "TieredStopAtLevel")).isEqualTo("1");
-    // A heap that starts at 8 MiB with a young generation of at most 8 MiB whatever the heap
-    // bound, and gives back at once what a full collection leaves more than half free
-    // (docs/deploy-agent.md, "Memory").
+    // A heap that starts at 8 MiB with a young generation of a ninth of it, at most 8 MiB
+    // whatever the heap bound, and gives back at once what a full collection leaves more than
+    // half free (docs/deploy-agent.md, "Memory").
     Map<String, String> flags = printFlagsFinal(defaults);
     assertThat(flags.get("InitialHeapSize")).isEqualTo(String.valueOf(8 * 1024 * 1024));
     assertThat(flags.get("MaxNewSize")).isEqualTo(String.valueOf(8 * 1024 * 1024));
+    assertThat(flags.get("NewRatio")).isEqualTo("8");
+    assertThat(flags.get("StringTableSize")).isEqualTo("16384");
     assertThat(flags.get("MaxHeapFreeRatio")).isEqualTo("50");
     assertThat(flags.get("ShrinkHeapInSteps")).isEqualTo("false");
     assertThat(finalFlag(c2, "TieredStopAtLevel")).isEqualTo("4");
