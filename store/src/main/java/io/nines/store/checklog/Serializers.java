@@ -53,6 +53,7 @@ public final class Serializers {
       new ApplyBatchesSerializer(),
       new ApplyPartitionSerializer(),
       new ReplayPartitionSerializer(),
+      new ReplayColumnsSerializer(),
       new AppendOutcomeSerializer(),
       new ReadCheckSerializer(),
       new ResultListSerializer(),

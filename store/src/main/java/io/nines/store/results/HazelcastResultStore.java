@@ -39,6 +39,7 @@ import io.nines.store.checklog.HistorySlices;
 import io.nines.store.checklog.HotRead;
 import io.nines.store.checklog.NinesOperations;
 import io.nines.store.checklog.ReadCheck;
+import io.nines.store.checklog.ReplayColumns;
 import io.nines.store.checklog.ResultList;
 import io.nines.store.checklog.Serializers;
 import io.vertx.core.Context;
@@ -209,6 +210,8 @@ public final class HazelcastResultStore implements ResultStore {
       config.getUserContext().put(ApplyBatch.DURABLE_KEY, Boolean.TRUE);
     }
     config.addMapConfig(checks);
+    // This member reads the flat backup format: owners send it once every member says so.
+    config.getMemberAttributeConfig().setAttribute(ReplayColumns.MEMBER_ATTRIBUTE, "1");
     for (CompactSerializer<?> s : Serializers.all()) {
       config.getSerializationConfig().getCompactSerializationConfig().addSerializer(s);
     }
