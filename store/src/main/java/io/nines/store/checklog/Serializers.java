@@ -51,6 +51,7 @@ public final class Serializers {
       new ApplyBatchSerializer(),
       new ReplayChangeSerializer(),
       new ApplyBatchesSerializer(),
+      new ApplyBatchesColumnsSerializer(),
       new ApplyPartitionSerializer(),
       new ReplayPartitionSerializer(),
       new ReplayColumnsSerializer(),

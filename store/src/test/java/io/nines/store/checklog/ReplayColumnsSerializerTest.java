@@ -34,8 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * The flat backup format ({@link ReplayColumns}) and the first one ({@link ReplayPartition}): each
- * read back as itself, with every check's change and rules as they were written.
+ * The flat formats ({@link ReplayColumns}, {@link ApplyBatchesColumns}) and the first ones ({@link
+ * ReplayPartition}, {@link ApplyBatches}): each read back as itself, with every check's change (or
+ * batch) as written; and which one goes to which member.
  */
 class ReplayColumnsSerializerTest {
 
@@ -203,6 +204,82 @@ class ReplayColumnsSerializerTest {
 
     assertThat(ReplayColumns.readByAll(List.of(reads, reads))).isTrue();
     assertThat(ReplayColumns.readByAll(List.of(reads, older, reads))).isFalse();
+  }
+
+  static List<ApplyBatch> batches() {
+    ProbeResult rich =
+        new ProbeResult(
+            "a",
+            2,
+            "home",
+            "eu",
+            at(120).plusNanos(123_456_789),
+            87,
+            false,
+            new Failure(FailureKind.TIMEOUT, null, "no answer in 10 s"),
+            3,
+            Map.of("dns", 1.5, "total", 87.0),
+            new JsonObject().put("status", 503));
+    CheckRules other =
+        new CheckRules(
+            Duration.ofDays(7),
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(90),
+            new DownWhen(1),
+            Duration.ofDays(400));
+    return List.of(
+        new ApplyBatch(List.of(rich, ok("b", 7, "home", "us", at(60))), RULES, NOW),
+        new ApplyBatch(List.of(), other, NOW.plusNanos(5)),
+        new ApplyBatch(List.of(fail("c", 1, "api", "ap", at(1))), other, NOW));
+  }
+
+  static void assertSameBatches(ApplyBatches actual, List<String> checkIds, List<ApplyBatch> want) {
+    assertThat(actual.mapName).isEqualTo("nines.checks");
+    assertThat(actual.checkIds).isEqualTo(checkIds);
+    assertThat(actual.batches).hasSameSizeAs(want);
+    for (int i = 0; i < want.size(); i++) {
+      assertThat(actual.batches.get(i).results).isEqualTo(want.get(i).results);
+      assertThat(actual.batches.get(i).rules).isEqualTo(want.get(i).rules);
+      assertThat(actual.batches.get(i).now).isEqualTo(want.get(i).now);
+    }
+  }
+
+  @Test
+  void whenTheFlatTaskIsSerialized_thenItIsReadBackAsItselfWithEveryBatchAsWritten() {
+    InternalSerializationService ss = serialization();
+    List<String> checkIds = List.of("home", "shop", "api");
+
+    Object back =
+        ss.toObject(ss.toData(new ApplyBatchesColumns("nines.checks", checkIds, batches())));
+
+    assertThat(back).isExactlyInstanceOf(ApplyBatchesColumns.class);
+    assertSameBatches((ApplyBatches) back, checkIds, batches());
+  }
+
+  @Test
+  void whenATaskInTheFirstFormatArrives_thenItIsStillReadAsTheFirstFormat() {
+    InternalSerializationService ss = serialization();
+    List<String> checkIds = List.of("home", "shop", "api");
+
+    Object back = ss.toObject(ss.toData(new ApplyBatches("nines.checks", checkIds, batches())));
+
+    assertThat(back).isExactlyInstanceOf(ApplyBatches.class);
+    assertSameBatches((ApplyBatches) back, checkIds, batches());
+  }
+
+  @Test
+  void whenTheOwnerDoesNotSayItReadsTheFlatFormat_thenItsShareIsSentInTheFirst() {
+    Member reads = member(Map.of(ReplayColumns.MEMBER_ATTRIBUTE, "1"));
+    Member older = member(Map.of());
+
+    assertThat(
+            ApplyBatchesColumns.forMember(
+                reads, "nines.checks", List.of("home"), batches().subList(0, 1)))
+        .isExactlyInstanceOf(ApplyBatchesColumns.class);
+    assertThat(
+            ApplyBatchesColumns.forMember(
+                older, "nines.checks", List.of("home"), batches().subList(0, 1)))
+        .isExactlyInstanceOf(ApplyBatches.class);
   }
 
   private static Member member(Map<String, String> attributes) {
