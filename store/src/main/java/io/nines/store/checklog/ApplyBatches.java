@@ -98,8 +98,11 @@ import java.util.concurrent.atomic.LongAdder;
  * costs at most some resent batches while partitions move, never a wrong acknowledgement. (A
  * per-check fallback on the serialization failure was tried: the failure never reaches the caller
  * before Hazelcast's retries run out, minutes later.)
+ *
+ * <p>This class travels in the first format (a Compact record per check and per result); {@link
+ * ApplyBatchesColumns} is the same task in the flat format, sent to a member that says it reads it.
  */
-public final class ApplyBatches implements Callable<AppendOutcome>, HazelcastInstanceAware {
+public class ApplyBatches implements Callable<AppendOutcome>, HazelcastInstanceAware {
 
   /**
    * The user-context key of a member's {@link LongAdder} of owner tasks it ran (shares of batches

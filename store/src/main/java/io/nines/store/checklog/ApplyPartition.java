@@ -38,6 +38,7 @@ public final class ApplyPartition
   private transient int duplicates;
   private transient List<Rejection> rejected = new ArrayList<>();
   private transient boolean durable;
+  private transient boolean columns;
   private transient ReplayPartition backup;
   private transient boolean backupBuilt;
 
@@ -69,6 +70,7 @@ public final class ApplyPartition
     Object counter = hazelcast.getUserContext().get(ApplyBatch.EVALUATIONS_KEY);
     LongAdder evaluations = counter instanceof LongAdder adder ? adder : null;
     durable = ApplyBatch.isDurable(hazelcast);
+    columns = ReplayColumns.readByAll(hazelcast.getCluster().getMembers());
     for (ApplyBatch b : batches) {
       b.init(member, evaluations, durable);
     }
@@ -105,7 +107,8 @@ public final class ApplyPartition
 
   /**
    * ONE processor for the backups that replays every check's decision, or null when no check has a
-   * backup step (only refused results). Built once per run: Hazelcast asks twice.
+   * backup step (only refused results). Built once per run: Hazelcast asks twice. In the flat
+   * format ({@link ReplayColumns}) when every member of the cluster reads it, else in the first.
    */
   @Override
   public EntryProcessor<String, CheckLog, AppendOutcome> getBackupProcessor() {
@@ -117,7 +120,10 @@ public final class ApplyPartition
           replays.put(checkIds.get(i), (ApplyBatch.ReplayChange) b);
         }
       }
-      backup = replays.isEmpty() ? null : new ReplayPartition(replays);
+      backup =
+          replays.isEmpty()
+              ? null
+              : columns ? new ReplayColumns(replays) : new ReplayPartition(replays);
       backupBuilt = true;
     }
     return backup;

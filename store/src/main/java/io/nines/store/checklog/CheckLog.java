@@ -46,7 +46,7 @@ public final class CheckLog {
   private final String checkId;
 
   /** location -> results ordered by {@link Timelines#BY_START}. */
-  private final Map<String, TreeSet<ProbeResult>> byLocation = new TreeMap<>();
+  private final Map<String, SortedResults> byLocation = new TreeMap<>();
 
   /** agent id -> what this check has consumed of it. */
   private final Map<String, AppliedSequences> agents = new TreeMap<>();
@@ -333,7 +333,7 @@ public final class CheckLog {
     staleAfter = rules.staleAfter();
     if (history.isEmpty() && size > 0) {
       // Results stored before histories were kept (or by a member that kept none): build it once.
-      for (TreeSet<ProbeResult> kept : byLocation.values()) {
+      for (SortedResults kept : byLocation.values()) {
         for (ProbeResult r : kept) {
           place(r, rules.staleAfter(), touched);
         }
@@ -444,10 +444,10 @@ public final class CheckLog {
     Touched touched = new Touched();
     long stale = staleAfter == null ? 0 : staleAfter.toNanos();
     for (ProbeResult r : results) {
-      TreeSet<ProbeResult> of = byLocation.get(r.location());
+      SortedResults of = byLocation.get(r.location());
       ProbeResult mine = of == null ? null : of.floor(r);
       if (mine == null
-          || Timelines.BY_START.compare(mine, r) != 0
+          || SortedResults.compare(mine, r) != 0
           || !r.checkId().equals(checkId)
           || !seen.add(mine.id())) {
         continue;
@@ -513,7 +513,7 @@ public final class CheckLog {
       Touched touched,
       Set<HourRef> recompute,
       Set<HourRef> marked) {
-    TreeSet<ProbeResult> held = byLocation.get(r.location());
+    SortedResults held = byLocation.get(r.location());
     ProbeResult next = held == null ? null : held.higher(r);
     long t = LocationHistory.nanos(r.startedAt());
     long until = next == null ? Long.MAX_VALUE : LocationHistory.nanos(next.startedAt());
@@ -546,7 +546,7 @@ public final class CheckLog {
    * stored, including those that have since left the raw retention.
    */
   private void place(ProbeResult r, Duration stale, Touched touched) {
-    TreeSet<ProbeResult> held = byLocation.get(r.location());
+    SortedResults held = byLocation.get(r.location());
     ProbeResult next = held == null ? null : held.higher(r);
     long t = LocationHistory.nanos(r.startedAt());
     long until = next == null ? Long.MAX_VALUE : LocationHistory.nanos(next.startedAt());
@@ -648,7 +648,7 @@ public final class CheckLog {
   }
 
   private void add(ProbeResult r) {
-    if (byLocation.computeIfAbsent(r.location(), l -> new TreeSet<>(Timelines.BY_START)).add(r)) {
+    if (byLocation.computeIfAbsent(r.location(), l -> new SortedResults()).add(r)) {
       size++;
     }
   }
@@ -661,8 +661,8 @@ public final class CheckLog {
    */
   public int retainFrom(Instant oldest) {
     int dropped = 0;
-    for (Iterator<TreeSet<ProbeResult>> it = byLocation.values().iterator(); it.hasNext(); ) {
-      TreeSet<ProbeResult> results = it.next();
+    for (Iterator<SortedResults> it = byLocation.values().iterator(); it.hasNext(); ) {
+      SortedResults results = it.next();
       while (!results.isEmpty() && results.first().startedAt().isBefore(oldest)) {
         ProbeResult r = results.pollFirst();
         sequencesOf(r.agentId()).forgetUpTo(r.sequence());
@@ -684,7 +684,7 @@ public final class CheckLog {
   State stateAt(Instant now, CheckRules rules) {
     Duration stale = rules.staleAfter();
     List<State> states = new ArrayList<>(byLocation.size());
-    for (TreeSet<ProbeResult> results : byLocation.values()) {
+    for (SortedResults results : byLocation.values()) {
       ProbeResult latest = null;
       for (Iterator<ProbeResult> it = results.descendingIterator(); it.hasNext(); ) {
         ProbeResult r = it.next();
@@ -714,7 +714,7 @@ public final class CheckLog {
         other.checkId,
         checkId);
     List<ProbeResult> added = new ArrayList<>();
-    for (TreeSet<ProbeResult> results : other.byLocation.values()) {
+    for (SortedResults results : other.byLocation.values()) {
       for (ProbeResult r : results) {
         AppliedSequences seen = agents.get(r.agentId());
         if (seen == null || !seen.contains(r.sequence())) {
@@ -916,7 +916,7 @@ public final class CheckLog {
   public List<ProbeResult> recent(int limit) {
     Checks.checkArgument(limit >= 0, "limit: %s (expected: >= 0)", limit);
     PriorityQueue<ProbeResult> oldestOnTop = new PriorityQueue<>(Timelines.BY_START);
-    for (TreeSet<ProbeResult> results : byLocation.values()) {
+    for (SortedResults results : byLocation.values()) {
       int taken = 0;
       for (Iterator<ProbeResult> it = results.descendingIterator(); it.hasNext(); ) {
         if (taken++ >= limit) {

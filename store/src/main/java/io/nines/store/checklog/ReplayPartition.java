@@ -13,8 +13,12 @@ import java.util.Map;
  * decision its owner made), replayed on a backup replica in ONE backup operation for the whole
  * partition. A key without a replay (a check whose batch changed nothing and held no duplicate) is
  * left as it is.
+ *
+ * <p>This class travels in the first format (a Compact record per check, per change, per result);
+ * {@link ReplayColumns} is the same step in the flat format that members of this version send each
+ * other. Both are read.
  */
-public final class ReplayPartition
+public class ReplayPartition
     implements EntryProcessor<String, CheckLog, AppendOutcome>, HazelcastInstanceAware {
 
   final Map<String, ApplyBatch.ReplayChange> byCheck;

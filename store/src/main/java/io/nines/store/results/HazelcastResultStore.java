@@ -30,6 +30,7 @@ import io.nines.config.Fleet;
 import io.nines.store.StoreUnavailableException;
 import io.nines.store.checklog.ApplyBatch;
 import io.nines.store.checklog.ApplyBatches;
+import io.nines.store.checklog.ApplyBatchesColumns;
 import io.nines.store.checklog.CheckLog;
 import io.nines.store.checklog.CheckLogMergePolicy;
 import io.nines.store.checklog.CheckRules;
@@ -39,6 +40,7 @@ import io.nines.store.checklog.HistorySlices;
 import io.nines.store.checklog.HotRead;
 import io.nines.store.checklog.NinesOperations;
 import io.nines.store.checklog.ReadCheck;
+import io.nines.store.checklog.ReplayColumns;
 import io.nines.store.checklog.ResultList;
 import io.nines.store.checklog.Serializers;
 import io.vertx.core.Context;
@@ -209,6 +211,8 @@ public final class HazelcastResultStore implements ResultStore {
       config.getUserContext().put(ApplyBatch.DURABLE_KEY, Boolean.TRUE);
     }
     config.addMapConfig(checks);
+    // This member reads the flat formats: others send them to it once it says so.
+    config.getMemberAttributeConfig().setAttribute(ReplayColumns.MEMBER_ATTRIBUTE, "1");
     for (CompactSerializer<?> s : Serializers.all()) {
       config.getSerializationConfig().getCompactSerializationConfig().addSerializer(s);
     }
@@ -388,7 +392,7 @@ public final class HazelcastResultStore implements ResultStore {
     hazelcast
         .getExecutorService(EXECUTOR_NAME)
         .submitToMember(
-            new ApplyBatches(MAP_NAME, share.checkIds, share.batches),
+            ApplyBatchesColumns.forMember(owner, MAP_NAME, share.checkIds, share.batches),
             owner,
             new ExecutionCallback<AppendOutcome>() {
               @Override

@@ -4,6 +4,7 @@ import io.nines.availability.Timeline;
 import io.nines.common.Checks;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
+import io.nines.config.Check;
 import io.nines.config.Fleet;
 import io.nines.store.StoreUnavailableException;
 import io.nines.store.jdbc.Database;
@@ -18,7 +19,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -217,11 +217,12 @@ public final class WriteThroughResultStore implements ResultStore, AutoCloseable
   static List<ProbeResult> acceptable(Collection<ProbeResult> results, Fleet fleet, Instant now) {
     Instant oldest = now.minus(fleet.settings().retentionRaw());
     Instant newest = now.plusMillis(MAX_CLOCK_SKEW_MILLIS);
-    Map<String, Boolean> known = new HashMap<>();
+    // The fleet's index (built once per fleet): Fleet.check scans the list, 500 times a batch.
+    Map<String, Check> known = Batches.CheckIndex.of(fleet);
     Set<String> keys = new HashSet<>();
     List<ProbeResult> out = new ArrayList<>(results.size());
     for (ProbeResult r : results) {
-      if (known.computeIfAbsent(r.checkId(), id -> fleet.check(id).isPresent())
+      if (known.containsKey(r.checkId())
           && !r.startedAt().isBefore(oldest)
           && !r.startedAt().isAfter(newest)
           && keys.add(r.checkId() + '\n' + r.id())) {

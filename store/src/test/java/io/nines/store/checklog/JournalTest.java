@@ -45,6 +45,30 @@ class JournalTest {
   }
 
   @Test
+  void whenChangesAreOutOfOrder_thenEveryOneOlderThanTheCutOffIsForgottenAndNoNewerOne() {
+    Journal journal = new CheckLog("home").journal();
+    journal.record(change("home", 1));
+    journal.record(change("home", 6));
+    journal.record(change("home", 2)); // made with an earlier "now"
+    journal.record(change("home", 7));
+
+    journal.forgetBefore(T0.plusSeconds(5));
+
+    assertThat(journal.pending())
+        .extracting(PendingChange::at)
+        .containsExactly(T0.plusSeconds(6), T0.plusSeconds(7));
+
+    List<PendingChange> taken = journal.drain();
+    journal.record(change("home", 3));
+    journal.restore(taken); // 6, 7 before 3
+    journal.forgetBefore(T0.plusSeconds(4));
+
+    assertThat(journal.pending())
+        .extracting(PendingChange::at)
+        .containsExactly(T0.plusSeconds(6), T0.plusSeconds(7));
+  }
+
+  @Test
   void whenAChangeOfAnotherCheckIsRecorded_thenItIsRefusedNamingBoth() {
     Journal journal = new CheckLog("home").journal();
 
