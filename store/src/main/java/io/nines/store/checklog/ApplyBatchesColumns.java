@@ -24,7 +24,7 @@ public final class ApplyBatchesColumns extends ApplyBatches {
 
   /** Whether {@code member} reads this format (says {@link ReplayColumns#MEMBER_ATTRIBUTE}). */
   public static boolean readBy(Member member) {
-    return "1".equals(member.getAttribute(ReplayColumns.MEMBER_ATTRIBUTE));
+    return ReplayColumns.readsVersion(member, ReplayColumns.FORMAT_VERSION);
   }
 
   /** The share for {@code owner}, in the flat format when it reads it, else in the first. */

@@ -1,5 +1,6 @@
 package io.nines.store.checklog;
 
+import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.nio.serialization.compact.CompactReader;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import com.hazelcast.nio.serialization.compact.CompactWriter;
@@ -18,10 +19,11 @@ import java.util.List;
  * format between members.
  */
 final class ApplyBatchesColumnsSerializer implements CompactSerializer<ApplyBatchesColumns> {
+  private static final String TYPE_NAME = "nines.ApplyBatchesColumns";
 
   @Override
   public String getTypeName() {
-    return "nines.ApplyBatchesColumns";
+    return TYPE_NAME;
   }
 
   @Override
@@ -70,6 +72,16 @@ final class ApplyBatchesColumnsSerializer implements CompactSerializer<ApplyBatc
 
   @Override
   public ApplyBatchesColumns read(CompactReader in) {
+    try {
+      return decode(in);
+    } catch (HazelcastSerializationException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw Columns.malformed(TYPE_NAME, e);
+    }
+  }
+
+  private static ApplyBatchesColumns decode(CompactReader in) {
     String[] strings = in.readArrayOfString("strings");
     String[] checkIds = in.readArrayOfString("checkIds");
     long[] retention = in.readArrayOfInt64("retentionMillis");
@@ -81,6 +93,18 @@ final class ApplyBatchesColumnsSerializer implements CompactSerializer<ApplyBatc
     int[] nowNanos = in.readArrayOfInt32("nowNanos");
     int[] resultCounts = in.readArrayOfInt32("resultCounts");
     ResultColumns results = new ResultColumns(in, strings);
+    Columns.lengths(
+        checkIds.length,
+        "check",
+        retention,
+        maxSkew,
+        staleMillis,
+        downWhen,
+        rollupRetention,
+        nowSeconds,
+        nowNanos,
+        resultCounts);
+    results.checkShape();
     List<ApplyBatch> batches = new ArrayList<>(checkIds.length);
     for (int i = 0; i < checkIds.length; i++) {
       List<ProbeResult> own = new ArrayList<>(resultCounts[i]);
@@ -98,6 +122,7 @@ final class ApplyBatchesColumnsSerializer implements CompactSerializer<ApplyBatc
                   Duration.ofMillis(rollupRetention[i])),
               Instant.ofEpochSecond(nowSeconds[i], nowNanos[i])));
     }
+    results.checkConsumed();
     return new ApplyBatchesColumns(in.readString("map"), Arrays.asList(checkIds), batches);
   }
 }

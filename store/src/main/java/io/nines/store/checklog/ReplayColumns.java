@@ -19,10 +19,15 @@ import java.util.Map;
 public final class ReplayColumns extends ReplayPartition {
 
   /**
-   * The member attribute that says a member reads {@link ReplayColumns} ("1"); part of the protocol
-   * between members: never rename it.
+   * The member attribute that says which flat formats a member reads, as a format version: "1"
+   * reads {@link ReplayColumns} and {@link ApplyBatchesColumns}; a later version that adds a flat
+   * type (or a field to one) says a higher number, and a sender checks for at least the version its
+   * record needs. Part of the protocol between members: never rename it.
    */
-  public static final String MEMBER_ATTRIBUTE = "nines.replayColumns";
+  public static final String MEMBER_ATTRIBUTE = "nines.columns";
+
+  /** The flat formats this version reads and writes ({@link #MEMBER_ATTRIBUTE}). */
+  public static final int FORMAT_VERSION = 1;
 
   /**
    * @param byCheck each check's replay, by check id
@@ -34,10 +39,26 @@ public final class ReplayColumns extends ReplayPartition {
   /** Whether every one of {@code members} reads this format (says {@link #MEMBER_ATTRIBUTE}). */
   public static boolean readByAll(Collection<Member> members) {
     for (Member m : members) {
-      if (!"1".equals(m.getAttribute(MEMBER_ATTRIBUTE))) {
+      if (!readsVersion(m, FORMAT_VERSION)) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Whether {@code member} says it reads the flat formats of {@code version} or later: an attribute
+   * that is missing (a member of an earlier version) or not a number reads none.
+   */
+  static boolean readsVersion(Member member, int version) {
+    String said = member.getAttribute(MEMBER_ATTRIBUTE);
+    if (said == null) {
+      return false;
+    }
+    try {
+      return Integer.parseInt(said.trim()) >= version;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.nines.store.checklog;
 
+import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import com.hazelcast.nio.serialization.compact.CompactReader;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import com.hazelcast.nio.serialization.compact.CompactWriter;
@@ -176,6 +177,16 @@ final class ReplayColumnsSerializer implements CompactSerializer<ReplayColumns> 
 
   @Override
   public ReplayColumns read(CompactReader in) {
+    try {
+      return decode(in);
+    } catch (HazelcastSerializationException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw Columns.malformed(TYPE_NAME, e);
+    }
+  }
+
+  private static ReplayColumns decode(CompactReader in) {
     String[] strings = in.readArrayOfString("strings");
     String[] checkIds = in.readArrayOfString("checkIds");
     long[] retention = in.readArrayOfInt64("retentionMillis");
@@ -211,6 +222,35 @@ final class ReplayColumnsSerializer implements CompactSerializer<ReplayColumns> 
     int[] hourLocation = in.readArrayOfInt32("hourLocations");
     long[] hourNanos = in.readArrayOfInt64("hourNanos");
 
+    Columns.lengths(
+        checkIds.length,
+        "check",
+        retention,
+        maxSkew,
+        staleMillis,
+        downWhen,
+        rollupRetention,
+        retainFromSeconds,
+        retainFromNanos,
+        historyFrom,
+        heldFrom,
+        staleAfterNanos,
+        evalState,
+        evalSinceSeconds,
+        evalSinceNanos,
+        evalAtSeconds,
+        evalAtNanos,
+        evalCount,
+        evalMember,
+        acceptedCounts,
+        refusedCounts,
+        sliceCounts,
+        recomputeCounts,
+        dirtyCounts);
+    results.checkShape();
+    Columns.lengths(sliceLocation.length, "slice", sliceFrom, sliceTo, intervalCounts);
+    Columns.lengths(intervalStarts.length, "interval", intervalEnds, intervalStates);
+    Columns.lengths(hourLocation.length, "hour", hourNanos);
     State[] states = State.values();
     Map<String, ApplyBatch.ReplayChange> byCheck = new LinkedHashMap<>(checkIds.length * 2);
     int sl = 0; // next slice
@@ -275,6 +315,23 @@ final class ReplayColumnsSerializer implements CompactSerializer<ReplayColumns> 
               staleAfterNanos[i] <= 0 ? null : Duration.ofNanos(staleAfterNanos[i]));
       byCheck.put(checkIds[i], new ApplyBatch.ReplayChange(change, rules));
     }
+    results.checkConsumed();
+    Columns.check(
+        sl == sliceLocation.length && iv == intervalStarts.length && hr == hourLocation.length,
+        "the counts cover "
+            + sl
+            + " of "
+            + sliceLocation.length
+            + " slices, "
+            + iv
+            + " of "
+            + intervalStarts.length
+            + " intervals, "
+            + hr
+            + " of "
+            + hourLocation.length
+            + " hours");
+    Columns.check(byCheck.size() == checkIds.length, "a check named twice");
     return new ReplayColumns(byCheck);
   }
 }

@@ -147,6 +147,55 @@ final class ResultColumns {
     phaseMillis = in.readArrayOfFloat64("phaseMillis");
   }
 
+  /**
+   * Fails unless the result columns agree with each other: one entry per result in each, and the
+   * phases' columns as long as the results' phase counts say. A record that is short or padded
+   * would otherwise be read without error and replay fewer (or other) results than were written.
+   */
+  void checkShape() {
+    int n = agent.length;
+    Columns.lengths(
+        n,
+        "result",
+        sequence,
+        check,
+        location,
+        startedSeconds,
+        startedNanos,
+        duration,
+        ok,
+        failureKind,
+        failureStep,
+        failureMessage,
+        attempts,
+        phaseCounts,
+        diagnostics);
+    long phases = 0;
+    for (int c : phaseCounts) {
+      if (c < 0) {
+        throw new IllegalStateException("a result with " + c + " phases");
+      }
+      phases += c;
+    }
+    Columns.lengths(phases, "phase", phaseName, phaseMillis);
+  }
+
+  /** Fails unless every result and phase of the columns was read. */
+  void checkConsumed() {
+    if (next != agent.length || nextPhase != phaseName.length) {
+      throw new IllegalStateException(
+          "the counts cover "
+              + next
+              + " of "
+              + agent.length
+              + " results ("
+              + nextPhase
+              + " of "
+              + phaseName.length
+              + " phases)");
+    }
+  }
+
   ProbeResult next() {
     int j = next++;
     Map<String, Double> phases = Map.of();

@@ -212,7 +212,9 @@ public final class HazelcastResultStore implements ResultStore {
     }
     config.addMapConfig(checks);
     // This member reads the flat formats: others send them to it once it says so.
-    config.getMemberAttributeConfig().setAttribute(ReplayColumns.MEMBER_ATTRIBUTE, "1");
+    config
+        .getMemberAttributeConfig()
+        .setAttribute(ReplayColumns.MEMBER_ATTRIBUTE, String.valueOf(ReplayColumns.FORMAT_VERSION));
     for (CompactSerializer<?> s : Serializers.all()) {
       config.getSerializationConfig().getCompactSerializationConfig().addSerializer(s);
     }

@@ -7,6 +7,7 @@ import static io.nines.store.checklog.CheckLogTest.at;
 import static io.nines.store.testing.TestFleets.fail;
 import static io.nines.store.testing.TestFleets.ok;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.config.SerializationConfig;
@@ -15,7 +16,10 @@ import com.hazelcast.internal.serialization.InternalSerializationService;
 import com.hazelcast.internal.serialization.impl.DefaultSerializationServiceBuilder;
 import com.hazelcast.internal.serialization.impl.compact.Schema;
 import com.hazelcast.internal.serialization.impl.compact.SchemaService;
+import com.hazelcast.nio.serialization.HazelcastSerializationException;
+import com.hazelcast.nio.serialization.compact.CompactReader;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
+import com.hazelcast.nio.serialization.compact.CompactWriter;
 import io.nines.availability.Interval;
 import io.nines.availability.State;
 import io.nines.common.Failure;
@@ -27,10 +31,13 @@ import io.vertx.core.json.JsonObject;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -280,6 +287,106 @@ class ReplayColumnsSerializerTest {
             ApplyBatchesColumns.forMember(
                 older, "nines.checks", List.of("home"), batches().subList(0, 1)))
         .isExactlyInstanceOf(ApplyBatches.class);
+  }
+
+  @Test
+  void whenAMemberSaysAVersion_thenItReadsTheFlatFormatsOfThatVersionAndEarlierOnly() {
+    assertThat(ReplayColumns.MEMBER_ATTRIBUTE).isEqualTo("nines.columns");
+    assertThat(
+            ReplayColumns.readByAll(List.of(member(Map.of(ReplayColumns.MEMBER_ATTRIBUTE, "2")))))
+        .isTrue();
+    for (String said : new String[] {"0", "", "yes", " "}) {
+      assertThat(ApplyBatchesColumns.readBy(member(Map.of(ReplayColumns.MEMBER_ATTRIBUTE, said))))
+          .as("says %s", said)
+          .isFalse();
+    }
+  }
+
+  /** The fields of a flat record as its serializer writes them, by name. */
+  static Map<String, Object> fieldsOf(Consumer<CompactWriter> write) {
+    Map<String, Object> fields = new HashMap<>();
+    write.accept(
+        (CompactWriter)
+            Proxy.newProxyInstance(
+                CompactWriter.class.getClassLoader(),
+                new Class<?>[] {CompactWriter.class},
+                (proxy, m, args) -> {
+                  fields.put((String) args[0], args[1]);
+                  return null;
+                }));
+    return fields;
+  }
+
+  static CompactReader readerOf(Map<String, Object> fields) {
+    return (CompactReader)
+        Proxy.newProxyInstance(
+            CompactReader.class.getClassLoader(),
+            new Class<?>[] {CompactReader.class},
+            (proxy, m, args) -> fields.get((String) args[0]));
+  }
+
+  @Test
+  void
+      whenABackupsCountsSayFewerResultsThanItsColumnsHold_thenReadingItFailsInsteadOfDroppingThem() {
+    Map<String, Object> fields =
+        fieldsOf(w -> new ReplayColumnsSerializer().write(w, new ReplayColumns(changes())));
+    int[] refused = (int[]) fields.get("refusedCounts");
+    int last = refused.length - 1;
+    assertThat(refused[last]).isEqualTo(1); // "api": one refused result, the last written
+    refused[last] = 0;
+
+    assertThatThrownBy(() -> new ReplayColumnsSerializer().read(readerOf(fields)))
+        .isInstanceOf(HazelcastSerializationException.class)
+        .hasMessageContaining("nines.ReplayColumns")
+        .hasMessageContaining("results");
+  }
+
+  @Test
+  void whenABackupsColumnIsShort_thenReadingItFailsAsASerializationError() {
+    Map<String, Object> fields =
+        fieldsOf(w -> new ReplayColumnsSerializer().write(w, new ReplayColumns(changes())));
+    long[] sequences = (long[]) fields.get("resultSequences");
+    fields.put("resultSequences", Arrays.copyOf(sequences, sequences.length - 1));
+
+    assertThatThrownBy(() -> new ReplayColumnsSerializer().read(readerOf(fields)))
+        .isInstanceOf(HazelcastSerializationException.class)
+        .hasMessageContaining("nines.ReplayColumns");
+  }
+
+  @Test
+  void whenAShareNamesAStringThatIsNotThere_thenReadingItFailsAsASerializationError() {
+    Map<String, Object> fields =
+        fieldsOf(
+            w ->
+                new ApplyBatchesColumnsSerializer()
+                    .write(
+                        w,
+                        new ApplyBatchesColumns(
+                            "nines.checks", List.of("home", "shop", "api"), batches())));
+    int[] agents = (int[]) fields.get("resultAgents");
+    agents[0] = ((String[]) fields.get("strings")).length; // one past the last string
+
+    assertThatThrownBy(() -> new ApplyBatchesColumnsSerializer().read(readerOf(fields)))
+        .isInstanceOf(HazelcastSerializationException.class)
+        .hasMessageContaining("nines.ApplyBatchesColumns");
+  }
+
+  @Test
+  void whenAShareHoldsMoreResultsThanItsCountsSay_thenReadingItFails() {
+    Map<String, Object> fields =
+        fieldsOf(
+            w ->
+                new ApplyBatchesColumnsSerializer()
+                    .write(
+                        w,
+                        new ApplyBatchesColumns(
+                            "nines.checks", List.of("home", "shop", "api"), batches())));
+    int[] counts = (int[]) fields.get("resultCounts");
+    counts[0] = counts[0] - 1;
+
+    assertThatThrownBy(() -> new ApplyBatchesColumnsSerializer().read(readerOf(fields)))
+        .isInstanceOf(HazelcastSerializationException.class)
+        .hasMessageContaining("results");
   }
 
   private static Member member(Map<String, String> attributes) {
