@@ -353,16 +353,20 @@ class ReplayColumnsSerializerTest {
         .hasMessageContaining("nines.ReplayColumns");
   }
 
+  /** The fields of the flat share of {@link #batches()}, as its serializer writes them. */
+  static Map<String, Object> shareFields() {
+    return fieldsOf(
+        w ->
+            new ApplyBatchesColumnsSerializer()
+                .write(
+                    w,
+                    new ApplyBatchesColumns(
+                        "nines.checks", List.of("home", "shop", "api"), batches())));
+  }
+
   @Test
   void whenAShareNamesAStringThatIsNotThere_thenReadingItFailsAsASerializationError() {
-    Map<String, Object> fields =
-        fieldsOf(
-            w ->
-                new ApplyBatchesColumnsSerializer()
-                    .write(
-                        w,
-                        new ApplyBatchesColumns(
-                            "nines.checks", List.of("home", "shop", "api"), batches())));
+    Map<String, Object> fields = shareFields();
     int[] agents = (int[]) fields.get("resultAgents");
     agents[0] = ((String[]) fields.get("strings")).length; // one past the last string
 
@@ -373,14 +377,7 @@ class ReplayColumnsSerializerTest {
 
   @Test
   void whenAShareHoldsMoreResultsThanItsCountsSay_thenReadingItFails() {
-    Map<String, Object> fields =
-        fieldsOf(
-            w ->
-                new ApplyBatchesColumnsSerializer()
-                    .write(
-                        w,
-                        new ApplyBatchesColumns(
-                            "nines.checks", List.of("home", "shop", "api"), batches())));
+    Map<String, Object> fields = shareFields();
     int[] counts = (int[]) fields.get("resultCounts");
     counts[0] = counts[0] - 1;
 
