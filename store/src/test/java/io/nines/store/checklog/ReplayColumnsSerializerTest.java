@@ -77,22 +77,29 @@ class ReplayColumnsSerializerTest {
         .build();
   }
 
+  /** A failed result with every field set: nanoseconds, a failure, retries, phases, diagnostics. */
+  static ProbeResult rich(Map<String, Double> phases, JsonObject diagnostics) {
+    return new ProbeResult(
+        "a",
+        2,
+        "home",
+        "eu",
+        at(120).plusNanos(123_456_789),
+        87,
+        false,
+        new Failure(FailureKind.TIMEOUT, null, "no answer in 10 s"),
+        3,
+        phases,
+        diagnostics);
+  }
+
   /** Several checks' changes: as an owner made them, and one of a hot log with every field set. */
   static Map<String, ApplyBatch.ReplayChange> changes() {
     Map<String, ApplyBatch.ReplayChange> out = new LinkedHashMap<>();
     CheckLog home = new CheckLog("home");
     home.apply(List.of(ok("a", 1, "home", "eu", at(600))), RULES, NOW.minusSeconds(500), "m1");
     ProbeResult rich =
-        new ProbeResult(
-            "a",
-            2,
-            "home",
-            "eu",
-            at(120).plusNanos(123_456_789),
-            87,
-            false,
-            new Failure(FailureKind.TIMEOUT, null, "no answer in 10 s"),
-            3,
+        rich(
             Map.of("dns", 1.5, "connect", 2.25, "total", 87.0),
             new JsonObject().put("status", 503).put("body", "über"));
     CheckLog.Applied applied =
@@ -214,19 +221,7 @@ class ReplayColumnsSerializerTest {
   }
 
   static List<ApplyBatch> batches() {
-    ProbeResult rich =
-        new ProbeResult(
-            "a",
-            2,
-            "home",
-            "eu",
-            at(120).plusNanos(123_456_789),
-            87,
-            false,
-            new Failure(FailureKind.TIMEOUT, null, "no answer in 10 s"),
-            3,
-            Map.of("dns", 1.5, "total", 87.0),
-            new JsonObject().put("status", 503));
+    ProbeResult rich = rich(Map.of("dns", 1.5, "total", 87.0), new JsonObject().put("status", 503));
     CheckRules other =
         new CheckRules(
             Duration.ofDays(7),

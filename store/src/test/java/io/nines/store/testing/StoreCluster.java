@@ -163,6 +163,34 @@ public final class StoreCluster implements AutoCloseable {
     int partition = member.hazelcast().getPartitionService().getPartition(checkId).getPartitionId();
     CompletableFuture<List<String>> read = new CompletableFuture<>();
     MapService maps = nodeEngine.getService(MapService.SERVICE_NAME);
+    onPartitionThread(
+        nodeEngine,
+        partition,
+        () -> {
+          try {
+            RecordStore<?> store =
+                maps.getMapServiceContext()
+                    .getPartitionContainer(partition)
+                    .getExistingRecordStore(HazelcastResultStore.MAP_NAME);
+            Record<?> record =
+                store == null
+                    ? null
+                    : store.getRecord(nodeEngine.getSerializationService().toData(checkId));
+            CheckLog log =
+                record == null
+                    ? null
+                    : nodeEngine.getSerializationService().toObject(record.getValue());
+            read.complete(
+                log == null ? null : log.results().stream().map(ProbeResult::id).toList());
+          } catch (RuntimeException e) {
+            read.completeExceptionally(e);
+          }
+        });
+    return read.get(10, TimeUnit.SECONDS);
+  }
+
+  /** Runs {@code task} on the thread of {@code partition} of the member of {@code nodeEngine}. */
+  private static void onPartitionThread(NodeEngineImpl nodeEngine, int partition, Runnable task) {
     nodeEngine
         .getOperationService()
         .execute(
@@ -174,27 +202,9 @@ public final class StoreCluster implements AutoCloseable {
 
               @Override
               public void run() {
-                try {
-                  RecordStore<?> store =
-                      maps.getMapServiceContext()
-                          .getPartitionContainer(partition)
-                          .getExistingRecordStore(HazelcastResultStore.MAP_NAME);
-                  Record<?> record =
-                      store == null
-                          ? null
-                          : store.getRecord(nodeEngine.getSerializationService().toData(checkId));
-                  CheckLog log =
-                      record == null
-                          ? null
-                          : nodeEngine.getSerializationService().toObject(record.getValue());
-                  read.complete(
-                      log == null ? null : log.results().stream().map(ProbeResult::id).toList());
-                } catch (RuntimeException e) {
-                  read.completeExceptionally(e);
-                }
+                task.run();
               }
             });
-    return read.get(10, TimeUnit.SECONDS);
   }
 
   /**
@@ -207,25 +217,17 @@ public final class StoreCluster implements AutoCloseable {
     int partition = member.hazelcast().getPartitionService().getPartition(key).getPartitionId();
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch held = new CountDownLatch(1);
-    nodeEngine(member)
-        .getOperationService()
-        .execute(
-            new PartitionSpecificRunnable() {
-              @Override
-              public int getPartitionId() {
-                return partition;
-              }
-
-              @Override
-              public void run() {
-                held.countDown();
-                try {
-                  release.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              }
-            });
+    onPartitionThread(
+        nodeEngine(member),
+        partition,
+        () -> {
+          held.countDown();
+          try {
+            release.await(60, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
     if (!held.await(10, TimeUnit.SECONDS)) {
       throw new IllegalStateException("partition " + partition + "'s thread was not held in 10 s");
     }
