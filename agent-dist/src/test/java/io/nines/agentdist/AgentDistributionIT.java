@@ -124,6 +124,10 @@ class AgentDistributionIT {
       List<String> forbidden =
           names.stream().filter(n -> COORDINATOR_ONLY.stream().anyMatch(n::startsWith)).toList();
       assertThat(forbidden).as("coordinator-only jars in %s", tarball).isEmpty();
+      assertThat(names)
+          .as("the agent's /metrics is text only: no protobuf writer in %s", tarball)
+          .anyMatch(n -> n.startsWith("prometheus-metrics-exposition-textformats-"))
+          .noneMatch(n -> n.startsWith("prometheus-metrics-exposition-formats-"));
     }
   }
 
