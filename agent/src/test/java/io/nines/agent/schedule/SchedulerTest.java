@@ -135,6 +135,25 @@ class SchedulerTest {
   }
 
   @Test
+  void whenManyRunsOnOneHostEnd_thenTheHostLimitFreesUpEveryTimeAndNothingStaysCounted() {
+    Scheduler s = scheduler(1000, 200, false);
+    s.setChecks(
+        IntStream.range(0, 300).mapToObj(i -> check("c" + i, Duration.ofSeconds(10))).toList());
+    for (int round = 1; round <= 3; round++) {
+      time.advance(Duration.ofSeconds(10));
+      s.poll();
+      assertThat(started).as("round %s", round).hasSize(200 * round);
+      assertThat(s.inFlight()).isEqualTo(200);
+      assertThat(skipped("host-limit")).isEqualTo(100.0 * round);
+      List<Promise<Void>> ending = List.copyOf(runs);
+      runs.clear();
+      ending.forEach(Promise::complete);
+      assertThat(s.inFlight()).isZero();
+    }
+    assertThat(skipped("still-running")).isZero();
+  }
+
+  @Test
   void whenTheAgentStallsForSeveralSlots_thenMissedSlotsAreSkippedNotBurst() {
     Scheduler s = scheduler(100, 100, true);
     s.setChecks(List.of(check("c", Duration.ofSeconds(1))));
