@@ -31,6 +31,7 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.impl.headers.HeadersAdaptor;
 import io.vertx.core.impl.buffer.VertxByteBufAllocator;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
@@ -444,10 +445,9 @@ final class FreshConnectionTransport implements HttpTransport {
             if (failed(response.decoderResult())) {
               return;
             }
-            MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-            for (Map.Entry<String, String> h : response.headers()) {
-              headers.add(h.getKey(), h.getValue());
-            }
+            // The decoder's headers, seen through Vert.x's MultiMap view (case-insensitive names,
+            // values in order), instead of a copy of every header into a new map per response.
+            MultiMap headers = new HeadersAdaptor(response.headers());
             int status = response.status().code();
             boolean[] read = new boolean[1];
             context.emit(

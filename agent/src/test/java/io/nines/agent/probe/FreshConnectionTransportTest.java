@@ -80,6 +80,11 @@ class FreshConnectionTransportTest {
     }
   }
 
+  /** The length of the body the test server sends to a client of {@code host}. */
+  private static int answerLength(String host) {
+    return ("hello from " + (host.equals("::1") ? "0:0:0:0:0:0:0:1" : host)).length();
+  }
+
   private static boolean hasIpv6Loopback() throws Exception {
     NetworkInterface lo = NetworkInterface.getByInetAddress(InetAddress.getByName("::1"));
     return lo != null;
@@ -92,9 +97,13 @@ class FreshConnectionTransportTest {
             vertx
                 .createHttpServer()
                 .requestHandler(
-                    req ->
-                        req.response()
-                            .end("hello from " + req.connection().localAddress().hostAddress()))
+                    req -> {
+                      req.response().headers().add("Set-Cookie", "a=1");
+                      req.response().headers().add("X-Trace", "t1");
+                      req.response().headers().add("Set-Cookie", "b=2");
+                      req.response()
+                          .end("hello from " + req.connection().localAddress().hostAddress());
+                    })
                 .listen(0, host));
     try {
       URI url = URI.create(String.format(urlFormat, server.actualPort()));
@@ -103,6 +112,7 @@ class FreshConnectionTransportTest {
         HttpTransport transport = clients.transport(false, false, null);
         Promise<String> done = Promise.promise();
         List<String> phases = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
         int[] status = new int[1];
         vertx.runOnContext(
             v ->
@@ -121,6 +131,13 @@ class FreshConnectionTransportTest {
                       @Override
                       public boolean onHead(int s, MultiMap headers) {
                         status[0] = s;
+                        seen.add(headers.get("x-trace"));
+                        seen.add(headers.get("SET-COOKIE"));
+                        seen.add(String.join(",", headers.getAll("set-cookie")));
+                        seen.add(String.valueOf(headers.contains("X-TRACE")));
+                        List<String> names = new ArrayList<>();
+                        headers.forEach(e -> names.add(e.getKey() + "=" + e.getValue()));
+                        seen.add(String.join(";", names));
                         return true;
                       }
 
@@ -143,6 +160,15 @@ class FreshConnectionTransportTest {
             done.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         assertThat(phases)
             .containsExactly(HttpTransport.DNS, HttpTransport.CONNECT, HttpTransport.FIRST_BYTE);
+        // The headers as sent: names in any case, repeated values in order, every entry in order.
+        assertThat(seen)
+            .containsExactly(
+                "t1",
+                "a=1",
+                "a=1,b=2",
+                "true",
+                "Set-Cookie=a=1;X-Trace=t1;Set-Cookie=b=2;connection=close;content-length="
+                    + (answerLength(host)));
         return answer;
       } finally {
         clients.close();
