@@ -37,7 +37,7 @@ public final class CheckRunner {
   private final String location;
   private final AtomicLong sequence;
   private final MeterRegistry registry;
-  private final ConcurrentHashMap<String, Meters> meters;
+  private final ConcurrentHashMap<MeterKey, Meters> meters;
 
   /**
    * @param probes the probe of each check type, e.g. {@code "http" -> new HttpProbe()}
@@ -68,7 +68,7 @@ public final class CheckRunner {
       String location,
       AtomicLong sequence,
       MeterRegistry registry,
-      ConcurrentHashMap<String, Meters> meters) {
+      ConcurrentHashMap<MeterKey, Meters> meters) {
     this.context = context;
     this.probes = probes;
     this.agentId = agentId;
@@ -306,9 +306,16 @@ public final class CheckRunner {
 
   private Meters meters(Check check, String outcome) {
     // Looking meters up through their builders costs more than a probe's own bookkeeping, and
-    // this runs for every result: keep them per check and outcome.
+    // this runs for every result: keep them per check and outcome. The key is a record of the
+    // three strings (their hashes are cached), not their concatenation, which built and hashed a
+    // new string for every result; a plain get first, as the meters exist after the first result.
+    MeterKey key = new MeterKey(check.id(), check.type(), outcome);
+    Meters found = this.meters.get(key);
+    if (found != null) {
+      return found;
+    }
     return this.meters.computeIfAbsent(
-        check.id() + '\u0000' + check.type() + '\u0000' + outcome,
+        key,
         k ->
             new Meters(
                 // Per check: a count, a sum and a max, no buckets. With a histogram per
@@ -335,4 +342,6 @@ public final class CheckRunner {
   }
 
   private record Meters(Timer duration, Timer typeDuration, Counter results) {}
+
+  private record MeterKey(String check, String type, String outcome) {}
 }

@@ -46,12 +46,23 @@ public final class Scheduler {
   private final PriorityQueue<Entry> queue =
       new PriorityQueue<>((a, b) -> Long.compare(a.dueMillis, b.dueMillis));
   private final Map<String, Entry> entries = new HashMap<>();
-  private final Map<String, Integer> perHost = new HashMap<>();
+
+  /** Runs in flight per target host; a host leaves the map when its last run ends. */
+  private final Map<String, HostRuns> perHost = new HashMap<>();
+
   private int inFlight;
   private final Timer lag;
   private final Counter skippedBusy;
   private final Counter skippedAgentLimit;
   private final Counter skippedHostLimit;
+
+  /**
+   * A host's count of runs in flight, changed in place: an {@code Integer} in the map was boxed
+   * anew (above 127) and merged through a lambda at every start and end of a run.
+   */
+  private static final class HostRuns {
+    int n;
+  }
 
   private static final class Entry {
     final Check check;
@@ -211,7 +222,7 @@ public final class Scheduler {
         skippedBusy.increment();
       } else if (inFlight >= maxInFlight) {
         skippedAgentLimit.increment();
-      } else if (perHost.getOrDefault(e.host, 0) >= maxPerHost) {
+      } else if (runsOn(e.host) >= maxPerHost) {
         skippedHostLimit.increment();
       } else {
         lag.record(now - planned - lateSlots * e.intervalMillis, TimeUnit.MILLISECONDS);
@@ -221,10 +232,21 @@ public final class Scheduler {
     return queue.isEmpty() ? Long.MAX_VALUE : Math.max(0, queue.peek().dueMillis - now);
   }
 
+  private int runsOn(String host) {
+    HostRuns runs = perHost.get(host);
+    return runs == null ? 0 : runs.n;
+  }
+
   private void start(Entry e) {
     e.running = true;
     inFlight++;
-    perHost.merge(e.host, 1, Integer::sum);
+    HostRuns runs = perHost.get(e.host);
+    if (runs == null) {
+      runs = new HostRuns();
+      perHost.put(e.host, runs);
+    }
+    runs.n++;
+    HostRuns hostRuns = runs;
     Future<?> run;
     try {
       run = runner.apply(e.check);
@@ -234,11 +256,17 @@ public final class Scheduler {
     run.onComplete(
         ar -> {
           inFlight--;
-          perHost.computeIfPresent(e.host, (h, n) -> n <= 1 ? null : n - 1);
-          Entry current = entries.get(e.check.id());
+          if (--hostRuns.n <= 0) {
+            perHost.remove(e.host);
+          }
           e.running = false;
-          if (current != null && current != e) {
-            current.running = false;
+          // An entry not removed is the one scheduled under its id; a removed one may have been
+          // replaced by a new definition that waits for this run.
+          if (e.removed) {
+            Entry current = entries.get(e.check.id());
+            if (current != null && current != e) {
+              current.running = false;
+            }
           }
         });
   }

@@ -347,6 +347,55 @@ public final class Spool implements Closeable {
     return (int) crc.getValue();
   }
 
+  /**
+   * What {@link #read} and {@link #advanceTo} read records through: up to {@link #CHUNK_BYTES} of
+   * one segment, read ahead with one {@code pread}, so that reading back a batch costs a system
+   * call per 64 KiB instead of two per record (a header, then the payload; and one more per record
+   * to move the cursor on acknowledgement: about 3.7 reads per shipped result at 14,000 results/s).
+   * It holds bytes below the segment's size when they were read, which never change: records are
+   * only appended, segment ids are not reused while this instance is open, and a segment's bytes
+   * are forgotten when it is deleted.
+   */
+  private ByteBuffer window = ByteBuffer.allocate(CHUNK_BYTES);
+
+  /** The segment {@link #window} holds bytes of, or -1. */
+  private long windowSegment = -1;
+
+  /** The offset in {@link #windowSegment} of {@link #window}'s first byte. */
+  private long windowStart;
+
+  /**
+   * {@code length} bytes of segment {@code s} from {@code offset}, as a buffer whose index 0 is
+   * {@code offset}: from the read-ahead window, which is refilled from {@code offset} when they are
+   * not all in it. Bytes past the segment's size are read directly, as before (and fail at the end
+   * of the file).
+   */
+  private ByteBuffer bytesAt(Segment s, long offset, int length) throws IOException {
+    if (windowSegment == s.id
+        && offset >= windowStart
+        && offset + length <= windowStart + window.limit()) {
+      return window.slice((int) (offset - windowStart), length);
+    }
+    long available = s.sizeBytes - offset;
+    if (length > available) {
+      ByteBuffer direct = ByteBuffer.allocate(length);
+      readFully(readerOf(s), direct, offset);
+      return direct;
+    }
+    int want = (int) Math.min(Math.max(length, CHUNK_BYTES), available);
+    if (window.capacity() < want || (want <= CHUNK_BYTES && window.capacity() > CHUNK_BYTES)) {
+      // Grown for one large record, or back to the usual size after one.
+      window = ByteBuffer.allocate(Math.max(want, CHUNK_BYTES));
+    }
+    windowSegment = -1;
+    window.clear().limit(want);
+    readFully(readerOf(s), window, offset);
+    window.flip();
+    windowSegment = s.id;
+    windowStart = offset;
+    return window.slice(0, length);
+  }
+
   private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
     long p = position;
     while (buf.hasRemaining()) {
@@ -458,7 +507,6 @@ public final class Spool implements Closeable {
     List<byte[]> out = new ArrayList<>(Math.min(maxRecords, 1024));
     List<Position> ends = new ArrayList<>(Math.min(maxRecords, 1024));
     Position pos = cursor;
-    ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER_BYTES);
     while (out.size() < maxRecords) {
       Segment s = segments.get(pos.segment());
       if (pos.offset() >= s.sizeBytes) {
@@ -469,22 +517,20 @@ public final class Spool implements Closeable {
         pos = new Position(next.getKey(), SEGMENT_HEADER_BYTES);
         continue;
       }
-      FileChannel ch = readerOf(s);
-      header.clear();
-      readFully(ch, header, pos.offset());
+      ByteBuffer header = bytesAt(s, pos.offset(), RECORD_HEADER_BYTES);
       int length = header.getInt(0);
       int crc = header.getInt(4);
       if (length <= 0 || pos.offset() + RECORD_HEADER_BYTES + length > s.sizeBytes) {
         throw new IOException(
             "spool " + dir + ": bad record length " + length + " at " + pos + " in " + s.path);
       }
-      ByteBuffer payload = ByteBuffer.allocate(length);
-      readFully(ch, payload, pos.offset() + RECORD_HEADER_BYTES);
-      if (crc != crcOf(length, payload.array())) {
+      byte[] payload = new byte[length];
+      bytesAt(s, pos.offset() + RECORD_HEADER_BYTES, length).get(0, payload);
+      if (crc != crcOf(length, payload)) {
         throw new IOException(
             "spool " + dir + ": CRC mismatch at " + pos + " in " + s.path + " (disk corruption?)");
       }
-      out.add(payload.array());
+      out.add(payload);
       pos = new Position(pos.segment(), pos.offset() + RECORD_HEADER_BYTES + length);
       ends.add(pos);
     }
@@ -523,7 +569,6 @@ public final class Spool implements Closeable {
   }
 
   private void advanceTo(Position end) throws IOException {
-    ByteBuffer header = ByteBuffer.allocate(RECORD_HEADER_BYTES);
     while (cursor.compareTo(end) < 0) {
       Segment s = segments.get(cursor.segment());
       if (cursor.offset() >= s.sizeBytes) {
@@ -537,9 +582,8 @@ public final class Spool implements Closeable {
         recordsBeforeCursor = 0;
         continue;
       }
-      header.clear();
-      readFully(readerOf(s), header, cursor.offset());
-      cursor = new Position(s.id, cursor.offset() + RECORD_HEADER_BYTES + header.getInt(0));
+      int length = bytesAt(s, cursor.offset(), RECORD_HEADER_BYTES).getInt(0);
+      cursor = new Position(s.id, cursor.offset() + RECORD_HEADER_BYTES + length);
       recordsBeforeCursor++;
       pending--;
     }
@@ -615,6 +659,9 @@ public final class Spool implements Closeable {
   }
 
   private void deleteSegment(Segment s) throws IOException {
+    if (windowSegment == s.id) {
+      windowSegment = -1;
+    }
     totalBytes -= s.sizeBytes;
     if (s.reader != null) {
       s.reader.close();

@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nines.agent.TestChecks;
+import io.nines.common.Failure;
+import io.nines.common.FailureKind;
 import io.nines.common.ProbeResult;
 import io.nines.common.testing.ManualTimeSource;
 import io.nines.config.Check;
@@ -152,5 +154,56 @@ class CheckRunnerMetersTest {
     assertThat(perType.takeSnapshot().histogramCounts()).isNotEmpty();
     assertThat(registry.get("nines.probe.results").tags("type", "http").counter().count())
         .isEqualTo(3);
+  }
+
+  @Test
+  void whenAChecksOutcomeChanges_thenEachOutcomeCountsInItsOwnSeriesAcrossRepeatedResults()
+      throws Exception {
+    boolean[] fail = new boolean[1];
+    Probe flips =
+        (check, ctx) -> {
+          time.advance(Duration.ofMillis(5));
+          return Future.succeededFuture(
+              fail[0]
+                  ? new ProbeOutcome(
+                      new Failure(FailureKind.HTTP_STATUS, "", "503"), 5, Map.of(), null)
+                  : new ProbeOutcome(null, 5, Map.of(), null));
+        };
+    CheckRunner flipping =
+        new CheckRunner(
+            new ProbeContext(null, time, null, Map.of(), ref -> ""),
+            Map.of("http", flips),
+            "agent-1",
+            "eu-west",
+            registry);
+    Check c = TestChecks.http("c0", "http://127.0.0.1:1/", Duration.ofSeconds(30));
+    Check d = TestChecks.http("d0", "http://127.0.0.1:1/", Duration.ofSeconds(30));
+    for (int i = 0; i < 7; i++) {
+      fail[0] = i % 3 == 2; // ok, ok, failure, ok, ok, failure, ok
+      for (Check check : List.of(c, d)) {
+        flipping.run(check).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      }
+    }
+
+    for (String id : List.of("c0", "d0")) {
+      assertThat(registry.get("nines.probe.duration").tags("check", id, "outcome", "ok").timers())
+          .singleElement()
+          .satisfies(t -> assertThat(t.count()).isEqualTo(5));
+      assertThat(
+              registry
+                  .get("nines.probe.duration")
+                  .tags("check", id, "outcome", "http_status")
+                  .timers())
+          .singleElement()
+          .satisfies(t -> assertThat(t.count()).isEqualTo(2));
+    }
+    assertThat(registry.get("nines.probe.results").tags("type", "http", "outcome", "ok").counter())
+        .satisfies(k -> assertThat(k.count()).isEqualTo(10));
+    assertThat(
+            registry
+                .get("nines.probe.results")
+                .tags("type", "http", "outcome", "http_status")
+                .counter())
+        .satisfies(k -> assertThat(k.count()).isEqualTo(4));
   }
 }

@@ -135,6 +135,76 @@ class SchedulerTest {
   }
 
   @Test
+  void whenManyRunsOnOneHostEnd_thenTheHostLimitFreesUpEveryTimeAndNothingStaysCounted() {
+    Scheduler s = scheduler(1000, 200, false);
+    s.setChecks(
+        IntStream.range(0, 300).mapToObj(i -> check("c" + i, Duration.ofSeconds(10))).toList());
+    for (int round = 1; round <= 3; round++) {
+      time.advance(Duration.ofSeconds(10));
+      s.poll();
+      assertThat(started).as("round %s", round).hasSize(200 * round);
+      assertThat(s.inFlight()).isEqualTo(200);
+      assertThat(skipped("host-limit")).isEqualTo(100.0 * round);
+      List<Promise<Void>> ending = List.copyOf(runs);
+      runs.clear();
+      ending.forEach(Promise::complete);
+      assertThat(s.inFlight()).isZero();
+    }
+    assertThat(skipped("still-running")).isZero();
+  }
+
+  @Test
+  void whenRunsFailThrowOrEndAfterTheirCheckWasReplacedOrRemoved_thenEachReleasesItsHostOnce() {
+    // A host limit of 2: a run that throws, one that fails, and ones whose check was replaced or
+    // removed while they ran each give back exactly one place on the host, no more, no less.
+    List<Promise<Void>> pending = new ArrayList<>();
+    Scheduler s =
+        new Scheduler(
+            time,
+            check -> {
+              started.add(check.id());
+              if (check.id().equals("throws")) {
+                throw new IllegalStateException("boom");
+              }
+              Promise<Void> p = Promise.promise();
+              pending.add(p);
+              return p.future();
+            },
+            check -> "shop.example",
+            100,
+            2,
+            registry);
+    s.setChecks(List.of(check("throws", Duration.ofSeconds(10))));
+    time.advance(Duration.ofSeconds(10));
+    s.poll();
+    assertThat(s.inFlight()).isZero();
+
+    s.setChecks(List.of(check("a", Duration.ofSeconds(10)), check("b", Duration.ofSeconds(10))));
+    time.advance(Duration.ofSeconds(10));
+    s.poll();
+    assertThat(s.inFlight()).isEqualTo(2);
+    // a is replaced (a new interval), b is removed, c arrives: the host is full until they end.
+    s.setChecks(List.of(check("a", Duration.ofSeconds(20)), check("c", Duration.ofSeconds(10))));
+    time.advance(Duration.ofSeconds(20));
+    s.poll();
+    assertThat(started).containsExactly("throws", "a", "b");
+    pending.get(0).fail("timeout");
+    pending.get(1).complete();
+    assertThat(s.inFlight()).isZero();
+
+    // Both places are free again: a and c start together, and end; then again.
+    for (int round = 0; round < 2; round++) {
+      started.clear();
+      pending.clear();
+      time.advance(Duration.ofSeconds(20));
+      s.poll();
+      assertThat(started).containsExactlyInAnyOrder("a", "c");
+      pending.forEach(Promise::complete);
+      assertThat(s.inFlight()).isZero();
+    }
+  }
+
+  @Test
   void whenTheAgentStallsForSeveralSlots_thenMissedSlotsAreSkippedNotBurst() {
     Scheduler s = scheduler(100, 100, true);
     s.setChecks(List.of(check("c", Duration.ofSeconds(1))));

@@ -87,6 +87,139 @@ class SpoolTest {
   }
 
   @Test
+  void whenAppendsReadsAndAcksInterleave_thenEveryRecordComesBackExactlyOnceAndIntact()
+      throws IOException {
+    // Records of varied sizes (some larger than a read-ahead of 64 KiB), over 1 MiB segments, read
+    // in small batches while more are appended, each batch acknowledged after the next read: the
+    // bytes read back, the order, the cursor and the pending count are what was appended.
+    SpoolOptions options = new SpoolOptions(dir, 64 * 1024 * 1024, 1024 * 1024, 0);
+    java.util.Random random = new java.util.Random(19);
+    List<byte[]> appended = new ArrayList<>();
+    List<byte[]> read = new ArrayList<>();
+    try (Spool spool = Spool.open(options)) {
+      Spool.Read unacked = null;
+      for (int round = 0; round < 300; round++) {
+        List<byte[]> group = new ArrayList<>();
+        for (int i = random.nextInt(20); i >= 0; i--) {
+          int size =
+              random.nextInt(50) == 0 ? 70_000 + random.nextInt(80_000) : 1 + random.nextInt(900);
+          byte[] r = new byte[size];
+          random.nextBytes(r);
+          group.add(r);
+        }
+        spool.append(group);
+        appended.addAll(group);
+        Spool.Read batch = spool.read(1 + random.nextInt(30));
+        if (unacked != null && !unacked.records().isEmpty()) {
+          // Reading again before the ack returns the unacknowledged records first.
+          assertThat(batch.records().get(0)).isEqualTo(unacked.records().get(0));
+          spool.ack(unacked.end(), 0);
+          read.addAll(unacked.records());
+          batch = spool.read(1 + random.nextInt(30));
+        }
+        unacked = batch;
+        assertThat(spool.pending()).isEqualTo(appended.size() - read.size());
+      }
+      if (!unacked.records().isEmpty()) {
+        spool.ack(unacked.end(), 0);
+        read.addAll(unacked.records());
+      }
+      for (Spool.Read rest = spool.read(1000); !rest.records().isEmpty(); rest = spool.read(1000)) {
+        spool.ack(rest.end(), 0);
+        read.addAll(rest.records());
+      }
+      assertThat(spool.pending()).isZero();
+    }
+    assertThat(read).hasSameSizeAs(appended);
+    for (int i = 0; i < appended.size(); i++) {
+      assertThat(read.get(i)).as("record %s", i).isEqualTo(appended.get(i));
+    }
+  }
+
+  /**
+   * A record of {@code size} bytes made from {@code n} (its first four bytes, when it has them).
+   */
+  private static byte[] sized(int n, int size) {
+    byte[] r = new byte[size];
+    for (int i = 0; i < size; i++) {
+      r[i] = (byte) (n * 31 + i);
+    }
+    if (size >= 4) {
+      ByteBuffer.wrap(r).putInt(0, n);
+    }
+    return r;
+  }
+
+  @Test
+  void whenRecordsStraddleTheReadAheadOrOutgrowIt_thenEachIsReadIntactOnceEvenAtTheGrowingTail()
+      throws IOException {
+    // Sizes chosen so that, with the read-ahead starting at offset 4, the next header straddles
+    // its 64 KiB end (8 + 65_524 bytes), then a payload does, then a record of 200 KB, then a
+    // header exactly at the end; every record is read at the tail, one at a time, right after it
+    // is appended, and acknowledged one read later (so the ack walks headers the read-ahead
+    // already holds, and some it no longer does).
+    int[] sizes = {65_524, 65_530, 10, 200_000, 65_528, 1, 65_536, 3, 131_072, 7, 65_000, 40_000};
+    SpoolOptions options = new SpoolOptions(dir, 64 * 1024 * 1024, 1024 * 1024, 0);
+    List<byte[]> appended = new ArrayList<>();
+    List<byte[]> delivered = new ArrayList<>();
+    try (Spool spool = Spool.open(options)) {
+      Spool.Read previous = null;
+      for (int round = 0; round < 3; round++) {
+        for (int size : sizes) {
+          byte[] r = sized(appended.size(), size);
+          spool.append(List.of(r));
+          appended.add(r);
+          Spool.Read read = spool.read(1);
+          if (previous != null) {
+            assertThat(read.records().get(0)).isEqualTo(previous.records().get(0));
+            spool.ack(previous.end(), 0);
+            delivered.add(previous.records().get(0));
+            read = spool.read(1);
+          }
+          assertThat(read.records()).hasSize(1);
+          previous = read;
+        }
+      }
+      spool.ack(previous.end(), 0);
+      delivered.add(previous.records().get(0));
+      assertThat(spool.pending()).isZero();
+      assertThat(spool.read(10).records()).isEmpty();
+    }
+    assertThat(delivered).hasSameSizeAs(appended);
+    for (int i = 0; i < appended.size(); i++) {
+      assertThat(delivered.get(i)).as("record %s", i).isEqualTo(appended.get(i));
+    }
+  }
+
+  @Test
+  void whenTheSegmentUnderTheReadAheadIsDroppedOrTornAndReopened_thenNoStaleBytesAreServed()
+      throws IOException {
+    // 4 KiB segments, 16 KiB at most: reading the oldest segment fills the read-ahead with it; the
+    // spool then drops it for space and reads on from the oldest kept one.
+    try (Spool spool = Spool.open(small())) {
+      spool.append(records(1, 30));
+      assertThat(numbers(spool.read(5).records())).containsExactly(1, 2, 3, 4, 5);
+      spool.append(records(31, 400));
+      List<Integer> left = readAll(spool);
+      assertThat(left).endsWith(400);
+      assertThat(left).isEqualTo(IntStream.rangeClosed(left.get(0), 400).boxed().toList());
+      spool.ack(spool.read(Integer.MAX_VALUE).end(), 0);
+      spool.append(records(401, 405));
+      assertThat(readAll(spool)).containsExactly(401, 402, 403, 404, 405);
+    }
+    // A torn tail cut at open, then appended over: the new records, not the torn bytes.
+    Path last = segments().get(segments().size() - 1);
+    try (FileChannel ch = FileChannel.open(last, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 50, 1, 2, 3}), ch.size());
+    }
+    try (Spool spool = Spool.open(small())) {
+      assertThat(readAll(spool)).containsExactly(401, 402, 403, 404, 405);
+      spool.append(records(406, 408));
+      assertThat(readAll(spool)).containsExactly(401, 402, 403, 404, 405, 406, 407, 408);
+    }
+  }
+
+  @Test
   void whenARecordIsReadButNotAcked_thenItIsReadAgain() throws IOException {
     try (Spool spool = Spool.open(small())) {
       spool.append(records(1, 5));
