@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -124,6 +125,7 @@ public final class Spool implements Closeable {
   private final SpoolOptions options;
   private final FileChannel lockChannel;
   private final FileLock lock;
+  private final UnaryOperator<FileChannel> writers;
   private final TreeMap<Long, Segment> segments = new TreeMap<>();
   private FileChannel writer;
   private Position cursor;
@@ -135,9 +137,15 @@ public final class Spool implements Closeable {
   private boolean dirty;
   private boolean closed;
 
-  private Spool(Path dir, SpoolOptions options, FileChannel lockChannel, FileLock lock) {
+  private Spool(
+      Path dir,
+      SpoolOptions options,
+      FileChannel lockChannel,
+      FileLock lock,
+      UnaryOperator<FileChannel> writers) {
     this.dir = dir;
     this.options = options;
+    this.writers = writers;
     this.lockChannel = lockChannel;
     this.lock = lock;
   }
@@ -149,6 +157,14 @@ public final class Spool implements Closeable {
    * @throws IOException when the directory can't be used, or another process holds its lock
    */
   public static Spool open(SpoolOptions options) throws IOException {
+    return open(options, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #open(SpoolOptions)}, with each segment's writer passed through {@code writers}: a
+   * test's way to make the device fail.
+   */
+  static Spool open(SpoolOptions options, UnaryOperator<FileChannel> writers) throws IOException {
     Path dir = options.dir().toAbsolutePath();
     Files.createDirectories(dir);
     Path lockFile = dir.resolve("lock");
@@ -169,7 +185,7 @@ public final class Spool implements Closeable {
               + lockFile
               + "); give each agent its own spool directory");
     }
-    Spool spool = new Spool(dir, options, lockChannel, lock);
+    Spool spool = new Spool(dir, options, lockChannel, lock, writers);
     try {
       spool.recover();
     } catch (IOException | RuntimeException e) {
@@ -244,7 +260,7 @@ public final class Spool implements Closeable {
       recordsBeforeCursor = 0;
     }
     Segment last = segments.lastEntry().getValue();
-    writer = FileChannel.open(last.path, StandardOpenOption.WRITE);
+    writer = writers.apply(FileChannel.open(last.path, StandardOpenOption.WRITE));
     writer.position(last.sizeBytes);
     for (Segment s : segments.values()) {
       totalBytes += s.sizeBytes;
@@ -470,11 +486,26 @@ public final class Spool implements Closeable {
     }
     chunk.flip();
     long bytes = chunk.remaining();
-    while (chunk.hasRemaining()) {
-      writer.write(chunk);
+    Segment active = segments.lastEntry().getValue();
+    try {
+      while (chunk.hasRemaining()) {
+        writer.write(chunk);
+      }
+    } catch (IOException e) {
+      // A write that failed part-way (a full disk) left a part of the chunk in the file and the
+      // writer past the segment's size: the next append would land after that part, where no
+      // reader looks for it. Cut the part and go back, so that the next append starts where the
+      // last whole record ends.
+      chunk.clear();
+      try {
+        writer.truncate(active.sizeBytes);
+        writer.position(active.sizeBytes);
+      } catch (IOException cut) {
+        e.addSuppressed(cut);
+      }
+      throw e;
     }
     chunk.clear();
-    Segment active = segments.lastEntry().getValue();
     active.sizeBytes += bytes;
     active.records += count;
     totalBytes += bytes;
@@ -607,7 +638,7 @@ public final class Spool implements Closeable {
     dirty = false;
     writer.close();
     Segment created = createSegment(old.id + 1);
-    writer = FileChannel.open(created.path, StandardOpenOption.WRITE);
+    writer = writers.apply(FileChannel.open(created.path, StandardOpenOption.WRITE));
     writer.position(created.sizeBytes);
     totalBytes += created.sizeBytes;
   }

@@ -388,4 +388,150 @@ class SpoolTest {
     assertThatThrownBy(() -> SpoolOptions.defaults(Path.of("x")).withSyncIntervalMillis(-1))
         .hasMessage("syncIntervalMillis: -1 (expected: >= 0)");
   }
+
+  /**
+   * A disk that fills up in the middle of a write: the armed write takes half of what it is given
+   * (a short write, as a full device gives), the write after it fails with ENOSPC's message.
+   */
+  private static final class FullDisk extends FileChannel {
+    private final FileChannel file;
+    boolean armed;
+    private boolean failNext;
+
+    FullDisk(FileChannel file) {
+      this.file = file;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      if (failNext) {
+        failNext = false;
+        throw new IOException("No space left on device");
+      }
+      if (armed && src.remaining() > 1) {
+        armed = false;
+        failNext = true;
+        ByteBuffer half = src.slice().limit(src.remaining() / 2);
+        int n = file.write(half);
+        src.position(src.position() + n);
+        return n;
+      }
+      return file.write(src);
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      return file.read(dst);
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+      return file.read(dsts, offset, length);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+      return file.write(srcs, offset, length);
+    }
+
+    @Override
+    public long position() throws IOException {
+      return file.position();
+    }
+
+    @Override
+    public FileChannel position(long newPosition) throws IOException {
+      file.position(newPosition);
+      return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+      return file.size();
+    }
+
+    @Override
+    public FileChannel truncate(long size) throws IOException {
+      file.truncate(size);
+      return this;
+    }
+
+    @Override
+    public void force(boolean metaData) throws IOException {
+      file.force(metaData);
+    }
+
+    @Override
+    public long transferTo(long position, long count, java.nio.channels.WritableByteChannel target)
+        throws IOException {
+      return file.transferTo(position, count, target);
+    }
+
+    @Override
+    public long transferFrom(java.nio.channels.ReadableByteChannel src, long position, long count)
+        throws IOException {
+      return file.transferFrom(src, position, count);
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+      return file.read(dst, position);
+    }
+
+    @Override
+    public int write(ByteBuffer src, long position) throws IOException {
+      return file.write(src, position);
+    }
+
+    @Override
+    public java.nio.MappedByteBuffer map(MapMode mode, long position, long size)
+        throws IOException {
+      return file.map(mode, position, size);
+    }
+
+    @Override
+    public java.nio.channels.FileLock lock(long position, long size, boolean shared)
+        throws IOException {
+      return file.lock(position, size, shared);
+    }
+
+    @Override
+    public java.nio.channels.FileLock tryLock(long position, long size, boolean shared)
+        throws IOException {
+      return file.tryLock(position, size, shared);
+    }
+
+    @Override
+    protected void implCloseChannel() throws IOException {
+      file.close();
+    }
+  }
+
+  @Test
+  void whenTheDiskFillsUpInTheMiddleOfAWrite_thenTheNextAppendIsReadBackAlsoAfterAReopen()
+      throws IOException {
+    SpoolOptions options = new SpoolOptions(dir, 64 * 1024 * 1024, 1024 * 1024, 0);
+    List<FullDisk> disks = new ArrayList<>();
+    try (Spool spool =
+        Spool.open(
+            options,
+            ch -> {
+              FullDisk d = new FullDisk(ch);
+              disks.add(d);
+              return d;
+            })) {
+      spool.append(records(1, 3));
+      disks.get(disks.size() - 1).armed = true;
+      assertThatThrownBy(() -> spool.append(records(4, 6)))
+          .isInstanceOf(IOException.class)
+          .hasMessage("No space left on device");
+      // Space again: what is appended now is found where the last whole record ended.
+      spool.append(records(7, 9));
+      assertThat(spool.pending()).isEqualTo(6);
+      assertThat(readAll(spool)).containsExactly(1, 2, 3, 7, 8, 9);
+    }
+    try (Spool reopened = Spool.open(options)) {
+      assertThat(readAll(reopened)).containsExactly(1, 2, 3, 7, 8, 9);
+    }
+  }
 }
