@@ -13,9 +13,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -50,6 +52,13 @@ public final class Scheduler {
   /** Runs in flight per target host; a host leaves the map when its last run ends. */
   private final Map<String, HostRuns> perHost = new HashMap<>();
 
+  /**
+   * The ids of the checks with a run in flight. Kept by id, not on a check's entry: an entry is
+   * replaced when its definition changes, and dropped when the check is removed, while the run it
+   * started goes on; a check removed and added again, or replaced twice, still runs once at a time.
+   */
+  private final Set<String> running = new HashSet<>();
+
   private int inFlight;
   private final Timer lag;
   private final Counter skippedBusy;
@@ -70,7 +79,6 @@ public final class Scheduler {
     final long offsetMillis;
     final String host;
     long dueMillis;
-    boolean running;
     boolean removed;
 
     Entry(Check check, long intervalMillis, long offsetMillis, String host) {
@@ -187,7 +195,6 @@ public final class Scheduler {
       e.dueMillis = nextSlot(now - 1, interval, e.offsetMillis);
       if (old != null) {
         old.removed = true;
-        e.running = old.running;
       }
       next.put(check.id(), e);
       queue.add(e);
@@ -218,7 +225,7 @@ public final class Scheduler {
       }
       e.dueMillis = nextSlot(now, e.intervalMillis, e.offsetMillis);
       queue.add(e);
-      if (e.running) {
+      if (running.contains(e.check.id())) {
         skippedBusy.increment();
       } else if (inFlight >= maxInFlight) {
         skippedAgentLimit.increment();
@@ -238,7 +245,7 @@ public final class Scheduler {
   }
 
   private void start(Entry e) {
-    e.running = true;
+    running.add(e.check.id());
     inFlight++;
     HostRuns runs = perHost.get(e.host);
     if (runs == null) {
@@ -259,15 +266,7 @@ public final class Scheduler {
           if (--hostRuns.n <= 0) {
             perHost.remove(e.host);
           }
-          e.running = false;
-          // An entry not removed is the one scheduled under its id; a removed one may have been
-          // replaced by a new definition that waits for this run.
-          if (e.removed) {
-            Entry current = entries.get(e.check.id());
-            if (current != null && current != e) {
-              current.running = false;
-            }
-          }
+          running.remove(e.check.id());
         });
   }
 

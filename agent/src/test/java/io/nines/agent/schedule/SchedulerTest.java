@@ -227,6 +227,48 @@ class SchedulerTest {
     assertThat(s.nextDueMillis("b")).isEqualTo(-1);
   }
 
+  @Test
+  void whenACheckIsRemovedAndAddedAgainWhileItRuns_thenItNeverRunsTwiceAtOnce() {
+    Scheduler s = scheduler(100, 100, false);
+    Check a = check("a", Duration.ofSeconds(1));
+    s.setChecks(List.of(a));
+    time.advance(Duration.ofSeconds(1));
+    s.poll();
+    assertThat(started).containsExactly("a");
+    // Removed while its run is in flight, then back (a configuration reverted): the new entry
+    // waits for the old run, and the old run's end frees exactly one run, not two.
+    s.setChecks(List.of());
+    s.setChecks(List.of(a));
+    for (int i = 0; i < 3; i++) {
+      time.advance(Duration.ofSeconds(1));
+      s.poll();
+    }
+    assertThat(started).as("a second run while the first is in flight").containsExactly("a");
+    runs.get(0).complete();
+    time.advance(Duration.ofSeconds(1));
+    s.poll();
+    assertThat(started).containsExactly("a", "a");
+    assertThat(s.inFlight()).isEqualTo(1);
+    for (int i = 0; i < 3; i++) {
+      time.advance(Duration.ofSeconds(1));
+      s.poll();
+    }
+    assertThat(started).as("a third run while the second is in flight").hasSize(2);
+    // Replaced twice while a run is in flight: still one at a time.
+    s.setChecks(List.of(check("a", Duration.ofMillis(500))));
+    s.setChecks(List.of(check("a", Duration.ofMillis(250))));
+    for (int i = 0; i < 4; i++) {
+      time.advance(Duration.ofMillis(250));
+      s.poll();
+    }
+    assertThat(started).hasSize(2);
+    runs.get(1).complete();
+    time.advance(Duration.ofMillis(250));
+    s.poll();
+    assertThat(started).hasSize(3);
+    assertThat(s.inFlight()).isEqualTo(1);
+  }
+
   private static List<Check> loaded(String url) throws Exception {
     ConfigSources sources =
         ConfigSources.of(
