@@ -24,8 +24,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The fresh-connection transport on each Vert.x transport (native where the platform has it, and
  * NIO): IPv4 and IPv6 targets answer alike, and every socket it makes has TCP_NODELAY on.
+ *
+ * <p>An integration test, in a JVM of its own (see the agent's pom): run among the unit tests,
+ * after its native-transport exchange and {@code CheckRunnerMetersTest}, {@code
+ * EndpointsServerOptionsTest}'s request got no answer in 10 s in about one run of two (also with
+ * the IPv4 sockets of their own family taken out; never after a forced collection instead of {@code
+ * CheckRunnerMetersTest}); not yet explained.
  */
-class FreshConnectionTransportTest {
+class FreshConnectionTransportIT {
 
   @Test
   void onTheNativeTransport_anIpv4TargetAnswersThroughASocketOfItsOwnFamily() throws Exception {
