@@ -42,9 +42,11 @@ class EndpointsServerOptionsTest {
             answer.complete(received.toString());
           }
         });
-    socket.write(
-        "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\n"
-            + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n");
+    // Joined, so that a connection closed under the test says so instead of timing out below.
+    join(
+        socket.write(
+            "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n"));
 
     // With Vert.x's defaults: "HTTP/1.1 101 Switching Protocols", and HTTP/2 from then on.
     assertThat(answer.get(10, TimeUnit.SECONDS)).startsWith("HTTP/1.1 200 OK");
