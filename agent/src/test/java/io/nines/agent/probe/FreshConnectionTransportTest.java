@@ -24,17 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The fresh-connection transport on each Vert.x transport (native where the platform has it, and
  * NIO): IPv4 and IPv6 targets answer alike, and every socket it makes has TCP_NODELAY on.
- *
- * <p>An integration test, in a JVM of its own (see the agent's pom): run among the unit tests,
- * after its native-transport exchange and {@code CheckRunnerMetersTest}, {@code
- * EndpointsServerOptionsTest}'s connection (a new Vert.x on NIO) was closed as soon as it was made,
- * in about one run of two: its write failed with "Connection was closed", no byte of it reached a
- * socket ({@code strace}), and its server saw no request. Also with the IPv4 sockets of their own
- * family taken out; never after a forced collection instead of {@code CheckRunnerMetersTest}. State
- * shared between Vert.x instances in one JVM (an agent runs one Vert.x for its life); not yet
- * explained.
  */
-class FreshConnectionTransportIT {
+class FreshConnectionTransportTest {
 
   @Test
   void onTheNativeTransport_anIpv4TargetAnswersThroughASocketOfItsOwnFamily() throws Exception {
