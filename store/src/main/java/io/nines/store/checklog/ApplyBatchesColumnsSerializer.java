@@ -5,8 +5,6 @@ import com.hazelcast.nio.serialization.compact.CompactReader;
 import com.hazelcast.nio.serialization.compact.CompactSerializer;
 import com.hazelcast.nio.serialization.compact.CompactWriter;
 import io.nines.common.ProbeResult;
-import io.nines.config.DownWhen;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,22 +33,14 @@ final class ApplyBatchesColumnsSerializer implements CompactSerializer<ApplyBatc
   public void write(CompactWriter out, ApplyBatchesColumns p) {
     ResultColumns.Strings strings = new ResultColumns.Strings();
     int n = p.batches.size();
-    long[] retention = new long[n];
-    long[] maxSkew = new long[n];
-    long[] staleMillis = new long[n];
-    int[] downWhen = new int[n];
-    long[] rollupRetention = new long[n];
+    RulesColumns rules = RulesColumns.of(n);
     long[] nowSeconds = new long[n];
     int[] nowNanos = new int[n];
     int[] resultCounts = new int[n];
     List<ProbeResult> results = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       ApplyBatch b = p.batches.get(i);
-      retention[i] = b.rules.retention().toMillis();
-      maxSkew[i] = b.rules.maxClockSkew().toMillis();
-      staleMillis[i] = b.rules.staleAfter().toMillis();
-      downWhen[i] = b.rules.downWhen().failing();
-      rollupRetention[i] = b.rules.rollupRetention().toMillis();
+      rules.set(i, b.rules);
       nowSeconds[i] = b.now.getEpochSecond();
       nowNanos[i] = b.now.getNano();
       resultCounts[i] = b.results.size();
@@ -59,11 +49,7 @@ final class ApplyBatchesColumnsSerializer implements CompactSerializer<ApplyBatc
     ResultColumns.write(out, results, strings);
     out.writeString("map", p.mapName);
     out.writeArrayOfString("checkIds", p.checkIds.toArray(new String[0]));
-    out.writeArrayOfInt64("retentionMillis", retention);
-    out.writeArrayOfInt64("maxClockSkewMillis", maxSkew);
-    out.writeArrayOfInt64("staleAfterMillis", staleMillis);
-    out.writeArrayOfInt32("downWhenFailing", downWhen);
-    out.writeArrayOfInt64("rollupRetentionMillis", rollupRetention);
+    rules.write(out);
     out.writeArrayOfInt64("nowSeconds", nowSeconds);
     out.writeArrayOfInt32("nowNanos", nowNanos);
     out.writeArrayOfInt32("resultCounts", resultCounts);
@@ -84,26 +70,13 @@ final class ApplyBatchesColumnsSerializer implements CompactSerializer<ApplyBatc
   private static ApplyBatchesColumns decode(CompactReader in) {
     String[] strings = in.readArrayOfString("strings");
     String[] checkIds = in.readArrayOfString("checkIds");
-    long[] retention = in.readArrayOfInt64("retentionMillis");
-    long[] maxSkew = in.readArrayOfInt64("maxClockSkewMillis");
-    long[] staleMillis = in.readArrayOfInt64("staleAfterMillis");
-    int[] downWhen = in.readArrayOfInt32("downWhenFailing");
-    long[] rollupRetention = in.readArrayOfInt64("rollupRetentionMillis");
+    RulesColumns rules = RulesColumns.read(in);
     long[] nowSeconds = in.readArrayOfInt64("nowSeconds");
     int[] nowNanos = in.readArrayOfInt32("nowNanos");
     int[] resultCounts = in.readArrayOfInt32("resultCounts");
     ResultColumns results = new ResultColumns(in, strings);
-    Columns.lengths(
-        checkIds.length,
-        "check",
-        retention,
-        maxSkew,
-        staleMillis,
-        downWhen,
-        rollupRetention,
-        nowSeconds,
-        nowNanos,
-        resultCounts);
+    rules.checkLength(checkIds.length);
+    Columns.lengths(checkIds.length, "check", nowSeconds, nowNanos, resultCounts);
     results.checkShape();
     List<ApplyBatch> batches = new ArrayList<>(checkIds.length);
     for (int i = 0; i < checkIds.length; i++) {
@@ -112,15 +85,7 @@ final class ApplyBatchesColumnsSerializer implements CompactSerializer<ApplyBatc
         own.add(results.next());
       }
       batches.add(
-          new ApplyBatch(
-              own,
-              new CheckRules(
-                  Duration.ofMillis(retention[i]),
-                  Duration.ofMillis(maxSkew[i]),
-                  Duration.ofMillis(staleMillis[i]),
-                  new DownWhen(downWhen[i]),
-                  Duration.ofMillis(rollupRetention[i])),
-              Instant.ofEpochSecond(nowSeconds[i], nowNanos[i])));
+          new ApplyBatch(own, rules.get(i), Instant.ofEpochSecond(nowSeconds[i], nowNanos[i])));
     }
     results.checkConsumed();
     return new ApplyBatchesColumns(in.readString("map"), Arrays.asList(checkIds), batches);

@@ -3,7 +3,10 @@ package io.nines.store.checklog;
 import com.hazelcast.nio.serialization.HazelcastSerializationException;
 import java.lang.reflect.Array;
 
-/** Checks of the flat formats' columns as they are read ({@link ReplayColumnsSerializer}). */
+/**
+ * Checks of the flat formats' columns as they are read ({@link ReplayColumnsSerializer}, {@link
+ * ApplyBatchesColumnsSerializer}, {@link RulesColumns}).
+ */
 final class Columns {
   private Columns() {}
 

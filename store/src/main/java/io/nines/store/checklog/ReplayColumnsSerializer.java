@@ -7,7 +7,6 @@ import com.hazelcast.nio.serialization.compact.CompactWriter;
 import io.nines.availability.Interval;
 import io.nines.availability.State;
 import io.nines.common.ProbeResult;
-import io.nines.config.DownWhen;
 import io.nines.store.results.Evaluation;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,11 +50,7 @@ final class ReplayColumnsSerializer implements CompactSerializer<ReplayColumns> 
     ResultColumns.Strings strings = new ResultColumns.Strings();
     int n = p.byCheck.size();
     String[] checkIds = new String[n];
-    long[] retention = new long[n];
-    long[] maxSkew = new long[n];
-    long[] staleMillis = new long[n];
-    int[] downWhen = new int[n];
-    long[] rollupRetention = new long[n];
+    RulesColumns rules = RulesColumns.of(n);
     long[] retainFromSeconds = new long[n];
     int[] retainFromNanos = new int[n];
     long[] historyFrom = new long[n];
@@ -79,12 +74,7 @@ final class ReplayColumnsSerializer implements CompactSerializer<ReplayColumns> 
     int i = 0;
     for (Map.Entry<String, ApplyBatch.ReplayChange> e : p.byCheck.entrySet()) {
       checkIds[i] = e.getKey();
-      CheckRules rules = e.getValue().rules;
-      retention[i] = rules.retention().toMillis();
-      maxSkew[i] = rules.maxClockSkew().toMillis();
-      staleMillis[i] = rules.staleAfter().toMillis();
-      downWhen[i] = rules.downWhen().failing();
-      rollupRetention[i] = rules.rollupRetention().toMillis();
+      rules.set(i, e.getValue().rules);
       CheckLog.Change c = e.getValue().change;
       retainFromSeconds[i] = c.retainFrom().getEpochSecond();
       retainFromNanos[i] = c.retainFrom().getNano();
@@ -144,11 +134,7 @@ final class ReplayColumnsSerializer implements CompactSerializer<ReplayColumns> 
 
     out.writeArrayOfString("strings", strings.values.toArray(new String[0]));
     out.writeArrayOfString("checkIds", checkIds);
-    out.writeArrayOfInt64("retentionMillis", retention);
-    out.writeArrayOfInt64("maxClockSkewMillis", maxSkew);
-    out.writeArrayOfInt64("staleAfterMillis", staleMillis);
-    out.writeArrayOfInt32("downWhenFailing", downWhen);
-    out.writeArrayOfInt64("rollupRetentionMillis", rollupRetention);
+    rules.write(out);
     out.writeArrayOfInt64("retainFromSeconds", retainFromSeconds);
     out.writeArrayOfInt32("retainFromNanos", retainFromNanos);
     out.writeArrayOfInt64("historyFromNanos", historyFrom);
@@ -189,11 +175,7 @@ final class ReplayColumnsSerializer implements CompactSerializer<ReplayColumns> 
   private static ReplayColumns decode(CompactReader in) {
     String[] strings = in.readArrayOfString("strings");
     String[] checkIds = in.readArrayOfString("checkIds");
-    long[] retention = in.readArrayOfInt64("retentionMillis");
-    long[] maxSkew = in.readArrayOfInt64("maxClockSkewMillis");
-    long[] staleMillis = in.readArrayOfInt64("staleAfterMillis");
-    int[] downWhen = in.readArrayOfInt32("downWhenFailing");
-    long[] rollupRetention = in.readArrayOfInt64("rollupRetentionMillis");
+    RulesColumns rules = RulesColumns.read(in);
     long[] retainFromSeconds = in.readArrayOfInt64("retainFromSeconds");
     int[] retainFromNanos = in.readArrayOfInt32("retainFromNanos");
     long[] historyFrom = in.readArrayOfInt64("historyFromNanos");
@@ -222,14 +204,10 @@ final class ReplayColumnsSerializer implements CompactSerializer<ReplayColumns> 
     int[] hourLocation = in.readArrayOfInt32("hourLocations");
     long[] hourNanos = in.readArrayOfInt64("hourNanos");
 
+    rules.checkLength(checkIds.length);
     Columns.lengths(
         checkIds.length,
         "check",
-        retention,
-        maxSkew,
-        staleMillis,
-        downWhen,
-        rollupRetention,
         retainFromSeconds,
         retainFromNanos,
         historyFrom,
@@ -257,13 +235,7 @@ final class ReplayColumnsSerializer implements CompactSerializer<ReplayColumns> 
     int iv = 0; // next interval
     int hr = 0; // next hour
     for (int i = 0; i < checkIds.length; i++) {
-      CheckRules rules =
-          new CheckRules(
-              Duration.ofMillis(retention[i]),
-              Duration.ofMillis(maxSkew[i]),
-              Duration.ofMillis(staleMillis[i]),
-              new DownWhen(downWhen[i]),
-              Duration.ofMillis(rollupRetention[i]));
+      CheckRules checkRules = rules.get(i);
       List<ProbeResult> accepted = new ArrayList<>(acceptedCounts[i]);
       for (int j = 0; j < acceptedCounts[i]; j++) {
         accepted.add(results.next());
@@ -313,7 +285,7 @@ final class ReplayColumnsSerializer implements CompactSerializer<ReplayColumns> 
               recompute,
               dirty,
               staleAfterNanos[i] <= 0 ? null : Duration.ofNanos(staleAfterNanos[i]));
-      byCheck.put(checkIds[i], new ApplyBatch.ReplayChange(change, rules));
+      byCheck.put(checkIds[i], new ApplyBatch.ReplayChange(change, checkRules));
     }
     results.checkConsumed();
     Columns.check(
