@@ -207,7 +207,16 @@ public final class HazelcastResultStore implements ResultStore {
                 new MergePolicyConfig(
                     CheckLogMergePolicy.class.getName(), MergePolicyConfig.DEFAULT_BATCH_SIZE));
     if (mapStore != null) {
-      checks.setMapStoreConfig(mapStore);
+      // Not offloaded: an offloaded entry operation (Hazelcast 5.3's default for a map with a
+      // MapStore) does not wait for the map's bulk load (RecordStore.checkIfLoaded), so a batch
+      // applied to a check between the load's read of it and its put was acknowledged and then
+      // replaced by the value read before it (InitialLoadRaceIT). The bulk load runs at the
+      // cluster's first use of the map, and again on a member that takes over partitions it held
+      // no replica of (the cut-off side of a split). Not offloaded, every operation on the map
+      // waits
+      // until the load is done, and a miss is loaded on the partition thread (rare: a new check, or
+      // one that expired).
+      checks.setMapStoreConfig(new MapStoreConfig(mapStore).setOffload(false));
       config.getUserContext().put(ApplyBatch.DURABLE_KEY, Boolean.TRUE);
     }
     config.addMapConfig(checks);
