@@ -213,9 +213,8 @@ public final class HazelcastResultStore implements ResultStore {
       // replaced by the value read before it (InitialLoadRaceIT). The bulk load runs at the
       // cluster's first use of the map, and again on a member that takes over partitions it held
       // no replica of (the cut-off side of a split). Not offloaded, every operation on the map
-      // waits
-      // until the load is done, and a miss is loaded on the partition thread (rare: a new check, or
-      // one that expired).
+      // waits until the load is done, and a miss is loaded on the partition thread (rare: a new
+      // check, or one that expired).
       checks.setMapStoreConfig(new MapStoreConfig(mapStore).setOffload(false));
       config.getUserContext().put(ApplyBatch.DURABLE_KEY, Boolean.TRUE);
     }
