@@ -2,6 +2,7 @@ package io.nines.coordinator.api;
 
 import io.nines.common.ProbeResult;
 import io.nines.common.ResultBatch;
+import io.nines.config.Check;
 import io.nines.config.Fleet;
 import io.nines.coordinator.fleet.AgentAuth;
 import io.nines.store.results.AppendOutcome;
@@ -12,9 +13,11 @@ import java.util.Map;
 
 /**
  * What an agent token may post: results of its own agent id (checked for the whole batch by the
- * caller), from the location a per-agent token was issued for, and only from a location the fleet
- * declares. A shared fleet token is bound to no agent or location, only to the declared locations.
- * Stateless.
+ * caller), from the location a per-agent token was issued for, only from a location the fleet
+ * declares, and only of checks that run from that location (so that no token, per-agent or shared,
+ * makes a check DOWN from a vantage point the configuration does not give it). A shared fleet token
+ * is bound to no agent or location, only to the declared locations and the checks' own. Stateless,
+ * but for an index of the last fleet's checks.
  */
 final class TokenScope {
   private TokenScope() {}
@@ -44,6 +47,33 @@ final class TokenScope {
    * counted by reason and logged once per agent; nothing of them reaches the store, so a leaked
    * token cannot fake failures (or successes) from another location.
    */
+  /**
+   * Whether {@code checkId} runs from {@code location}; true for a check the fleet does not know
+   * (the store rejects its results, as an unknown check).
+   */
+  private static boolean runsFrom(Fleet fleet, String checkId, String location) {
+    List<String> locations = locationsOf(fleet).get(checkId);
+    return locations == null || locations.contains(location);
+  }
+
+  /** The last fleet's checks' locations, by check id; built once per fleet (by identity). */
+  private static volatile CheckLocations last;
+
+  private record CheckLocations(Fleet fleet, Map<String, List<String>> byCheck) {}
+
+  private static Map<String, List<String>> locationsOf(Fleet fleet) {
+    CheckLocations index = last;
+    if (index == null || index.fleet() != fleet) {
+      Map<String, List<String>> byCheck = new java.util.HashMap<>();
+      for (Check c : fleet.checks()) {
+        byCheck.putIfAbsent(c.id(), c.locations()); // the first, as Fleet.check finds it
+      }
+      index = new CheckLocations(fleet, byCheck);
+      last = index;
+    }
+    return index.byCheck();
+  }
+
   static Bound bind(
       ResultBatch batch, AgentAuth.Verdict verdict, Fleet fleet, AuthFailures authFailures) {
     List<ProbeResult> allowed = new ArrayList<>(batch.results().size());
@@ -70,6 +100,17 @@ final class TokenScope {
                     + r.location()
                     + "' is not declared in the configuration (it declares "
                     + String.join(", ", fleet.locations())
+                    + ")"));
+      } else if (!runsFrom(fleet, r.checkId(), r.location())) {
+        refused.add(
+            new Rejection(
+                r.id(),
+                "check '"
+                    + r.checkId()
+                    + "' does not run from location '"
+                    + r.location()
+                    + "' (it runs from "
+                    + String.join(", ", locationsOf(fleet).get(r.checkId()))
                     + ")"));
       } else {
         allowed.add(r);

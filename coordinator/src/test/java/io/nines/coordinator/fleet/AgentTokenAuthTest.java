@@ -63,6 +63,7 @@ class AgentTokenAuthTest {
             .check(
                 "shop-home", "shop", Duration.ofSeconds(30), List.of("eu", "us"), DownWhen.MAJORITY)
             .check("shop-pay", "shop", Duration.ofSeconds(30), List.of("eu", "us"), new DownWhen(2))
+            .check("shop-search", "shop", Duration.ofSeconds(30), List.of("eu"), DownWhen.MAJORITY)
             .build();
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     coordinator =
@@ -193,6 +194,39 @@ class AgentTokenAuthTest {
     assertThat(r.bodyAsJsonObject().getJsonArray("rejected").getJsonObject(0).getString("reason"))
         .isEqualTo("location 'mars' is not declared in the configuration (it declares eu, us)");
     assertThat(authFailures("undeclared_location")).isEqualTo(1.0);
+  }
+
+  @Test
+  void whenAnAgentPostsResultsOfACheckThatDoesNotRunFromItsLocation_thenEachIsRefused()
+      throws Exception {
+    // shop-search runs from eu only. The us agent's token (leaked, or an agent still running a
+    // check the configuration moved away from its location) must not make it DOWN.
+    postBatch(eu.token(), "eu-1", List.of(TestFleets.ok("eu-1", 1, "shop-search", "eu", T0)));
+    HttpResponse<Buffer> r =
+        postBatch(
+            us.token(),
+            "us-1",
+            List.of(
+                TestFleets.fail("us-1", 1, "shop-search", "us", T0),
+                TestFleets.ok("us-1", 2, "shop-home", "us", T0)));
+    time.advance(Duration.ofSeconds(5));
+
+    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+    io.vertx.core.json.JsonObject body = r.bodyAsJsonObject();
+    assertThat(body.getInteger("accepted")).isEqualTo(1);
+    assertThat(body.getJsonArray("rejected").size()).isEqualTo(1);
+    assertThat(body.getJsonArray("rejected").getJsonObject(0).getString("id")).isEqualTo("us-1/1");
+    assertThat(body.getJsonArray("rejected").getJsonObject(0).getString("reason"))
+        .isEqualTo("check 'shop-search' does not run from location 'us' (it runs from eu)");
+    HttpResponse<Buffer> checks = await(client.get(port, "127.0.0.1", "/api/v1/checks").send());
+    io.vertx.core.json.JsonObject search =
+        checks.bodyAsJsonObject().getJsonArray("items").stream()
+            .map(io.vertx.core.json.JsonObject.class::cast)
+            .filter(c -> c.getString("id").equals("shop-search"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(search.getString("state")).isEqualTo("UP");
+    assertThat(search.getJsonObject("locationStates").fieldNames()).containsExactly("eu");
   }
 
   @Test
