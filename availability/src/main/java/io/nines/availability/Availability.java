@@ -18,7 +18,8 @@ import java.util.OptionalDouble;
  *       observedFrom}). Time before it is neither up, down nor unknown: it is left out of both
  *       sides of the formula, and the report says how much of the window was observed ({@link
  *       AvailabilityReport#observed}, {@link AvailabilityReport#coverage}). A window that holds
- *       none of the life, or only stale time, has no figure ({@link AvailabilityReport#hasData}).
+ *       none of the life, or only stale time (maintenance or not), has no figure ({@link
+ *       AvailabilityReport#hasData}).
  *   <li><b>Maintenance counts as downtime.</b> Every second inside a maintenance window is down,
  *       whatever the probes said; it is also reported on its own, and {@code
  *       availabilityExcludingMaintenance} gives the figure without it. Overlapping windows count
@@ -79,9 +80,24 @@ public final class Availability {
     Duration stale = t.duration(State.UNKNOWN).minus(t.overlap(m, State.UNKNOWN));
     Duration degraded = t.duration(State.DEGRADED).minus(t.overlap(m, State.DEGRADED));
     long observedNanos = observed.length().toNanos();
-    if (stale.toNanos() == observedNanos) {
-      // Nothing but stale time: no agent ever reported inside the life, and no maintenance.
-      return noData(window, observed, unknown, stale);
+    if (t.duration(State.UNKNOWN).toNanos() == observedNanos) {
+      // Nothing but stale time: no agent reported inside the life. A maintenance window in it
+      // does not make a figure: the rest of the time would count as up (or down) with nobody
+      // having seen it, "100 % excluding maintenance" for a service nobody watched. The
+      // maintenance is still reported, and is still downtime.
+      return new AvailabilityReport(
+          window,
+          observed,
+          unknown,
+          Double.NaN,
+          Double.NaN,
+          maint,
+          maint,
+          stale,
+          Duration.ZERO,
+          OptionalDouble.empty(),
+          List.of(),
+          m);
     }
     Duration down = maint.plus(downOutside);
     long totalNanos = observedNanos;

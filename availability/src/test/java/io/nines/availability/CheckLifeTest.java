@@ -84,6 +84,29 @@ class CheckLifeTest {
   }
 
   @Test
+  void whenTheLifeHoldsOnlyStaleTimeAndMaintenance_thenThereIsNoFigureNot100Percent() {
+    // No agent reported all day (every result stale); a maintenance window fell in that day. Nobody
+    // observed the service: no figure, as without the window, and above all not "100 % excluding
+    // maintenance" (it was 100 %, and 95.8 % with it: 23 hours counted up that nobody saw).
+    TimeRange day = new TimeRange(NOW.minus(Duration.ofDays(1)), NOW);
+    TimeRange window =
+        new TimeRange(NOW.minus(Duration.ofHours(3)), NOW.minus(Duration.ofHours(2)));
+
+    for (Settings.Unknown unknown : Settings.Unknown.values()) {
+      AvailabilityReport r =
+          Availability.report(
+              Timeline.constant(day, UNKNOWN), day, List.of(window), day.start(), unknown);
+
+      assertThat(r.hasData()).as(unknown.name()).isFalse();
+      assertThat(r.unknown()).as(unknown.name()).isEqualTo(Duration.ofHours(23));
+      assertThat(r.maintenance()).as(unknown.name()).isEqualTo(Duration.ofHours(1));
+      assertThat(r.maintenanceWindows()).as(unknown.name()).containsExactly(window);
+      assertThat(r.availabilityExcludingMaintenance()).as(unknown.name()).isEmpty();
+      assertThat(r.outages()).as(unknown.name()).isEmpty();
+    }
+  }
+
+  @Test
   void whenAWeeklyMaintenanceWindowFellBeforeTheLife_thenItIsNotDowntime() {
     Instant born = Instant.parse("2026-04-27T00:00:00Z"); // a Monday; the last Sunday is before
     MaintenanceWindow.Weekly sunday =

@@ -108,9 +108,10 @@ class TimelinePropertiesTest {
     AvailabilityReport r = Availability.report(t, window, maintenance);
 
     if (!r.hasData()) {
-      // Nothing but stale time and no maintenance: no figure (it used to read 100%).
-      assertThat(r.unknown()).isEqualTo(r.total());
-      assertThat(r.down()).isZero();
+      // Nothing but stale time, maintenance or not: no figure (it used to read 100%); the
+      // maintenance is still reported, as downtime.
+      assertThat(r.unknown().plus(r.maintenance())).isEqualTo(r.total());
+      assertThat(r.down()).isEqualTo(r.maintenance());
       assertThat(r.availabilityExcludingMaintenance()).isEmpty();
       return;
     }

@@ -318,11 +318,12 @@ class CoordinatorHttpTest {
         .isEqualTo("2026-04-10T01:00:00Z");
     assertThat(r.getDouble("maintenanceSeconds")).isEqualTo(1800.0);
     assertThat(r.getDouble("downSeconds")).isEqualTo(1800.0);
-    assertThat(r.getDouble("availability")).isEqualTo(0.5);
-    assertThat(r.getDouble("availabilityExcludingMaintenance")).isEqualTo(1.0);
-    assertThat(r.getDouble("unknownSeconds"))
-        .as("no results: unknown, counted as up")
-        .isEqualTo(1800.0);
+    // No result at all: nobody observed the other half hour, so there is no figure (it read 50 %,
+    // and "100 % excluding maintenance"); the maintenance is still reported.
+    assertThat(r.getBoolean("noData")).isTrue();
+    assertThat(r.getValue("availability")).isNull();
+    assertThat(r.getValue("availabilityExcludingMaintenance")).isNull();
+    assertThat(r.getDouble("unknownSeconds")).as("no results: unknown").isEqualTo(1800.0);
     assertThat(r.getJsonArray("maintenance").getJsonObject(0).getDouble("seconds"))
         .isEqualTo(1800.0);
   }
