@@ -42,6 +42,8 @@ public final class AuthFailures {
     OTHER_LOCATION,
     /** A location the fleet configuration does not declare. */
     UNDECLARED_LOCATION,
+    /** Results of a check from a declared location that the check does not run from. */
+    CHECK_NOT_AT_LOCATION,
     /** A heartbeat token used to ping another heartbeat check. */
     OTHER_HEARTBEAT,
     /**

@@ -42,12 +42,6 @@ final class TokenScope {
   }
 
   /**
-   * Keeps the results {@code verdict}'s token may post: from the location a per-agent token was
-   * issued for, and only from a location the fleet declares. The others are refused one by one,
-   * counted by reason and logged once per agent; nothing of them reaches the store, so a leaked
-   * token cannot fake failures (or successes) from another location.
-   */
-  /**
    * Whether {@code checkId} runs from {@code location}; true for a check the fleet does not know
    * (the store rejects its results, as an unknown check).
    */
@@ -74,12 +68,20 @@ final class TokenScope {
     return index.byCheck();
   }
 
+  /**
+   * Keeps the results {@code verdict}'s token may post: from the location a per-agent token was
+   * issued for, only from a location the fleet declares, and only of checks that run from that
+   * location. The others are refused one by one, counted by reason and logged once per agent;
+   * nothing of them reaches the store, so a leaked token cannot fake failures (or successes) from
+   * another location, nor make a check DOWN from a vantage point it does not have.
+   */
   static Bound bind(
       ResultBatch batch, AgentAuth.Verdict verdict, Fleet fleet, AuthFailures authFailures) {
     List<ProbeResult> allowed = new ArrayList<>(batch.results().size());
     List<Rejection> refused = new ArrayList<>();
     int otherLocation = 0;
     int undeclared = 0;
+    int notRunFrom = 0;
     for (ProbeResult r : batch.results()) {
       if (verdict != null && !verdict.mayPostFrom(r.location())) {
         otherLocation++;
@@ -102,6 +104,7 @@ final class TokenScope {
                     + String.join(", ", fleet.locations())
                     + ")"));
       } else if (!runsFrom(fleet, r.checkId(), r.location())) {
+        notRunFrom++;
         refused.add(
             new Rejection(
                 r.id(),
@@ -135,6 +138,17 @@ final class TokenScope {
           "agent "
               + batch.agentId()
               + " posted results for a location the configuration does not declare; they were"
+              + " refused");
+    }
+    if (notRunFrom > 0) {
+      authFailures.count(AuthFailures.Reason.CHECK_NOT_AT_LOCATION, notRunFrom);
+      authFailures.logOnce(
+          batch.agentId(),
+          AuthFailures.Reason.CHECK_NOT_AT_LOCATION,
+          "agent "
+              + batch.agentId()
+              + " posted results of a check from a location the check does not run from (an"
+              + " agent still on an older configuration, or a token used elsewhere); they were"
               + " refused");
     }
     return new Bound(allowed, refused);

@@ -227,6 +227,7 @@ class AgentTokenAuthTest {
             .orElseThrow();
     assertThat(search.getString("state")).isEqualTo("UP");
     assertThat(search.getJsonObject("locationStates").fieldNames()).containsExactly("eu");
+    assertThat(authFailures("check_not_at_location")).isEqualTo(1.0);
   }
 
   @Test
