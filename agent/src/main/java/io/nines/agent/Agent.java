@@ -10,6 +10,7 @@ import io.nines.agent.ship.CoordinatorClient;
 import io.nines.agent.ship.Shipper;
 import io.nines.agent.ship.ShipperOptions;
 import io.nines.agent.spool.ResultSpool;
+import io.nines.agent.spool.SequenceFloor;
 import io.nines.common.AgentInfo;
 import io.nines.common.ProbeResult;
 import io.nines.common.ProcessMeters;
@@ -256,11 +257,21 @@ public final class Agent {
     @Override
     public Future<?> start() {
       // Every result goes to the disk spool before it is shipped; the spool is opened first.
+      // Then the first sequence of this run, above every sequence of the runs before, whatever
+      // the clock did meanwhile (SequenceFloor).
       return ResultSpool.open(vertx, options.spool(), time, registry)
-          .compose(spool -> startWith(spool).onFailure(e -> spool.close()));
+          .compose(
+              spool ->
+                  vertx
+                      .executeBlocking(
+                          () ->
+                              SequenceFloor.reserve(
+                                  options.spool().dir(), time.wallMillis() * 1000))
+                      .compose(first -> startWith(spool, first))
+                      .onFailure(e -> spool.close()));
     }
 
-    private Future<?> startWith(ResultSpool spool) {
+    private Future<?> startWith(ResultSpool spool, long firstSequence) {
       clients = new HttpClients(vertx, options.maxInFlight());
       runner =
           new CheckRunner(
@@ -268,6 +279,7 @@ public final class Agent {
               CheckRunner.defaultProbes(),
               options.agentId(),
               options.location(),
+              firstSequence,
               registry);
       client =
           new CoordinatorClient(

@@ -14,10 +14,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentIT {
   private Vertx vertx;
   private final Set<String> shippedChecks = ConcurrentHashMap.newKeySet();
+  private final List<ProbeResult> shipped = new CopyOnWriteArrayList<>();
   private String target;
   private String coordinator;
   @TempDir Path spoolDir;
@@ -57,6 +60,7 @@ class AgentIT {
                                     return;
                                   }
                                   ResultBatch batch = ResultBatch.fromJson(body.toJsonObject());
+                                  shipped.addAll(batch.results());
                                   for (ProbeResult r : batch.results()) {
                                     if (r.ok()) {
                                       shippedChecks.add(r.checkId());
@@ -82,22 +86,7 @@ class AgentIT {
   void whenChecksAreSplitOverProbeLoops_thenEveryCheckRunsAndItsResultIsShipped() throws Exception {
     Fleet fleet =
         TestChecks.httpFleet("bench", target, "nines-bench-ok", 20, Duration.ofSeconds(1));
-    AgentOptions options =
-        new AgentOptions(
-            "agent-1",
-            "bench",
-            List.of(coordinator),
-            "token",
-            "127.0.0.1",
-            0,
-            64,
-            64,
-            10,
-            1000,
-            50,
-            3,
-            SpoolOptions.defaults(spoolDir),
-            null);
+    AgentOptions options = options();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Agent agent = new Agent(vertx, options, fleet, TimeSource.SYSTEM, registry, Map.of());
     join(agent.start());
@@ -114,5 +103,89 @@ class AgentIT {
     } finally {
       join(agent.stop());
     }
+  }
+
+  @Test
+  void whenTheClockSteppedBackAcrossARestart_thenNewResultsAreNumberedAboveTheOldOnes()
+      throws Exception {
+    // The coordinator takes a sequence at or below what it consumed from an agent id as a
+    // duplicate: numbered from a clock an hour behind, every result of the second run would be
+    // acknowledged and dropped.
+    Fleet fleet = TestChecks.httpFleet("bench", target, "nines-bench-ok", 2, Duration.ofSeconds(1));
+    Instant firstStart = Instant.now();
+    Agent first =
+        new Agent(
+            vertx,
+            options(),
+            fleet,
+            TimeSource.SYSTEM,
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+            Map.of());
+    join(first.start());
+    try {
+      await().atMost(Duration.ofSeconds(10)).until(() -> !shipped.isEmpty());
+    } finally {
+      join(first.stop());
+    }
+    long highestOfFirstRun = shipped.stream().mapToLong(ProbeResult::sequence).max().orElseThrow();
+
+    Duration back = Duration.ofHours(1);
+    TimeSource behind =
+        new TimeSource() {
+          @Override
+          public Instant now() {
+            return Instant.now().minus(back);
+          }
+
+          @Override
+          public long monotonicNanos() {
+            return System.nanoTime();
+          }
+        };
+    Agent second =
+        new Agent(
+            vertx,
+            options(),
+            fleet,
+            behind,
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+            Map.of());
+    join(second.start());
+    try {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  shipped.stream()
+                      .anyMatch(r -> r.startedAt().isBefore(firstStart.minus(back.dividedBy(2)))));
+    } finally {
+      join(second.stop());
+    }
+
+    List<ProbeResult> ofSecondRun =
+        shipped.stream()
+            .filter(r -> r.startedAt().isBefore(firstStart.minus(back.dividedBy(2))))
+            .toList();
+    assertThat(ofSecondRun)
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.sequence()).isGreaterThan(highestOfFirstRun));
+  }
+
+  private AgentOptions options() {
+    return new AgentOptions(
+        "agent-1",
+        "bench",
+        List.of(coordinator),
+        "token",
+        "127.0.0.1",
+        0,
+        64,
+        64,
+        10,
+        1000,
+        50,
+        3,
+        SpoolOptions.defaults(spoolDir),
+        null);
   }
 }

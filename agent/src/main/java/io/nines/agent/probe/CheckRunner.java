@@ -51,12 +51,27 @@ public final class CheckRunner {
       String agentId,
       String location,
       MeterRegistry registry) {
+    this(context, probes, agentId, location, context.time().wallMillis() * 1000, registry);
+  }
+
+  /**
+   * Like {@link #CheckRunner(ProbeContext, Map, String, String, MeterRegistry)}, numbering results
+   * from {@code firstSequence} (the agent's {@link io.nines.agent.spool.SequenceFloor}) instead of
+   * the clock.
+   */
+  public CheckRunner(
+      ProbeContext context,
+      Map<String, Probe> probes,
+      String agentId,
+      String location,
+      long firstSequence,
+      MeterRegistry registry) {
     this(
         context,
         Map.copyOf(probes),
         agentId,
         location,
-        new AtomicLong(context.time().wallMillis() * 1000),
+        new AtomicLong(firstSequence),
         registry,
         new ConcurrentHashMap<>());
   }
