@@ -244,6 +244,11 @@ public final class Agent {
     private ConfigFollower follower;
     private CoordinatorClient client;
     private long heartbeatTimer = -1;
+    // The sequence floor recorded in the spool directory (SequenceFloor), and whether a write of
+    // a higher one is under way.
+    private long sequenceFloor;
+    private boolean extendingFloor;
+    private boolean floorWarned;
     private volatile CheckRunner runner;
     private BrowserProbe browser;
     // Whether the search for a Chromium has begun: once, when a browser check first lists this
@@ -272,6 +277,7 @@ public final class Agent {
     }
 
     private Future<?> startWith(ResultSpool spool, long firstSequence) {
+      sequenceFloor = firstSequence + SequenceFloor.RESERVED;
       clients = new HttpClients(vertx, options.maxInFlight());
       runner =
           new CheckRunner(
@@ -434,7 +440,37 @@ public final class Agent {
      * answers, the agent runs what it ran before (at start, every check of its location). An
      * assignment older than the one applied is ignored.
      */
+    /** Moves the recorded sequence floor up, on a worker, once the sequence nears it. */
+    private void keepSequenceFloorAhead() {
+      long last = runner.lastSequence();
+      if (extendingFloor || last < sequenceFloor - SequenceFloor.RESERVED / 2) {
+        return;
+      }
+      extendingFloor = true;
+      long floor = sequenceFloor;
+      vertx
+          .executeBlocking(() -> SequenceFloor.extend(options.spool().dir(), floor, last))
+          .onComplete(
+              r -> {
+                extendingFloor = false;
+                if (r.succeeded()) {
+                  sequenceFloor = r.result();
+                  floorWarned = false;
+                } else if (!floorWarned) {
+                  floorWarned = true;
+                  LOG.warning(
+                      "could not record the result sequence floor in "
+                          + options.spool().dir()
+                          + " (tried again every "
+                          + HEARTBEAT_MILLIS
+                          + " ms, said once): "
+                          + r.cause().getMessage());
+                }
+              });
+    }
+
     private void heartbeat() {
+      keepSequenceFloorAhead();
       int inFlight = 0;
       JsonObject beat =
           new AgentInfo(

@@ -76,6 +76,11 @@ public final class CheckRunner {
         new ConcurrentHashMap<>());
   }
 
+  /** The last sequence this runner (and those sharing its sequence) has numbered a result with. */
+  public long lastSequence() {
+    return sequence.get();
+  }
+
   private CheckRunner(
       ProbeContext context,
       Map<String, Probe> probes,

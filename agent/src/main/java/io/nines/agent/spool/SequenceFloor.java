@@ -20,16 +20,22 @@ import java.nio.file.StandardOpenOption;
  * starts before NTP has synced it, a virtual machine restored from a snapshot) would make every new
  * result look like one already delivered: acknowledged, and kept from the checks' state.
  *
- * <p>So the start is also at least the floor recorded by the run before, and each start records a
- * new floor {@link #RESERVED} above its own start before the first result is numbered: no run
- * numbers that many results, so a later start is always above every sequence of an earlier one. The
- * floor lives in the spool's directory (file {@code sequence}), which one agent holds at a time
- * (its lock); it is written to a temporary file, forced, and renamed over the old one.
+ * <p>So a run starts at the larger of the clock and the floor recorded before it, and the floor is
+ * kept {@link #RESERVED} above the run's sequence: {@link #reserve} records it before the first
+ * result is numbered, and {@link #extend} moves it up while the run goes on (the agent looks every
+ * few seconds, long before a run can number that many results). A later start is then above every
+ * sequence of an earlier one; a crash-looping agent moves its sequences up by {@code RESERVED} a
+ * start at most (10^9: 10^9 starts before a {@code long} runs out). The floor lives in the spool's
+ * directory (file {@code sequence}), which one agent holds at a time (its lock); it is written to a
+ * temporary file, forced, and renamed over the old one.
  */
 public final class SequenceFloor {
 
-  /** How far above its start each run records the next run's floor: 10^12 (11.6 days of µs). */
-  public static final long RESERVED = 1_000_000_000_000L;
+  /**
+   * How far above a run's sequence its floor is kept: 10^9 results (18 hours at 15,000 results a
+   * second, the most one agent has sustained; years at the usual rates).
+   */
+  public static final long RESERVED = 1_000_000_000L;
 
   static final String FILE = "sequence";
 
@@ -64,6 +70,26 @@ public final class SequenceFloor {
     if (start > Long.MAX_VALUE - RESERVED) {
       throw new IOException(file + ": the floor " + floor + " leaves no room for more sequences");
     }
+    write(dir, start + RESERVED);
+    return start;
+  }
+
+  /**
+   * Records {@code sequence + RESERVED} as the floor when {@code sequence} is within half of {@link
+   * #RESERVED} of {@code floor}, the floor recorded last; returns the floor now recorded. Blocking
+   * when it writes.
+   */
+  public static long extend(Path dir, long floor, long sequence) throws IOException {
+    if (sequence < floor - RESERVED / 2 || sequence > Long.MAX_VALUE - RESERVED) {
+      return floor;
+    }
+    long next = sequence + RESERVED;
+    write(dir, next);
+    return next;
+  }
+
+  private static void write(Path dir, long floor) throws IOException {
+    Path file = dir.resolve(FILE);
     Path tmp = dir.resolve(FILE + ".tmp");
     try (FileChannel ch =
         FileChannel.open(
@@ -71,7 +97,7 @@ public final class SequenceFloor {
             StandardOpenOption.CREATE,
             StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING)) {
-      ch.write(ByteBuffer.wrap((start + RESERVED + "\n").getBytes(StandardCharsets.US_ASCII)));
+      ch.write(ByteBuffer.wrap((floor + "\n").getBytes(StandardCharsets.US_ASCII)));
       ch.force(true);
     }
     try {
@@ -84,6 +110,5 @@ public final class SequenceFloor {
     } catch (IOException e) {
       // Some file systems can't force a directory; the rename is then as durable as they allow.
     }
-    return start;
   }
 }

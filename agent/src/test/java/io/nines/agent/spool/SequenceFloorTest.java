@@ -51,6 +51,30 @@ class SequenceFloorTest {
   }
 
   @Test
+  void whenARunNearsItsFloor_thenExtendMovesItUpAndALaterStartIsAboveTheRun() throws IOException {
+    long first = SequenceFloor.reserve(dir, NOW_MICROS);
+    long floor = first + SequenceFloor.RESERVED;
+
+    long farBelow = first + 10;
+    assertThat(SequenceFloor.extend(dir, floor, farBelow))
+        .as("far below: nothing written")
+        .isEqualTo(floor);
+    assertThat(Files.readString(dir.resolve(SequenceFloor.FILE)).trim())
+        .isEqualTo(Long.toString(floor));
+
+    // The run has numbered more than half of what was reserved.
+    long near = floor - SequenceFloor.RESERVED / 2;
+    long extended = SequenceFloor.extend(dir, floor, near);
+    assertThat(extended).isEqualTo(near + SequenceFloor.RESERVED);
+    assertThat(Files.readString(dir.resolve(SequenceFloor.FILE)).trim())
+        .isEqualTo(Long.toString(extended));
+
+    // It went on past the old floor before it stopped; the clock is an hour behind at restart.
+    long lastOfRun = floor + 1_000;
+    assertThat(SequenceFloor.reserve(dir, NOW_MICROS - HOUR_MICROS)).isGreaterThan(lastOfRun);
+  }
+
+  @Test
   void whenTheFloorFileIsDamaged_thenTheErrorSaysWhereWhatAndHowToRecover() throws IOException {
     Files.writeString(dir.resolve(SequenceFloor.FILE), "garbage\n", StandardCharsets.US_ASCII);
 
