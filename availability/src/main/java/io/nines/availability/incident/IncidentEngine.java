@@ -395,16 +395,17 @@ public final class IncidentEngine {
 
     void resolve(Instant at) {
       Incident i = incident;
-      // Each team and channel told, with what it was told first (a page, or an upstream notice).
+      // Each team and channel told, with what it was told first (a page, an upstream notice, or a
+      // root-cause notice; a page when it followed a root-cause notice).
       Map<String, Notification.Kind> notified = new LinkedHashMap<>();
       for (Notification n : log) {
-        notified.putIfAbsent(n.team() + "\u0000" + n.channelKind(), n.kind());
+        notified.merge(n.team() + "\u0000" + n.channelKind(), n.kind(), AlertsMerge::resolves);
       }
       notified.forEach(
           (pair, told) -> {
             String[] parts = pair.split("\u0000");
-            if (told == Notification.Kind.UPSTREAM) {
-              // Resolves the upstream notice: same topic, so Alertmanager resolves that alert.
+            if (told == Notification.Kind.UPSTREAM || told == Notification.Kind.ROOT_CAUSE) {
+              // Resolves the notice: same topic and severity, so Alertmanager resolves that alert.
               Notification n =
                   notification(
                       i.id() + "/" + parts[0] + "/" + parts[1] + "/resolve",
@@ -701,7 +702,8 @@ public final class IncidentEngine {
                   if (i.rootCause() != null) {
                     details.put("rootCause", i.rootCause());
                   }
-                  if (first == Notification.Kind.UPSTREAM) {
+                  if (first == Notification.Kind.UPSTREAM
+                      || first == Notification.Kind.ROOT_CAUSE) {
                     details.put(Notification.RESOLVES, first.name());
                   }
                   if (kept != null) {

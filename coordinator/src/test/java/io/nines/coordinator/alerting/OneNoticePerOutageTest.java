@@ -233,6 +233,49 @@ class OneNoticePerOutageTest {
   }
 
   @Test
+  void whenARootCauseNoticeResolves_thenTheRecoveryCarriesTheNoticesTopicAndSeverity() {
+    maintenance.add("web");
+    state("web", State.DOWN);
+    Notification notice = state("shop", State.DOWN).get(0);
+    clock.advance(Duration.ofMinutes(5));
+    List<Notification> recovery = state("shop", State.UP);
+
+    assertThat(who(recovery)).containsExactly("storefront:email:RESOLVE");
+    ChannelSender sender = new ChannelSender(null, () -> null, clock, "");
+    var told = sender.toChannel(notice, null);
+    var recovered = sender.toChannel(recovery.get(0), null);
+    assertThat(recovered.topic()).isEqualTo(told.topic());
+    assertThat(recovered.severity())
+        .as("Alertmanager's labels are the alert's identity: the recovery must name the notice's")
+        .isEqualTo(told.severity());
+  }
+
+  @Test
+  void whenATeamToldOfTheRootCauseIsPagedLater_thenTheRecoveryCarriesThePagesSeverity() {
+    maintenance.add("search");
+    state("search", State.DOWN);
+    assertThat(who(state("catalog", State.DOWN))).isEmpty();
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(who(tickAll())).containsExactly("storefront:email:ROOT_CAUSE");
+    state("search", State.UP);
+    tickAll(); // the same alerting run decides for catalog: its root cause recovered
+    clock.advance(Duration.ofSeconds(30));
+    List<Notification> pages = tickAll();
+    assertThat(who(pages)).contains("storefront:email:PAGE");
+    Notification page =
+        pages.stream().filter(n -> n.channelKind().equals("email")).findFirst().orElseThrow();
+    clock.advance(Duration.ofMinutes(1));
+    List<Notification> recovery = state("catalog", State.UP);
+
+    ChannelSender sender = new ChannelSender(null, () -> null, clock, "");
+    var email =
+        recovery.stream().filter(n -> n.channelKind().equals("email")).findFirst().orElseThrow();
+    assertThat(sender.toChannel(email, null).severity())
+        .as("the page is what the team was woken by")
+        .isEqualTo(sender.toChannel(page, null).severity());
+  }
+
+  @Test
   void whenTheDependantOutlastsItsRootCause_thenItsOwnersArePagedOnlyAfterItsConfirmationTime() {
     state("search", State.DOWN);
     state("catalog", State.DOWN);
