@@ -248,6 +248,21 @@ public final class Alerting {
   public interface FleetView {
     Future<Set<String>> lostAgents(Instant now);
 
+    /**
+     * The lost agents with their last heartbeat, which keys their notices so that every member
+     * makes the same ones ({@link FleetHealth}). The default knows no heartbeat and says {@code
+     * now}.
+     */
+    default Future<Map<String, Instant>> lostAgentsLastSeen(Instant now) {
+      return lostAgents(now)
+          .map(
+              lost -> {
+                Map<String, Instant> out = new LinkedHashMap<>();
+                lost.forEach(agent -> out.put(agent, now));
+                return out;
+              });
+    }
+
     Future<Set<String>> emptyLocations(Instant now);
   }
 
@@ -265,7 +280,7 @@ public final class Alerting {
     if (view == null || !owns.test("fleet")) {
       return Future.succeededFuture();
     }
-    return view.lostAgents(now)
+    return view.lostAgentsLastSeen(now)
         .compose(lost -> view.emptyLocations(now).map(empty -> health.observe(f, lost, empty, now)))
         .compose(notices -> outbox.enqueue(notices, now))
         .mapEmpty();
