@@ -35,8 +35,9 @@ import java.util.Set;
  *   <li>One incident per outage: it opens when the outage is confirmed and resolves when the
  *       service is UP again; DEGRADED and UNKNOWN neither open nor resolve one.
  *   <li>Owners are paged through their team's escalation, whose steps count from when the incident
- *       opened; an acknowledgement stops it. Steps that fell due while the engine was not asked (a
- *       member failed over) fire at the next tick; missed repeats fire once, not in a burst.
+ *       opened; an acknowledgement stops it. Steps and repeats that fell due while the engine was
+ *       not asked (a member failed over) or during a maintenance window fire at the next tick, each
+ *       channel once, not in a burst.
  *   <li>One notice per team per root-cause outage. The incident of a root cause (a DOWN service
  *       none of whose dependencies is DOWN) tells each team owning services that depend on it,
  *       directly or transitively, once, naming all of that team's exposed services (a page if the
@@ -480,37 +481,33 @@ public final class IncidentEngine {
         }
         Escalation e = team.escalation();
         int fired = p.stepsFired();
+        // Steps and repeats that fell due while nobody asked (a member away, a maintenance window)
+        // page each channel once, as the latest of them that names it: not in a burst.
+        Map<String, String> due = new LinkedHashMap<>();
         while (fired < e.steps().size()
             && !now.isBefore(p.since().plus(e.steps().get(fired).after()))) {
           for (String kind : e.steps().get(fired).channelKinds()) {
-            send(
-                owner,
-                kind,
-                Notification.Kind.PAGE,
-                incident.id(),
-                "step-" + (fired + 1),
-                incident.id());
+            due.remove(kind);
+            due.put(kind, "step-" + (fired + 1));
           }
           fired++;
         }
         int repeats = p.repeatsFired();
         if (fired == e.steps().size() && e.repeat() != null && !e.steps().isEmpty()) {
           Instant last = p.since().plus(e.steps().get(e.steps().size() - 1).after());
-          long due = Duration.between(last, now).toMillis() / e.repeat().toMillis();
-          if (due > repeats) {
+          long missed = Duration.between(last, now).toMillis() / e.repeat().toMillis();
+          if (missed > repeats) {
             // Repeats missed while nobody asked fire once, not in a burst.
-            repeats = (int) due;
+            repeats = (int) missed;
             for (String kind : e.steps().get(e.steps().size() - 1).channelKinds()) {
-              send(
-                  owner,
-                  kind,
-                  Notification.Kind.PAGE,
-                  incident.id(),
-                  "repeat-" + repeats,
-                  incident.id());
+              due.remove(kind);
+              due.put(kind, "repeat-" + repeats);
             }
           }
         }
+        due.forEach(
+            (kind, step) ->
+                send(owner, kind, Notification.Kind.PAGE, incident.id(), step, incident.id()));
         paging.put(owner, new Incident.Paging(p.suppressed(), p.since(), fired, repeats));
       }
     }
