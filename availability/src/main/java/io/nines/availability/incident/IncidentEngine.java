@@ -46,9 +46,10 @@ import java.util.Set;
  *       tells nobody while the root cause is down: its owners (who opted in to root-cause
  *       suppression, the default) already heard of the root cause's incident, and its dependants
  *       too. When the root cause is in maintenance (so its incident tells nobody), the owners get
- *       one root-cause notice and the dependants their upstream notice from this incident. If the
- *       service is still DOWN after the root cause recovered, for its confirmation time counted
- *       from that recovery, its owners' escalation starts then.
+ *       one root-cause notice and the dependants their upstream notice from this incident. A
+ *       flapping root cause has no incident either, and suppresses nothing. If the service is still
+ *       DOWN after the root cause recovered, for its confirmation time counted from that recovery,
+ *       its owners' escalation starts then.
  *   <li>Maintenance: no incident opens while the service is in a maintenance window, and an open
  *       incident's escalation pauses during one. The outage is still on the timeline.
  *   <li>Flapping: {@code changes} changes into or out of DOWN within {@code window} send one
@@ -92,24 +93,38 @@ public final class IncidentEngine {
    * @param servicesInMaintenance every service in a maintenance window now
    * @param failedRuns when the service's latest consecutive failed runs started (a run failed when
    *     its check's {@code down-when} held), newest first; empty when it is not DOWN or unknown
+   * @param servicesFlapping every service flapping now: it has no incident, so as a root cause it
+   *     tells nobody and suppresses no page
    */
   public record Context(
       Set<String> downServices,
       boolean inMaintenance,
       Map<String, String> details,
       Set<String> servicesInMaintenance,
-      List<Instant> failedRuns) {
+      List<Instant> failedRuns,
+      Set<String> servicesFlapping) {
     public Context {
       downServices = Set.copyOf(downServices);
       details = Map.copyOf(details);
       servicesInMaintenance =
           servicesInMaintenance == null ? Set.of() : Set.copyOf(servicesInMaintenance);
       failedRuns = failedRuns == null ? List.of() : List.copyOf(failedRuns);
+      servicesFlapping = servicesFlapping == null ? Set.of() : Set.copyOf(servicesFlapping);
+    }
+
+    /** With no service flapping known. */
+    public Context(
+        Set<String> downServices,
+        boolean inMaintenance,
+        Map<String, String> details,
+        Set<String> servicesInMaintenance,
+        List<Instant> failedRuns) {
+      this(downServices, inMaintenance, details, servicesInMaintenance, failedRuns, Set.of());
     }
 
     /** With no other service in maintenance and no failed run known. */
     public Context(Set<String> downServices, boolean inMaintenance, Map<String, String> details) {
-      this(downServices, inMaintenance, details, Set.of(), List.of());
+      this(downServices, inMaintenance, details, Set.of(), List.of(), Set.of());
     }
 
     public static Context of(Set<String> downServices) {
@@ -324,7 +339,9 @@ public final class IncidentEngine {
       String rootCause = dependencies.rootCause(before.serviceId(), ctx.downServices());
       // The root cause's own incident tells everyone concerned, unless it is in maintenance (then
       // it has none): this incident then speaks for it.
-      boolean causeTells = rootCause != null && !ctx.servicesInMaintenance().contains(rootCause);
+      boolean causeFlaps = rootCause != null && ctx.servicesFlapping().contains(rootCause);
+      boolean causeTells =
+          rootCause != null && !causeFlaps && !ctx.servicesInMaintenance().contains(rootCause);
       paging.clear();
       log.clear();
       incident =
@@ -332,8 +349,12 @@ public final class IncidentEngine {
               id, before.serviceId(), start, rootCause, null, null, null, Map.of(), List.of());
       for (String owner : owners()) {
         Team team = fleet.teams().get(owner);
+        // A flapping root cause has no incident: it told nobody, so it suppresses no page.
         boolean suppressed =
-            rootCause != null && team != null && team.notices().rootCauseSuppression();
+            rootCause != null
+                && !causeFlaps
+                && team != null
+                && team.notices().rootCauseSuppression();
         paging.put(owner, new Incident.Paging(suppressed, now, 0, 0));
         if (suppressed && !causeTells) {
           for (String kind : noticeKinds(team)) {
@@ -463,8 +484,11 @@ public final class IncidentEngine {
           continue;
         }
         if (p.suppressed()) {
+          // A root cause that began to flap has no incident any more and tells nobody: from then
+          // on it is as if it had recovered.
           if (incident.rootCause() == null
-              || ctx.downServices().contains(incident.rootCause())
+              || (ctx.downServices().contains(incident.rootCause())
+                  && !ctx.servicesFlapping().contains(incident.rootCause()))
               || state != State.DOWN) {
             // Still explained by the root cause, or not DOWN: wait (again).
             paging.put(owner, new Incident.Paging(true, p.since(), 0, 0, null));

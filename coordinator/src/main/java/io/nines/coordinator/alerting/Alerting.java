@@ -304,8 +304,11 @@ public final class Alerting {
                       }
                       return states;
                     }))
+        .compose(states -> alerts.all().map(all -> new Observed(states, flapping(all))))
         .compose(
-            states -> {
+            observed -> {
+              Map<String, State> states = observed.states();
+              Set<String> flapping = observed.flapping();
               Set<String> down = new HashSet<>();
               states.forEach(
                   (id, st) -> {
@@ -346,7 +349,8 @@ public final class Alerting {
                                         inMaintenance,
                                         d.details(),
                                         maintenance,
-                                        d.runs())))
+                                        d.runs(),
+                                        flapping)))
                         .compose(step -> outbox.enqueue(step.notifications(), now))
                         .mapEmpty());
               }
@@ -359,6 +363,23 @@ public final class Alerting {
               openIncidents.set((int) all.stream().filter(a -> a.incident() != null).count());
               return null;
             });
+  }
+
+  /** The services' states now, and which services are flapping (as of the last decisions). */
+  private record Observed(Map<String, State> states, Set<String> flapping) {}
+
+  /**
+   * The services flapping: they open no incident, so as root causes they tell nobody and suppress
+   * no page of their dependants.
+   */
+  private static Set<String> flapping(List<ServiceAlerts> all) {
+    Set<String> out = new HashSet<>();
+    for (ServiceAlerts a : all) {
+      if (a.flapping()) {
+        out.add(a.serviceId());
+      }
+    }
+    return out;
   }
 
   /**
