@@ -63,7 +63,8 @@ import picocli.CommandLine.Option;
           + " docs/storage.md.",
       "Cluster mode: give --cluster-members (host:port,...), --cluster-discovery kubernetes or"
           + " --cluster-name; see docs/cluster.md. Email: NINES_SMTP_HOST, NINES_SMTP_PORT, NINES_SMTP_FROM,"
-          + " NINES_SMTP_STARTTLS, NINES_SMTP_USERNAME, NINES_SMTP_PASSWORD_FILE."
+          + " NINES_SMTP_STARTTLS (DISABLED, OPTIONAL, REQUIRED), NINES_SMTP_SSL, NINES_SMTP_USERNAME,"
+          + " NINES_SMTP_PASSWORD_FILE; see docs/channels.md."
     })
 final class CoordinatorCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -403,6 +404,15 @@ final class CoordinatorCommand implements Callable<Integer> {
     }
     Fleet fleet = configDir.fleet();
     Map<String, String> env = System.getenv();
+    // Checked before anything starts: a relay that can't work must not be found out at the first
+    // outage, by a page that never leaves.
+    SmtpSettings smtp;
+    try {
+      smtp = smtpSettings(env);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return 2;
+    }
     ClusterMember member = null;
     Vertx vertx;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -525,27 +535,8 @@ final class CoordinatorCommand implements Callable<Integer> {
               Duration.ofMinutes(5));
     }
     ChannelOptions channelOptions = ChannelOptions.defaults();
-    String smtpHost = env.get("NINES_SMTP_HOST");
-    if (smtpHost != null && !smtpHost.isBlank()) {
-      channelOptions =
-          channelOptions.withSmtp(
-              new SmtpSettings(
-                  smtpHost,
-                  Integer.parseInt(env.getOrDefault("NINES_SMTP_PORT", "587")),
-                  env.getOrDefault("NINES_SMTP_FROM", "nines@" + smtpHost),
-                  SmtpSettings.StartTls.valueOf(
-                      env.getOrDefault("NINES_SMTP_STARTTLS", "REQUIRED")),
-                  env.get("NINES_SMTP_USERNAME"),
-                  env.containsKey("NINES_SMTP_PASSWORD_FILE")
-                      ? new Template(
-                          "${file:" + env.get("NINES_SMTP_PASSWORD_FILE") + "}",
-                          List.of(
-                              new Template.Secret(
-                                  new SecretRef(
-                                      SecretRef.Kind.FILE, env.get("NINES_SMTP_PASSWORD_FILE")))))
-                      : null,
-                  false,
-                  false));
+    if (smtp != null) {
+      channelOptions = channelOptions.withSmtp(smtp);
     }
     Channels channels =
         Channels.create(
@@ -726,6 +717,76 @@ final class CoordinatorCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "can't read the " + kind + " token file " + file + ": " + e);
     }
+  }
+
+  /**
+   * The SMTP relay of the email channels, from {@code NINES_SMTP_*}, or null when {@code
+   * NINES_SMTP_HOST} is unset.
+   *
+   * @throws IllegalArgumentException naming the variable and what it must be, when a setting can't
+   *     be used (a port that is not a number, an unknown STARTTLS mode, a login without a password)
+   */
+  static SmtpSettings smtpSettings(Map<String, String> env) {
+    String host = env.get("NINES_SMTP_HOST");
+    if (host == null || host.isBlank()) {
+      return null;
+    }
+    host = host.strip();
+    String sslText = env.getOrDefault("NINES_SMTP_SSL", "false").strip();
+    if (!sslText.equals("true") && !sslText.equals("false")) {
+      throw new IllegalArgumentException(
+          "NINES_SMTP_SSL was '"
+              + sslText
+              + "' but it must be true (TLS from the first byte, port 465) or false");
+    }
+    boolean ssl = sslText.equals("true");
+    String portText = env.getOrDefault("NINES_SMTP_PORT", ssl ? "465" : "587").strip();
+    int port;
+    try {
+      port = Integer.parseInt(portText);
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException(
+          "NINES_SMTP_PORT was '" + portText + "' but it must be a port from 1 to 65535");
+    }
+    String starttlsText = env.getOrDefault("NINES_SMTP_STARTTLS", "REQUIRED").strip();
+    SmtpSettings.StartTls starttls = null;
+    for (SmtpSettings.StartTls mode : SmtpSettings.StartTls.values()) {
+      if (mode.name().equalsIgnoreCase(starttlsText)) {
+        starttls = mode;
+      }
+    }
+    if (starttls == null) {
+      throw new IllegalArgumentException(
+          "NINES_SMTP_STARTTLS was '"
+              + starttlsText
+              + "' but it must be DISABLED, OPTIONAL or REQUIRED");
+    }
+    String username = env.get("NINES_SMTP_USERNAME");
+    username = username == null || username.isBlank() ? null : username.strip();
+    String passwordFile = env.get("NINES_SMTP_PASSWORD_FILE");
+    passwordFile = passwordFile == null || passwordFile.isBlank() ? null : passwordFile.strip();
+    if (username != null && passwordFile == null) {
+      throw new IllegalArgumentException(
+          "NINES_SMTP_USERNAME is set but NINES_SMTP_PASSWORD_FILE is not: the relay would refuse"
+              + " every login, so no email would leave; give the file that holds the password");
+    }
+    if (username == null && passwordFile != null) {
+      throw new IllegalArgumentException(
+          "NINES_SMTP_PASSWORD_FILE is set but NINES_SMTP_USERNAME is not: give both to log in,"
+              + " or neither");
+    }
+    Template password =
+        passwordFile == null
+            ? null
+            : new Template(
+                "${file:" + passwordFile + "}",
+                List.of(new Template.Secret(new SecretRef(SecretRef.Kind.FILE, passwordFile))));
+    String from = env.get("NINES_SMTP_FROM");
+    from = from == null || from.isBlank() ? "nines@" + host : from.strip();
+    return new SmtpSettings(host, port, from, starttls, username, password, ssl, false);
   }
 
   private Set<String> readTokens() {

@@ -691,6 +691,20 @@ class ProblemsTest {
             "teams.ops.escalation.steps[0].notify[0]",
             "was 'pagerduty' but the team has no such channel; it has email"),
         error(
+            "escalation step that notifies nobody",
+            "teams:\n  ops:\n    email: [o@shop.example]\n    escalation:\n      steps:\n"
+                + "        - { after: 0m, notify: [] }\n",
+            6,
+            "teams.ops.escalation.steps[0].notify",
+            "but it must be at least one of the team's channel kinds (email), e.g. [email]"),
+        error(
+            "escalation step that notifies a channel twice",
+            "teams:\n  ops:\n    email: [o@shop.example]\n    escalation:\n      steps:\n"
+                + "        - { after: 0m, notify: [email, email] }\n",
+            6,
+            "teams.ops.escalation.steps[0].notify[1]",
+            "was 'email', which is already listed"),
+        error(
             "escalation steps out of order",
             "teams:\n  ops:\n    email: [o@shop.example]\n    escalation:\n      steps:\n"
                 + "        - { after: 10m, notify: [email] }\n"

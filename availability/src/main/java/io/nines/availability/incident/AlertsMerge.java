@@ -137,11 +137,20 @@ public final class AlertsMerge {
       if (n.kind() == Notification.Kind.RESOLVE) {
         done.put(pair, true);
       } else {
-        told.putIfAbsent(pair, n.kind());
+        told.merge(pair, n.kind(), AlertsMerge::resolves);
       }
     }
     done.keySet().forEach(told::remove);
     return told;
+  }
+
+  /**
+   * What a recovery to one team and channel resolves, given what it was told first ({@code first})
+   * and then ({@code then}): the first, unless the team was told of the root cause first and paged
+   * later (its root cause recovered, its service stayed down); then the page, which woke it.
+   */
+  static Notification.Kind resolves(Notification.Kind first, Notification.Kind then) {
+    return first == Notification.Kind.ROOT_CAUSE && then == Notification.Kind.PAGE ? then : first;
   }
 
   /** One incident's two copies (one id) as one. */

@@ -24,6 +24,7 @@ import java.util.Set;
  * @param servicesInMaintenance with {@link Type#STATE}: every service in maintenance now
  * @param failedRuns with {@link Type#STATE}: when the service's consecutive failed runs started,
  *     newest first
+ * @param servicesFlapping with {@link Type#STATE}: every service flapping now
  */
 public record Command(
     Type type,
@@ -36,9 +37,11 @@ public record Command(
     String who,
     BurnRate.Verdict verdict,
     Set<String> servicesInMaintenance,
-    List<Instant> failedRuns) {
+    List<Instant> failedRuns,
+    Set<String> servicesFlapping) {
 
   public Command {
+    servicesFlapping = servicesFlapping == null ? Set.of() : Set.copyOf(servicesFlapping);
     down = down == null ? Set.of() : Set.copyOf(down);
     details = details == null ? Map.of() : Map.copyOf(details);
     servicesInMaintenance =
@@ -72,6 +75,23 @@ public record Command(
       Map<String, String> details,
       Set<String> servicesInMaintenance,
       List<Instant> failedRuns) {
+    return state(
+        state, at, down, inMaintenance, details, servicesInMaintenance, failedRuns, Set.of());
+  }
+
+  /**
+   * The service's state, with every service in maintenance and every service flapping (a root cause
+   * that tells nobody).
+   */
+  public static Command state(
+      State state,
+      Instant at,
+      Set<String> down,
+      boolean inMaintenance,
+      Map<String, String> details,
+      Set<String> servicesInMaintenance,
+      List<Instant> failedRuns,
+      Set<String> servicesFlapping) {
     return new Command(
         Type.STATE,
         state,
@@ -83,22 +103,23 @@ public record Command(
         null,
         null,
         servicesInMaintenance,
-        failedRuns);
+        failedRuns,
+        servicesFlapping);
   }
 
   public static Command ack(String incidentId, String who, Instant at) {
     return new Command(
-        Type.ACK, null, at, Set.of(), false, Map.of(), incidentId, who, null, null, null);
+        Type.ACK, null, at, Set.of(), false, Map.of(), incidentId, who, null, null, null, null);
   }
 
   public static Command budget(BurnRate.Verdict verdict, Instant at, Map<String, String> details) {
     return new Command(
-        Type.BUDGET, null, at, Set.of(), false, details, null, null, verdict, null, null);
+        Type.BUDGET, null, at, Set.of(), false, details, null, null, verdict, null, null, null);
   }
 
   public static Command retire(Instant at) {
     return new Command(
-        Type.RETIRE, null, at, Set.of(), false, Map.of(), null, null, null, null, null);
+        Type.RETIRE, null, at, Set.of(), false, Map.of(), null, null, null, null, null, null);
   }
 
   /** Applies the command with {@code engine}. Pure. */
@@ -110,7 +131,12 @@ public record Command(
               state,
               at,
               new IncidentEngine.Context(
-                  down, inMaintenance, details, servicesInMaintenance, failedRuns));
+                  down,
+                  inMaintenance,
+                  details,
+                  servicesInMaintenance,
+                  failedRuns,
+                  servicesFlapping));
       case ACK -> engine.acknowledge(s, incidentId, who, at);
       case BUDGET -> engine.onBudget(s, verdict, at, details);
       case RETIRE -> engine.retire(s, at);

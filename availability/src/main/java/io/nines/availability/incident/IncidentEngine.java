@@ -35,8 +35,9 @@ import java.util.Set;
  *   <li>One incident per outage: it opens when the outage is confirmed and resolves when the
  *       service is UP again; DEGRADED and UNKNOWN neither open nor resolve one.
  *   <li>Owners are paged through their team's escalation, whose steps count from when the incident
- *       opened; an acknowledgement stops it. Steps that fell due while the engine was not asked (a
- *       member failed over) fire at the next tick; missed repeats fire once, not in a burst.
+ *       opened; an acknowledgement stops it. Steps and repeats that fell due while the engine was
+ *       not asked (a member failed over) or during a maintenance window fire at the next tick, each
+ *       channel once, not in a burst.
  *   <li>One notice per team per root-cause outage. The incident of a root cause (a DOWN service
  *       none of whose dependencies is DOWN) tells each team owning services that depend on it,
  *       directly or transitively, once, naming all of that team's exposed services (a page if the
@@ -45,9 +46,10 @@ import java.util.Set;
  *       tells nobody while the root cause is down: its owners (who opted in to root-cause
  *       suppression, the default) already heard of the root cause's incident, and its dependants
  *       too. When the root cause is in maintenance (so its incident tells nobody), the owners get
- *       one root-cause notice and the dependants their upstream notice from this incident. If the
- *       service is still DOWN after the root cause recovered, for its confirmation time counted
- *       from that recovery, its owners' escalation starts then.
+ *       one root-cause notice and the dependants their upstream notice from this incident. A
+ *       flapping root cause has no incident either, and suppresses nothing. If the service is still
+ *       DOWN after the root cause recovered, for its confirmation time counted from that recovery,
+ *       its owners' escalation starts then.
  *   <li>Maintenance: no incident opens while the service is in a maintenance window, and an open
  *       incident's escalation pauses during one. The outage is still on the timeline.
  *   <li>Flapping: {@code changes} changes into or out of DOWN within {@code window} send one
@@ -91,24 +93,38 @@ public final class IncidentEngine {
    * @param servicesInMaintenance every service in a maintenance window now
    * @param failedRuns when the service's latest consecutive failed runs started (a run failed when
    *     its check's {@code down-when} held), newest first; empty when it is not DOWN or unknown
+   * @param servicesFlapping every service flapping now: it has no incident, so as a root cause it
+   *     tells nobody and suppresses no page
    */
   public record Context(
       Set<String> downServices,
       boolean inMaintenance,
       Map<String, String> details,
       Set<String> servicesInMaintenance,
-      List<Instant> failedRuns) {
+      List<Instant> failedRuns,
+      Set<String> servicesFlapping) {
     public Context {
       downServices = Set.copyOf(downServices);
       details = Map.copyOf(details);
       servicesInMaintenance =
           servicesInMaintenance == null ? Set.of() : Set.copyOf(servicesInMaintenance);
       failedRuns = failedRuns == null ? List.of() : List.copyOf(failedRuns);
+      servicesFlapping = servicesFlapping == null ? Set.of() : Set.copyOf(servicesFlapping);
+    }
+
+    /** With no service flapping known. */
+    public Context(
+        Set<String> downServices,
+        boolean inMaintenance,
+        Map<String, String> details,
+        Set<String> servicesInMaintenance,
+        List<Instant> failedRuns) {
+      this(downServices, inMaintenance, details, servicesInMaintenance, failedRuns, Set.of());
     }
 
     /** With no other service in maintenance and no failed run known. */
     public Context(Set<String> downServices, boolean inMaintenance, Map<String, String> details) {
-      this(downServices, inMaintenance, details, Set.of(), List.of());
+      this(downServices, inMaintenance, details, Set.of(), List.of(), Set.of());
     }
 
     public static Context of(Set<String> downServices) {
@@ -323,7 +339,9 @@ public final class IncidentEngine {
       String rootCause = dependencies.rootCause(before.serviceId(), ctx.downServices());
       // The root cause's own incident tells everyone concerned, unless it is in maintenance (then
       // it has none): this incident then speaks for it.
-      boolean causeTells = rootCause != null && !ctx.servicesInMaintenance().contains(rootCause);
+      boolean causeFlaps = rootCause != null && ctx.servicesFlapping().contains(rootCause);
+      boolean causeTells =
+          rootCause != null && !causeFlaps && !ctx.servicesInMaintenance().contains(rootCause);
       paging.clear();
       log.clear();
       incident =
@@ -331,8 +349,12 @@ public final class IncidentEngine {
               id, before.serviceId(), start, rootCause, null, null, null, Map.of(), List.of());
       for (String owner : owners()) {
         Team team = fleet.teams().get(owner);
+        // A flapping root cause has no incident: it told nobody, so it suppresses no page.
         boolean suppressed =
-            rootCause != null && team != null && team.notices().rootCauseSuppression();
+            rootCause != null
+                && !causeFlaps
+                && team != null
+                && team.notices().rootCauseSuppression();
         paging.put(owner, new Incident.Paging(suppressed, now, 0, 0));
         if (suppressed && !causeTells) {
           for (String kind : noticeKinds(team)) {
@@ -395,16 +417,17 @@ public final class IncidentEngine {
 
     void resolve(Instant at) {
       Incident i = incident;
-      // Each team and channel told, with what it was told first (a page, or an upstream notice).
+      // Each team and channel told, with what it was told first (a page, an upstream notice, or a
+      // root-cause notice; a page when it followed a root-cause notice).
       Map<String, Notification.Kind> notified = new LinkedHashMap<>();
       for (Notification n : log) {
-        notified.putIfAbsent(n.team() + "\u0000" + n.channelKind(), n.kind());
+        notified.merge(n.team() + "\u0000" + n.channelKind(), n.kind(), AlertsMerge::resolves);
       }
       notified.forEach(
           (pair, told) -> {
             String[] parts = pair.split("\u0000");
-            if (told == Notification.Kind.UPSTREAM) {
-              // Resolves the upstream notice: same topic, so Alertmanager resolves that alert.
+            if (told == Notification.Kind.UPSTREAM || told == Notification.Kind.ROOT_CAUSE) {
+              // Resolves the notice: same topic and severity, so Alertmanager resolves that alert.
               Notification n =
                   notification(
                       i.id() + "/" + parts[0] + "/" + parts[1] + "/resolve",
@@ -461,8 +484,11 @@ public final class IncidentEngine {
           continue;
         }
         if (p.suppressed()) {
+          // A root cause that began to flap has no incident any more and tells nobody: from then
+          // on it is as if it had recovered.
           if (incident.rootCause() == null
-              || ctx.downServices().contains(incident.rootCause())
+              || (ctx.downServices().contains(incident.rootCause())
+                  && !ctx.servicesFlapping().contains(incident.rootCause()))
               || state != State.DOWN) {
             // Still explained by the root cause, or not DOWN: wait (again).
             paging.put(owner, new Incident.Paging(true, p.since(), 0, 0, null));
@@ -479,37 +505,33 @@ public final class IncidentEngine {
         }
         Escalation e = team.escalation();
         int fired = p.stepsFired();
+        // Steps and repeats that fell due while nobody asked (a member away, a maintenance window)
+        // page each channel once, as the latest of them that names it: not in a burst.
+        Map<String, String> due = new LinkedHashMap<>();
         while (fired < e.steps().size()
             && !now.isBefore(p.since().plus(e.steps().get(fired).after()))) {
           for (String kind : e.steps().get(fired).channelKinds()) {
-            send(
-                owner,
-                kind,
-                Notification.Kind.PAGE,
-                incident.id(),
-                "step-" + (fired + 1),
-                incident.id());
+            due.remove(kind);
+            due.put(kind, "step-" + (fired + 1));
           }
           fired++;
         }
         int repeats = p.repeatsFired();
         if (fired == e.steps().size() && e.repeat() != null && !e.steps().isEmpty()) {
           Instant last = p.since().plus(e.steps().get(e.steps().size() - 1).after());
-          long due = Duration.between(last, now).toMillis() / e.repeat().toMillis();
-          if (due > repeats) {
+          long missed = Duration.between(last, now).toMillis() / e.repeat().toMillis();
+          if (missed > repeats) {
             // Repeats missed while nobody asked fire once, not in a burst.
-            repeats = (int) due;
+            repeats = (int) missed;
             for (String kind : e.steps().get(e.steps().size() - 1).channelKinds()) {
-              send(
-                  owner,
-                  kind,
-                  Notification.Kind.PAGE,
-                  incident.id(),
-                  "repeat-" + repeats,
-                  incident.id());
+              due.remove(kind);
+              due.put(kind, "repeat-" + repeats);
             }
           }
         }
+        due.forEach(
+            (kind, step) ->
+                send(owner, kind, Notification.Kind.PAGE, incident.id(), step, incident.id()));
         paging.put(owner, new Incident.Paging(p.suppressed(), p.since(), fired, repeats));
       }
     }
@@ -701,7 +723,8 @@ public final class IncidentEngine {
                   if (i.rootCause() != null) {
                     details.put("rootCause", i.rootCause());
                   }
-                  if (first == Notification.Kind.UPSTREAM) {
+                  if (first == Notification.Kind.UPSTREAM
+                      || first == Notification.Kind.ROOT_CAUSE) {
                     details.put(Notification.RESOLVES, first.name());
                   }
                   if (kept != null) {

@@ -179,6 +179,35 @@ class AlertingScenariosTest {
   }
 
   @Test
+  void whenAStepAndARepeatFellDueWhileNobodyAsked_thenEachChannelIsPagedOnce() {
+    state("payments", State.DOWN);
+    // A member that was away (or a maintenance window) for 45 minutes: step 2 (10m) and the first
+    // repeat (40m) both fell due meanwhile.
+    clock.advance(Duration.ofMinutes(45));
+    List<Notification> caughtUp = tickAll();
+
+    assertThat(who(caughtUp))
+        .containsExactlyInAnyOrder("payments:pagerduty:PAGE", "payments:email:PAGE");
+    clock.advance(Duration.ofMinutes(24));
+    assertThat(tickAll()).as("the next repeat keeps its pace: at 70m").isEmpty();
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(who(tickAll()))
+        .containsExactlyInAnyOrder("payments:pagerduty:PAGE", "payments:email:PAGE");
+  }
+
+  @Test
+  void whenAStepAndARepeatFellDueInMaintenance_thenEachChannelIsPagedOnceAfterIt() {
+    state("payments", State.DOWN);
+    maintenance = true;
+    clock.advance(Duration.ofMinutes(45));
+    assertThat(tickAll()).isEmpty();
+    maintenance = false;
+
+    assertThat(who(tickAll()))
+        .containsExactlyInAnyOrder("payments:pagerduty:PAGE", "payments:email:PAGE");
+  }
+
+  @Test
   void whenAcknowledged_thenEscalationStopsAndPagerDutyIsTold() {
     state("payments", State.DOWN);
     String incident = of("payments").incident().id();

@@ -120,12 +120,23 @@ final class TeamsReader {
       List<String> notify = new ArrayList<>();
       if (notifyAt != null) {
         List<At> items = notifyAt.isSequence() ? notifyAt.items() : List.of(notifyAt);
+        if (items.isEmpty()) {
+          // A step that notifies nobody: the team would believe it is paged and never be.
+          notifyAt.mustBe(
+              "at least one of the team's channel kinds ("
+                  + (kinds.isEmpty() ? "none" : String.join(", ", kinds))
+                  + "), e.g. ["
+                  + (kinds.isEmpty() ? "email" : kinds.get(0))
+                  + "]");
+        }
         for (At n : items) {
           String kind = n.string();
           if (kind == null) {
             continue;
           }
-          if (!kinds.contains(kind)) {
+          if (notify.contains(kind)) {
+            n.error("was '" + kind + "', which is already listed");
+          } else if (!kinds.contains(kind)) {
             n.error(
                 "was '"
                     + kind

@@ -248,6 +248,21 @@ public final class Alerting {
   public interface FleetView {
     Future<Set<String>> lostAgents(Instant now);
 
+    /**
+     * The lost agents with their last heartbeat, which keys their notices so that every member
+     * makes the same ones ({@link FleetHealth}). The default knows no heartbeat and says {@code
+     * now}.
+     */
+    default Future<Map<String, Instant>> lostAgentsLastSeen(Instant now) {
+      return lostAgents(now)
+          .map(
+              lost -> {
+                Map<String, Instant> out = new LinkedHashMap<>();
+                lost.forEach(agent -> out.put(agent, now));
+                return out;
+              });
+    }
+
     Future<Set<String>> emptyLocations(Instant now);
   }
 
@@ -265,7 +280,7 @@ public final class Alerting {
     if (view == null || !owns.test("fleet")) {
       return Future.succeededFuture();
     }
-    return view.lostAgents(now)
+    return view.lostAgentsLastSeen(now)
         .compose(lost -> view.emptyLocations(now).map(empty -> health.observe(f, lost, empty, now)))
         .compose(notices -> outbox.enqueue(notices, now))
         .mapEmpty();
@@ -289,8 +304,11 @@ public final class Alerting {
                       }
                       return states;
                     }))
+        .compose(states -> alerts.all().map(all -> new Observed(states, flapping(all))))
         .compose(
-            states -> {
+            observed -> {
+              Map<String, State> states = observed.states();
+              Set<String> flapping = observed.flapping();
               Set<String> down = new HashSet<>();
               states.forEach(
                   (id, st) -> {
@@ -331,7 +349,8 @@ public final class Alerting {
                                         inMaintenance,
                                         d.details(),
                                         maintenance,
-                                        d.runs())))
+                                        d.runs(),
+                                        flapping)))
                         .compose(step -> outbox.enqueue(step.notifications(), now))
                         .mapEmpty());
               }
@@ -344,6 +363,23 @@ public final class Alerting {
               openIncidents.set((int) all.stream().filter(a -> a.incident() != null).count());
               return null;
             });
+  }
+
+  /** The services' states now, and which services are flapping (as of the last decisions). */
+  private record Observed(Map<String, State> states, Set<String> flapping) {}
+
+  /**
+   * The services flapping: they open no incident, so as root causes they tell nobody and suppress
+   * no page of their dependants.
+   */
+  private static Set<String> flapping(List<ServiceAlerts> all) {
+    Set<String> out = new HashSet<>();
+    for (ServiceAlerts a : all) {
+      if (a.flapping()) {
+        out.add(a.serviceId());
+      }
+    }
+    return out;
   }
 
   /**

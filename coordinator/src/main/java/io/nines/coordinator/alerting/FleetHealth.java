@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,23 @@ public final class FleetHealth {
    * @param empty configured locations with no live agent
    */
   public List<Notification> observe(Fleet fleet, Set<String> lost, Set<String> empty, Instant now) {
+    Map<String, Instant> since = new LinkedHashMap<>();
+    lost.forEach(agent -> since.put(agent, now));
+    return observe(fleet, since, empty, now);
+  }
+
+  /**
+   * Compares what is going on now with what was, and returns the notices to send. A lost agent's
+   * notices are keyed by its last heartbeat, which every member sees alike: a member that takes
+   * fleet health over (or this one, after it let go and took it back) makes the keys the first one
+   * made, so the outbox, which ignores a key it has, tells the operators once.
+   *
+   * @param lost agents that were seen and then stopped sending heartbeats, each with its last
+   *     heartbeat
+   * @param empty configured locations with no live agent
+   */
+  public List<Notification> observe(
+      Fleet fleet, Map<String, Instant> lost, Set<String> empty, Instant now) {
     if (watchingSince == null) {
       watchingSince = now;
     }
@@ -48,13 +66,15 @@ public final class FleetHealth {
     String operators = fleet.settings().alerting().operators();
     Team team = operators == null ? null : fleet.teams().get(operators);
     List<Notification> out = new ArrayList<>();
-    for (String agent : lost) {
+    for (Map.Entry<String, Instant> e : lost.entrySet()) {
+      String agent = e.getKey();
+      Instant lastSeen = e.getValue() == null ? now : e.getValue();
       if (lostAgents.add(agent)) {
-        lostSince.put(agent, now);
+        lostSince.put(agent, lastSeen);
         out.addAll(
             notices(
                 team,
-                "agent/" + agent + "@" + now.getEpochSecond(),
+                "agent/" + agent + "@" + lastSeen.getEpochSecond(),
                 "agent "
                     + agent
                     + " is lost: no heartbeat for 30 s; its checks moved to other agents of its location",
@@ -62,7 +82,7 @@ public final class FleetHealth {
       }
     }
     for (String agent : List.copyOf(lostAgents)) {
-      if (!lost.contains(agent)) {
+      if (!lost.containsKey(agent)) {
         lostAgents.remove(agent);
         Instant since = lostSince.remove(agent);
         out.addAll(

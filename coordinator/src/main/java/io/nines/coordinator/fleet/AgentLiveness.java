@@ -7,6 +7,7 @@ import io.nines.store.agents.AgentRegistry;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -44,6 +45,22 @@ public final class AgentLiveness implements Alerting.FleetView {
                     .filter(a -> !live(a, now))
                     .map(a -> a.info().id())
                     .collect(Collectors.toSet()));
+  }
+
+  @Override
+  public Future<Map<String, Instant>> lostAgentsLastSeen(Instant now) {
+    return registry
+        .all()
+        .map(
+            all -> {
+              Map<String, Instant> out = new java.util.TreeMap<>();
+              for (AgentRecord a : all) {
+                if (!live(a, now)) {
+                  out.put(a.info().id(), a.lastSeen());
+                }
+              }
+              return out;
+            });
   }
 
   @Override

@@ -80,6 +80,33 @@ class FleetHealthTest {
   }
 
   @Test
+  void whenAnotherMemberTakesFleetHealthOver_thenItsNoticesOfALossAlreadyToldHaveTheSameKeys()
+      throws Exception {
+    Fleet fleet = fleet("platform");
+    Instant lastHeartbeat = Instant.parse("2026-04-07T09:59:30Z");
+    Instant t0 = Instant.parse("2026-04-07T10:00:00Z");
+    FleetHealth first = new FleetHealth();
+    List<Notification> lost = first.observe(fleet, Map.of("eu-1", lastHeartbeat), Set.of(), t0);
+    assertThat(lost).hasSize(1);
+
+    // The partition of "fleet" moved (a member joined): the new owner looks for the first time.
+    FleetHealth next = new FleetHealth();
+    List<Notification> again =
+        next.observe(fleet, Map.of("eu-1", lastHeartbeat), Set.of(), t0.plusSeconds(40));
+
+    // The outbox ignores a key it has: the same keys tell the operators once.
+    assertThat(again)
+        .extracting(Notification::key)
+        .isEqualTo(lost.stream().map(Notification::key).toList());
+    List<Notification> back = next.observe(fleet, Map.of(), Set.of(), t0.plusSeconds(60));
+    List<Notification> backToo = first.observe(fleet, Map.of(), Set.of(), t0.plusSeconds(90));
+    assertThat(backToo)
+        .as("the first owner, taking it back later, says 'back' with the same key")
+        .extracting(Notification::key)
+        .isEqualTo(back.stream().map(Notification::key).toList());
+  }
+
+  @Test
   void whenNoOperatorsTeamIsConfigured_thenNothingIsSent() throws Exception {
     Files.writeString(
         dir.resolve("fleet.yaml"),

@@ -91,13 +91,24 @@ class OneNoticePerOutageTest {
     return alerts.computeIfAbsent(service, ServiceAlerts::initial);
   }
 
+  /** As Alerting decides: with every service in maintenance and every service flapping. */
   private Context ctx(String service) {
+    Set<String> flapping = new HashSet<>();
+    alerts
+        .values()
+        .forEach(
+            a -> {
+              if (a.flapping()) {
+                flapping.add(a.serviceId());
+              }
+            });
     return new Context(
         down,
         maintenance.contains(service),
         Map.of("failingStep", "request", "actual", "503"),
         maintenance,
-        runs.getOrDefault(service, List.of()));
+        runs.getOrDefault(service, List.of()),
+        flapping);
   }
 
   private List<Notification> apply(String service, IncidentEngine.Step step) {
@@ -230,6 +241,76 @@ class OneNoticePerOutageTest {
     assertThat(channel)
         .as("about the team's own service, not an upstream one")
         .isEqualTo(io.nines.channels.Notification.Topic.OUTAGE);
+  }
+
+  @Test
+  void whenTheRootCauseFlapsWhileADependantStaysDown_thenTheDependantsOwnersArePagedAtLast() {
+    state("search", State.DOWN);
+    state("catalog", State.DOWN);
+    // search flaps every 20 s (its owners get one flapping notice, and no incident while it
+    // flaps); catalog, which depends on it, stays DOWN all along, 20 minutes.
+    for (int i = 0; i < 60; i++) {
+      clock.advance(Duration.ofSeconds(20));
+      state("search", i % 2 == 0 ? State.UP : State.DOWN);
+      tickAll();
+    }
+    assertThat(of("catalog").incident()).isNotNull();
+    assertThat(sentTo("storefront"))
+        .as("catalog has been down for 20 minutes: its owners must be paged")
+        .contains("storefront:pagerduty:PAGE");
+    assertThat(sentTo("storefront").stream().filter(w -> w.endsWith(":PAGE")))
+        .as("once")
+        .containsExactlyInAnyOrder("storefront:pagerduty:PAGE", "storefront:email:PAGE");
+
+    // Once search is stable and catalog UP again, the page resolves.
+    clock.advance(Duration.ofMinutes(20));
+    states(Map.of("search", State.UP, "catalog", State.UP));
+    tickAll();
+    assertThat(of("catalog").incident()).isNull();
+    assertThat(sentTo("storefront")).contains("storefront:pagerduty:RESOLVE");
+  }
+
+  @Test
+  void whenARootCauseNoticeResolves_thenTheRecoveryCarriesTheNoticesTopicAndSeverity() {
+    maintenance.add("web");
+    state("web", State.DOWN);
+    Notification notice = state("shop", State.DOWN).get(0);
+    clock.advance(Duration.ofMinutes(5));
+    List<Notification> recovery = state("shop", State.UP);
+
+    assertThat(who(recovery)).containsExactly("storefront:email:RESOLVE");
+    ChannelSender sender = new ChannelSender(null, () -> null, clock, "");
+    var told = sender.toChannel(notice, null);
+    var recovered = sender.toChannel(recovery.get(0), null);
+    assertThat(recovered.topic()).isEqualTo(told.topic());
+    assertThat(recovered.severity())
+        .as("Alertmanager's labels are the alert's identity: the recovery must name the notice's")
+        .isEqualTo(told.severity());
+  }
+
+  @Test
+  void whenATeamToldOfTheRootCauseIsPagedLater_thenTheRecoveryCarriesThePagesSeverity() {
+    maintenance.add("search");
+    state("search", State.DOWN);
+    assertThat(who(state("catalog", State.DOWN))).isEmpty();
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(who(tickAll())).containsExactly("storefront:email:ROOT_CAUSE");
+    state("search", State.UP);
+    tickAll(); // the same alerting run decides for catalog: its root cause recovered
+    clock.advance(Duration.ofSeconds(30));
+    List<Notification> pages = tickAll();
+    assertThat(who(pages)).contains("storefront:email:PAGE");
+    Notification page =
+        pages.stream().filter(n -> n.channelKind().equals("email")).findFirst().orElseThrow();
+    clock.advance(Duration.ofMinutes(1));
+    List<Notification> recovery = state("catalog", State.UP);
+
+    ChannelSender sender = new ChannelSender(null, () -> null, clock, "");
+    var email =
+        recovery.stream().filter(n -> n.channelKind().equals("email")).findFirst().orElseThrow();
+    assertThat(sender.toChannel(email, null).severity())
+        .as("the page is what the team was woken by")
+        .isEqualTo(sender.toChannel(page, null).severity());
   }
 
   @Test

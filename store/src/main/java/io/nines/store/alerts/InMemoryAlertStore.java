@@ -45,6 +45,36 @@ public final class InMemoryAlertStore implements AlertStore {
     return Future.succeededFuture(step[0]);
   }
 
+  /** A decision and the state it was made from (null when the service had none). */
+  record Applied(ServiceAlerts before, IncidentEngine.Step step) {}
+
+  /** {@link #apply}, with the state it decided from, for {@link #undo}. */
+  Applied decide(String serviceId, Command command) {
+    IncidentEngine e = engine();
+    Applied[] applied = new Applied[1];
+    states.compute(
+        serviceId,
+        (id, s) -> {
+          IncidentEngine.Step step = command.applyTo(e, s == null ? ServiceAlerts.initial(id) : s);
+          applied[0] = new Applied(s, step);
+          return step.next();
+        });
+    return applied[0];
+  }
+
+  /**
+   * Takes a decision back (its notifications could not be queued), so that the next decision makes
+   * them again; nothing when another decision followed it meanwhile.
+   */
+  void undo(String serviceId, Applied applied) {
+    ServiceAlerts after = applied.step().next();
+    if (applied.before() == null) {
+      states.remove(serviceId, after);
+    } else {
+      states.replace(serviceId, after, applied.before());
+    }
+  }
+
   /** Puts states read back from a durable copy; before the first {@link #apply}. */
   void restore(List<ServiceAlerts> loaded) {
     loaded.forEach(a -> states.put(a.serviceId(), a));

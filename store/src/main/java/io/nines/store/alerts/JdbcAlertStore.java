@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  * <p>When an {@link Outbox} is given, the notifications a decision makes are queued there (durably,
  * when it is a {@link JdbcOutbox}) <em>before</em> the state that records them is written: a crash
  * in between leaves the old state, the next period decides again and queues the same keys, which
- * the outbox ignores, so no page is lost.
+ * the outbox ignores, so no page is lost. A decision whose notifications the outbox refused is
+ * taken back in memory too, and {@link #apply} fails, so the next period makes them again.
  *
  * <p>JDBC runs on {@code writer} (one thread, so writes keep their order), never on an event loop.
  * A write that fails fails the future; the service stays marked and goes with the next write.
@@ -77,14 +78,19 @@ public final class JdbcAlertStore implements AlertStore {
 
   @Override
   public Future<IncidentEngine.Step> apply(String serviceId, Command command) {
-    IncidentEngine.Step step = memory.apply(serviceId, command).result();
+    InMemoryAlertStore.Applied applied = memory.decide(serviceId, command);
+    IncidentEngine.Step step = applied.step();
     synchronized (dirty) {
       dirty.add(serviceId);
     }
+    // A decision whose notifications could not be queued is taken back: kept, it would record
+    // pages that were never queued, and the next decision would not make them again.
     Future<Integer> queued =
         step.notifications().isEmpty() || writeAhead == null
             ? Future.succeededFuture(0)
-            : writeAhead.enqueue(step.notifications(), command.at());
+            : writeAhead
+                .enqueue(step.notifications(), command.at())
+                .onFailure(ex -> memory.undo(serviceId, applied));
     return queued.compose(
         n ->
             writer.executeBlocking(

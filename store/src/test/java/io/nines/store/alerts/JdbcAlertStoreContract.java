@@ -111,4 +111,65 @@ abstract class JdbcAlertStoreContract extends AlertStoreContract {
     assertThat(get("racy")).isEqualTo(decided);
     assertThat(get("calm").state()).isEqualTo(State.UP);
   }
+
+  @Test
+  void whenTheOutboxCannotQueueADecisionsPages_thenApplyFailsAndTheNextDecisionQueuesThem() {
+    FlakyOutbox flaky = new FlakyOutbox(outbox);
+    JdbcAlertStore jdbc = new JdbcAlertStore(FLEET, documents, writer, flaky);
+    await(jdbc.load());
+    store = jdbc;
+    flaky.failNext = 1;
+
+    assertThat(store.apply("racy", down(T0)).toCompletionStage())
+        .failsWithin(java.time.Duration.ofSeconds(20));
+    IncidentEngine.Step next = apply("racy", down(T0.plusSeconds(30)));
+
+    assertThat(next.notifications())
+        .as("the page the outbox could not queue is decided again, not lost")
+        .isNotEmpty();
+    assertThat(await(outbox.ofIncident(next.next().incident().id()))).isNotEmpty();
+  }
+
+  /** An outbox whose next {@code failNext} enqueues fail, as a database that went away does. */
+  static final class FlakyOutbox implements Outbox {
+    private final Outbox delegate;
+    int failNext;
+
+    FlakyOutbox(Outbox delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public io.vertx.core.Future<Integer> enqueue(
+        java.util.List<io.nines.availability.incident.Notification> notifications,
+        java.time.Instant now) {
+      if (failNext > 0) {
+        failNext--;
+        return io.vertx.core.Future.failedFuture(new IllegalStateException("database gone"));
+      }
+      return delegate.enqueue(notifications, now);
+    }
+
+    @Override
+    public io.vertx.core.Future<java.util.List<OutboxEntry>> take(
+        java.time.Instant now, int max, long leaseSeconds) {
+      return delegate.take(now, max, leaseSeconds);
+    }
+
+    @Override
+    public io.vertx.core.Future<Void> record(
+        String key, Delivery delivery, java.time.Instant nextAttemptAt) {
+      return delegate.record(key, delivery, nextAttemptAt);
+    }
+
+    @Override
+    public io.vertx.core.Future<java.util.List<OutboxEntry>> ofIncident(String incidentId) {
+      return delegate.ofIncident(incidentId);
+    }
+
+    @Override
+    public io.vertx.core.Future<java.util.List<OutboxEntry>> recent(int limit) {
+      return delegate.recent(limit);
+    }
+  }
 }
