@@ -304,7 +304,13 @@ public final class Alerting {
                       }
                       return states;
                     }))
-        .compose(states -> alerts.all().map(all -> new Observed(states, flapping(all))))
+        .compose(
+            states ->
+                // Flapping matters only as a root cause of a service that is down: with none down
+                // (most ticks), every service's alerting state is not read.
+                states.containsValue(State.DOWN)
+                    ? alerts.all().map(all -> new Observed(states, flapping(all)))
+                    : Future.succeededFuture(new Observed(states, Set.of())))
         .compose(
             observed -> {
               Map<String, State> states = observed.states();
