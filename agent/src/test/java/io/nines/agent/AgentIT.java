@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.nines.agent.spool.SpoolOptions;
 import io.nines.common.ProbeResult;
 import io.nines.common.ResultBatch;
 import io.nines.common.TimeSource;
@@ -172,20 +171,6 @@ class AgentIT {
   }
 
   private AgentOptions options() {
-    return new AgentOptions(
-        "agent-1",
-        "bench",
-        List.of(coordinator),
-        "token",
-        "127.0.0.1",
-        0,
-        64,
-        64,
-        10,
-        1000,
-        50,
-        3,
-        SpoolOptions.defaults(spoolDir),
-        null);
+    return TestChecks.agentOptions(coordinator, spoolDir, 3);
   }
 }

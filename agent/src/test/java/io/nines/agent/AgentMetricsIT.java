@@ -200,20 +200,6 @@ class AgentMetricsIT {
   }
 
   private AgentOptions options() {
-    return new AgentOptions(
-        "agent-1",
-        "bench",
-        List.of(coordinator),
-        "token",
-        "127.0.0.1",
-        0,
-        64,
-        64,
-        10,
-        1000,
-        50,
-        1,
-        SpoolOptions.defaults(spoolDir),
-        null);
+    return TestChecks.agentOptions(coordinator, spoolDir, 1);
   }
 }

@@ -1,5 +1,6 @@
 package io.nines.agent;
 
+import io.nines.agent.spool.SpoolOptions;
 import io.nines.config.Check;
 import io.nines.config.CheckSpec;
 import io.nines.config.ConfigVersion;
@@ -11,6 +12,7 @@ import io.nines.config.Settings;
 import io.nines.config.Template;
 import io.nines.config.assertion.Assertion;
 import io.nines.config.assertion.AssertionParser;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +22,29 @@ import java.util.Map;
 /** Builds checks for tests without YAML. */
 public final class TestChecks {
   private TestChecks() {}
+
+  /**
+   * Options of agent {@code agent-1} in location {@code bench} shipping to {@code coordinator}
+   * (endpoints on 127.0.0.1 port 0, 64 in flight and per host, batches of 10, 1,000 buffered, a
+   * flush every 50 ms), with {@code probeLoops} probe loops and its spool in {@code spoolDir}.
+   */
+  public static AgentOptions agentOptions(String coordinator, Path spoolDir, int probeLoops) {
+    return new AgentOptions(
+        "agent-1",
+        "bench",
+        List.of(coordinator),
+        "token",
+        "127.0.0.1",
+        0,
+        64,
+        64,
+        10,
+        1000,
+        50,
+        probeLoops,
+        SpoolOptions.defaults(spoolDir),
+        null);
+  }
 
   public static Request get(String name, String url, Assertion... expect) {
     return new Request(

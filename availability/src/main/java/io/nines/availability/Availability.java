@@ -85,19 +85,7 @@ public final class Availability {
       // does not make a figure: the rest of the time would count as up (or down) with nobody
       // having seen it, "100 % excluding maintenance" for a service nobody watched. The
       // maintenance is still reported, and is still downtime.
-      return new AvailabilityReport(
-          window,
-          observed,
-          unknown,
-          Double.NaN,
-          Double.NaN,
-          maint,
-          maint,
-          stale,
-          Duration.ZERO,
-          OptionalDouble.empty(),
-          List.of(),
-          m);
+      return noData(window, observed, unknown, stale, maint, m);
     }
     Duration down = maint.plus(downOutside);
     long totalNanos = observedNanos;
@@ -144,24 +132,33 @@ public final class Availability {
 
   private static AvailabilityReport noData(
       TimeRange window, TimeRange observed, Settings.Unknown unknown) {
-    return noData(window, observed, unknown, Duration.ZERO);
+    return noData(window, observed, unknown, Duration.ZERO, Duration.ZERO, List.of());
   }
 
+  /**
+   * No figure; the stale time and the maintenance (still downtime) in the observed part are
+   * reported.
+   */
   private static AvailabilityReport noData(
-      TimeRange window, TimeRange observed, Settings.Unknown unknown, Duration stale) {
+      TimeRange window,
+      TimeRange observed,
+      Settings.Unknown unknown,
+      Duration stale,
+      Duration maintenance,
+      List<TimeRange> maintenanceWindows) {
     return new AvailabilityReport(
         window,
         observed,
         unknown,
         Double.NaN,
         Double.NaN,
-        Duration.ZERO,
-        Duration.ZERO,
+        maintenance,
+        maintenance,
         stale,
         Duration.ZERO,
         OptionalDouble.empty(),
         List.of(),
-        List.of());
+        maintenanceWindows);
   }
 
   private static double fraction(long numerator, long denominator) {
