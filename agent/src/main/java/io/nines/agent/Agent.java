@@ -434,12 +434,6 @@ public final class Agent {
               .mapEmpty();
     }
 
-    /**
-     * Tells the coordinator this agent is alive, and takes the assignment it answers with: the
-     * checks this agent runs from then on. Until the first answer, and while no coordinator
-     * answers, the agent runs what it ran before (at start, every check of its location). An
-     * assignment older than the one applied is ignored.
-     */
     /** Moves the recorded sequence floor up, on a worker, once the sequence nears it. */
     private void keepSequenceFloorAhead() {
       long last = runner.lastSequence();
@@ -469,6 +463,12 @@ public final class Agent {
               });
     }
 
+    /**
+     * Tells the coordinator this agent is alive, and takes the assignment it answers with: the
+     * checks this agent runs from then on. Until the first answer, and while no coordinator
+     * answers, the agent runs what it ran before (at start, every check of its location). An
+     * assignment older than the one applied is ignored.
+     */
     private void heartbeat() {
       keepSequenceFloorAhead();
       int inFlight = 0;
