@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.nines.agent.spool.SpoolOptions;
 import io.nines.common.TimeSource;
 import io.nines.common.testing.Promtool;
 import io.nines.config.Fleet;
@@ -18,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -80,22 +78,7 @@ class AgentMetricsIT {
   void whenMetricsAreScraped_thenPromtoolFindsNothingAndJvmAndProcessMetersAreThere()
       throws Exception {
     Fleet fleet = TestChecks.httpFleet("bench", target, "nines-bench-ok", 2, Duration.ofSeconds(1));
-    AgentOptions options =
-        new AgentOptions(
-            "agent-1",
-            "bench",
-            List.of(coordinator),
-            "token",
-            "127.0.0.1",
-            0,
-            64,
-            64,
-            10,
-            1000,
-            50,
-            1,
-            SpoolOptions.defaults(spoolDir),
-            null);
+    AgentOptions options = options();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Agent agent = new Agent(vertx, options, fleet, TimeSource.SYSTEM, registry, Map.of());
     int port = join(agent.start());

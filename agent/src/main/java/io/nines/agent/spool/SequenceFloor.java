@@ -1,14 +1,9 @@
 package io.nines.agent.spool;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Where an agent's result sequences start, so that they keep increasing across restarts even when
@@ -26,8 +21,8 @@ import java.nio.file.StandardOpenOption;
  * few seconds, long before a run can number that many results). A later start is then above every
  * sequence of an earlier one; a crash-looping agent moves its sequences up by {@code RESERVED} a
  * start at most (10^9: 10^9 starts before a {@code long} runs out). The floor lives in the spool's
- * directory (file {@code sequence}), which one agent holds at a time (its lock); it is written to a
- * temporary file, forced, and renamed over the old one.
+ * directory (file {@code sequence}), which one agent holds at a time (its lock), and is replaced
+ * whole ({@link DurableFiles#replace}).
  */
 public final class SequenceFloor {
 
@@ -89,26 +84,6 @@ public final class SequenceFloor {
   }
 
   private static void write(Path dir, long floor) throws IOException {
-    Path file = dir.resolve(FILE);
-    Path tmp = dir.resolve(FILE + ".tmp");
-    try (FileChannel ch =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-      ch.write(ByteBuffer.wrap((floor + "\n").getBytes(StandardCharsets.US_ASCII)));
-      ch.force(true);
-    }
-    try {
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException e) {
-      // Some file systems can't force a directory; the rename is then as durable as they allow.
-    }
+    DurableFiles.replace(dir.resolve(FILE), (floor + "\n").getBytes(StandardCharsets.US_ASCII));
   }
 }
