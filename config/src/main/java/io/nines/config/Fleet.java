@@ -37,8 +37,9 @@ public record Fleet(
     warnings = List.copyOf(warnings);
   }
 
+  /** The check of {@code id} (the first declared of that id), from {@link CheckIndex}. */
   public Optional<Check> check(String id) {
-    return checks.stream().filter(c -> c.id().equals(id)).findFirst();
+    return Optional.ofNullable(CheckIndex.of(this).get(id));
   }
 
   /** The checks that measure {@code serviceId}. */

@@ -2,7 +2,6 @@ package io.nines.coordinator.api;
 
 import io.nines.common.ProbeResult;
 import io.nines.common.ResultBatch;
-import io.nines.config.Check;
 import io.nines.config.Fleet;
 import io.nines.coordinator.fleet.AgentAuth;
 import io.nines.store.results.AppendOutcome;
@@ -16,8 +15,7 @@ import java.util.Map;
  * caller), from the location a per-agent token was issued for, only from a location the fleet
  * declares, and only of checks that run from that location (so that no token, per-agent or shared,
  * makes a check DOWN from a vantage point the configuration does not give it). A shared fleet token
- * is bound to no agent or location, only to the declared locations and the checks' own. Stateless,
- * but for an index of the last fleet's checks.
+ * is bound to no agent or location, only to the declared locations and the checks' own. Stateless.
  */
 final class TokenScope {
   private TokenScope() {}
@@ -46,26 +44,7 @@ final class TokenScope {
    * (the store rejects its results, as an unknown check).
    */
   private static boolean runsFrom(Fleet fleet, String checkId, String location) {
-    List<String> locations = locationsOf(fleet).get(checkId);
-    return locations == null || locations.contains(location);
-  }
-
-  /** The last fleet's checks' locations, by check id; built once per fleet (by identity). */
-  private static volatile CheckLocations last;
-
-  private record CheckLocations(Fleet fleet, Map<String, List<String>> byCheck) {}
-
-  private static Map<String, List<String>> locationsOf(Fleet fleet) {
-    CheckLocations index = last;
-    if (index == null || index.fleet() != fleet) {
-      Map<String, List<String>> byCheck = new java.util.HashMap<>();
-      for (Check c : fleet.checks()) {
-        byCheck.putIfAbsent(c.id(), c.locations()); // the first, as Fleet.check finds it
-      }
-      index = new CheckLocations(fleet, byCheck);
-      last = index;
-    }
-    return index.byCheck();
+    return fleet.check(checkId).map(c -> c.locations().contains(location)).orElse(true);
   }
 
   /**
@@ -113,7 +92,7 @@ final class TokenScope {
                     + "' does not run from location '"
                     + r.location()
                     + "' (it runs from "
-                    + String.join(", ", locationsOf(fleet).get(r.checkId()))
+                    + String.join(", ", fleet.check(r.checkId()).orElseThrow().locations())
                     + ")"));
       } else {
         allowed.add(r);

@@ -2,6 +2,7 @@ package io.nines.store.results;
 
 import io.nines.common.ProbeResult;
 import io.nines.config.Check;
+import io.nines.config.CheckIndex;
 import io.nines.config.Fleet;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,38 +46,6 @@ final class Batches {
       }
     }
     return b;
-  }
-
-  /**
-   * The fleet's checks by id, built once per fleet rather than looked up per batch: {@link
-   * Fleet#check} scans the list, and a batch of 500 results over 1,000 checks spent ~250,000 string
-   * comparisons on it (7 % of a 2-member cluster's CPU in {@code bench/cluster}, 25 % of a lone
-   * member's; clcpu-figures, 2026-12-07). One entry, the last fleet seen (by identity): every
-   * append of a coordinator uses its current fleet, which changes only on a reload.
-   */
-  static final class CheckIndex {
-    private static volatile CheckIndex last;
-
-    private final Fleet fleet;
-    private final Map<String, Check> byId;
-
-    private CheckIndex(Fleet fleet) {
-      this.fleet = fleet;
-      Map<String, Check> index = new HashMap<>();
-      for (Check c : fleet.checks()) {
-        index.putIfAbsent(c.id(), c); // the first, as Fleet.check finds it
-      }
-      this.byId = index;
-    }
-
-    static Map<String, Check> of(Fleet fleet) {
-      CheckIndex index = last;
-      if (index == null || index.fleet != fleet) {
-        index = new CheckIndex(fleet);
-        last = index;
-      }
-      return index.byId;
-    }
   }
 
   Combiner combiner() {

@@ -5,6 +5,7 @@ import io.nines.common.Checks;
 import io.nines.common.ProbeResult;
 import io.nines.common.TimeRange;
 import io.nines.config.Check;
+import io.nines.config.CheckIndex;
 import io.nines.config.Fleet;
 import io.nines.store.StoreUnavailableException;
 import io.nines.store.jdbc.Database;
@@ -218,7 +219,7 @@ public final class WriteThroughResultStore implements ResultStore, AutoCloseable
     Instant oldest = now.minus(fleet.settings().retentionRaw());
     Instant newest = now.plusMillis(MAX_CLOCK_SKEW_MILLIS);
     // The fleet's index (built once per fleet): Fleet.check scans the list, 500 times a batch.
-    Map<String, Check> known = Batches.CheckIndex.of(fleet);
+    Map<String, Check> known = CheckIndex.of(fleet);
     Set<String> keys = new HashSet<>();
     List<ProbeResult> out = new ArrayList<>(results.size());
     for (ProbeResult r : results) {
